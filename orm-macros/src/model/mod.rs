@@ -1,0 +1,285 @@
+//! `#[derive(Model)]`: parse the struct and its `#[orm(...)]` attributes into a validated [`Model`],
+//! then expand it.
+
+mod expand;
+
+use proc_macro2::{Span, TokenStream};
+use syn::spanned::Spanned;
+use syn::{DeriveInput, Ident, LitStr};
+
+use crate::ctxt::Ctxt;
+use crate::naming;
+
+pub fn derive(input: DeriveInput) -> TokenStream {
+    let mut cx = Ctxt::default();
+    let model = parse(&mut cx, &input);
+    if let Err(errors) = cx.check() {
+        return errors;
+    }
+    expand::expand(&model.expect("no errors means a model"))
+}
+
+/// What a field's default is.
+pub enum Default {
+    Cuid(Span),
+    Uuid(Span),
+    UuidV7(Span),
+    Autoincrement(Span),
+    Now(Span),
+    Value(syn::Expr),
+}
+
+pub struct Field<'a> {
+    pub ident: &'a Ident,
+    pub ty: &'a syn::Type,
+    pub vis: &'a syn::Visibility,
+    pub column: String,
+    pub id: bool,
+    pub unique: bool,
+    pub index: bool,
+    pub default: Option<Default>,
+    pub updated_at: Option<Span>,
+    pub db_type: Option<String>,
+    pub is_option: bool,
+}
+
+pub struct Key {
+    pub name: String,
+    pub fields: Vec<usize>,
+}
+
+pub struct Model<'a> {
+    pub ident: &'a Ident,
+    pub vis: &'a syn::Visibility,
+    pub table: String,
+    pub krate: syn::Path,
+    pub fields: Vec<Field<'a>>,
+    pub primary_key: Vec<usize>,
+    pub uniques: Vec<Key>,
+    pub indexes: Vec<Key>,
+}
+
+pub fn is_option(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Path(p) => p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "Option"),
+        _ => false,
+    }
+}
+
+fn ident_list(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Vec<Ident>> {
+    let content;
+    syn::parenthesized!(content in meta.input);
+    let list = content.parse_terminated(Ident::parse_any_ident, syn::Token![,])?;
+    Ok(list.into_iter().collect())
+}
+
+trait ParseAnyIdent {
+    fn parse_any_ident(input: syn::parse::ParseStream<'_>) -> syn::Result<Ident>;
+}
+impl ParseAnyIdent for Ident {
+    fn parse_any_ident(input: syn::parse::ParseStream<'_>) -> syn::Result<Ident> {
+        input.parse()
+    }
+}
+
+fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
+    let mut table: Option<String> = None;
+    let mut krate: Option<syn::Path> = None;
+    let mut struct_id: Option<Vec<Ident>> = None;
+    let mut struct_uniques: Vec<Vec<Ident>> = Vec::new();
+    let mut struct_indexes: Vec<Vec<Ident>> = Vec::new();
+
+    for attr in input.attrs.iter().filter(|a| a.path().is_ident("orm")) {
+        let r = attr.parse_nested_meta(|meta| {
+            let key = meta.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+            match key.as_str() {
+                "table" => {
+                    let v: LitStr = meta.value()?.parse()?;
+                    if table.replace(v.value()).is_some() {
+                        cx.error(&meta.path, "duplicate orm attribute `table`");
+                    }
+                }
+                "crate" => {
+                    let v: LitStr = meta.value()?.parse()?;
+                    krate = Some(v.parse()?);
+                }
+                "id" => {
+                    let list = ident_list(&meta)?;
+                    if struct_id.replace(list).is_some() {
+                        cx.error(&meta.path, "duplicate orm attribute `id`");
+                    }
+                }
+                "unique" => struct_uniques.push(ident_list(&meta)?),
+                "index" => struct_indexes.push(ident_list(&meta)?),
+                _ => {
+                    return Err(meta.error(format!(
+                        "unknown orm attribute `{}` on a model; expected `table`, `id(..)`, `unique(..)`, `index(..)` or `crate`",
+                        path_str(&meta.path)
+                    )));
+                }
+            }
+            Ok(())
+        });
+        if let Err(e) = r {
+            cx.push(e);
+        }
+    }
+
+    if !input.generics.params.is_empty() {
+        cx.error(&input.generics, "a model cannot be generic");
+    }
+    let named = match &input.data {
+        syn::Data::Struct(syn::DataStruct { fields: syn::Fields::Named(named), .. }) => named,
+        _ => {
+            cx.error(&input.ident, "#[derive(Model)] needs a struct with named fields");
+            return None;
+        }
+    };
+
+    let mut fields = Vec::new();
+    for f in &named.named {
+        let ident = f.ident.as_ref().expect("named field");
+        let mut field = Field {
+            ident,
+            ty: &f.ty,
+            vis: &f.vis,
+            column: ident.to_string().trim_start_matches("r#").to_owned(),
+            id: false,
+            unique: false,
+            index: false,
+            default: None,
+            updated_at: None,
+            db_type: None,
+            is_option: is_option(&f.ty),
+        };
+        let mut seen: Vec<String> = Vec::new();
+        for attr in f.attrs.iter().filter(|a| a.path().is_ident("orm")) {
+            let r = attr.parse_nested_meta(|meta| {
+                let key = meta.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+                if seen.contains(&key) {
+                    cx.error(&meta.path, format!("duplicate orm attribute `{key}`"));
+                }
+                seen.push(key.clone());
+                match key.as_str() {
+                    "id" => field.id = true,
+                    "unique" => field.unique = true,
+                    "index" => field.index = true,
+                    "updated_at" => field.updated_at = Some(meta.path.span()),
+                    "column" => field.column = meta.value()?.parse::<LitStr>()?.value(),
+                    "db_type" => field.db_type = Some(meta.value()?.parse::<LitStr>()?.value()),
+                    "default" => {
+                        let expr: syn::Expr = meta.value()?.parse()?;
+                        let special = match &expr {
+                            syn::Expr::Path(p) if p.qself.is_none() => p.path.get_ident().map(|i| (i.to_string(), i.span())),
+                            _ => None,
+                        };
+                        field.default = Some(match special {
+                            Some((name, span)) if name == "cuid" => Default::Cuid(span),
+                            Some((name, span)) if name == "uuid" => Default::Uuid(span),
+                            Some((name, span)) if name == "uuid_v7" => Default::UuidV7(span),
+                            Some((name, span)) if name == "autoincrement" => Default::Autoincrement(span),
+                            Some((name, span)) if name == "now" => Default::Now(span),
+                            _ => Default::Value(expr),
+                        });
+                    }
+                    _ => {
+                        return Err(meta.error(format!(
+                            "unknown orm attribute `{}` on a field; expected `id`, `unique`, `index`, `column`, `default`, `updated_at` or `db_type`",
+                            path_str(&meta.path)
+                        )));
+                    }
+                }
+                Ok(())
+            });
+            if let Err(e) = r {
+                cx.push(e);
+            }
+        }
+        if field.id && field.is_option {
+            cx.error(field.ty, "a primary key cannot be nullable: remove `Option` or the `id` attribute");
+        }
+        if field.updated_at.is_some() && field.default.is_some() {
+            cx.error(ident, "`updated_at` already sets the value on create; remove `default`");
+        }
+        fields.push(field);
+    }
+
+    let find = |cx: &mut Ctxt, list: &[Ident]| -> Vec<usize> {
+        list.iter()
+            .filter_map(|name| {
+                let pos = fields.iter().position(|f| f.ident == name);
+                if pos.is_none() {
+                    cx.error(name, format!("no field `{name}` on `{}`", input.ident));
+                }
+                pos
+            })
+            .collect()
+    };
+
+    let field_ids: Vec<usize> = fields.iter().enumerate().filter(|(_, f)| f.id).map(|(i, _)| i).collect();
+    let primary_key = match (&struct_id, field_ids.as_slice()) {
+        (Some(list), []) => {
+            let pk = find(cx, list);
+            for &i in &pk {
+                if fields[i].is_option {
+                    cx.error(fields[i].ty, "a primary key column cannot be nullable");
+                }
+            }
+            pk
+        }
+        (None, [one]) => vec![*one],
+        (Some(_), [first, ..]) => {
+            cx.error(fields[*first].ident, "the model already has `#[orm(id(..))]` on the struct; remove one of them");
+            vec![]
+        }
+        (None, [_, second, ..]) => {
+            cx.error(fields[*second].ident, "a model has one primary key: use `#[orm(id(a, b))]` on the struct for a composite key");
+            vec![]
+        }
+        (None, []) => {
+            cx.error(&input.ident, "a model needs a primary key: mark a field `#[orm(id)]` or add `#[orm(id(a, b))]` to the struct");
+            vec![]
+        }
+    };
+
+    let table = table.unwrap_or_else(|| naming::table_name(&input.ident.to_string()));
+    let key_name = |cols: &[usize], suffix: &str| {
+        let names: Vec<&str> = cols.iter().map(|&c| fields[c].column.as_str()).collect();
+        format!("{}_{}_{}", table, names.join("_"), suffix)
+    };
+    let mut uniques = Vec::new();
+    for (i, f) in fields.iter().enumerate() {
+        if f.unique {
+            uniques.push(Key { name: key_name(&[i], "key"), fields: vec![i] });
+        }
+    }
+    for list in &struct_uniques {
+        let cols = find(cx, list);
+        uniques.push(Key { name: key_name(&cols, "key"), fields: cols });
+    }
+    let mut indexes = Vec::new();
+    for (i, f) in fields.iter().enumerate() {
+        if f.index {
+            indexes.push(Key { name: key_name(&[i], "idx"), fields: vec![i] });
+        }
+    }
+    for list in &struct_indexes {
+        let cols = find(cx, list);
+        indexes.push(Key { name: key_name(&cols, "idx"), fields: cols });
+    }
+
+    Some(Model {
+        ident: &input.ident,
+        vis: &input.vis,
+        table,
+        krate: krate.unwrap_or_else(|| syn::parse_quote!(::orm_runtime)),
+        fields,
+        primary_key,
+        uniques,
+        indexes,
+    })
+}
+
+fn path_str(path: &syn::Path) -> String {
+    quote::quote!(#path).to_string().replace(' ', "")
+}

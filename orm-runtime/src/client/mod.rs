@@ -1,0 +1,279 @@
+//! Connecting: [`Client`] (a connection pool for one database), [`ClientOptions`], and the
+//! [`Executor`] trait every query builder runs on.
+
+mod bind;
+mod run;
+mod transaction;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use sqlx::ConnectOptions;
+use sqlx::mysql::{MySqlConnectOptions, MySqlPool, MySqlPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+
+pub use run::{ExecResult, Executor};
+pub use transaction::{IsolationLevel, Transaction};
+
+use crate::error::{Error, Result};
+use crate::sql::{Backend, Dialect};
+
+/// A handle to one database: a connection pool plus what the SQL writer needs to know about the server.
+///
+/// Cheap to clone; clones share the pool. Every query builder runs on a `&Client` or a
+/// `&Transaction` alike.
+///
+/// ```no_run
+/// # async fn f() -> orm_runtime::Result<()> {
+/// use orm_runtime::Client;
+/// let db = Client::connect("sqlite::memory:").await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<ClientInner>,
+}
+
+pub(crate) enum Pool {
+    Postgres(PgPool),
+    MySql(MySqlPool),
+    Sqlite(SqlitePool),
+}
+
+pub(crate) struct ClientInner {
+    pub(crate) pool: Pool,
+    pub(crate) dialect: Dialect,
+    pub(crate) persistent: bool,
+    pub(crate) slow_threshold: Option<Duration>,
+    pub(crate) statements: AtomicU64,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").field("dialect", &self.inner.dialect).finish_non_exhaustive()
+    }
+}
+
+/// Options for opening a [`Client`]: pool sizes and timeouts, the prepared-statement cache, and the
+/// slow-statement warning threshold.
+///
+/// ```no_run
+/// # async fn f() -> orm_runtime::Result<()> {
+/// use std::time::Duration;
+/// use orm_runtime::ClientOptions;
+/// let db = ClientOptions::new("postgres://postgres@127.0.0.1/test")
+///     .max_connections(20)
+///     .acquire_timeout(Duration::from_secs(5))
+///     .slow_statement_threshold(Duration::from_millis(200))
+///     .connect()
+///     .await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    url: String,
+    max_connections: u32,
+    min_connections: u32,
+    acquire_timeout: Duration,
+    idle_timeout: Option<Duration>,
+    statement_cache_capacity: usize,
+    persistent: bool,
+    slow_threshold: Option<Duration>,
+}
+
+impl ClientOptions {
+    /// Options for the database at `url`: `postgres://…`, `mysql://…` (or `mariadb://…`), `sqlite:…`.
+    pub fn new(url: impl Into<String>) -> Self {
+        ClientOptions {
+            url: url.into(),
+            max_connections: 10,
+            min_connections: 0,
+            acquire_timeout: Duration::from_secs(30),
+            idle_timeout: Some(Duration::from_secs(600)),
+            statement_cache_capacity: 100,
+            persistent: true,
+            slow_threshold: Some(Duration::from_secs(1)),
+        }
+    }
+
+    /// The most connections the pool opens (default 10).
+    pub fn max_connections(mut self, n: u32) -> Self {
+        self.max_connections = n;
+        self
+    }
+
+    /// Connections the pool keeps open when idle (default 0).
+    pub fn min_connections(mut self, n: u32) -> Self {
+        self.min_connections = n;
+        self
+    }
+
+    /// How long to wait for a free connection before [`Error::PoolTimeout`] (default 30 s).
+    pub fn acquire_timeout(mut self, d: Duration) -> Self {
+        self.acquire_timeout = d;
+        self
+    }
+
+    /// How long an idle connection lives (default 10 min; `None` keeps it forever).
+    pub fn idle_timeout(mut self, d: Option<Duration>) -> Self {
+        self.idle_timeout = d;
+        self
+    }
+
+    /// Prepared statements cached per connection (default 100).
+    pub fn statement_cache_capacity(mut self, n: usize) -> Self {
+        self.statement_cache_capacity = n;
+        self
+    }
+
+    /// Whether statements are prepared once and reused (default `true`). Turn off behind PgBouncer in
+    /// transaction-pooling mode, where named prepared statements break.
+    pub fn persistent_statements(mut self, on: bool) -> Self {
+        self.persistent = on;
+        self
+    }
+
+    /// Statements slower than this are logged as `tracing` warnings (default 1 s; `None` disables).
+    pub fn slow_statement_threshold(mut self, d: impl Into<Option<Duration>>) -> Self {
+        self.slow_threshold = d.into();
+        self
+    }
+
+    /// Opens the pool and checks the connection.
+    pub async fn connect(self) -> Result<Client> {
+        let conn_err = |e: sqlx::Error| match e {
+            sqlx::Error::Configuration(_) => Error::InvalidQuery(format!("invalid database URL: {e}")),
+            e => Error::from_sqlx(e, None),
+        };
+        let url = self.url.as_str();
+        let (pool, dialect) = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts: PgConnectOptions = url.parse().map_err(conn_err)?;
+            let opts = opts
+                .statement_cache_capacity(self.statement_cache_capacity)
+                .log_statements(log::LevelFilter::Trace);
+            let pool = PgPoolOptions::new()
+                .max_connections(self.max_connections)
+                .min_connections(self.min_connections)
+                .acquire_timeout(self.acquire_timeout)
+                .idle_timeout(self.idle_timeout)
+                .connect_with(opts)
+                .await
+                .map_err(conn_err)?;
+            (Pool::Postgres(pool), Dialect::POSTGRES)
+        } else if url.starts_with("mysql://") || url.starts_with("mariadb://") {
+            let url = url.replacen("mariadb://", "mysql://", 1);
+            let opts: MySqlConnectOptions = url.parse().map_err(conn_err)?;
+            let opts = opts
+                .statement_cache_capacity(self.statement_cache_capacity)
+                .log_statements(log::LevelFilter::Trace);
+            let pool = MySqlPoolOptions::new()
+                .max_connections(self.max_connections)
+                .min_connections(self.min_connections)
+                .acquire_timeout(self.acquire_timeout)
+                .idle_timeout(self.idle_timeout)
+                .connect_with(opts)
+                .await
+                .map_err(conn_err)?;
+            let version: String =
+                sqlx::query_scalar("SELECT VERSION()").fetch_one(&pool).await.map_err(conn_err)?;
+            let dialect = if version.to_ascii_lowercase().contains("mariadb") {
+                Dialect::MARIADB
+            } else {
+                Dialect::MYSQL
+            };
+            (Pool::MySql(pool), dialect)
+        } else if url.starts_with("sqlite:") {
+            let opts: SqliteConnectOptions = url.parse().map_err(conn_err)?;
+            let memory = url.contains(":memory:") || url.contains("mode=memory");
+            let mut opts = opts
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5))
+                .statement_cache_capacity(self.statement_cache_capacity)
+                .log_statements(log::LevelFilter::Trace);
+            if !memory {
+                opts = opts.journal_mode(SqliteJournalMode::Wal);
+            }
+            // An in-memory database lives in one connection; keep exactly that one.
+            let (max, idle) = if memory { (1, None) } else { (self.max_connections, self.idle_timeout) };
+            let pool = SqlitePoolOptions::new()
+                .max_connections(max)
+                .min_connections(if memory { 1 } else { self.min_connections })
+                .acquire_timeout(self.acquire_timeout)
+                .idle_timeout(idle)
+                .max_lifetime(if memory { None } else { Some(Duration::from_secs(1800)) })
+                .connect_with(opts)
+                .await
+                .map_err(conn_err)?;
+            (Pool::Sqlite(pool), Dialect::SQLITE)
+        } else {
+            return Err(Error::UnsupportedUrl(self.url));
+        };
+        Ok(Client {
+            inner: Arc::new(ClientInner {
+                pool,
+                dialect,
+                persistent: self.persistent,
+                slow_threshold: self.slow_threshold,
+                statements: AtomicU64::new(0),
+            }),
+        })
+    }
+}
+
+impl Client {
+    /// Connects to `url` with default [`ClientOptions`].
+    pub async fn connect(url: &str) -> Result<Client> {
+        ClientOptions::new(url).connect().await
+    }
+
+    /// The backend this client talks to.
+    pub fn backend(&self) -> Backend {
+        self.inner.dialect.backend
+    }
+
+    /// The SQL dialect (backend and server capabilities).
+    pub fn dialect(&self) -> Dialect {
+        self.inner.dialect
+    }
+
+    /// How many statements this client (and its transactions) has sent since it was opened.
+    /// Useful to assert that a code path sends no more statements than it should.
+    pub fn statements_sent(&self) -> u64 {
+        self.inner.statements.load(Ordering::Relaxed)
+    }
+
+    /// Closes every connection; later queries fail with [`Error::Connection`].
+    pub async fn close(&self) {
+        match &self.inner.pool {
+            Pool::Postgres(p) => p.close().await,
+            Pool::MySql(p) => p.close().await,
+            Pool::Sqlite(p) => p.close().await,
+        }
+    }
+
+    /// The underlying PostgreSQL pool, for what this crate does not cover.
+    pub fn as_postgres(&self) -> Option<&PgPool> {
+        match &self.inner.pool {
+            Pool::Postgres(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The underlying MySQL pool.
+    pub fn as_mysql(&self) -> Option<&MySqlPool> {
+        match &self.inner.pool {
+            Pool::MySql(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The underlying SQLite pool.
+    pub fn as_sqlite(&self) -> Option<&SqlitePool> {
+        match &self.inner.pool {
+            Pool::Sqlite(p) => Some(p),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,364 @@
+//! Interactive transactions and savepoints.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex as StdMutex};
+
+use sqlx::AssertSqlSafe;
+use tokio::sync::Mutex;
+
+use super::run::{Executor, ExecResult, execute, fetch, mysql_result, pg_result, sqlite_result};
+use super::{Client, Pool, bind};
+use crate::error::{Error, Result};
+use crate::sql::{Backend, Dialect, Statement};
+use crate::types::RowRef;
+
+/// Transaction isolation levels. SQLite transactions are always serializable and ignore the level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IsolationLevel {
+    /// `READ UNCOMMITTED`
+    ReadUncommitted,
+    /// `READ COMMITTED`
+    ReadCommitted,
+    /// `REPEATABLE READ`
+    RepeatableRead,
+    /// `SERIALIZABLE`
+    Serializable,
+}
+
+impl IsolationLevel {
+    fn sql(self) -> &'static str {
+        match self {
+            IsolationLevel::ReadUncommitted => "READ UNCOMMITTED",
+            IsolationLevel::ReadCommitted => "READ COMMITTED",
+            IsolationLevel::RepeatableRead => "REPEATABLE READ",
+            IsolationLevel::Serializable => "SERIALIZABLE",
+        }
+    }
+}
+
+enum Conn {
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+    MySql(sqlx::Transaction<'static, sqlx::MySql>),
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Closed,
+}
+
+struct Shared {
+    client: Client,
+    conn: Mutex<Conn>,
+    /// Open savepoint depth (0: only the outer transaction).
+    depth: AtomicUsize,
+    /// Savepoints whose handles were dropped unfinished; rolled back before the next statement.
+    abandoned: StdMutex<Vec<usize>>,
+    /// The outer handle was dropped unfinished while another handle was using the connection.
+    abandoned_outer: AtomicBool,
+}
+
+/// An open transaction (or, from [`Transaction::begin`], a savepoint inside one).
+///
+/// Run queries on it with `.exec(&tx)`. It ends with [`commit`](Transaction::commit) or
+/// [`rollback`](Transaction::rollback); dropped without either — on an early `?` return, a panic, or a
+/// cancelled future — it rolls back.
+///
+/// ```no_run
+/// # use orm_runtime::prelude::*;
+/// # #[derive(Model, Debug)] struct Account { #[orm(id)] id: i64, balance: i64 }
+/// # async fn f(db: &Client) -> orm_runtime::Result<()> {
+/// // Closure form: commits when the closure returns Ok, rolls back on Err.
+/// db.transaction(|tx| async move {
+///     Account::update(Account::ID.eq(1)).data(AccountUpdate { balance: Patch::decrement(10), ..Default::default() }).exec(&tx).await?;
+///     Account::update(Account::ID.eq(2)).data(AccountUpdate { balance: Patch::increment(10), ..Default::default() }).exec(&tx).await?;
+///     Ok::<_, orm_runtime::Error>(())
+/// }).await?;
+///
+/// // Explicit form.
+/// let tx = db.begin().await?;
+/// Account::delete_many().filter(Account::BALANCE.eq(0)).exec(&tx).await?;
+/// tx.commit().await?;
+/// # Ok(()) }
+/// ```
+pub struct Transaction {
+    shared: Arc<Shared>,
+    /// 0 for the outer transaction, n for the n-th nested savepoint.
+    level: usize,
+    /// Whether dropping this handle unfinished rolls back (false for the copy a closure receives).
+    owner: bool,
+    finished: bool,
+}
+
+impl std::fmt::Debug for Transaction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transaction").field("level", &self.level).finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts a transaction.
+    pub async fn begin(&self) -> Result<Transaction> {
+        self.begin_inner(None).await
+    }
+
+    /// Starts a transaction with an isolation level.
+    pub async fn begin_with(&self, level: IsolationLevel) -> Result<Transaction> {
+        self.begin_inner(Some(level)).await
+    }
+
+    async fn begin_inner(&self, level: Option<IsolationLevel>) -> Result<Transaction> {
+        let err = |e| Error::from_sqlx(e, None);
+        self.inner.statements.fetch_add(1, Ordering::Relaxed);
+        let conn = match &self.inner.pool {
+            Pool::Postgres(p) => Conn::Postgres(match level {
+                Some(l) => p.begin_with(AssertSqlSafe(format!("BEGIN ISOLATION LEVEL {}", l.sql()))).await,
+                None => p.begin().await,
+            }
+            .map_err(err)?),
+            Pool::MySql(p) => {
+                let mut conn = p.acquire().await.map_err(err)?;
+                if let Some(l) = level {
+                    // Applies to the next transaction on this connection only.
+                    self.inner.statements.fetch_add(1, Ordering::Relaxed);
+                    sqlx::raw_sql(AssertSqlSafe(format!("SET TRANSACTION ISOLATION LEVEL {}", l.sql())))
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(err)?;
+                }
+                Conn::MySql(sqlx::Transaction::begin(conn, None).await.map_err(err)?)
+            }
+            Pool::Sqlite(p) => Conn::Sqlite(p.begin().await.map_err(err)?),
+        };
+        Ok(Transaction {
+            shared: Arc::new(Shared {
+                client: self.clone(),
+                conn: Mutex::new(conn),
+                depth: AtomicUsize::new(0),
+                abandoned: StdMutex::new(Vec::new()),
+                abandoned_outer: AtomicBool::new(false),
+            }),
+            level: 0,
+            owner: true,
+            finished: false,
+        })
+    }
+
+    /// Runs `f` in a transaction: commits when it returns `Ok`, rolls back when it returns `Err`,
+    /// panics or is cancelled. The error type only needs `From<orm_runtime::Error>`.
+    pub async fn transaction<F, Fut, T, E>(&self, f: F) -> std::result::Result<T, E>
+    where
+        F: FnOnce(Transaction) -> Fut,
+        Fut: Future<Output = std::result::Result<T, E>>,
+        E: From<Error>,
+    {
+        let tx = self.begin().await?;
+        tx.run(f).await
+    }
+
+    /// [`transaction`](Client::transaction) with an isolation level.
+    pub async fn transaction_with<F, Fut, T, E>(&self, level: IsolationLevel, f: F) -> std::result::Result<T, E>
+    where
+        F: FnOnce(Transaction) -> Fut,
+        Fut: Future<Output = std::result::Result<T, E>>,
+        E: From<Error>,
+    {
+        let tx = self.begin_with(level).await?;
+        tx.run(f).await
+    }
+}
+
+fn savepoint_name(level: usize) -> String {
+    format!("orm_sp_{level}")
+}
+
+impl Transaction {
+    /// The backend.
+    pub fn backend(&self) -> Backend {
+        self.shared.client.backend()
+    }
+
+    /// The client this transaction came from.
+    pub fn client(&self) -> &Client {
+        &self.shared.client
+    }
+
+    /// Whether this handle is a savepoint inside an outer transaction.
+    pub fn is_nested(&self) -> bool {
+        self.level > 0
+    }
+
+    async fn run<F, Fut, T, E>(self, f: F) -> std::result::Result<T, E>
+    where
+        F: FnOnce(Transaction) -> Fut,
+        Fut: Future<Output = std::result::Result<T, E>>,
+        E: From<Error>,
+    {
+        let handle = Transaction { shared: self.shared.clone(), level: self.level, owner: false, finished: false };
+        // `self` stays here: if `f` panics or this future is dropped, dropping it rolls back.
+        match f(handle).await {
+            Ok(v) => {
+                self.commit().await?;
+                Ok(v)
+            }
+            Err(e) => {
+                // The caller's error is what matters; a failed rollback still ends the transaction.
+                let _ = self.rollback().await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Starts a nested transaction: a savepoint that commits into this transaction or rolls back alone.
+    pub async fn begin(&self) -> Result<Transaction> {
+        let level = self.shared.depth.load(Ordering::SeqCst) + 1;
+        self.raw(&format!("SAVEPOINT {}", savepoint_name(level))).await?;
+        self.shared.depth.store(level, Ordering::SeqCst);
+        Ok(Transaction { shared: self.shared.clone(), level, owner: true, finished: false })
+    }
+
+    /// Runs `f` in a savepoint: kept when it returns `Ok`, undone when it returns `Err`, panics or is
+    /// cancelled. The outer transaction goes on either way.
+    pub async fn transaction<F, Fut, T, E>(&self, f: F) -> std::result::Result<T, E>
+    where
+        F: FnOnce(Transaction) -> Fut,
+        Fut: Future<Output = std::result::Result<T, E>>,
+        E: From<Error>,
+    {
+        let sp = self.begin().await?;
+        sp.run(f).await
+    }
+
+    /// Commits (or releases the savepoint).
+    pub async fn commit(mut self) -> Result<()> {
+        self.finished = true;
+        if self.level > 0 {
+            self.raw(&format!("RELEASE SAVEPOINT {}", savepoint_name(self.level))).await?;
+            self.shared.depth.store(self.level - 1, Ordering::SeqCst);
+            return Ok(());
+        }
+        let mut guard = self.shared.conn.lock().await;
+        self.settle(&mut guard).await?;
+        let conn = std::mem::replace(&mut *guard, Conn::Closed);
+        self.shared.client.inner.statements.fetch_add(1, Ordering::Relaxed);
+        let err = |e| Error::from_sqlx(e, None);
+        match conn {
+            Conn::Postgres(t) => t.commit().await.map_err(err),
+            Conn::MySql(t) => t.commit().await.map_err(err),
+            Conn::Sqlite(t) => t.commit().await.map_err(err),
+            Conn::Closed => Err(Error::TransactionClosed),
+        }
+    }
+
+    /// Rolls back (or back to the savepoint).
+    pub async fn rollback(mut self) -> Result<()> {
+        self.finished = true;
+        if self.level > 0 {
+            let name = savepoint_name(self.level);
+            self.raw(&format!("ROLLBACK TO SAVEPOINT {name}")).await?;
+            self.raw(&format!("RELEASE SAVEPOINT {name}")).await?;
+            self.shared.depth.store(self.level - 1, Ordering::SeqCst);
+            return Ok(());
+        }
+        let mut guard = self.shared.conn.lock().await;
+        let conn = std::mem::replace(&mut *guard, Conn::Closed);
+        self.shared.client.inner.statements.fetch_add(1, Ordering::Relaxed);
+        let err = |e| Error::from_sqlx(e, None);
+        match conn {
+            Conn::Postgres(t) => t.rollback().await.map_err(err),
+            Conn::MySql(t) => t.rollback().await.map_err(err),
+            Conn::Sqlite(t) => t.rollback().await.map_err(err),
+            Conn::Closed => Err(Error::TransactionClosed),
+        }
+    }
+
+    /// Rolls back savepoints whose handles were dropped unfinished, deepest first.
+    async fn settle(&self, conn: &mut Conn) -> Result<()> {
+        if self.shared.abandoned_outer.load(Ordering::SeqCst) {
+            *conn = Conn::Closed;
+            return Err(Error::TransactionClosed);
+        }
+        let pending: Vec<usize> = std::mem::take(&mut *self.shared.abandoned.lock().unwrap_or_else(|e| e.into_inner()));
+        if let Some(&lowest) = pending.iter().min() {
+            let name = savepoint_name(lowest);
+            for sql in [format!("ROLLBACK TO SAVEPOINT {name}"), format!("RELEASE SAVEPOINT {name}")] {
+                self.raw_on(conn, sql).await?;
+            }
+            self.shared.depth.store(lowest - 1, Ordering::SeqCst);
+        }
+        if self.level > self.shared.depth.load(Ordering::SeqCst) {
+            return Err(Error::TransactionClosed);
+        }
+        Ok(())
+    }
+
+    async fn raw(&self, sql: &str) -> Result<()> {
+        let mut guard = self.shared.conn.lock().await;
+        self.settle(&mut guard).await?;
+        self.raw_on(&mut guard, sql.to_owned()).await
+    }
+
+    async fn raw_on(&self, conn: &mut Conn, sql: String) -> Result<()> {
+        self.shared.client.inner.statements.fetch_add(1, Ordering::Relaxed);
+        let err = |e| Error::from_sqlx(e, None);
+        let q = sqlx::raw_sql(AssertSqlSafe(sql));
+        match conn {
+            Conn::Postgres(t) => q.execute(&mut **t).await.map(|_| ()).map_err(err),
+            Conn::MySql(t) => q.execute(&mut **t).await.map(|_| ()).map_err(err),
+            Conn::Sqlite(t) => q.execute(&mut **t).await.map(|_| ()).map_err(err),
+            Conn::Closed => Err(Error::TransactionClosed),
+        }
+    }
+}
+
+impl Drop for Transaction {
+    fn drop(&mut self) {
+        if self.finished || !self.owner {
+            return;
+        }
+        if self.level > 0 {
+            self.shared.abandoned.lock().unwrap_or_else(|e| e.into_inner()).push(self.level);
+            return;
+        }
+        // Dropping sqlx's transaction queues its ROLLBACK; the connection then returns to the pool.
+        match self.shared.conn.try_lock() {
+            Ok(mut guard) => *guard = Conn::Closed,
+            Err(_) => self.shared.abandoned_outer.store(true, Ordering::SeqCst),
+        }
+    }
+}
+
+impl Executor for Transaction {
+    fn __dialect(&self) -> Dialect {
+        self.shared.client.inner.dialect
+    }
+
+    async fn __fetch<T, F>(&self, stmt: Statement, decode: F) -> Result<Vec<T>>
+    where
+        T: Send,
+        F: FnMut(RowRef<'_>) -> Result<T> + Send,
+    {
+        let inner = &*self.shared.client.inner;
+        let mut guard = self.shared.conn.lock().await;
+        self.settle(&mut guard).await?;
+        match &mut *guard {
+            Conn::Postgres(t) => fetch(inner, &mut **t, stmt, bind::postgres, |r| RowRef::Postgres(r), decode).await,
+            Conn::MySql(t) => fetch(inner, &mut **t, stmt, bind::mysql, |r| RowRef::MySql(r), decode).await,
+            Conn::Sqlite(t) => fetch(inner, &mut **t, stmt, bind::sqlite, |r| RowRef::Sqlite(r), decode).await,
+            Conn::Closed => Err(Error::TransactionClosed),
+        }
+    }
+
+    async fn __execute(&self, stmt: Statement) -> Result<ExecResult> {
+        let inner = &*self.shared.client.inner;
+        let mut guard = self.shared.conn.lock().await;
+        self.settle(&mut guard).await?;
+        match &mut *guard {
+            Conn::Postgres(t) => execute(inner, &mut **t, stmt, bind::postgres, pg_result).await,
+            Conn::MySql(t) => execute(inner, &mut **t, stmt, bind::mysql, mysql_result).await,
+            Conn::Sqlite(t) => execute(inner, &mut **t, stmt, bind::sqlite, sqlite_result).await,
+            Conn::Closed => Err(Error::TransactionClosed),
+        }
+    }
+
+    async fn __atomic(&self) -> Result<Transaction> {
+        self.begin().await
+    }
+}

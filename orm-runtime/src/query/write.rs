@@ -1,0 +1,553 @@
+//! Writes: create, update, upsert, delete — single and many.
+
+use std::marker::PhantomData;
+
+use chrono::{SubsecRound, Utc};
+
+use super::change::Change;
+use super::filter::{Expr, Filter, UniqueFilter};
+use super::{AnyColumn, CmpOp};
+use crate::client::{ExecResult, Executor};
+use crate::error::{Error, Result};
+use crate::model::{AsUniqueKey, Column, CreateInput, DefaultDef, Model, ModelDef, UpdateInput};
+use crate::sql::{OnConflict, SelectSpec, Writer};
+use crate::types::{FieldType, IntoValue, Numeric, ScalarKind};
+use crate::value::Value;
+
+/// The value `now` stands for: the current time truncated to microseconds, the precision every
+/// backend stores, so what `create` returns equals what a later read returns.
+fn now_value(kind: ScalarKind) -> Value {
+    let now = Utc::now().trunc_subsecs(6);
+    match kind {
+        ScalarKind::NaiveDateTime => Value::NaiveDateTime(now.naive_utc()),
+        ScalarKind::Date => Value::Date(now.date_naive()),
+        ScalarKind::Time => Value::Time(now.time()),
+        ScalarKind::String => Value::String(now.to_rfc3339()),
+        _ => Value::DateTime(now),
+    }
+}
+
+/// Fills defaults for one new row. Returns the values of the inserted columns and which columns those
+/// are (auto-increment columns left to the database are omitted).
+fn complete_row(def: &'static ModelDef, given: Vec<Option<Value>>) -> Result<(Vec<usize>, Vec<Value>)> {
+    let mut columns = Vec::with_capacity(def.columns.len());
+    let mut values = Vec::with_capacity(def.columns.len());
+    for (col, given) in def.columns.iter().zip(given) {
+        let value = match given {
+            Some(v) => v,
+            None => match col.default {
+                Some(DefaultDef::Autoincrement) => continue,
+                Some(DefaultDef::Cuid) => Value::String(cuid2::create_id()),
+                Some(DefaultDef::UuidV4) => uuid_value(col.kind, uuid::Uuid::new_v4()),
+                Some(DefaultDef::UuidV7) => uuid_value(col.kind, uuid::Uuid::now_v7()),
+                Some(DefaultDef::Now) => now_value(col.kind),
+                Some(DefaultDef::Value(f)) => f(),
+                None if col.updated_at => now_value(col.kind),
+                None if col.nullable => Value::Null(col.kind),
+                None => {
+                    return Err(Error::InvalidQuery(format!(
+                        "{}.{} is required but was not given",
+                        def.name, col.field
+                    )));
+                }
+            },
+        };
+        columns.push(col.index);
+        values.push(value);
+    }
+    Ok((columns, values))
+}
+
+fn uuid_value(kind: ScalarKind, id: uuid::Uuid) -> Value {
+    if kind == ScalarKind::String { Value::String(id.to_string()) } else { Value::Uuid(id) }
+}
+
+/// `WHERE key = values` for reading a row back by its key.
+fn key_filter(def: &'static ModelDef, key: &[(usize, Value)]) -> Expr {
+    Expr::And(
+        key.iter()
+            .map(|(c, v)| Expr::Compare { column: &def.columns[*c], op: CmpOp::Eq, value: v.clone(), insensitive: false })
+            .collect(),
+    )
+}
+
+async fn select_where<M: Model, E: Executor + ?Sized>(db: &E, filter: &Expr) -> Result<Vec<M>> {
+    let mut w = Writer::new(db.__dialect());
+    w.select(&SelectSpec { model: M::DEF, filter: Some(filter), order: &[], skip: None, take: None, cursor: None, distinct: &[] });
+    db.__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0)).await
+}
+
+/// After an `INSERT` without `RETURNING` (MySQL): the inserted row's primary key.
+fn inserted_key(def: &'static ModelDef, columns: &[usize], values: &[Value], r: ExecResult) -> Result<Vec<(usize, Value)>> {
+    def.primary_key
+        .iter()
+        .map(|&pk| {
+            if let Some(pos) = columns.iter().position(|&c| c == pk) {
+                Ok((pk, values[pos].clone()))
+            } else {
+                let id = r.last_insert_id.ok_or_else(|| Error::InvalidQuery("the database reported no inserted id".into()))?;
+                let v = match def.columns[pk].kind {
+                    ScalarKind::I16 => Value::I16(id as i16),
+                    ScalarKind::I32 => Value::I32(id as i32),
+                    _ => Value::I64(id),
+                };
+                Ok((pk, v))
+            }
+        })
+        .collect()
+}
+
+fn one<M: Model>(rows: Vec<M>) -> Result<M> {
+    rows.into_iter().next().ok_or(Error::NotFound { model: M::DEF.name })
+}
+
+/// Adds `updated_at = now` for every `#[orm(updated_at)]` column the changes do not set.
+fn with_updated_at(def: &'static ModelDef, mut changes: Vec<(usize, Change)>) -> Vec<(usize, Change)> {
+    for col in def.columns.iter().filter(|c| c.updated_at) {
+        if !changes.iter().any(|(c, _)| *c == col.index) {
+            changes.push((col.index, Change::Set(now_value(col.kind))));
+        }
+    }
+    changes
+}
+
+/// Inserts one row and returns it. From [`ModelQuery::create`](super::ModelQuery::create).
+#[must_use = "a query does nothing until `.exec(&db)` is awaited"]
+pub struct Create<M: Model> {
+    data: M::Create,
+}
+
+impl<M: Model> Create<M> {
+    pub(crate) fn new(data: M::Create) -> Self {
+        Create { data }
+    }
+
+    /// Runs the insert; returns the row as stored, defaults filled in.
+    pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
+        let (columns, values) = complete_row(M::DEF, self.data.into_values())?;
+        insert_one::<M, E>(db, columns, values).await
+    }
+}
+
+async fn insert_one<M: Model, E: Executor + ?Sized>(db: &E, columns: Vec<usize>, values: Vec<Value>) -> Result<M> {
+    let dialect = db.__dialect();
+    let mut w = Writer::new(dialect);
+    if w.rules().insert_returning() {
+        w.insert(M::DEF, &columns, [values], &OnConflict::Error, true);
+        return one(db.__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0)).await?);
+    }
+    w.insert(M::DEF, &columns, [values.clone()], &OnConflict::Error, false);
+    let r = db.__execute(w.finish(Some(M::DEF))).await?;
+    let key = inserted_key(M::DEF, &columns, &values, r)?;
+    one(select_where::<M, E>(db, &key_filter(M::DEF, &key)).await?)
+}
+
+/// Splits rows into statements under the backend's bind limit, grouping rows that insert the same
+/// columns (rows that leave an auto-increment key to the database differ from rows that give it).
+fn batches(def: &'static ModelDef, data: Vec<Vec<Option<Value>>>, max_binds: usize) -> Result<Vec<(Vec<usize>, Vec<Vec<Value>>)>> {
+    let mut out: Vec<(Vec<usize>, Vec<Vec<Value>>)> = Vec::new();
+    for given in data {
+        let (columns, values) = complete_row(def, given)?;
+        let per_stmt = (max_binds / columns.len().max(1)).max(1);
+        match out.last_mut() {
+            Some((cols, rows)) if *cols == columns && rows.len() < per_stmt => rows.push(values),
+            _ => out.push((columns, vec![values])),
+        }
+    }
+    Ok(out)
+}
+
+/// Inserts many rows. From [`ModelQuery::create_many`](super::ModelQuery::create_many).
+///
+/// Rows are sent in as few multi-row `INSERT`s as the backend's bind-parameter limit allows.
+#[must_use = "a query does nothing until `.exec(&db)` is awaited"]
+pub struct CreateMany<M: Model> {
+    data: Vec<Vec<Option<Value>>>,
+    skip_duplicates: bool,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M: Model> CreateMany<M> {
+    pub(crate) fn new(data: impl IntoIterator<Item = M::Create>) -> Self {
+        CreateMany { data: data.into_iter().map(CreateInput::into_values).collect(), skip_duplicates: false, _model: PhantomData }
+    }
+
+    /// Skips rows that would violate a unique constraint instead of failing
+    /// (`ON CONFLICT DO NOTHING`; `INSERT IGNORE` on MySQL).
+    pub fn skip_duplicates(mut self) -> Self {
+        self.skip_duplicates = true;
+        self
+    }
+
+    /// Returns the inserted rows instead of their count.
+    pub fn and_return(self) -> CreateManyAndReturn<M> {
+        CreateManyAndReturn { inner: self }
+    }
+
+    /// On a conflict on `key`, overwrites the existing row's other columns with the new values: a bulk
+    /// upsert (`ON CONFLICT (key) DO UPDATE` / `ON DUPLICATE KEY UPDATE`).
+    pub fn upsert_on(self, key: impl AsUniqueKey<M>) -> UpsertMany<M> {
+        let key = key.key_columns();
+        let columns = M::DEF
+            .columns
+            .iter()
+            .filter(|c| !key.contains(&c.index) && !M::DEF.primary_key.contains(&c.index))
+            .filter(|c| !matches!(c.default, Some(DefaultDef::Now)) || c.updated_at)
+            .map(|c| c.index)
+            .collect();
+        UpsertMany { data: self.data, key, columns, _model: PhantomData }
+    }
+
+    /// Runs the inserts in one atomic scope; returns how many rows were inserted.
+    pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<u64> {
+        if self.data.is_empty() {
+            return Ok(0);
+        }
+        let conflict = if self.skip_duplicates { OnConflict::Ignore } else { OnConflict::Error };
+        let batches = batches(M::DEF, self.data, db.__dialect().max_binds())?;
+        if batches.len() == 1 {
+            return run_batches::<M, E>(db, batches, &conflict).await;
+        }
+        let tx = db.__atomic().await?;
+        let n = run_batches::<M, _>(&tx, batches, &conflict).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}
+
+async fn run_batches<M: Model, E: Executor + ?Sized>(db: &E, batches: Vec<(Vec<usize>, Vec<Vec<Value>>)>, conflict: &OnConflict<'_>) -> Result<u64> {
+    let mut n = 0;
+    for (columns, rows) in batches {
+        let mut w = Writer::new(db.__dialect());
+        w.insert(M::DEF, &columns, rows, conflict, false);
+        n += db.__execute(w.finish(Some(M::DEF))).await?.rows_affected;
+    }
+    Ok(n)
+}
+
+/// Inserts many rows and returns them. From [`CreateMany::and_return`].
+#[must_use = "a query does nothing until `.exec(&db)` is awaited"]
+pub struct CreateManyAndReturn<M: Model> {
+    inner: CreateMany<M>,
+}
+
+impl<M: Model> CreateManyAndReturn<M> {
+    /// Runs the inserts; returns the inserted rows (skipped duplicates are not returned).
+    pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<Vec<M>> {
+        let inner = self.inner;
+        if inner.data.is_empty() {
+            return Ok(Vec::new());
+        }
+        let conflict = if inner.skip_duplicates { OnConflict::Ignore } else { OnConflict::Error };
+        let dialect = db.__dialect();
+        let returning = Writer::new(dialect).rules().insert_returning();
+        let batches = batches(M::DEF, inner.data, dialect.max_binds())?;
+        let tx = db.__atomic().await?;
+        let mut out = Vec::new();
+        for (columns, rows) in batches {
+            if returning {
+                let mut w = Writer::new(dialect);
+                w.insert(M::DEF, &columns, rows, &conflict, true);
+                out.extend(tx.__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0)).await?);
+            } else {
+                // MySQL has no RETURNING: insert row by row and read each back by its key.
+                for values in rows {
+                    let mut w = Writer::new(dialect);
+                    w.insert(M::DEF, &columns, [values.clone()], &conflict, false);
+                    let r = tx.__execute(w.finish(Some(M::DEF))).await?;
+                    if r.rows_affected == 0 {
+                        continue;
+                    }
+                    let key = inserted_key(M::DEF, &columns, &values, r)?;
+                    out.extend(select_where::<M, _>(&tx, &key_filter(M::DEF, &key)).await?);
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+}
+
+/// Bulk upsert. From [`CreateMany::upsert_on`].
+#[must_use = "a query does nothing until `.exec(&db)` is awaited"]
+pub struct UpsertMany<M: Model> {
+    data: Vec<Vec<Option<Value>>>,
+    key: Vec<usize>,
+    columns: Vec<usize>,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M: Model> UpsertMany<M> {
+    /// Overwrites only these columns on conflict (default: every column but the keys and
+    /// creation timestamps).
+    pub fn update_only<C: AnyColumn<M>>(mut self, columns: impl IntoIterator<Item = C>) -> Self {
+        self.columns = columns.into_iter().map(|c| c.column_def().index).collect();
+        self
+    }
+
+    /// Runs the upserts; returns the number of rows inserted or updated as the database counts them.
+    pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<u64> {
+        if self.data.is_empty() {
+            return Ok(0);
+        }
+        let batches = batches(M::DEF, self.data, db.__dialect().max_binds())?;
+        let conflict = OnConflict::Overwrite { key: &self.key, columns: &self.columns };
+        if batches.len() == 1 {
+            return run_batches::<M, E>(db, batches, &conflict).await;
+        }
+        let tx = db.__atomic().await?;
+        let n = run_batches::<M, _>(&tx, batches, &conflict).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}
+
+/// Changes collected by update builders.
+#[derive(Default)]
+struct Changes(Vec<(usize, Change)>);
+
+impl Changes {
+    fn push(&mut self, column: usize, change: Change) {
+        self.0.retain(|(c, _)| *c != column);
+        self.0.push((column, change));
+    }
+}
+
+macro_rules! change_methods {
+    () => {
+        /// Applies a generated `<Model>Update`.
+        pub fn data(mut self, data: M::Update) -> Self {
+            for (c, change) in data.into_changes() {
+                self.changes.push(c, change);
+            }
+            self
+        }
+        /// Sets `column` to `value`.
+        pub fn set<T: FieldType, K>(mut self, column: Column<M, T, K>, value: impl IntoValue<T>) -> Self {
+            self.changes.push(column.def().index, Change::Set(value.into_value()));
+            self
+        }
+        /// Adds `by` to `column` atomically.
+        pub fn increment<T: FieldType + Numeric, K>(mut self, column: Column<M, T, K>, by: T::Scalar) -> Self {
+            self.changes.push(column.def().index, Change::Increment(crate::types::Scalar::into_value(by)));
+            self
+        }
+        /// Subtracts `by` from `column` atomically.
+        pub fn decrement<T: FieldType + Numeric, K>(mut self, column: Column<M, T, K>, by: T::Scalar) -> Self {
+            self.changes.push(column.def().index, Change::Decrement(crate::types::Scalar::into_value(by)));
+            self
+        }
+        /// Multiplies `column` by `by` atomically.
+        pub fn multiply<T: FieldType + Numeric, K>(mut self, column: Column<M, T, K>, by: T::Scalar) -> Self {
+            self.changes.push(column.def().index, Change::Multiply(crate::types::Scalar::into_value(by)));
+            self
+        }
+        /// Divides `column` by `by` atomically (integer division on integer columns).
+        pub fn divide<T: FieldType + Numeric, K>(mut self, column: Column<M, T, K>, by: T::Scalar) -> Self {
+            self.changes.push(column.def().index, Change::Divide(crate::types::Scalar::into_value(by)));
+            self
+        }
+    };
+}
+
+/// Updates the row with a unique key and returns it. From [`ModelQuery::update`](super::ModelQuery::update).
+///
+/// ```no_run
+/// # use orm_runtime::prelude::*;
+/// # #[derive(Model, Debug)] struct Post { #[orm(id)] id: String, title: String, view_count: i32 }
+/// # async fn f(db: &Client) -> orm_runtime::Result<()> {
+/// let post = Post::update(Post::ID.eq("p1"))
+///     .set(Post::TITLE, "New title")
+///     .increment(Post::VIEW_COUNT, 1)
+///     .exec(db)
+///     .await?;
+/// # Ok(()) }
+/// ```
+#[must_use = "a query does nothing until `.exec(&db)` is awaited"]
+pub struct Update<M: Model> {
+    filter: UniqueFilter<M>,
+    changes: Changes,
+}
+
+impl<M: Model> Update<M> {
+    pub(crate) fn new(filter: UniqueFilter<M>) -> Self {
+        Update { filter, changes: Changes::default() }
+    }
+
+    change_methods!();
+
+    /// Runs the update; [`Error::NotFound`] when no row has the key.
+    pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
+        let changes = with_updated_at(M::DEF, self.changes.0);
+        let dialect = db.__dialect();
+        let mut w = Writer::new(dialect);
+        if w.rules().update_returning() {
+            w.update(M::DEF, &changes, &self.filter.filter.expr, true);
+            return one(db.__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0)).await?);
+        }
+        // MySQL: update, then read the row back by its key (with the key's new values, if set).
+        let mut key = self.filter.key.clone();
+        for (c, v) in &mut key {
+            match changes.iter().find(|(col, _)| col == c) {
+                Some((_, Change::Set(new))) => *v = new.clone(),
+                Some(_) => {
+                    return Err(Error::InvalidQuery(format!(
+                        "on MySQL an update cannot apply arithmetic to {}.{}, the key it is found by",
+                        M::DEF.name,
+                        M::DEF.columns[*c].field
+                    )));
+                }
+                None => {}
+            }
+        }
+        w.update(M::DEF, &changes, &self.filter.filter.expr, false);
+        let r = db.__execute(w.finish(Some(M::DEF))).await?;
+        if r.rows_affected == 0 {
+            return Err(Error::NotFound { model: M::DEF.name });
+        }
+        one(select_where::<M, E>(db, &key_filter(M::DEF, &key)).await?)
+    }
+}
+
+/// Updates every matching row. From [`ModelQuery::update_many`](super::ModelQuery::update_many).
+#[must_use = "a query does nothing until `.exec(&db)` is awaited"]
+pub struct UpdateMany<M: Model> {
+    filter: Expr,
+    changes: Changes,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M: Model> UpdateMany<M> {
+    pub(crate) fn new() -> Self {
+        UpdateMany { filter: Expr::Bool(true), changes: Changes::default(), _model: PhantomData }
+    }
+
+    /// Updates rows matching `filter` (ANDed with earlier filters).
+    pub fn filter(mut self, filter: impl Into<Filter<M>>) -> Self {
+        let expr = std::mem::replace(&mut self.filter, Expr::Bool(true));
+        self.filter = expr.and(filter.into().expr);
+        self
+    }
+
+    change_methods!();
+
+    /// Runs the update; returns how many rows matched.
+    pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<u64> {
+        let changes = with_updated_at(M::DEF, self.changes.0);
+        if changes.is_empty() {
+            return Ok(0);
+        }
+        let mut w = Writer::new(db.__dialect());
+        w.update(M::DEF, &changes, &self.filter, false);
+        Ok(db.__execute(w.finish(Some(M::DEF))).await?.rows_affected)
+    }
+}
+
+/// Updates the row with a unique key or creates it. From [`ModelQuery::upsert`](super::ModelQuery::upsert).
+///
+/// One statement: `INSERT ... ON CONFLICT (key) DO UPDATE` (PostgreSQL, SQLite) or
+/// `INSERT ... ON DUPLICATE KEY UPDATE` (MySQL). The created row must carry the key's values.
+#[must_use = "a query does nothing until `.exec(&db)` is awaited"]
+pub struct Upsert<M: Model> {
+    filter: UniqueFilter<M>,
+    create: M::Create,
+    changes: Changes,
+}
+
+impl<M: Model> Upsert<M> {
+    pub(crate) fn new(filter: UniqueFilter<M>, create: M::Create) -> Self {
+        Upsert { filter, create, changes: Changes::default() }
+    }
+
+    change_methods!();
+
+    /// Runs the upsert; returns the created or updated row.
+    pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
+        if self.filter.narrowed {
+            return Err(Error::InvalidQuery("upsert takes a unique key alone, without `and` conditions".into()));
+        }
+        let (columns, values) = complete_row(M::DEF, self.create.into_values())?;
+        for (c, v) in &self.filter.key {
+            let given = columns.iter().position(|x| x == c).map(|p| &values[p]);
+            if given != Some(v) {
+                return Err(Error::InvalidQuery(format!(
+                    "upsert: the created {} must have {} equal to the key it is found by",
+                    M::DEF.name,
+                    M::DEF.columns[*c].field
+                )));
+            }
+        }
+        let changes = if self.changes.0.is_empty() { Vec::new() } else { with_updated_at(M::DEF, self.changes.0) };
+        let key_cols = self.filter.key_columns();
+        let conflict = OnConflict::Update { key: &key_cols, changes: &changes };
+        let dialect = db.__dialect();
+        let mut w = Writer::new(dialect);
+        if w.rules().insert_returning() && !w.rules().on_duplicate_key() {
+            w.insert(M::DEF, &columns, [values], &conflict, true);
+            return one(db.__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0)).await?);
+        }
+        let mut key = self.filter.key.clone();
+        for (c, v) in &mut key {
+            if let Some((_, Change::Set(new))) = changes.iter().find(|(col, _)| col == c) {
+                *v = new.clone();
+            }
+        }
+        w.insert(M::DEF, &columns, [values], &conflict, false);
+        db.__execute(w.finish(Some(M::DEF))).await?;
+        one(select_where::<M, E>(db, &key_filter(M::DEF, &key)).await?)
+    }
+}
+
+/// Deletes the row with a unique key and returns it. From [`ModelQuery::delete`](super::ModelQuery::delete).
+#[must_use = "a query does nothing until `.exec(&db)` is awaited"]
+pub struct Delete<M: Model> {
+    filter: UniqueFilter<M>,
+}
+
+impl<M: Model> Delete<M> {
+    pub(crate) fn new(filter: UniqueFilter<M>) -> Self {
+        Delete { filter }
+    }
+
+    /// Runs the delete; [`Error::NotFound`] when no row has the key.
+    pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
+        let mut w = Writer::new(db.__dialect());
+        if w.rules().delete_returning() {
+            w.delete(M::DEF, &self.filter.filter.expr, true);
+            return one(db.__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0)).await?);
+        }
+        let row = one(select_where::<M, E>(db, &self.filter.filter.expr).await?)?;
+        w.delete(M::DEF, &self.filter.filter.expr, false);
+        if db.__execute(w.finish(Some(M::DEF))).await?.rows_affected == 0 {
+            return Err(Error::NotFound { model: M::DEF.name });
+        }
+        Ok(row)
+    }
+}
+
+/// Deletes every matching row. From [`ModelQuery::delete_many`](super::ModelQuery::delete_many).
+#[must_use = "a query does nothing until `.exec(&db)` is awaited"]
+pub struct DeleteMany<M: Model> {
+    filter: Expr,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M: Model> DeleteMany<M> {
+    pub(crate) fn new() -> Self {
+        DeleteMany { filter: Expr::Bool(true), _model: PhantomData }
+    }
+
+    /// Deletes rows matching `filter` (ANDed with earlier filters).
+    pub fn filter(mut self, filter: impl Into<Filter<M>>) -> Self {
+        let expr = std::mem::replace(&mut self.filter, Expr::Bool(true));
+        self.filter = expr.and(filter.into().expr);
+        self
+    }
+
+    /// Runs the delete; returns how many rows were deleted.
+    pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<u64> {
+        let mut w = Writer::new(db.__dialect());
+        w.delete(M::DEF, &self.filter, false);
+        Ok(db.__execute(w.finish(Some(M::DEF))).await?.rows_affected)
+    }
+}

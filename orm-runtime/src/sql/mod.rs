@@ -1,0 +1,512 @@
+//! SQL generation. One writer renders every statement; [`Dialect`] rules supply the differences
+//! (quoting, placeholders, `RETURNING`, upsert syntax, case-insensitive matching, `NULLS` ordering).
+//!
+//! Values never enter the SQL text: every one becomes a bind parameter. The same query shape always
+//! renders the same text, so the drivers' prepared-statement caches hit.
+
+mod dialect;
+
+pub use dialect::{Backend, Dialect};
+
+use dialect::Rules;
+
+use crate::model::{ColumnDef, ModelDef};
+use crate::query::{Change, CmpOp, Expr, Nulls, Order};
+use crate::types::ScalarKind;
+use crate::value::Value;
+
+/// A rendered statement: SQL text and its binds.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    /// The SQL text.
+    pub sql: String,
+    /// The bind values, in placeholder order.
+    pub binds: Vec<Value>,
+    /// The model the statement is about (used to explain constraint errors).
+    pub model: Option<&'static ModelDef>,
+}
+
+pub(crate) struct Writer {
+    pub(crate) dialect: Dialect,
+    rules: &'static dyn Rules,
+    pub(crate) sql: String,
+    pub(crate) binds: Vec<Value>,
+}
+
+/// An ordering term in untyped form.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct OrderTerm {
+    pub column: &'static ColumnDef,
+    pub order: Order,
+    pub nulls: Option<Nulls>,
+}
+
+/// What a `SELECT` reads.
+pub(crate) struct SelectSpec<'a> {
+    pub model: &'static ModelDef,
+    pub filter: Option<&'a Expr>,
+    pub order: &'a [OrderTerm],
+    pub skip: Option<u64>,
+    pub take: Option<u64>,
+    pub cursor: Option<&'a Expr>,
+    pub distinct: &'a [usize],
+}
+
+/// What an `INSERT` does on a unique conflict.
+pub(crate) enum OnConflict<'a> {
+    /// Fail.
+    Error,
+    /// Skip the conflicting row.
+    Ignore,
+    /// Update the existing row with `changes`.
+    Update { key: &'a [usize], changes: &'a [(usize, Change)] },
+    /// Overwrite `columns` of the existing row with the new row's values.
+    Overwrite { key: &'a [usize], columns: &'a [usize] },
+}
+
+impl Writer {
+    pub(crate) fn new(dialect: Dialect) -> Self {
+        Writer { dialect, rules: dialect.rules(), sql: String::with_capacity(256), binds: Vec::new() }
+    }
+
+    pub(crate) fn finish(self, model: Option<&'static ModelDef>) -> Statement {
+        Statement { sql: self.sql, binds: self.binds, model }
+    }
+
+    #[inline]
+    pub(crate) fn push(&mut self, s: &str) {
+        self.sql.push_str(s);
+    }
+
+    pub(crate) fn ident(&mut self, name: &str) {
+        self.rules.quote(&mut self.sql, name);
+    }
+
+    fn column(&mut self, alias: Option<&str>, column: &ColumnDef) {
+        if let Some(alias) = alias {
+            self.ident(alias);
+            self.sql.push('.');
+        }
+        self.ident(column.name);
+    }
+
+    pub(crate) fn bind(&mut self, value: Value) {
+        self.binds.push(value);
+        self.rules.placeholder(&mut self.sql, self.binds.len());
+    }
+
+    fn column_list(&mut self, model: &ModelDef, alias: Option<&str>) {
+        for (i, c) in model.columns.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.column(alias, c);
+        }
+    }
+
+    fn comma_columns(&mut self, model: &ModelDef, columns: &[usize]) {
+        for (i, &c) in columns.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.ident(model.columns[c].name);
+        }
+    }
+
+    /// Renders a boolean expression.
+    pub(crate) fn expr(&mut self, expr: &Expr, alias: Option<&str>) {
+        match expr {
+            Expr::Compare { column, op, value, insensitive } => {
+                if value.is_null() && matches!(op, CmpOp::Eq | CmpOp::Ne) {
+                    self.column(alias, column);
+                    self.push(if *op == CmpOp::Eq { " IS NULL" } else { " IS NOT NULL" });
+                    return;
+                }
+                let lower = *insensitive && column.kind == ScalarKind::String;
+                if lower {
+                    self.push(self.rules.lower());
+                }
+                self.column(alias, column);
+                if lower {
+                    self.push(")");
+                }
+                self.push(match op {
+                    CmpOp::Eq => " = ",
+                    CmpOp::Ne => " <> ",
+                    CmpOp::Lt => " < ",
+                    CmpOp::Lte => " <= ",
+                    CmpOp::Gt => " > ",
+                    CmpOp::Gte => " >= ",
+                });
+                if lower {
+                    self.push(self.rules.lower());
+                }
+                self.bind(value.clone());
+                if lower {
+                    self.push(")");
+                }
+            }
+            Expr::In { column, values, negated } => {
+                if values.is_empty() {
+                    self.push(if *negated { "1=1" } else { "1=0" });
+                    return;
+                }
+                self.column(alias, column);
+                self.push(if *negated { " NOT IN (" } else { " IN (" });
+                for (i, v) in values.iter().enumerate() {
+                    if i > 0 {
+                        self.push(", ");
+                    }
+                    self.bind(v.clone());
+                }
+                self.push(")");
+            }
+            Expr::IsNull { column, negated } => {
+                self.column(alias, column);
+                self.push(if *negated { " IS NOT NULL" } else { " IS NULL" });
+            }
+            Expr::Like { column, op, pattern, insensitive } => {
+                let like = self.rules.like(*op, pattern, *insensitive);
+                if like.lower_column {
+                    self.push(self.rules.lower());
+                }
+                self.column(alias, column);
+                if like.lower_column {
+                    self.push(")");
+                }
+                self.push(like.before);
+                self.bind(Value::String(like.pattern));
+                self.push(like.after);
+            }
+            Expr::And(list) | Expr::Or(list) => {
+                let is_and = matches!(expr, Expr::And(_));
+                if list.is_empty() {
+                    self.push(if is_and { "1=1" } else { "1=0" });
+                    return;
+                }
+                if list.len() == 1 {
+                    self.expr(&list[0], alias);
+                    return;
+                }
+                self.push("(");
+                for (i, e) in list.iter().enumerate() {
+                    if i > 0 {
+                        self.push(if is_and { " AND " } else { " OR " });
+                    }
+                    self.expr(e, alias);
+                }
+                self.push(")");
+            }
+            Expr::Not(inner) => {
+                self.push("NOT (");
+                self.expr(inner, alias);
+                self.push(")");
+            }
+            Expr::Bool(b) => self.push(if *b { "1=1" } else { "1=0" }),
+        }
+    }
+
+    fn order_by(&mut self, terms: &[OrderTerm], alias: Option<&str>) {
+        for (i, t) in terms.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            if let (Some(nulls), false) = (t.nulls, self.rules.native_nulls_order()) {
+                self.column(alias, t.column);
+                self.push(if nulls == Nulls::First { " IS NULL DESC, " } else { " IS NULL ASC, " });
+            }
+            self.column(alias, t.column);
+            self.push(if t.order == Order::Asc { " ASC" } else { " DESC" });
+            if let (Some(nulls), true) = (t.nulls, self.rules.native_nulls_order()) {
+                self.push(if nulls == Nulls::First { " NULLS FIRST" } else { " NULLS LAST" });
+            }
+        }
+    }
+
+    fn limit_offset(&mut self, skip: Option<u64>, take: Option<u64>) {
+        if let Some(take) = take {
+            self.push(" LIMIT ");
+            self.bind(Value::I64(take.min(i64::MAX as u64) as i64));
+        }
+        if let Some(skip) = skip.filter(|s| *s > 0) {
+            if take.is_none() {
+                if let Some(l) = self.rules.offset_only_limit() {
+                    self.push(l);
+                }
+            }
+            self.push(" OFFSET ");
+            self.bind(Value::I64(skip.min(i64::MAX as u64) as i64));
+        }
+    }
+
+    /// `WHERE filter AND <cursor condition>` (or nothing).
+    fn where_clause(&mut self, spec: &SelectSpec<'_>) {
+        let has_filter = spec.filter.is_some_and(|f| !matches!(f, Expr::Bool(true)));
+        if !has_filter && spec.cursor.is_none() {
+            return;
+        }
+        self.push(" WHERE ");
+        if let Some(filter) = spec.filter.filter(|_| has_filter) {
+            self.expr(filter, None);
+            if spec.cursor.is_some() {
+                self.push(" AND ");
+            }
+        }
+        if let Some(cursor) = spec.cursor {
+            self.cursor_condition(spec.model, spec.order, cursor);
+        }
+    }
+
+    /// Rows at or after the cursor row in `order` (which ends with a unique key):
+    /// `(a > ca) OR (a = ca AND b > cb) OR ... OR (a = ca AND b = cb ...)`, where each `cX` reads the
+    /// cursor row's value in a scalar subquery.
+    fn cursor_condition(&mut self, model: &ModelDef, order: &[OrderTerm], cursor: &Expr) {
+        self.push("(");
+        for i in 0..=order.len() {
+            if i > 0 {
+                self.push(" OR ");
+            }
+            self.push("(");
+            for (j, term) in order.iter().enumerate().take(i + 1) {
+                if j == order.len() {
+                    break;
+                }
+                if j > 0 {
+                    self.push(" AND ");
+                }
+                self.ident(term.column.name);
+                let op = if j < i {
+                    " = "
+                } else if term.order == Order::Asc {
+                    " > "
+                } else {
+                    " < "
+                };
+                self.push(op);
+                self.push("(SELECT ");
+                self.column(Some("orm_cursor"), term.column);
+                self.push(" FROM ");
+                self.ident(model.table);
+                self.push(" ");
+                self.ident("orm_cursor");
+                self.push(" WHERE ");
+                self.expr(cursor, Some("orm_cursor"));
+                self.push(")");
+            }
+            self.push(")");
+        }
+        self.push(")");
+    }
+
+    pub(crate) fn select(&mut self, spec: &SelectSpec<'_>) {
+        let m = spec.model;
+        if spec.distinct.is_empty() {
+            self.push("SELECT ");
+            self.column_list(m, None);
+            self.push(" FROM ");
+            self.ident(m.table);
+            self.where_clause(spec);
+        } else {
+            // DISTINCT on some columns keeps the first row of each group in the requested order.
+            self.push("SELECT ");
+            self.column_list(m, None);
+            self.push(" FROM (SELECT ");
+            self.column_list(m, None);
+            self.push(", ROW_NUMBER() OVER (PARTITION BY ");
+            self.comma_columns(m, spec.distinct);
+            if !spec.order.is_empty() {
+                self.push(" ORDER BY ");
+                self.order_by(spec.order, None);
+            }
+            self.push(") AS ");
+            self.ident("orm_rn");
+            self.push(" FROM ");
+            self.ident(m.table);
+            self.where_clause(spec);
+            self.push(") ");
+            self.ident(m.table);
+            self.push(" WHERE ");
+            self.ident("orm_rn");
+            self.push(" = 1");
+        }
+        if !spec.order.is_empty() {
+            self.push(" ORDER BY ");
+            self.order_by(spec.order, None);
+        }
+        self.limit_offset(spec.skip, spec.take);
+    }
+
+    pub(crate) fn count(&mut self, spec: &SelectSpec<'_>) {
+        if spec.skip.is_none() && spec.take.is_none() && spec.distinct.is_empty() {
+            self.push("SELECT COUNT(*) FROM ");
+            self.ident(spec.model.table);
+            self.where_clause(spec);
+        } else {
+            self.push("SELECT COUNT(*) FROM (");
+            self.select(spec);
+            self.push(") ");
+            self.ident("orm_count");
+        }
+    }
+
+    /// `INSERT INTO t (columns) VALUES (...), ... [conflict clause] [RETURNING *]`.
+    pub(crate) fn insert(
+        &mut self,
+        model: &ModelDef,
+        columns: &[usize],
+        rows: impl IntoIterator<Item = Vec<Value>>,
+        conflict: &OnConflict<'_>,
+        returning: bool,
+    ) {
+        let ignore_kw = match conflict {
+            OnConflict::Ignore => self.rules.insert_ignore(),
+            _ => None,
+        };
+        self.push(ignore_kw.unwrap_or("INSERT INTO "));
+        self.ident(model.table);
+        self.push(" (");
+        self.comma_columns(model, columns);
+        self.push(") VALUES ");
+        for (i, row) in rows.into_iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.push("(");
+            for (j, v) in row.into_iter().enumerate() {
+                if j > 0 {
+                    self.push(", ");
+                }
+                self.bind(v);
+            }
+            self.push(")");
+        }
+        match conflict {
+            OnConflict::Error => {}
+            OnConflict::Ignore => {
+                if ignore_kw.is_none() {
+                    self.push(" ON CONFLICT DO NOTHING");
+                }
+            }
+            OnConflict::Update { key, changes } => {
+                self.upsert_head(model, key);
+                if changes.is_empty() {
+                    // A no-op assignment, so the existing row is still returned.
+                    let pk = &model.columns[model.primary_key[0]];
+                    self.assignment_target(model, pk);
+                    self.push(" = ");
+                    self.column_for_change(model, pk, true);
+                } else {
+                    self.changes(model, changes, true);
+                }
+            }
+            OnConflict::Overwrite { key, columns } => {
+                self.upsert_head(model, key);
+                for (i, &c) in columns.iter().enumerate() {
+                    if i > 0 {
+                        self.push(", ");
+                    }
+                    let col = &model.columns[c];
+                    self.ident(col.name);
+                    if self.rules.on_duplicate_key() {
+                        self.push(" = VALUES(");
+                        self.ident(col.name);
+                        self.push(")");
+                    } else {
+                        self.push(" = ");
+                        self.ident("excluded");
+                        self.push(".");
+                        self.ident(col.name);
+                    }
+                }
+            }
+        }
+        if returning {
+            self.returning(model);
+        }
+    }
+
+    fn upsert_head(&mut self, model: &ModelDef, key: &[usize]) {
+        if self.rules.on_duplicate_key() {
+            self.push(" ON DUPLICATE KEY UPDATE ");
+        } else {
+            self.push(" ON CONFLICT (");
+            self.comma_columns(model, key);
+            self.push(") DO UPDATE SET ");
+        }
+    }
+
+    fn assignment_target(&mut self, _model: &ModelDef, col: &ColumnDef) {
+        self.ident(col.name);
+    }
+
+    /// The current value of a column inside `SET` (qualified by the table in an upsert).
+    fn column_for_change(&mut self, model: &ModelDef, col: &ColumnDef, upsert: bool) {
+        if upsert && !self.rules.on_duplicate_key() {
+            self.ident(model.table);
+            self.push(".");
+        }
+        self.ident(col.name);
+    }
+
+    fn changes(&mut self, model: &ModelDef, changes: &[(usize, Change)], upsert: bool) {
+        for (i, (c, change)) in changes.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            let col = &model.columns[*c];
+            self.assignment_target(model, col);
+            self.push(" = ");
+            let (op, v) = match change {
+                Change::Set(v) => {
+                    self.bind(v.clone());
+                    continue;
+                }
+                Change::Increment(v) => (" + ", v),
+                Change::Decrement(v) => (" - ", v),
+                Change::Multiply(v) => (" * ", v),
+                Change::Divide(v) => {
+                    let int = matches!(col.kind, ScalarKind::I16 | ScalarKind::I32 | ScalarKind::I64);
+                    (if int && self.dialect.backend == Backend::MySql { " DIV " } else { " / " }, v)
+                }
+            };
+            self.column_for_change(model, col, upsert);
+            self.push(op);
+            self.bind(v.clone());
+        }
+    }
+
+    pub(crate) fn returning(&mut self, model: &ModelDef) {
+        self.push(" RETURNING ");
+        self.column_list(model, None);
+    }
+
+    pub(crate) fn update(&mut self, model: &ModelDef, changes: &[(usize, Change)], filter: &Expr, returning: bool) {
+        self.push("UPDATE ");
+        self.ident(model.table);
+        self.push(" SET ");
+        self.changes(model, changes, false);
+        if !matches!(filter, Expr::Bool(true)) {
+            self.push(" WHERE ");
+            self.expr(filter, None);
+        }
+        if returning {
+            self.returning(model);
+        }
+    }
+
+    pub(crate) fn delete(&mut self, model: &ModelDef, filter: &Expr, returning: bool) {
+        self.push("DELETE FROM ");
+        self.ident(model.table);
+        if !matches!(filter, Expr::Bool(true)) {
+            self.push(" WHERE ");
+            self.expr(filter, None);
+        }
+        if returning {
+            self.returning(model);
+        }
+    }
+
+    pub(crate) fn rules(&self) -> &'static dyn Rules {
+        self.rules
+    }
+}

@@ -1,0 +1,181 @@
+//! Positional decoding of one column from a backend row.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use rust_decimal::Decimal;
+use sqlx::mysql::MySqlRow;
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, ValueRef};
+use uuid::Uuid;
+
+use super::DecodeError;
+
+/// A borrowed row from any backend. Generated decoders read it by position.
+#[derive(Clone, Copy)]
+pub enum RowRef<'r> {
+    /// A PostgreSQL row.
+    Postgres(&'r PgRow),
+    /// A MySQL / MariaDB row.
+    MySql(&'r MySqlRow),
+    /// A SQLite row.
+    Sqlite(&'r SqliteRow),
+}
+
+impl std::fmt::Debug for RowRef<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            RowRef::Postgres(_) => "RowRef::Postgres",
+            RowRef::MySql(_) => "RowRef::MySql",
+            RowRef::Sqlite(_) => "RowRef::Sqlite",
+        })
+    }
+}
+
+/// Text format of date-times stored in SQLite: fixed width, so text order is time order.
+pub(crate) const SQLITE_DATETIME: &str = "%Y-%m-%d %H:%M:%S%.6f";
+pub(crate) const SQLITE_DATE: &str = "%Y-%m-%d";
+pub(crate) const SQLITE_TIME: &str = "%H:%M:%S%.6f";
+
+impl<'r> RowRef<'r> {
+    /// The number of columns.
+    pub fn len(&self) -> usize {
+        match self {
+            RowRef::Postgres(r) => r.len(),
+            RowRef::MySql(r) => r.len(),
+            RowRef::Sqlite(r) => r.len(),
+        }
+    }
+
+    /// Whether the row has no columns.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The position of the column called `name`.
+    pub fn index_of(&self, name: &str) -> Result<usize, DecodeError> {
+        use sqlx::Column;
+        let found = match self {
+            RowRef::Postgres(r) => r.columns().iter().position(|c| c.name() == name),
+            RowRef::MySql(r) => r.columns().iter().position(|c| c.name() == name),
+            RowRef::Sqlite(r) => r.columns().iter().position(|c| c.name() == name),
+        };
+        found.ok_or_else(|| format!("the result has no column named `{name}`").into())
+    }
+
+    /// Whether the value at `index` is `NULL`.
+    #[inline]
+    pub fn is_null(&self, index: usize) -> Result<bool, DecodeError> {
+        Ok(match self {
+            RowRef::Postgres(r) => r.try_get_raw(index)?.is_null(),
+            RowRef::MySql(r) => r.try_get_raw(index)?.is_null(),
+            RowRef::Sqlite(r) => r.try_get_raw(index)?.is_null(),
+        })
+    }
+
+    /// Decodes a type every backend supports natively.
+    #[inline]
+    pub(crate) fn native<T>(&self, index: usize) -> Result<T, DecodeError>
+    where
+        T: for<'a> sqlx::Decode<'a, sqlx::Postgres>
+            + sqlx::Type<sqlx::Postgres>
+            + for<'a> sqlx::Decode<'a, sqlx::MySql>
+            + sqlx::Type<sqlx::MySql>
+            + for<'a> sqlx::Decode<'a, sqlx::Sqlite>
+            + sqlx::Type<sqlx::Sqlite>,
+    {
+        Ok(match self {
+            RowRef::Postgres(r) => r.try_get(index)?,
+            RowRef::MySql(r) => r.try_get(index)?,
+            RowRef::Sqlite(r) => r.try_get(index)?,
+        })
+    }
+
+    /// Decodes text without checking the column's declared type (enums, JSON stored as text).
+    #[inline]
+    pub fn text(&self, index: usize) -> Result<&'r str, DecodeError> {
+        Ok(match self {
+            RowRef::Postgres(r) => r.try_get_unchecked(index)?,
+            RowRef::MySql(r) => r.try_get_unchecked(index)?,
+            RowRef::Sqlite(r) => r.try_get_unchecked(index)?,
+        })
+    }
+
+    pub(crate) fn decimal(&self, index: usize) -> Result<Decimal, DecodeError> {
+        match self {
+            RowRef::Postgres(r) => Ok(r.try_get(index)?),
+            RowRef::MySql(r) => Ok(r.try_get(index)?),
+            RowRef::Sqlite(r) => {
+                let raw = r.try_get_raw(index)?;
+                let info = raw.type_info();
+                use sqlx::TypeInfo;
+                match info.name() {
+                    "INTEGER" => Ok(Decimal::from(r.try_get::<i64, _>(index)?)),
+                    "REAL" => Ok(Decimal::try_from(r.try_get::<f64, _>(index)?)?),
+                    _ => Ok(r.try_get::<&str, _>(index)?.parse()?),
+                }
+            }
+        }
+    }
+
+    pub(crate) fn uuid(&self, index: usize) -> Result<Uuid, DecodeError> {
+        match self {
+            RowRef::Postgres(r) => Ok(r.try_get(index)?),
+            RowRef::MySql(_) | RowRef::Sqlite(_) => Ok(Uuid::parse_str(self.text(index)?)?),
+        }
+    }
+
+    pub(crate) fn datetime(&self, index: usize) -> Result<DateTime<Utc>, DecodeError> {
+        match self {
+            RowRef::Postgres(r) => Ok(r.try_get(index)?),
+            RowRef::MySql(r) => Ok(r.try_get(index)?),
+            RowRef::Sqlite(_) => {
+                let s = self.text(index)?;
+                if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+                    return Ok(dt.with_timezone(&Utc));
+                }
+                Ok(Utc.from_utc_datetime(&parse_sqlite_naive(s)?))
+            }
+        }
+    }
+
+    pub(crate) fn naive_datetime(&self, index: usize) -> Result<NaiveDateTime, DecodeError> {
+        match self {
+            RowRef::Postgres(r) => Ok(r.try_get(index)?),
+            RowRef::MySql(r) => Ok(r.try_get(index)?),
+            RowRef::Sqlite(_) => parse_sqlite_naive(self.text(index)?),
+        }
+    }
+
+    pub(crate) fn date(&self, index: usize) -> Result<NaiveDate, DecodeError> {
+        match self {
+            RowRef::Postgres(r) => Ok(r.try_get(index)?),
+            RowRef::MySql(r) => Ok(r.try_get(index)?),
+            RowRef::Sqlite(_) => Ok(NaiveDate::parse_from_str(self.text(index)?, SQLITE_DATE)?),
+        }
+    }
+
+    pub(crate) fn time(&self, index: usize) -> Result<NaiveTime, DecodeError> {
+        match self {
+            RowRef::Postgres(r) => Ok(r.try_get(index)?),
+            RowRef::MySql(r) => Ok(r.try_get(index)?),
+            RowRef::Sqlite(_) => Ok(NaiveTime::parse_from_str(self.text(index)?, "%H:%M:%S%.f")?),
+        }
+    }
+
+    /// Decodes a JSON document.
+    pub fn json<T: serde::de::DeserializeOwned>(&self, index: usize) -> Result<T, DecodeError> {
+        match self {
+            RowRef::Postgres(r) => {
+                let sqlx::types::Json(v) = r.try_get::<sqlx::types::Json<T>, _>(index)?;
+                Ok(v)
+            }
+            RowRef::MySql(_) | RowRef::Sqlite(_) => Ok(serde_json::from_str(self.text(index)?)?),
+        }
+    }
+}
+
+fn parse_sqlite_naive(s: &str) -> Result<NaiveDateTime, DecodeError> {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f")
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f"))
+        .map_err(|e| format!("invalid date-time `{s}`: {e}").into())
+}
