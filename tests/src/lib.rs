@@ -7,3 +7,63 @@
 //! loudly; nothing is ever skipped silently.
 
 pub mod isolation;
+pub mod models;
+
+use std::future::Future;
+
+pub use isolation::{IsolatedDb, TestBackend};
+use orm_runtime::{Client, Schema};
+
+/// Runs `body` against a fresh, isolated database of `backend` holding `schema`'s tables.
+/// Panics (failing the test) on any error, naming the backend.
+pub async fn run_on<F, Fut>(backend: TestBackend, schema: Schema, body: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: Future<Output = orm_runtime::Result<()>>,
+{
+    let db = IsolatedDb::create(backend).await;
+    let client = Client::connect(&db.url)
+        .await
+        .unwrap_or_else(|e| panic!("{backend:?}: cannot connect to {}: {e}", db.url));
+    schema
+        .push(&client)
+        .await
+        .unwrap_or_else(|e| panic!("{backend:?}: cannot create the schema: {e}"));
+    if let Err(e) = body(client.clone()).await {
+        panic!("{backend:?}: {e} ({e:?})");
+    }
+    client.close().await;
+    db.cleanup().await;
+}
+
+/// Defines one test per configured backend: `name::sqlite`, `name::postgres`, `name::mysql`.
+///
+/// ```ignore
+/// backend_test!(creates_users, schema(), |db| async move { ...; Ok(()) });
+/// ```
+#[macro_export]
+macro_rules! backend_test {
+    ($name:ident, $schema:expr, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                $crate::run_on($crate::TestBackend::Sqlite, $schema, $body).await;
+            }
+
+            #[cfg(orm_postgres)]
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                $crate::run_on($crate::TestBackend::Postgres, $schema, $body).await;
+            }
+
+            #[cfg(orm_mysql)]
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn mysql() {
+                $crate::run_on($crate::TestBackend::MySql, $schema, $body).await;
+            }
+        }
+    };
+}

@@ -275,6 +275,12 @@ impl<M: Model> UniqueFilter<M> {
         self
     }
 
+    /// A case-insensitive version of this filter. It is no longer unique: several rows may differ
+    /// only in case.
+    pub fn insensitive(self) -> Filter<M> {
+        self.filter.insensitive()
+    }
+
     /// The unique key's columns.
     pub fn key_columns(&self) -> Vec<usize> {
         self.key.iter().map(|(c, _)| *c).collect()

@@ -14,10 +14,10 @@ use crate::sql::{OnConflict, SelectSpec, Writer};
 use crate::types::{FieldType, IntoValue, Numeric, ScalarKind};
 use crate::value::Value;
 
-/// The value `now` stands for: the current time truncated to microseconds, the precision every
-/// backend stores, so what `create` returns equals what a later read returns.
-fn now_value(kind: ScalarKind) -> Value {
-    let now = Utc::now().trunc_subsecs(6);
+/// The value `now` stands for, as a value of a column kind. Callers truncate the instant to
+/// microseconds, the precision every backend stores, so what `create` returns equals what a later read
+/// returns.
+fn now_as(now: chrono::DateTime<Utc>, kind: ScalarKind) -> Value {
     match kind {
         ScalarKind::NaiveDateTime => Value::NaiveDateTime(now.naive_utc()),
         ScalarKind::Date => Value::Date(now.date_naive()),
@@ -30,6 +30,8 @@ fn now_value(kind: ScalarKind) -> Value {
 /// Fills defaults for one new row. Returns the values of the inserted columns and which columns those
 /// are (auto-increment columns left to the database are omitted).
 fn complete_row(def: &'static ModelDef, given: Vec<Option<Value>>) -> Result<(Vec<usize>, Vec<Value>)> {
+    // One instant per row, so `created_at` and `updated_at` agree.
+    let now = Utc::now().trunc_subsecs(6);
     let mut columns = Vec::with_capacity(def.columns.len());
     let mut values = Vec::with_capacity(def.columns.len());
     for (col, given) in def.columns.iter().zip(given) {
@@ -40,9 +42,9 @@ fn complete_row(def: &'static ModelDef, given: Vec<Option<Value>>) -> Result<(Ve
                 Some(DefaultDef::Cuid) => Value::String(cuid2::create_id()),
                 Some(DefaultDef::UuidV4) => uuid_value(col.kind, uuid::Uuid::new_v4()),
                 Some(DefaultDef::UuidV7) => uuid_value(col.kind, uuid::Uuid::now_v7()),
-                Some(DefaultDef::Now) => now_value(col.kind),
+                Some(DefaultDef::Now) => now_as(now, col.kind),
                 Some(DefaultDef::Value(f)) => f(),
-                None if col.updated_at => now_value(col.kind),
+                None if col.updated_at => now_as(now, col.kind),
                 None if col.nullable => Value::Null(col.kind),
                 None => {
                     return Err(Error::InvalidQuery(format!(
@@ -103,9 +105,10 @@ fn one<M: Model>(rows: Vec<M>) -> Result<M> {
 
 /// Adds `updated_at = now` for every `#[orm(updated_at)]` column the changes do not set.
 fn with_updated_at(def: &'static ModelDef, mut changes: Vec<(usize, Change)>) -> Vec<(usize, Change)> {
+    let now = Utc::now().trunc_subsecs(6);
     for col in def.columns.iter().filter(|c| c.updated_at) {
         if !changes.iter().any(|(c, _)| *c == col.index) {
-            changes.push((col.index, Change::Set(now_value(col.kind))));
+            changes.push((col.index, Change::Set(now_as(now, col.kind))));
         }
     }
     changes

@@ -318,16 +318,6 @@ impl IntoValue<Option<String>> for &str {
     }
 }
 
-impl IntoValue<Option<String>> for Option<&str> {
-    #[inline]
-    fn into_value(self) -> Value {
-        match self {
-            Some(s) => Value::String(s.to_owned()),
-            None => Value::Null(ScalarKind::String),
-        }
-    }
-}
-
 impl IntoValue<Vec<u8>> for &[u8] {
     #[inline]
     fn into_value(self) -> Value {
