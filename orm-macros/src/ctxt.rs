@@ -22,7 +22,9 @@ impl Ctxt {
     /// The combined errors as `compile_error!` invocations, if any.
     pub fn check(self) -> Result<(), TokenStream> {
         let mut iter = self.errors.into_iter();
-        let Some(mut first) = iter.next() else { return Ok(()) };
+        let Some(mut first) = iter.next() else {
+            return Ok(());
+        };
         for e in iter {
             first.combine(e);
         }

@@ -18,15 +18,25 @@ pub fn derive(input: DeriveInput) -> TokenStream {
                 name = Some(meta.value()?.parse::<LitStr>()?.value());
             } else if meta.path.is_ident("rename_all") {
                 let v: LitStr = meta.value()?.parse()?;
-                let ok = ["SCREAMING_SNAKE_CASE", "snake_case", "lowercase", "UPPERCASE"];
+                let ok = [
+                    "SCREAMING_SNAKE_CASE",
+                    "snake_case",
+                    "lowercase",
+                    "UPPERCASE",
+                ];
                 if !ok.contains(&v.value().as_str()) {
-                    return Err(syn::Error::new(v.span(), format!("unknown rename rule; expected one of {}", ok.join(", "))));
+                    return Err(syn::Error::new(
+                        v.span(),
+                        format!("unknown rename rule; expected one of {}", ok.join(", ")),
+                    ));
                 }
                 rule = Some(v.value());
             } else if meta.path.is_ident("crate") {
                 krate = meta.value()?.parse::<LitStr>()?.parse()?;
             } else {
-                return Err(meta.error("unknown orm attribute on an enum; expected `name`, `rename_all` or `crate`"));
+                return Err(meta.error(
+                    "unknown orm attribute on an enum; expected `name`, `rename_all` or `crate`",
+                ));
             }
             Ok(())
         }) {
@@ -34,7 +44,10 @@ pub fn derive(input: DeriveInput) -> TokenStream {
         }
     }
     let syn::Data::Enum(data) = &input.data else {
-        cx.error(&input.ident, "#[derive(DbEnum)] needs an enum whose variants have no fields");
+        cx.error(
+            &input.ident,
+            "#[derive(DbEnum)] needs an enum whose variants have no fields",
+        );
         return cx.check().unwrap_err();
     };
     if !input.generics.params.is_empty() {

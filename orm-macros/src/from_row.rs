@@ -10,8 +10,15 @@ use crate::ctxt::Ctxt;
 pub fn derive(input: DeriveInput) -> TokenStream {
     let mut cx = Ctxt::default();
     let krate: syn::Path = syn::parse_quote!(::orm_runtime);
-    let syn::Data::Struct(syn::DataStruct { fields: syn::Fields::Named(named), .. }) = &input.data else {
-        cx.error(&input.ident, "#[derive(FromRow)] needs a struct with named fields");
+    let syn::Data::Struct(syn::DataStruct {
+        fields: syn::Fields::Named(named),
+        ..
+    }) = &input.data
+    else {
+        cx.error(
+            &input.ident,
+            "#[derive(FromRow)] needs a struct with named fields",
+        );
         return cx.check().unwrap_err();
     };
     let mut fields = Vec::new();

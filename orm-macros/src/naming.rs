@@ -6,7 +6,8 @@ pub fn snake_case(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
         if c.is_uppercase() {
-            let prev_lower = i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
             let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
             if i > 0 && (prev_lower || (next_lower && chars[i - 1].is_uppercase())) {
                 out.push('_');
@@ -49,6 +50,9 @@ mod tests {
         assert_eq!(table_name("PostTag"), "post_tags");
         assert_eq!(table_name("UserSettings"), "user_settingss");
         assert_eq!(snake_case("HTTPRequest"), "http_request");
-        assert_eq!(rename("SystemAdmin", Some("SCREAMING_SNAKE_CASE")), "SYSTEM_ADMIN");
+        assert_eq!(
+            rename("SystemAdmin", Some("SCREAMING_SNAKE_CASE")),
+            "SYSTEM_ADMIN"
+        );
     }
 }

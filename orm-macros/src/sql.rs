@@ -43,15 +43,29 @@ fn expand_inner(input: TokenStream) -> syn::Result<TokenStream> {
                             }
                             expr.push(c);
                         }
-                        None => return Err(syn::Error::new(lit.span(), "unclosed `{` in sql!: write `{{` for a literal brace")),
+                        None => {
+                            return Err(syn::Error::new(
+                                lit.span(),
+                                "unclosed `{` in sql!: write `{{` for a literal brace",
+                            ));
+                        }
                     }
                 }
-                let parsed: syn::Expr = syn::parse_str(&expr)
-                    .map_err(|e| syn::Error::new(lit.span(), format!("invalid expression `{expr}` in sql!: {e}")))?;
+                let parsed: syn::Expr = syn::parse_str(&expr).map_err(|e| {
+                    syn::Error::new(
+                        lit.span(),
+                        format!("invalid expression `{expr}` in sql!: {e}"),
+                    )
+                })?;
                 binds.push(parsed);
                 parts.push(String::new());
             }
-            '}' => return Err(syn::Error::new(lit.span(), "unmatched `}` in sql!: write `}}` for a literal brace")),
+            '}' => {
+                return Err(syn::Error::new(
+                    lit.span(),
+                    "unmatched `}` in sql!: write `}}` for a literal brace",
+                ));
+            }
             c => parts.last_mut().unwrap().push(c),
         }
     }

@@ -104,7 +104,9 @@ pub enum Error {
     #[error("the transaction has already been committed or rolled back")]
     TransactionClosed,
     /// The URL names an unsupported database.
-    #[error("unsupported database URL `{0}`: expected postgres://, mysql://, mariadb:// or sqlite:")]
+    #[error(
+        "unsupported database URL `{0}`: expected postgres://, mysql://, mariadb:// or sqlite:"
+    )]
     UnsupportedUrl(String),
     /// Any other database error.
     #[error("database error: {0}")]
@@ -129,8 +131,16 @@ impl Error {
         matches!(self, Error::SerializationFailure(_) | Error::Deadlock(_))
     }
 
-    pub(crate) fn decode(model: Option<&'static str>, column: impl Into<String>, source: crate::types::DecodeError) -> Self {
-        Error::Decode { model, column: column.into(), source }
+    pub(crate) fn decode(
+        model: Option<&'static str>,
+        column: impl Into<String>,
+        source: crate::types::DecodeError,
+    ) -> Self {
+        Error::Decode {
+            model,
+            column: column.into(),
+            source,
+        }
     }
 
     /// Maps a driver error, using the statement's model to name the fields of a violated key.
@@ -140,7 +150,10 @@ impl Error {
         let db = match &err {
             sqlx::Error::Database(db) => db,
             sqlx::Error::PoolTimedOut => return Error::PoolTimeout(Box::new(err)),
-            sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => {
+            sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => {
                 return Error::Connection(Box::new(err));
             }
             sqlx::Error::Protocol(_) => return Error::Connection(Box::new(err)),
@@ -153,17 +166,33 @@ impl Error {
             ErrorKind::UniqueViolation => {
                 let constraint = constraint.or_else(|| mysql_key_name(&message));
                 let fields = unique_fields(model, constraint.as_deref(), &message);
-                Error::UniqueViolation { model: name, fields, constraint, source: Box::new(err) }
+                Error::UniqueViolation {
+                    model: name,
+                    fields,
+                    constraint,
+                    source: Box::new(err),
+                }
             }
             ErrorKind::ForeignKeyViolation => {
                 let constraint = constraint.or_else(|| mysql_fk_name(&message));
-                Error::ForeignKeyViolation { model: name, constraint, source: Box::new(err) }
+                Error::ForeignKeyViolation {
+                    model: name,
+                    constraint,
+                    source: Box::new(err),
+                }
             }
             ErrorKind::NotNullViolation => {
                 let column = null_column(&message);
-                Error::NullViolation { model: name, column, source: Box::new(err) }
+                Error::NullViolation {
+                    model: name,
+                    column,
+                    source: Box::new(err),
+                }
             }
-            ErrorKind::CheckViolation => Error::CheckViolation { model: name, source: Box::new(err) },
+            ErrorKind::CheckViolation => Error::CheckViolation {
+                model: name,
+                source: Box::new(err),
+            },
             _ => match code.as_str() {
                 // PostgreSQL serialization_failure / deadlock_detected.
                 "40001" => Error::SerializationFailure(Box::new(err)),
@@ -173,7 +202,11 @@ impl Error {
                 // MySQL/MariaDB: column cannot be null (strict mode).
                 "1048" | "1364" => {
                     let column = null_column(&message);
-                    Error::NullViolation { model: name, column, source: Box::new(err) }
+                    Error::NullViolation {
+                        model: name,
+                        column,
+                        source: Box::new(err),
+                    }
                 }
                 _ => Error::Database(Box::new(err)),
             },
@@ -205,14 +238,23 @@ fn null_column(message: &str) -> Option<String> {
     if let Some(rest) = message.split("Field '").nth(1) {
         return rest.split('\'').next().map(str::to_owned);
     }
-    message.split("constraint failed: ").nth(1).map(|s| s.rsplit('.').next().unwrap_or(s).trim().to_owned())
+    message
+        .split("constraint failed: ")
+        .nth(1)
+        .map(|s| s.rsplit('.').next().unwrap_or(s).trim().to_owned())
 }
 
 /// The fields of the violated key: by constraint name against the model's keys, or from SQLite's
 /// `UNIQUE constraint failed: t.a, t.b` column list.
-fn unique_fields(model: Option<&'static ModelDef>, constraint: Option<&str>, message: &str) -> Vec<String> {
+fn unique_fields(
+    model: Option<&'static ModelDef>,
+    constraint: Option<&str>,
+    message: &str,
+) -> Vec<String> {
     let columns: Vec<String> = if let Some(list) = message.split("constraint failed: ").nth(1) {
-        list.split(", ").map(|c| c.rsplit('.').next().unwrap_or(c).trim().to_owned()).collect()
+        list.split(", ")
+            .map(|c| c.rsplit('.').next().unwrap_or(c).trim().to_owned())
+            .collect()
     } else if let (Some(m), Some(name)) = (model, constraint) {
         let key = if name == m.primary_key_name() || name == "PRIMARY" {
             Some(m.primary_key)
@@ -229,7 +271,11 @@ fn unique_fields(model: Option<&'static ModelDef>, constraint: Option<&str>, mes
     match model {
         Some(m) => columns
             .into_iter()
-            .map(|c| m.column_by_name(&c).map(|col| col.field.to_owned()).unwrap_or(c))
+            .map(|c| {
+                m.column_by_name(&c)
+                    .map(|col| col.field.to_owned())
+                    .unwrap_or(c)
+            })
             .collect(),
         None => columns,
     }

@@ -127,7 +127,10 @@ pub use orm_macros::sql;
 /// Everything a user needs in scope: the derives, the query entry points and the common types.
 pub mod prelude {
     pub use crate::query::{Filter, ModelQuery, Patch, UniqueFilter};
-    pub use crate::{Client, ClientOptions, DbEnum, Error, FromRow, IsolationLevel, Json, Model, Schema, Transaction, sql};
+    pub use crate::{
+        Client, ClientOptions, DbEnum, Error, FromRow, IsolationLevel, Json, Model, Schema,
+        Transaction, sql,
+    };
 }
 
 #[doc(hidden)]
@@ -138,7 +141,9 @@ pub mod __private {
     };
     pub use crate::query::Change;
     pub use crate::raw::RawBind;
-    pub use crate::types::{DecodeError, EnumDef, FieldType, IntoValue, RowRef, Scalar, ScalarKind};
+    pub use crate::types::{
+        DecodeError, EnumDef, FieldType, IntoValue, RowRef, Scalar, ScalarKind,
+    };
     pub use crate::{Error, Value};
 
     /// Column types `#[orm(default = now)]` and `#[orm(updated_at)]` accept.
@@ -153,19 +158,28 @@ pub mod __private {
     impl TimeField for Option<chrono::DateTime<chrono::Utc>> {}
     impl TimeField for Option<chrono::NaiveDateTime> {}
     /// Column types `#[orm(default = cuid)]` accepts.
-    #[diagnostic::on_unimplemented(message = "`{Self}` cannot hold a CUID", label = "`cuid` needs a String field")]
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot hold a CUID",
+        label = "`cuid` needs a String field"
+    )]
     pub trait CuidField {}
     impl CuidField for String {}
     impl CuidField for Option<String> {}
     /// Column types `#[orm(default = uuid)]` accepts.
-    #[diagnostic::on_unimplemented(message = "`{Self}` cannot hold a UUID", label = "`uuid` needs a uuid::Uuid or String field")]
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot hold a UUID",
+        label = "`uuid` needs a uuid::Uuid or String field"
+    )]
     pub trait UuidField {}
     impl UuidField for uuid::Uuid {}
     impl UuidField for String {}
     impl UuidField for Option<uuid::Uuid> {}
     impl UuidField for Option<String> {}
     /// Column types `#[orm(default = autoincrement)]` accepts.
-    #[diagnostic::on_unimplemented(message = "`{Self}` cannot auto-increment", label = "`autoincrement` needs an i16, i32 or i64 field")]
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot auto-increment",
+        label = "`autoincrement` needs an i16, i32 or i64 field"
+    )]
     pub trait AutoIncrementField {}
     impl AutoIncrementField for i16 {}
     impl AutoIncrementField for i32 {}

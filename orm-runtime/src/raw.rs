@@ -96,7 +96,11 @@ impl RawSql {
                 }
             }
         }
-        Statement { sql, binds: self.binds, model: None }
+        Statement {
+            sql,
+            binds: self.binds,
+            model: None,
+        }
     }
 
     /// Runs the statement and decodes every row.
@@ -106,13 +110,18 @@ impl RawSql {
     }
 
     /// Runs the statement and decodes the first row, if any.
-    pub async fn fetch_optional<T: FromRow, E: Executor + ?Sized>(self, db: &E) -> Result<Option<T>> {
+    pub async fn fetch_optional<T: FromRow, E: Executor + ?Sized>(
+        self,
+        db: &E,
+    ) -> Result<Option<T>> {
         Ok(self.fetch_all(db).await?.into_iter().next())
     }
 
     /// Runs the statement and decodes the first row; [`Error::NotFound`] when there is none.
     pub async fn fetch_one<T: FromRow, E: Executor + ?Sized>(self, db: &E) -> Result<T> {
-        self.fetch_optional(db).await?.ok_or(Error::NotFound { model: "row" })
+        self.fetch_optional(db)
+            .await?
+            .ok_or(Error::NotFound { model: "row" })
     }
 
     /// Runs a statement that returns no rows; returns the number of rows affected.

@@ -159,5 +159,10 @@ pub struct Sample {
 
 /// The schema with every test model.
 pub fn schema() -> Schema {
-    Schema::new().model::<User>().model::<Post>().model::<Like>().model::<PostTag>().model::<Sample>()
+    Schema::new()
+        .model::<User>()
+        .model::<Post>()
+        .model::<Like>()
+        .model::<PostTag>()
+        .model::<Sample>()
 }

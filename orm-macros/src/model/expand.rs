@@ -11,10 +11,28 @@ use crate::naming;
 /// one of them.
 fn has_known_default(ty: &syn::Type) -> bool {
     let syn::Type::Path(p) = ty else { return false };
-    let Some(last) = p.path.segments.last() else { return false };
+    let Some(last) = p.path.segments.last() else {
+        return false;
+    };
     matches!(
         last.ident.to_string().as_str(),
-        "String" | "bool" | "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "f32" | "f64" | "Vec" | "Decimal" | "Uuid" | "Value" | "Option"
+        "String"
+            | "bool"
+            | "i8"
+            | "i16"
+            | "i32"
+            | "i64"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "f32"
+            | "f64"
+            | "Vec"
+            | "Decimal"
+            | "Uuid"
+            | "Value"
+            | "Option"
     )
 }
 
@@ -105,7 +123,11 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
 
         let const_ident = format_ident!("{}", naming::const_name(&fname), span = fident.span());
         let single_unique = f.unique || (m.primary_key.len() == 1 && m.primary_key[0] == i);
-        let kind = if single_unique { quote!(#krate::model::Unique) } else { quote!(#krate::model::Plain) };
+        let kind = if single_unique {
+            quote!(#krate::model::Unique)
+        } else {
+            quote!(#krate::model::Plain)
+        };
         let doc = format!("The `{column}` column.");
         consts.push(quote! {
             #[doc = #doc]
@@ -118,19 +140,32 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
         value_arms.push(quote! { #i => #p::FieldType::to_value(&self.#fident) });
 
         let optional_in_new = f.default.is_some() || f.updated_at.is_some();
-        let new_doc = format!("`{fname}`{}", if optional_in_new { " (`None`: the default)" } else { "" });
+        let new_doc = format!(
+            "`{fname}`{}",
+            if optional_in_new {
+                " (`None`: the default)"
+            } else {
+                ""
+            }
+        );
         if optional_in_new && !f.is_option {
-            new_fields.push(quote! { #[doc = #new_doc] #fvis #fident: ::core::option::Option<#ty> });
-            new_values.push(quote! { ::core::option::Option::map(self.#fident, #p::FieldType::into_value) });
+            new_fields
+                .push(quote! { #[doc = #new_doc] #fvis #fident: ::core::option::Option<#ty> });
+            new_values.push(
+                quote! { ::core::option::Option::map(self.#fident, #p::FieldType::into_value) },
+            );
         } else if optional_in_new {
             new_fields.push(quote! { #[doc = #new_doc] #fvis #fident: #ty });
-            new_values.push(quote! { ::core::option::Option::map(self.#fident, #p::Scalar::into_value) });
+            new_values
+                .push(quote! { ::core::option::Option::map(self.#fident, #p::Scalar::into_value) });
         } else {
             if !f.is_option && !has_known_default(ty) {
                 new_default_ok = false;
             }
             new_fields.push(quote! { #[doc = #new_doc] #fvis #fident: #ty });
-            new_values.push(quote! { ::core::option::Option::Some(#p::FieldType::into_value(self.#fident)) });
+            new_values.push(
+                quote! { ::core::option::Option::Some(#p::FieldType::into_value(self.#fident)) },
+            );
         }
         let upd_doc = format!("The change to `{fname}`.");
         update_fields.push(quote! { #[doc = #upd_doc] #fvis #fident: #krate::Patch<#ty> });
@@ -157,18 +192,30 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
     // Compound keys (and a composite primary key) get a handle named after their fields.
     let mut compound = Vec::new();
     let mut compound_keys: Vec<(String, Vec<usize>, TokenStream)> = Vec::new();
-    for (k, u) in m.uniques.iter().enumerate().filter(|(_, u)| u.fields.len() > 1) {
+    for (k, u) in m
+        .uniques
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| u.fields.len() > 1)
+    {
         compound_keys.push((u.name.clone(), u.fields.clone(), quote!(&__ORM_UNIQUES[#k])));
     }
     let pk_def = if m.primary_key.len() > 1 {
         let pk_name = format!("{}_pkey", m.table);
-        compound_keys.push((pk_name.clone(), m.primary_key.clone(), quote!(&__ORM_PK_KEY)));
+        compound_keys.push((
+            pk_name.clone(),
+            m.primary_key.clone(),
+            quote!(&__ORM_PK_KEY),
+        ));
         quote! { static __ORM_PK_KEY: #p::UniqueDef = #p::UniqueDef { name: #pk_name, columns: &[#(#pk),*] }; }
     } else {
         quote!()
     };
     for (_, cols, def) in &compound_keys {
-        let names: Vec<String> = cols.iter().map(|&c| naming::const_name(&m.fields[c].ident.to_string())).collect();
+        let names: Vec<String> = cols
+            .iter()
+            .map(|&c| naming::const_name(&m.fields[c].ident.to_string()))
+            .collect();
         let const_ident = format_ident!("{}", names.join("_"));
         let tys = cols.iter().map(|&c| m.fields[c].ty);
         let doc = format!("The compound key ({}).", names.join(", ").to_lowercase());
@@ -178,8 +225,12 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
         });
     }
 
-    let new_doc = format!("The values of a new `{name}` row, for `{name}::create`. Fields with a default are `Option`s: `None` applies the default.");
-    let update_doc = format!("Changes to a `{name}` row, for `{name}::update(..).data(..)`. Every field defaults to unchanged.");
+    let new_doc = format!(
+        "The values of a new `{name}` row, for `{name}::create`. Fields with a default are `Option`s: `None` applies the default."
+    );
+    let update_doc = format!(
+        "Changes to a `{name}` row, for `{name}::update(..).data(..)`. Every field defaults to unchanged."
+    );
     let new_default = if new_default_ok {
         quote!(#[derive(::core::default::Default)])
     } else {

@@ -61,7 +61,9 @@ pub struct Model<'a> {
 
 pub fn is_option(ty: &syn::Type) -> bool {
     match ty {
-        syn::Type::Path(p) => p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "Option"),
+        syn::Type::Path(p) => {
+            p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "Option")
+        }
         _ => false,
     }
 }
@@ -129,9 +131,15 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
         cx.error(&input.generics, "a model cannot be generic");
     }
     let named = match &input.data {
-        syn::Data::Struct(syn::DataStruct { fields: syn::Fields::Named(named), .. }) => named,
+        syn::Data::Struct(syn::DataStruct {
+            fields: syn::Fields::Named(named),
+            ..
+        }) => named,
         _ => {
-            cx.error(&input.ident, "#[derive(Model)] needs a struct with named fields");
+            cx.error(
+                &input.ident,
+                "#[derive(Model)] needs a struct with named fields",
+            );
             return None;
         }
     };
@@ -196,10 +204,16 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
             }
         }
         if field.id && field.is_option {
-            cx.error(field.ty, "a primary key cannot be nullable: remove `Option` or the `id` attribute");
+            cx.error(
+                field.ty,
+                "a primary key cannot be nullable: remove `Option` or the `id` attribute",
+            );
         }
         if field.updated_at.is_some() && field.default.is_some() {
-            cx.error(ident, "`updated_at` already sets the value on create; remove `default`");
+            cx.error(
+                ident,
+                "`updated_at` already sets the value on create; remove `default`",
+            );
         }
         fields.push(field);
     }
@@ -216,7 +230,12 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
             .collect()
     };
 
-    let field_ids: Vec<usize> = fields.iter().enumerate().filter(|(_, f)| f.id).map(|(i, _)| i).collect();
+    let field_ids: Vec<usize> = fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.id)
+        .map(|(i, _)| i)
+        .collect();
     let primary_key = match (&struct_id, field_ids.as_slice()) {
         (Some(list), []) => {
             let pk = find(cx, list);
@@ -229,7 +248,10 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
         }
         (None, [one]) => vec![*one],
         (Some(_), [first, ..]) => {
-            cx.error(fields[*first].ident, "the model already has `#[orm(id(..))]` on the struct; remove one of them");
+            cx.error(
+                fields[*first].ident,
+                "the model already has `#[orm(id(..))]` on the struct; remove one of them",
+            );
             vec![]
         }
         (None, [_, second, ..]) => {
@@ -250,22 +272,34 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
     let mut uniques = Vec::new();
     for (i, f) in fields.iter().enumerate() {
         if f.unique {
-            uniques.push(Key { name: key_name(&[i], "key"), fields: vec![i] });
+            uniques.push(Key {
+                name: key_name(&[i], "key"),
+                fields: vec![i],
+            });
         }
     }
     for list in &struct_uniques {
         let cols = find(cx, list);
-        uniques.push(Key { name: key_name(&cols, "key"), fields: cols });
+        uniques.push(Key {
+            name: key_name(&cols, "key"),
+            fields: cols,
+        });
     }
     let mut indexes = Vec::new();
     for (i, f) in fields.iter().enumerate() {
         if f.index {
-            indexes.push(Key { name: key_name(&[i], "idx"), fields: vec![i] });
+            indexes.push(Key {
+                name: key_name(&[i], "idx"),
+                fields: vec![i],
+            });
         }
     }
     for list in &struct_indexes {
         let cols = find(cx, list);
-        indexes.push(Key { name: key_name(&cols, "idx"), fields: cols });
+        indexes.push(Key {
+            name: key_name(&cols, "idx"),
+            fields: cols,
+        });
     }
 
     Some(Model {

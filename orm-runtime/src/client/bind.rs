@@ -61,7 +61,10 @@ pub(crate) fn postgres(binds: Vec<Value>) -> Result<PgArguments, Error> {
                 ScalarKind::Date => a.add(None::<chrono::NaiveDate>),
                 ScalarKind::Time => a.add(None::<chrono::NaiveTime>),
                 ScalarKind::Json => a.add(None::<sqlx::types::Json<serde_json::Value>>),
-                ScalarKind::Enum(def) => a.add(PgEnum { type_name: def.db_name, value: None }),
+                ScalarKind::Enum(def) => a.add(PgEnum {
+                    type_name: def.db_name,
+                    value: None,
+                }),
             },
             Value::Bool(v) => a.add(v),
             Value::I16(v) => a.add(v),
@@ -78,7 +81,10 @@ pub(crate) fn postgres(binds: Vec<Value>) -> Result<PgArguments, Error> {
             Value::Date(v) => a.add(v),
             Value::Time(v) => a.add(v),
             Value::Json(v) => a.add(sqlx::types::Json(v)),
-            Value::Enum { type_name, value } => a.add(PgEnum { type_name, value: Some(value) }),
+            Value::Enum { type_name, value } => a.add(PgEnum {
+                type_name,
+                value: Some(value),
+            }),
         }
         .map_err(bind_err)?;
     }

@@ -52,7 +52,9 @@ pub(crate) struct ClientInner {
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").field("dialect", &self.inner.dialect).finish_non_exhaustive()
+        f.debug_struct("Client")
+            .field("dialect", &self.inner.dialect)
+            .finish_non_exhaustive()
     }
 }
 
@@ -144,11 +146,14 @@ impl ClientOptions {
     /// Opens the pool and checks the connection.
     pub async fn connect(self) -> Result<Client> {
         let conn_err = |e: sqlx::Error| match e {
-            sqlx::Error::Configuration(_) => Error::InvalidQuery(format!("invalid database URL: {e}")),
+            sqlx::Error::Configuration(_) => {
+                Error::InvalidQuery(format!("invalid database URL: {e}"))
+            }
             e => Error::from_sqlx(e, None),
         };
         let url = self.url.as_str();
-        let (pool, dialect) = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let (pool, dialect) = if url.starts_with("postgres://") || url.starts_with("postgresql://")
+        {
             let opts: PgConnectOptions = url.parse().map_err(conn_err)?;
             let opts = opts
                 .statement_cache_capacity(self.statement_cache_capacity)
@@ -176,8 +181,10 @@ impl ClientOptions {
                 .connect_with(opts)
                 .await
                 .map_err(conn_err)?;
-            let version: String =
-                sqlx::query_scalar("SELECT VERSION()").fetch_one(&pool).await.map_err(conn_err)?;
+            let version: String = sqlx::query_scalar("SELECT VERSION()")
+                .fetch_one(&pool)
+                .await
+                .map_err(conn_err)?;
             let dialect = if version.to_ascii_lowercase().contains("mariadb") {
                 Dialect::MARIADB
             } else {
@@ -196,13 +203,21 @@ impl ClientOptions {
                 opts = opts.journal_mode(SqliteJournalMode::Wal);
             }
             // An in-memory database lives in one connection; keep exactly that one.
-            let (max, idle) = if memory { (1, None) } else { (self.max_connections, self.idle_timeout) };
+            let (max, idle) = if memory {
+                (1, None)
+            } else {
+                (self.max_connections, self.idle_timeout)
+            };
             let pool = SqlitePoolOptions::new()
                 .max_connections(max)
                 .min_connections(if memory { 1 } else { self.min_connections })
                 .acquire_timeout(self.acquire_timeout)
                 .idle_timeout(idle)
-                .max_lifetime(if memory { None } else { Some(Duration::from_secs(1800)) })
+                .max_lifetime(if memory {
+                    None
+                } else {
+                    Some(Duration::from_secs(1800))
+                })
                 .connect_with(opts)
                 .await
                 .map_err(conn_err)?;

@@ -44,7 +44,11 @@ pub trait Executor: Send + Sync + sealed::Sealed {
     fn __dialect(&self) -> Dialect;
 
     #[doc(hidden)]
-    fn __fetch<T, F>(&self, stmt: Statement, decode: F) -> impl Future<Output = Result<Vec<T>>> + Send
+    fn __fetch<T, F>(
+        &self,
+        stmt: Statement,
+        decode: F,
+    ) -> impl Future<Output = Result<Vec<T>>> + Send
     where
         T: Send,
         F: FnMut(RowRef<'_>) -> Result<T> + Send;
@@ -70,9 +74,23 @@ impl Executor for Client {
     {
         let inner = &*self.inner;
         match &inner.pool {
-            Pool::Postgres(p) => fetch(inner, p, stmt, bind::postgres, |r| RowRef::Postgres(r), decode).await,
-            Pool::MySql(p) => fetch(inner, p, stmt, bind::mysql, |r| RowRef::MySql(r), decode).await,
-            Pool::Sqlite(p) => fetch(inner, p, stmt, bind::sqlite, |r| RowRef::Sqlite(r), decode).await,
+            Pool::Postgres(p) => {
+                fetch(
+                    inner,
+                    p,
+                    stmt,
+                    bind::postgres,
+                    |r| RowRef::Postgres(r),
+                    decode,
+                )
+                .await
+            }
+            Pool::MySql(p) => {
+                fetch(inner, p, stmt, bind::mysql, |r| RowRef::MySql(r), decode).await
+            }
+            Pool::Sqlite(p) => {
+                fetch(inner, p, stmt, bind::sqlite, |r| RowRef::Sqlite(r), decode).await
+            }
         }
     }
 
@@ -91,16 +109,25 @@ impl Executor for Client {
 }
 
 pub(crate) fn pg_result(r: sqlx::postgres::PgQueryResult) -> ExecResult {
-    ExecResult { rows_affected: r.rows_affected(), last_insert_id: None }
+    ExecResult {
+        rows_affected: r.rows_affected(),
+        last_insert_id: None,
+    }
 }
 
 pub(crate) fn mysql_result(r: sqlx::mysql::MySqlQueryResult) -> ExecResult {
     let id = r.last_insert_id();
-    ExecResult { rows_affected: r.rows_affected(), last_insert_id: (id != 0).then_some(id as i64) }
+    ExecResult {
+        rows_affected: r.rows_affected(),
+        last_insert_id: (id != 0).then_some(id as i64),
+    }
 }
 
 pub(crate) fn sqlite_result(r: sqlx::sqlite::SqliteQueryResult) -> ExecResult {
-    ExecResult { rows_affected: r.rows_affected(), last_insert_id: Some(r.last_insert_rowid()) }
+    ExecResult {
+        rows_affected: r.rows_affected(),
+        last_insert_id: Some(r.last_insert_rowid()),
+    }
 }
 
 fn system(backend: Backend) -> &'static str {
@@ -112,10 +139,20 @@ fn system(backend: Backend) -> &'static str {
 }
 
 fn span(inner: &ClientInner, sql: &str) -> tracing::Span {
-    tracing::debug_span!("orm.statement", db.system = system(inner.dialect.backend), db.statement = sql)
+    tracing::debug_span!(
+        "orm.statement",
+        db.system = system(inner.dialect.backend),
+        db.statement = sql
+    )
 }
 
-fn finished(inner: &ClientInner, model: Option<&'static ModelDef>, sql: &str, started: Instant, rows: u64) {
+fn finished(
+    inner: &ClientInner,
+    model: Option<&'static ModelDef>,
+    sql: &str,
+    started: Instant,
+    rows: u64,
+) {
     let elapsed = started.elapsed();
     let ms = elapsed.as_secs_f64() * 1e3;
     tracing::debug!(target: "orm::statement", elapsed_ms = ms, rows, model = model.map(|m| m.name), "statement finished");
@@ -147,16 +184,28 @@ where
     let started = Instant::now();
     let sql_for_log = inner.slow_threshold.map(|_| sql.clone());
     let out = async {
-        let mut rows = sqlx::query_with(AssertSqlSafe(sql), args).persistent(inner.persistent).fetch(exec);
+        let mut rows = sqlx::query_with(AssertSqlSafe(sql), args)
+            .persistent(inner.persistent)
+            .fetch(exec);
         let mut out = Vec::new();
-        while let Some(row) = rows.try_next().await.map_err(|e| Error::from_sqlx(e, model))? {
+        while let Some(row) = rows
+            .try_next()
+            .await
+            .map_err(|e| Error::from_sqlx(e, model))?
+        {
             out.push(decode(wrap(&row))?);
         }
         Ok::<_, Error>(out)
     }
     .instrument(span)
     .await?;
-    finished(inner, model, sql_for_log.as_deref().unwrap_or(""), started, out.len() as u64);
+    finished(
+        inner,
+        model,
+        sql_for_log.as_deref().unwrap_or(""),
+        started,
+        out.len() as u64,
+    );
     Ok(out)
 }
 
@@ -186,6 +235,12 @@ where
         .await
         .map_err(|e| Error::from_sqlx(e, model))?;
     let r = result(r);
-    finished(inner, model, sql_for_log.as_deref().unwrap_or(""), started, r.rows_affected);
+    finished(
+        inner,
+        model,
+        sql_for_log.as_deref().unwrap_or(""),
+        started,
+        r.rows_affected,
+    );
     Ok(r)
 }

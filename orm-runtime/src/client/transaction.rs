@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex as StdMutex};
 use sqlx::AssertSqlSafe;
 use tokio::sync::Mutex;
 
-use super::run::{Executor, ExecResult, execute, fetch, mysql_result, pg_result, sqlite_result};
+use super::run::{ExecResult, Executor, execute, fetch, mysql_result, pg_result, sqlite_result};
 use super::{Client, Pool, bind};
 use crate::error::{Error, Result};
 use crate::sql::{Backend, Dialect, Statement};
@@ -89,7 +89,9 @@ pub struct Transaction {
 
 impl std::fmt::Debug for Transaction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Transaction").field("level", &self.level).finish_non_exhaustive()
+        f.debug_struct("Transaction")
+            .field("level", &self.level)
+            .finish_non_exhaustive()
     }
 }
 
@@ -108,20 +110,28 @@ impl Client {
         let err = |e| Error::from_sqlx(e, None);
         self.inner.statements.fetch_add(1, Ordering::Relaxed);
         let conn = match &self.inner.pool {
-            Pool::Postgres(p) => Conn::Postgres(match level {
-                Some(l) => p.begin_with(AssertSqlSafe(format!("BEGIN ISOLATION LEVEL {}", l.sql()))).await,
-                None => p.begin().await,
-            }
-            .map_err(err)?),
+            Pool::Postgres(p) => Conn::Postgres(
+                match level {
+                    Some(l) => {
+                        p.begin_with(AssertSqlSafe(format!("BEGIN ISOLATION LEVEL {}", l.sql())))
+                            .await
+                    }
+                    None => p.begin().await,
+                }
+                .map_err(err)?,
+            ),
             Pool::MySql(p) => {
                 let mut conn = p.acquire().await.map_err(err)?;
                 if let Some(l) = level {
                     // Applies to the next transaction on this connection only.
                     self.inner.statements.fetch_add(1, Ordering::Relaxed);
-                    sqlx::raw_sql(AssertSqlSafe(format!("SET TRANSACTION ISOLATION LEVEL {}", l.sql())))
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(err)?;
+                    sqlx::raw_sql(AssertSqlSafe(format!(
+                        "SET TRANSACTION ISOLATION LEVEL {}",
+                        l.sql()
+                    )))
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(err)?;
                 }
                 Conn::MySql(sqlx::Transaction::begin(conn, None).await.map_err(err)?)
             }
@@ -154,7 +164,11 @@ impl Client {
     }
 
     /// [`transaction`](Client::transaction) with an isolation level.
-    pub async fn transaction_with<F, Fut, T, E>(&self, level: IsolationLevel, f: F) -> std::result::Result<T, E>
+    pub async fn transaction_with<F, Fut, T, E>(
+        &self,
+        level: IsolationLevel,
+        f: F,
+    ) -> std::result::Result<T, E>
     where
         F: FnOnce(Transaction) -> Fut,
         Fut: Future<Output = std::result::Result<T, E>>,
@@ -191,7 +205,12 @@ impl Transaction {
         Fut: Future<Output = std::result::Result<T, E>>,
         E: From<Error>,
     {
-        let handle = Transaction { shared: self.shared.clone(), level: self.level, owner: false, finished: false };
+        let handle = Transaction {
+            shared: self.shared.clone(),
+            level: self.level,
+            owner: false,
+            finished: false,
+        };
         // `self` stays here: if `f` panics or this future is dropped, dropping it rolls back.
         match f(handle).await {
             Ok(v) => {
@@ -209,9 +228,15 @@ impl Transaction {
     /// Starts a nested transaction: a savepoint that commits into this transaction or rolls back alone.
     pub async fn begin(&self) -> Result<Transaction> {
         let level = self.shared.depth.load(Ordering::SeqCst) + 1;
-        self.raw(&format!("SAVEPOINT {}", savepoint_name(level))).await?;
+        self.raw(&format!("SAVEPOINT {}", savepoint_name(level)))
+            .await?;
         self.shared.depth.store(level, Ordering::SeqCst);
-        Ok(Transaction { shared: self.shared.clone(), level, owner: true, finished: false })
+        Ok(Transaction {
+            shared: self.shared.clone(),
+            level,
+            owner: true,
+            finished: false,
+        })
     }
 
     /// Runs `f` in a savepoint: kept when it returns `Ok`, undone when it returns `Err`, panics or is
@@ -230,14 +255,19 @@ impl Transaction {
     pub async fn commit(mut self) -> Result<()> {
         self.finished = true;
         if self.level > 0 {
-            self.raw(&format!("RELEASE SAVEPOINT {}", savepoint_name(self.level))).await?;
+            self.raw(&format!("RELEASE SAVEPOINT {}", savepoint_name(self.level)))
+                .await?;
             self.shared.depth.store(self.level - 1, Ordering::SeqCst);
             return Ok(());
         }
         let mut guard = self.shared.conn.lock().await;
         self.settle(&mut guard).await?;
         let conn = std::mem::replace(&mut *guard, Conn::Closed);
-        self.shared.client.inner.statements.fetch_add(1, Ordering::Relaxed);
+        self.shared
+            .client
+            .inner
+            .statements
+            .fetch_add(1, Ordering::Relaxed);
         let err = |e| Error::from_sqlx(e, None);
         match conn {
             Conn::Postgres(t) => t.commit().await.map_err(err),
@@ -259,7 +289,11 @@ impl Transaction {
         }
         let mut guard = self.shared.conn.lock().await;
         let conn = std::mem::replace(&mut *guard, Conn::Closed);
-        self.shared.client.inner.statements.fetch_add(1, Ordering::Relaxed);
+        self.shared
+            .client
+            .inner
+            .statements
+            .fetch_add(1, Ordering::Relaxed);
         let err = |e| Error::from_sqlx(e, None);
         match conn {
             Conn::Postgres(t) => t.rollback().await.map_err(err),
@@ -275,10 +309,19 @@ impl Transaction {
             *conn = Conn::Closed;
             return Err(Error::TransactionClosed);
         }
-        let pending: Vec<usize> = std::mem::take(&mut *self.shared.abandoned.lock().unwrap_or_else(|e| e.into_inner()));
+        let pending: Vec<usize> = std::mem::take(
+            &mut *self
+                .shared
+                .abandoned
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()),
+        );
         if let Some(&lowest) = pending.iter().min() {
             let name = savepoint_name(lowest);
-            for sql in [format!("ROLLBACK TO SAVEPOINT {name}"), format!("RELEASE SAVEPOINT {name}")] {
+            for sql in [
+                format!("ROLLBACK TO SAVEPOINT {name}"),
+                format!("RELEASE SAVEPOINT {name}"),
+            ] {
                 self.raw_on(conn, sql).await?;
             }
             self.shared.depth.store(lowest - 1, Ordering::SeqCst);
@@ -296,7 +339,11 @@ impl Transaction {
     }
 
     async fn raw_on(&self, conn: &mut Conn, sql: String) -> Result<()> {
-        self.shared.client.inner.statements.fetch_add(1, Ordering::Relaxed);
+        self.shared
+            .client
+            .inner
+            .statements
+            .fetch_add(1, Ordering::Relaxed);
         let err = |e| Error::from_sqlx(e, None);
         let q = sqlx::raw_sql(AssertSqlSafe(sql));
         match conn {
@@ -314,7 +361,11 @@ impl Drop for Transaction {
             return;
         }
         if self.level > 0 {
-            self.shared.abandoned.lock().unwrap_or_else(|e| e.into_inner()).push(self.level);
+            self.shared
+                .abandoned
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(self.level);
             return;
         }
         // Dropping sqlx's transaction queues its ROLLBACK; the connection then returns to the pool.
@@ -339,9 +390,39 @@ impl Executor for Transaction {
         let mut guard = self.shared.conn.lock().await;
         self.settle(&mut guard).await?;
         match &mut *guard {
-            Conn::Postgres(t) => fetch(inner, &mut **t, stmt, bind::postgres, |r| RowRef::Postgres(r), decode).await,
-            Conn::MySql(t) => fetch(inner, &mut **t, stmt, bind::mysql, |r| RowRef::MySql(r), decode).await,
-            Conn::Sqlite(t) => fetch(inner, &mut **t, stmt, bind::sqlite, |r| RowRef::Sqlite(r), decode).await,
+            Conn::Postgres(t) => {
+                fetch(
+                    inner,
+                    &mut **t,
+                    stmt,
+                    bind::postgres,
+                    |r| RowRef::Postgres(r),
+                    decode,
+                )
+                .await
+            }
+            Conn::MySql(t) => {
+                fetch(
+                    inner,
+                    &mut **t,
+                    stmt,
+                    bind::mysql,
+                    |r| RowRef::MySql(r),
+                    decode,
+                )
+                .await
+            }
+            Conn::Sqlite(t) => {
+                fetch(
+                    inner,
+                    &mut **t,
+                    stmt,
+                    bind::sqlite,
+                    |r| RowRef::Sqlite(r),
+                    decode,
+                )
+                .await
+            }
             Conn::Closed => Err(Error::TransactionClosed),
         }
     }

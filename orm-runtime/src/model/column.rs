@@ -2,9 +2,9 @@
 
 use std::marker::PhantomData;
 
-use super::def::{ColumnDef, UniqueDef};
 use super::Model;
-use crate::query::{Expr, Filter, LikeOp, Order, OrderBy, CmpOp, UniqueFilter};
+use super::def::{ColumnDef, UniqueDef};
+use crate::query::{CmpOp, Expr, Filter, LikeOp, Order, OrderBy, UniqueFilter};
 use crate::types::{FieldType, IntoValue, Ordered, Text};
 
 /// Marks a column that is not unique on its own.
@@ -41,7 +41,10 @@ impl<M, T, K> std::fmt::Debug for Column<M, T, K> {
 impl<M: Model, T: FieldType, K> Column<M, T, K> {
     #[doc(hidden)]
     pub const fn new(def: &'static ColumnDef) -> Self {
-        Column { def, _marker: PhantomData }
+        Column {
+            def,
+            _marker: PhantomData,
+        }
     }
 
     /// The column's description.
@@ -50,7 +53,12 @@ impl<M: Model, T: FieldType, K> Column<M, T, K> {
     }
 
     fn cmp(self, op: CmpOp, value: impl IntoValue<T>) -> Filter<M> {
-        Filter::from_expr(Expr::Compare { column: self.def, op, value: value.into_value(), insensitive: false })
+        Filter::from_expr(Expr::Compare {
+            column: self.def,
+            op,
+            value: value.into_value(),
+            insensitive: false,
+        })
     }
 
     /// `column <> value` (for a nullable column, `ne(None)` is `IS NOT NULL`).
@@ -78,12 +86,18 @@ impl<M: Model, T: FieldType, K> Column<M, T, K> {
 
     /// `column IS NULL`.
     pub fn is_null(self) -> Filter<M> {
-        Filter::from_expr(Expr::IsNull { column: self.def, negated: false })
+        Filter::from_expr(Expr::IsNull {
+            column: self.def,
+            negated: false,
+        })
     }
 
     /// `column IS NOT NULL`.
     pub fn is_not_null(self) -> Filter<M> {
-        Filter::from_expr(Expr::IsNull { column: self.def, negated: true })
+        Filter::from_expr(Expr::IsNull {
+            column: self.def,
+            negated: true,
+        })
     }
 
     /// Ascending order.
@@ -118,7 +132,12 @@ impl<M: Model, T: FieldType + Ordered, K> Column<M, T, K> {
 
 impl<M: Model, T: FieldType + Text, K> Column<M, T, K> {
     fn like(self, op: LikeOp, pattern: &str) -> Filter<M> {
-        Filter::from_expr(Expr::Like { column: self.def, op, pattern: pattern.to_owned(), insensitive: false })
+        Filter::from_expr(Expr::Like {
+            column: self.def,
+            op,
+            pattern: pattern.to_owned(),
+            insensitive: false,
+        })
     }
     /// The text contains `pattern` (taken literally: `%` and `_` are not wildcards).
     pub fn contains(self, pattern: impl AsRef<str>) -> Filter<M> {
@@ -145,7 +164,12 @@ impl<M: Model, T: FieldType> Column<M, T, Unique> {
     /// `column = value`: identifies at most one row.
     pub fn eq(self, value: impl IntoValue<T>) -> UniqueFilter<M> {
         let value = value.into_value();
-        let filter = Filter::from_expr(Expr::Compare { column: self.def, op: CmpOp::Eq, value: value.clone(), insensitive: false });
+        let filter = Filter::from_expr(Expr::Compare {
+            column: self.def,
+            op: CmpOp::Eq,
+            value: value.clone(),
+            insensitive: false,
+        });
         UniqueFilter::new(filter, vec![(self.def.index, value)])
     }
 }
@@ -169,15 +193,29 @@ impl<M, T> Copy for UniqueKey<M, T> {}
 impl<M: Model, T> UniqueKey<M, T> {
     #[doc(hidden)]
     pub const fn new(def: &'static UniqueDef) -> Self {
-        UniqueKey { def, _marker: PhantomData }
+        UniqueKey {
+            def,
+            _marker: PhantomData,
+        }
     }
 
     /// The key's columns equal `values`, given as a tuple in the key's column order.
     pub fn eq<V: IntoValues<T>>(self, values: V) -> UniqueFilter<M> {
-        let key: Vec<(usize, crate::Value)> = self.def.columns.iter().copied().zip(values.into_values()).collect();
+        let key: Vec<(usize, crate::Value)> = self
+            .def
+            .columns
+            .iter()
+            .copied()
+            .zip(values.into_values())
+            .collect();
         let exprs = key
             .iter()
-            .map(|(i, value)| Expr::Compare { column: &M::DEF.columns[*i], op: CmpOp::Eq, value: value.clone(), insensitive: false })
+            .map(|(i, value)| Expr::Compare {
+                column: &M::DEF.columns[*i],
+                op: CmpOp::Eq,
+                value: value.clone(),
+                insensitive: false,
+            })
             .collect();
         UniqueFilter::new(Filter::from_expr(Expr::And(exprs)), key)
     }

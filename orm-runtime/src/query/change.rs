@@ -48,11 +48,17 @@ impl<T> Default for Patch<T> {
 impl<T> Patch<T> {
     /// Leaves the field unchanged.
     pub fn keep() -> Self {
-        Patch { change: None, _marker: std::marker::PhantomData }
+        Patch {
+            change: None,
+            _marker: std::marker::PhantomData,
+        }
     }
 
     fn with(change: Change) -> Self {
-        Patch { change: Some(change), _marker: std::marker::PhantomData }
+        Patch {
+            change: Some(change),
+            _marker: std::marker::PhantomData,
+        }
     }
 
     /// The change, if any.

@@ -89,7 +89,9 @@ pub enum Expr {
 impl Expr {
     fn set_insensitive(&mut self) {
         match self {
-            Expr::Compare { insensitive, .. } | Expr::Like { insensitive, .. } => *insensitive = true,
+            Expr::Compare { insensitive, .. } | Expr::Like { insensitive, .. } => {
+                *insensitive = true
+            }
             Expr::And(list) | Expr::Or(list) => list.iter_mut().for_each(Expr::set_insensitive),
             Expr::Not(inner) => inner.set_insensitive(),
             Expr::In { .. } | Expr::IsNull { .. } | Expr::Bool(_) => {}
@@ -152,7 +154,10 @@ pub struct Filter<M> {
 
 impl<M> Clone for Filter<M> {
     fn clone(&self) -> Self {
-        Filter { expr: self.expr.clone(), _model: PhantomData }
+        Filter {
+            expr: self.expr.clone(),
+            _model: PhantomData,
+        }
     }
 }
 
@@ -165,7 +170,10 @@ impl<M> std::fmt::Debug for Filter<M> {
 impl<M: Model> Filter<M> {
     #[doc(hidden)]
     pub fn from_expr(expr: Expr) -> Self {
-        Filter { expr, _model: PhantomData }
+        Filter {
+            expr,
+            _model: PhantomData,
+        }
     }
 
     /// The filter that matches every row.
@@ -253,7 +261,11 @@ pub struct UniqueFilter<M> {
 
 impl<M> Clone for UniqueFilter<M> {
     fn clone(&self) -> Self {
-        UniqueFilter { filter: self.filter.clone(), key: self.key.clone(), narrowed: self.narrowed }
+        UniqueFilter {
+            filter: self.filter.clone(),
+            key: self.key.clone(),
+            narrowed: self.narrowed,
+        }
     }
 }
 
@@ -265,7 +277,11 @@ impl<M> std::fmt::Debug for UniqueFilter<M> {
 
 impl<M: Model> UniqueFilter<M> {
     pub(crate) fn new(filter: Filter<M>, key: Vec<(usize, Value)>) -> Self {
-        UniqueFilter { filter, key, narrowed: false }
+        UniqueFilter {
+            filter,
+            key,
+            narrowed: false,
+        }
     }
 
     /// Narrows the match with a further condition (the row must also satisfy `filter`).

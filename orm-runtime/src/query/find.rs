@@ -2,9 +2,9 @@
 
 use std::marker::PhantomData;
 
+use super::AnyColumn;
 use super::filter::{Expr, Filter, UniqueFilter};
 use super::order::{IntoOrderBy, Order};
-use super::AnyColumn;
 use crate::client::Executor;
 use crate::error::{Error, Result};
 use crate::model::Model;
@@ -66,7 +66,11 @@ impl<M: Model> FindMany<M> {
     /// Adds an ordering term (earlier terms sort first).
     pub fn order_by(mut self, order: impl IntoOrderBy<M>) -> Self {
         let o = order.into_order_by();
-        self.order.push(OrderTerm { column: o.column, order: o.order, nulls: o.nulls });
+        self.order.push(OrderTerm {
+            column: o.column,
+            order: o.order,
+            nulls: o.nulls,
+        });
         self
     }
 
@@ -104,7 +108,11 @@ impl<M: Model> FindMany<M> {
         if paginated && (!order.is_empty() || self.cursor.is_some()) {
             for &pk in M::DEF.primary_key {
                 if !order.iter().any(|t| t.column.index == pk) {
-                    order.push(OrderTerm { column: &M::DEF.columns[pk], order: Order::Asc, nulls: None });
+                    order.push(OrderTerm {
+                        column: &M::DEF.columns[pk],
+                        order: Order::Asc,
+                        nulls: None,
+                    });
                 }
             }
         }
@@ -131,7 +139,8 @@ impl<M: Model> FindMany<M> {
         }
         let mut w = Writer::new(db.__dialect());
         self.write_select(&mut w);
-        db.__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0)).await
+        db.__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0))
+            .await
     }
 
     /// Counts the rows this query would return (honouring `skip`, `take`, `cursor` and `distinct`).
@@ -158,7 +167,8 @@ pub(crate) async fn scalar_i64<E: Executor + ?Sized>(
 ) -> Result<i64> {
     let rows = db
         .__fetch(w.finish(Some(model)), |row: RowRef<'_>| {
-            <i64 as FieldType>::decode(row, 0).map_err(|e| Error::decode(Some(model.name), "count", e))
+            <i64 as FieldType>::decode(row, 0)
+                .map_err(|e| Error::decode(Some(model.name), "count", e))
         })
         .await?;
     Ok(rows.into_iter().next().unwrap_or(0))
@@ -172,7 +182,9 @@ pub struct FindFirst<M> {
 
 impl<M: Model> FindFirst<M> {
     pub(crate) fn new() -> Self {
-        FindFirst { inner: FindMany::new() }
+        FindFirst {
+            inner: FindMany::new(),
+        }
     }
     /// Keeps rows matching `filter`.
     pub fn filter(mut self, filter: impl Into<Filter<M>>) -> Self {
@@ -200,7 +212,9 @@ impl<M: Model> FindFirst<M> {
     }
     /// Runs the query, failing with [`Error::NotFound`] when no row matches.
     pub async fn exec_or_throw<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
-        self.exec(db).await?.ok_or(Error::NotFound { model: M::DEF.name })
+        self.exec(db)
+            .await?
+            .ok_or(Error::NotFound { model: M::DEF.name })
     }
 }
 
@@ -226,7 +240,11 @@ impl<M: Model> FindUnique<M> {
             cursor: None,
             distinct: &[],
         });
-        Ok(db.__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0)).await?.into_iter().next())
+        Ok(db
+            .__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0))
+            .await?
+            .into_iter()
+            .next())
     }
 }
 
@@ -238,11 +256,16 @@ pub struct FindUniqueOrThrow<M> {
 
 impl<M: Model> FindUniqueOrThrow<M> {
     pub(crate) fn new(filter: UniqueFilter<M>) -> Self {
-        FindUniqueOrThrow { inner: FindUnique::new(filter) }
+        FindUniqueOrThrow {
+            inner: FindUnique::new(filter),
+        }
     }
     /// Runs the query.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
-        self.inner.exec(db).await?.ok_or(Error::NotFound { model: M::DEF.name })
+        self.inner
+            .exec(db)
+            .await?
+            .ok_or(Error::NotFound { model: M::DEF.name })
     }
 }
 
@@ -254,7 +277,9 @@ pub struct Count<M> {
 
 impl<M: Model> Count<M> {
     pub(crate) fn new() -> Self {
-        Count { inner: FindMany::new() }
+        Count {
+            inner: FindMany::new(),
+        }
     }
     /// Counts rows matching `filter`.
     pub fn filter(mut self, filter: impl Into<Filter<M>>) -> Self {

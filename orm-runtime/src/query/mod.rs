@@ -11,7 +11,10 @@ pub use change::{Change, Patch};
 pub use filter::{CmpOp, Expr, Filter, LikeOp, UniqueFilter};
 pub use find::{Count, FindFirst, FindMany, FindUnique, FindUniqueOrThrow};
 pub use order::{IntoOrderBy, Nulls, Order, OrderBy};
-pub use write::{Create, CreateMany, CreateManyAndReturn, Delete, DeleteMany, Update, UpdateMany, Upsert, UpsertMany};
+pub use write::{
+    Create, CreateMany, CreateManyAndReturn, Delete, DeleteMany, Update, UpdateMany, Upsert,
+    UpsertMany,
+};
 
 use crate::model::{ColumnDef, Model};
 use crate::types::FieldType;

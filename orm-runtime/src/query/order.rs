@@ -36,7 +36,12 @@ pub struct OrderBy<M> {
 
 impl<M> Clone for OrderBy<M> {
     fn clone(&self) -> Self {
-        OrderBy { column: self.column, order: self.order, nulls: self.nulls, _model: PhantomData }
+        OrderBy {
+            column: self.column,
+            order: self.order,
+            nulls: self.nulls,
+            _model: PhantomData,
+        }
     }
 }
 
@@ -48,7 +53,12 @@ impl<M> std::fmt::Debug for OrderBy<M> {
 
 impl<M> OrderBy<M> {
     pub(crate) fn new(column: &'static ColumnDef, order: Order) -> Self {
-        OrderBy { column, order, nulls: None, _model: PhantomData }
+        OrderBy {
+            column,
+            order,
+            nulls: None,
+            _model: PhantomData,
+        }
     }
 
     /// Sorts `NULL` first.

@@ -29,7 +29,10 @@ fn now_as(now: chrono::DateTime<Utc>, kind: ScalarKind) -> Value {
 
 /// Fills defaults for one new row. Returns the values of the inserted columns and which columns those
 /// are (auto-increment columns left to the database are omitted).
-fn complete_row(def: &'static ModelDef, given: Vec<Option<Value>>) -> Result<(Vec<usize>, Vec<Value>)> {
+fn complete_row(
+    def: &'static ModelDef,
+    given: Vec<Option<Value>>,
+) -> Result<(Vec<usize>, Vec<Value>)> {
     // One instant per row, so `created_at` and `updated_at` agree.
     let now = Utc::now().trunc_subsecs(6);
     let mut columns = Vec::with_capacity(def.columns.len());
@@ -61,33 +64,58 @@ fn complete_row(def: &'static ModelDef, given: Vec<Option<Value>>) -> Result<(Ve
 }
 
 fn uuid_value(kind: ScalarKind, id: uuid::Uuid) -> Value {
-    if kind == ScalarKind::String { Value::String(id.to_string()) } else { Value::Uuid(id) }
+    if kind == ScalarKind::String {
+        Value::String(id.to_string())
+    } else {
+        Value::Uuid(id)
+    }
 }
 
 /// `WHERE key = values` for reading a row back by its key.
 fn key_filter(def: &'static ModelDef, key: &[(usize, Value)]) -> Expr {
     Expr::And(
         key.iter()
-            .map(|(c, v)| Expr::Compare { column: &def.columns[*c], op: CmpOp::Eq, value: v.clone(), insensitive: false })
+            .map(|(c, v)| Expr::Compare {
+                column: &def.columns[*c],
+                op: CmpOp::Eq,
+                value: v.clone(),
+                insensitive: false,
+            })
             .collect(),
     )
 }
 
 async fn select_where<M: Model, E: Executor + ?Sized>(db: &E, filter: &Expr) -> Result<Vec<M>> {
     let mut w = Writer::new(db.__dialect());
-    w.select(&SelectSpec { model: M::DEF, filter: Some(filter), order: &[], skip: None, take: None, cursor: None, distinct: &[] });
-    db.__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0)).await
+    w.select(&SelectSpec {
+        model: M::DEF,
+        filter: Some(filter),
+        order: &[],
+        skip: None,
+        take: None,
+        cursor: None,
+        distinct: &[],
+    });
+    db.__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0))
+        .await
 }
 
 /// After an `INSERT` without `RETURNING` (MySQL): the inserted row's primary key.
-fn inserted_key(def: &'static ModelDef, columns: &[usize], values: &[Value], r: ExecResult) -> Result<Vec<(usize, Value)>> {
+fn inserted_key(
+    def: &'static ModelDef,
+    columns: &[usize],
+    values: &[Value],
+    r: ExecResult,
+) -> Result<Vec<(usize, Value)>> {
     def.primary_key
         .iter()
         .map(|&pk| {
             if let Some(pos) = columns.iter().position(|&c| c == pk) {
                 Ok((pk, values[pos].clone()))
             } else {
-                let id = r.last_insert_id.ok_or_else(|| Error::InvalidQuery("the database reported no inserted id".into()))?;
+                let id = r.last_insert_id.ok_or_else(|| {
+                    Error::InvalidQuery("the database reported no inserted id".into())
+                })?;
                 let v = match def.columns[pk].kind {
                     ScalarKind::I16 => Value::I16(id as i16),
                     ScalarKind::I32 => Value::I32(id as i32),
@@ -100,11 +128,16 @@ fn inserted_key(def: &'static ModelDef, columns: &[usize], values: &[Value], r: 
 }
 
 fn one<M: Model>(rows: Vec<M>) -> Result<M> {
-    rows.into_iter().next().ok_or(Error::NotFound { model: M::DEF.name })
+    rows.into_iter()
+        .next()
+        .ok_or(Error::NotFound { model: M::DEF.name })
 }
 
 /// Adds `updated_at = now` for every `#[orm(updated_at)]` column the changes do not set.
-fn with_updated_at(def: &'static ModelDef, mut changes: Vec<(usize, Change)>) -> Vec<(usize, Change)> {
+fn with_updated_at(
+    def: &'static ModelDef,
+    mut changes: Vec<(usize, Change)>,
+) -> Vec<(usize, Change)> {
     let now = Utc::now().trunc_subsecs(6);
     for col in def.columns.iter().filter(|c| c.updated_at) {
         if !changes.iter().any(|(c, _)| *c == col.index) {
@@ -132,14 +165,26 @@ impl<M: Model> Create<M> {
     }
 }
 
-async fn insert_one<M: Model, E: Executor + ?Sized>(db: &E, columns: Vec<usize>, values: Vec<Value>) -> Result<M> {
+async fn insert_one<M: Model, E: Executor + ?Sized>(
+    db: &E,
+    columns: Vec<usize>,
+    values: Vec<Value>,
+) -> Result<M> {
     let dialect = db.__dialect();
     let mut w = Writer::new(dialect);
     if w.rules().insert_returning() {
         w.insert(M::DEF, &columns, [values], &OnConflict::Error, true);
-        return one(db.__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0)).await?);
+        return one(db
+            .__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0))
+            .await?);
     }
-    w.insert(M::DEF, &columns, [values.clone()], &OnConflict::Error, false);
+    w.insert(
+        M::DEF,
+        &columns,
+        [values.clone()],
+        &OnConflict::Error,
+        false,
+    );
     let r = db.__execute(w.finish(Some(M::DEF))).await?;
     let key = inserted_key(M::DEF, &columns, &values, r)?;
     one(select_where::<M, E>(db, &key_filter(M::DEF, &key)).await?)
@@ -147,7 +192,11 @@ async fn insert_one<M: Model, E: Executor + ?Sized>(db: &E, columns: Vec<usize>,
 
 /// Splits rows into statements under the backend's bind limit, grouping rows that insert the same
 /// columns (rows that leave an auto-increment key to the database differ from rows that give it).
-fn batches(def: &'static ModelDef, data: Vec<Vec<Option<Value>>>, max_binds: usize) -> Result<Vec<(Vec<usize>, Vec<Vec<Value>>)>> {
+fn batches(
+    def: &'static ModelDef,
+    data: Vec<Vec<Option<Value>>>,
+    max_binds: usize,
+) -> Result<Vec<(Vec<usize>, Vec<Vec<Value>>)>> {
     let mut out: Vec<(Vec<usize>, Vec<Vec<Value>>)> = Vec::new();
     for given in data {
         let (columns, values) = complete_row(def, given)?;
@@ -172,7 +221,11 @@ pub struct CreateMany<M: Model> {
 
 impl<M: Model> CreateMany<M> {
     pub(crate) fn new(data: impl IntoIterator<Item = M::Create>) -> Self {
-        CreateMany { data: data.into_iter().map(CreateInput::into_values).collect(), skip_duplicates: false, _model: PhantomData }
+        CreateMany {
+            data: data.into_iter().map(CreateInput::into_values).collect(),
+            skip_duplicates: false,
+            _model: PhantomData,
+        }
     }
 
     /// Skips rows that would violate a unique constraint instead of failing
@@ -198,7 +251,12 @@ impl<M: Model> CreateMany<M> {
             .filter(|c| !matches!(c.default, Some(DefaultDef::Now)) || c.updated_at)
             .map(|c| c.index)
             .collect();
-        UpsertMany { data: self.data, key, columns, _model: PhantomData }
+        UpsertMany {
+            data: self.data,
+            key,
+            columns,
+            _model: PhantomData,
+        }
     }
 
     /// Runs the inserts in one atomic scope; returns how many rows were inserted.
@@ -206,7 +264,11 @@ impl<M: Model> CreateMany<M> {
         if self.data.is_empty() {
             return Ok(0);
         }
-        let conflict = if self.skip_duplicates { OnConflict::Ignore } else { OnConflict::Error };
+        let conflict = if self.skip_duplicates {
+            OnConflict::Ignore
+        } else {
+            OnConflict::Error
+        };
         let batches = batches(M::DEF, self.data, db.__dialect().max_binds())?;
         if batches.len() == 1 {
             return run_batches::<M, E>(db, batches, &conflict).await;
@@ -218,7 +280,11 @@ impl<M: Model> CreateMany<M> {
     }
 }
 
-async fn run_batches<M: Model, E: Executor + ?Sized>(db: &E, batches: Vec<(Vec<usize>, Vec<Vec<Value>>)>, conflict: &OnConflict<'_>) -> Result<u64> {
+async fn run_batches<M: Model, E: Executor + ?Sized>(
+    db: &E,
+    batches: Vec<(Vec<usize>, Vec<Vec<Value>>)>,
+    conflict: &OnConflict<'_>,
+) -> Result<u64> {
     let mut n = 0;
     for (columns, rows) in batches {
         let mut w = Writer::new(db.__dialect());
@@ -241,7 +307,11 @@ impl<M: Model> CreateManyAndReturn<M> {
         if inner.data.is_empty() {
             return Ok(Vec::new());
         }
-        let conflict = if inner.skip_duplicates { OnConflict::Ignore } else { OnConflict::Error };
+        let conflict = if inner.skip_duplicates {
+            OnConflict::Ignore
+        } else {
+            OnConflict::Error
+        };
         let dialect = db.__dialect();
         let returning = Writer::new(dialect).rules().insert_returning();
         let batches = batches(M::DEF, inner.data, dialect.max_binds())?;
@@ -251,7 +321,10 @@ impl<M: Model> CreateManyAndReturn<M> {
             if returning {
                 let mut w = Writer::new(dialect);
                 w.insert(M::DEF, &columns, rows, &conflict, true);
-                out.extend(tx.__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0)).await?);
+                out.extend(
+                    tx.__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0))
+                        .await?,
+                );
             } else {
                 // MySQL has no RETURNING: insert row by row and read each back by its key.
                 for values in rows {
@@ -294,7 +367,10 @@ impl<M: Model> UpsertMany<M> {
             return Ok(0);
         }
         let batches = batches(M::DEF, self.data, db.__dialect().max_binds())?;
-        let conflict = OnConflict::Overwrite { key: &self.key, columns: &self.columns };
+        let conflict = OnConflict::Overwrite {
+            key: &self.key,
+            columns: &self.columns,
+        };
         if batches.len() == 1 {
             return run_batches::<M, E>(db, batches, &conflict).await;
         }
@@ -326,28 +402,61 @@ macro_rules! change_methods {
             self
         }
         /// Sets `column` to `value`.
-        pub fn set<T: FieldType, K>(mut self, column: Column<M, T, K>, value: impl IntoValue<T>) -> Self {
-            self.changes.push(column.def().index, Change::Set(value.into_value()));
+        pub fn set<T: FieldType, K>(
+            mut self,
+            column: Column<M, T, K>,
+            value: impl IntoValue<T>,
+        ) -> Self {
+            self.changes
+                .push(column.def().index, Change::Set(value.into_value()));
             self
         }
         /// Adds `by` to `column` atomically.
-        pub fn increment<T: FieldType + Numeric, K>(mut self, column: Column<M, T, K>, by: T::Scalar) -> Self {
-            self.changes.push(column.def().index, Change::Increment(crate::types::Scalar::into_value(by)));
+        pub fn increment<T: FieldType + Numeric, K>(
+            mut self,
+            column: Column<M, T, K>,
+            by: T::Scalar,
+        ) -> Self {
+            self.changes.push(
+                column.def().index,
+                Change::Increment(crate::types::Scalar::into_value(by)),
+            );
             self
         }
         /// Subtracts `by` from `column` atomically.
-        pub fn decrement<T: FieldType + Numeric, K>(mut self, column: Column<M, T, K>, by: T::Scalar) -> Self {
-            self.changes.push(column.def().index, Change::Decrement(crate::types::Scalar::into_value(by)));
+        pub fn decrement<T: FieldType + Numeric, K>(
+            mut self,
+            column: Column<M, T, K>,
+            by: T::Scalar,
+        ) -> Self {
+            self.changes.push(
+                column.def().index,
+                Change::Decrement(crate::types::Scalar::into_value(by)),
+            );
             self
         }
         /// Multiplies `column` by `by` atomically.
-        pub fn multiply<T: FieldType + Numeric, K>(mut self, column: Column<M, T, K>, by: T::Scalar) -> Self {
-            self.changes.push(column.def().index, Change::Multiply(crate::types::Scalar::into_value(by)));
+        pub fn multiply<T: FieldType + Numeric, K>(
+            mut self,
+            column: Column<M, T, K>,
+            by: T::Scalar,
+        ) -> Self {
+            self.changes.push(
+                column.def().index,
+                Change::Multiply(crate::types::Scalar::into_value(by)),
+            );
             self
         }
         /// Divides `column` by `by` atomically (integer division on integer columns).
-        pub fn divide<T: FieldType + Numeric, K>(mut self, column: Column<M, T, K>, by: T::Scalar) -> Self {
-            self.changes.push(column.def().index, Change::Divide(crate::types::Scalar::into_value(by)));
+        pub fn divide<T: FieldType + Numeric, K>(
+            mut self,
+            column: Column<M, T, K>,
+            by: T::Scalar,
+        ) -> Self {
+            self.changes.push(
+                column.def().index,
+                Change::Divide(crate::types::Scalar::into_value(by)),
+            );
             self
         }
     };
@@ -374,7 +483,10 @@ pub struct Update<M: Model> {
 
 impl<M: Model> Update<M> {
     pub(crate) fn new(filter: UniqueFilter<M>) -> Self {
-        Update { filter, changes: Changes::default() }
+        Update {
+            filter,
+            changes: Changes::default(),
+        }
     }
 
     change_methods!();
@@ -386,7 +498,9 @@ impl<M: Model> Update<M> {
         let mut w = Writer::new(dialect);
         if w.rules().update_returning() {
             w.update(M::DEF, &changes, &self.filter.filter.expr, true);
-            return one(db.__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0)).await?);
+            return one(db
+                .__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0))
+                .await?);
         }
         // MySQL: update, then read the row back by its key (with the key's new values, if set).
         let mut key = self.filter.key.clone();
@@ -422,7 +536,11 @@ pub struct UpdateMany<M: Model> {
 
 impl<M: Model> UpdateMany<M> {
     pub(crate) fn new() -> Self {
-        UpdateMany { filter: Expr::Bool(true), changes: Changes::default(), _model: PhantomData }
+        UpdateMany {
+            filter: Expr::Bool(true),
+            changes: Changes::default(),
+            _model: PhantomData,
+        }
     }
 
     /// Updates rows matching `filter` (ANDed with earlier filters).
@@ -459,7 +577,11 @@ pub struct Upsert<M: Model> {
 
 impl<M: Model> Upsert<M> {
     pub(crate) fn new(filter: UniqueFilter<M>, create: M::Create) -> Self {
-        Upsert { filter, create, changes: Changes::default() }
+        Upsert {
+            filter,
+            create,
+            changes: Changes::default(),
+        }
     }
 
     change_methods!();
@@ -467,7 +589,9 @@ impl<M: Model> Upsert<M> {
     /// Runs the upsert; returns the created or updated row.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
         if self.filter.narrowed {
-            return Err(Error::InvalidQuery("upsert takes a unique key alone, without `and` conditions".into()));
+            return Err(Error::InvalidQuery(
+                "upsert takes a unique key alone, without `and` conditions".into(),
+            ));
         }
         let (columns, values) = complete_row(M::DEF, self.create.into_values())?;
         for (c, v) in &self.filter.key {
@@ -480,14 +604,23 @@ impl<M: Model> Upsert<M> {
                 )));
             }
         }
-        let changes = if self.changes.0.is_empty() { Vec::new() } else { with_updated_at(M::DEF, self.changes.0) };
+        let changes = if self.changes.0.is_empty() {
+            Vec::new()
+        } else {
+            with_updated_at(M::DEF, self.changes.0)
+        };
         let key_cols = self.filter.key_columns();
-        let conflict = OnConflict::Update { key: &key_cols, changes: &changes };
+        let conflict = OnConflict::Update {
+            key: &key_cols,
+            changes: &changes,
+        };
         let dialect = db.__dialect();
         let mut w = Writer::new(dialect);
         if w.rules().insert_returning() && !w.rules().on_duplicate_key() {
             w.insert(M::DEF, &columns, [values], &conflict, true);
-            return one(db.__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0)).await?);
+            return one(db
+                .__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0))
+                .await?);
         }
         let mut key = self.filter.key.clone();
         for (c, v) in &mut key {
@@ -517,7 +650,9 @@ impl<M: Model> Delete<M> {
         let mut w = Writer::new(db.__dialect());
         if w.rules().delete_returning() {
             w.delete(M::DEF, &self.filter.filter.expr, true);
-            return one(db.__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0)).await?);
+            return one(db
+                .__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0))
+                .await?);
         }
         let row = one(select_where::<M, E>(db, &self.filter.filter.expr).await?)?;
         w.delete(M::DEF, &self.filter.filter.expr, false);
@@ -537,7 +672,10 @@ pub struct DeleteMany<M: Model> {
 
 impl<M: Model> DeleteMany<M> {
     pub(crate) fn new() -> Self {
-        DeleteMany { filter: Expr::Bool(true), _model: PhantomData }
+        DeleteMany {
+            filter: Expr::Bool(true),
+            _model: PhantomData,
+        }
     }
 
     /// Deletes rows matching `filter` (ANDed with earlier filters).

@@ -64,7 +64,9 @@ pub(crate) fn column_type(d: Dialect, col: &ColumnDef) -> String {
             }
         },
         Backend::Sqlite => match col.kind {
-            ScalarKind::Bool | ScalarKind::I16 | ScalarKind::I32 | ScalarKind::I64 => "INTEGER".into(),
+            ScalarKind::Bool | ScalarKind::I16 | ScalarKind::I32 | ScalarKind::I64 => {
+                "INTEGER".into()
+            }
             ScalarKind::F32 | ScalarKind::F64 => "REAL".into(),
             ScalarKind::Bytes => "BLOB".into(),
             _ => "TEXT".into(),
@@ -96,7 +98,9 @@ pub(crate) fn literal(d: Dialect, v: &Value) -> String {
         }
         Value::Uuid(u) => str_lit(&u.to_string()),
         Value::DateTime(t) => str_lit(&t.format(crate::types::decode::SQLITE_DATETIME).to_string()),
-        Value::NaiveDateTime(t) => str_lit(&t.format(crate::types::decode::SQLITE_DATETIME).to_string()),
+        Value::NaiveDateTime(t) => {
+            str_lit(&t.format(crate::types::decode::SQLITE_DATETIME).to_string())
+        }
         Value::Date(t) => str_lit(&t.to_string()),
         Value::Time(t) => str_lit(&t.to_string()),
         Value::Json(j) => str_lit(&j.to_string()),
@@ -115,13 +119,21 @@ fn default_clause(d: Dialect, col: &ColumnDef) -> Option<String> {
             let v = f();
             // MySQL accepts literal defaults on TEXT/BLOB/JSON only as expressions.
             let lit = literal(d, &v);
-            if d.backend == Backend::MySql && matches!(col.kind, ScalarKind::Json | ScalarKind::Bytes) || (d.backend == Backend::MySql && col.db_type.is_some_and(|t| t.to_ascii_lowercase().contains("text"))) {
+            if d.backend == Backend::MySql
+                && matches!(col.kind, ScalarKind::Json | ScalarKind::Bytes)
+                || (d.backend == Backend::MySql
+                    && col
+                        .db_type
+                        .is_some_and(|t| t.to_ascii_lowercase().contains("text")))
+            {
                 Some(format!("({lit})"))
             } else {
                 Some(lit)
             }
         }
-        DefaultDef::Cuid | DefaultDef::UuidV4 | DefaultDef::UuidV7 | DefaultDef::Autoincrement => None,
+        DefaultDef::Cuid | DefaultDef::UuidV4 | DefaultDef::UuidV7 | DefaultDef::Autoincrement => {
+            None
+        }
     }
 }
 
@@ -136,7 +148,11 @@ pub fn create_statements(models: &[&'static ModelDef], d: Dialect) -> Vec<String
                     if !seen.contains(&e.db_name) {
                         seen.push(e.db_name);
                         let variants: Vec<String> = e.variants.iter().map(|v| str_lit(v)).collect();
-                        out.push(format!("CREATE TYPE {} AS ENUM ({})", q(d, e.db_name), variants.join(", ")));
+                        out.push(format!(
+                            "CREATE TYPE {} AS ENUM ({})",
+                            q(d, e.db_name),
+                            variants.join(", ")
+                        ));
                     }
                 }
             }
@@ -169,7 +185,10 @@ fn create_table(m: &ModelDef, d: Dialect) -> String {
     let mut sql = format!("CREATE TABLE {} (", q(d, m.table));
     let sqlite_inline_pk = d.backend == Backend::Sqlite
         && m.primary_key.len() == 1
-        && matches!(m.columns[m.primary_key[0]].default, Some(DefaultDef::Autoincrement));
+        && matches!(
+            m.columns[m.primary_key[0]].default,
+            Some(DefaultDef::Autoincrement)
+        );
     for (i, c) in m.columns.iter().enumerate() {
         if i > 0 {
             sql.push_str(", ");
@@ -191,13 +210,27 @@ fn create_table(m: &ModelDef, d: Dialect) -> String {
         if d.backend == Backend::Sqlite {
             if let ScalarKind::Enum(e) = c.kind {
                 let variants: Vec<String> = e.variants.iter().map(|v| str_lit(v)).collect();
-                let _ = write!(sql, " CHECK ({} IN ({}))", q(d, c.name), variants.join(", "));
+                let _ = write!(
+                    sql,
+                    " CHECK ({} IN ({}))",
+                    q(d, c.name),
+                    variants.join(", ")
+                );
             }
         }
     }
     if !sqlite_inline_pk && !m.primary_key.is_empty() {
-        let pk: Vec<String> = m.primary_key.iter().map(|&c| q(d, m.columns[c].name)).collect();
-        let _ = write!(sql, ", CONSTRAINT {} PRIMARY KEY ({})", q(d, &m.primary_key_name()), pk.join(", "));
+        let pk: Vec<String> = m
+            .primary_key
+            .iter()
+            .map(|&c| q(d, m.columns[c].name))
+            .collect();
+        let _ = write!(
+            sql,
+            ", CONSTRAINT {} PRIMARY KEY ({})",
+            q(d, &m.primary_key_name()),
+            pk.join(", ")
+        );
     }
     sql.push(')');
     if d.backend == Backend::MySql {

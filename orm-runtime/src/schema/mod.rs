@@ -55,7 +55,12 @@ impl Schema {
     /// Creates every table, type and index (on a database that has none of them).
     pub async fn push<E: Executor + ?Sized>(&self, db: &E) -> Result<()> {
         for sql in self.create_sql(db.__dialect()) {
-            db.__execute(Statement { sql, binds: Vec::new(), model: None }).await?;
+            db.__execute(Statement {
+                sql,
+                binds: Vec::new(),
+                model: None,
+            })
+            .await?;
         }
         Ok(())
     }

@@ -25,13 +25,25 @@ pub struct Dialect {
 
 impl Dialect {
     /// PostgreSQL.
-    pub const POSTGRES: Dialect = Dialect { backend: Backend::Postgres, mariadb: false };
+    pub const POSTGRES: Dialect = Dialect {
+        backend: Backend::Postgres,
+        mariadb: false,
+    };
     /// SQLite.
-    pub const SQLITE: Dialect = Dialect { backend: Backend::Sqlite, mariadb: false };
+    pub const SQLITE: Dialect = Dialect {
+        backend: Backend::Sqlite,
+        mariadb: false,
+    };
     /// MySQL (no `RETURNING`).
-    pub const MYSQL: Dialect = Dialect { backend: Backend::MySql, mariadb: false };
+    pub const MYSQL: Dialect = Dialect {
+        backend: Backend::MySql,
+        mariadb: false,
+    };
     /// MariaDB.
-    pub const MARIADB: Dialect = Dialect { backend: Backend::MySql, mariadb: true };
+    pub const MARIADB: Dialect = Dialect {
+        backend: Backend::MySql,
+        mariadb: true,
+    };
 
     pub(crate) fn rules(self) -> &'static dyn Rules {
         match self.backend {
@@ -79,7 +91,12 @@ pub(crate) trait Rules: Sync {
     fn like(&self, op: LikeOp, text: &str, insensitive: bool) -> LikeSql {
         let pattern = like_pattern(op, text);
         let before = if insensitive { " ILIKE " } else { " LIKE " };
-        LikeSql { lower_column: false, before, after: "", pattern }
+        LikeSql {
+            lower_column: false,
+            before,
+            after: "",
+            pattern,
+        }
     }
     /// Wraps a text expression for case-insensitive comparison.
     fn lower(&self) -> &'static str {
@@ -156,9 +173,19 @@ impl Rules for MySql {
         // Tables are created with a binary collation, so plain LIKE is case-sensitive.
         let pattern = like_pattern(op, text);
         if insensitive {
-            LikeSql { lower_column: true, before: " LIKE LOWER(", after: ")", pattern }
+            LikeSql {
+                lower_column: true,
+                before: " LIKE LOWER(",
+                after: ")",
+                pattern,
+            }
         } else {
-            LikeSql { lower_column: false, before: " LIKE ", after: "", pattern }
+            LikeSql {
+                lower_column: false,
+                before: " LIKE ",
+                after: "",
+                pattern,
+            }
         }
     }
     fn offset_only_limit(&self) -> Option<&'static str> {
@@ -202,7 +229,12 @@ impl Rules for Sqlite {
     fn like(&self, op: LikeOp, text: &str, insensitive: bool) -> LikeSql {
         if insensitive {
             // SQLite's LIKE folds ASCII case.
-            LikeSql { lower_column: false, before: " LIKE ", after: " ESCAPE '\\'", pattern: like_pattern(op, text) }
+            LikeSql {
+                lower_column: false,
+                before: " LIKE ",
+                after: " ESCAPE '\\'",
+                pattern: like_pattern(op, text),
+            }
         } else {
             // GLOB is case-sensitive; escape its metacharacters by bracketing them.
             let mut p = String::with_capacity(text.len() + 2);
@@ -220,7 +252,12 @@ impl Rules for Sqlite {
             if matches!(op, LikeOp::Contains | LikeOp::StartsWith) {
                 p.push('*');
             }
-            LikeSql { lower_column: false, before: " GLOB ", after: "", pattern: p }
+            LikeSql {
+                lower_column: false,
+                before: " GLOB ",
+                after: "",
+                pattern: p,
+            }
         }
     }
     fn offset_only_limit(&self) -> Option<&'static str> {

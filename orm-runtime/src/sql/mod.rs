@@ -59,18 +59,33 @@ pub(crate) enum OnConflict<'a> {
     /// Skip the conflicting row.
     Ignore,
     /// Update the existing row with `changes`.
-    Update { key: &'a [usize], changes: &'a [(usize, Change)] },
+    Update {
+        key: &'a [usize],
+        changes: &'a [(usize, Change)],
+    },
     /// Overwrite `columns` of the existing row with the new row's values.
-    Overwrite { key: &'a [usize], columns: &'a [usize] },
+    Overwrite {
+        key: &'a [usize],
+        columns: &'a [usize],
+    },
 }
 
 impl Writer {
     pub(crate) fn new(dialect: Dialect) -> Self {
-        Writer { dialect, rules: dialect.rules(), sql: String::with_capacity(256), binds: Vec::new() }
+        Writer {
+            dialect,
+            rules: dialect.rules(),
+            sql: String::with_capacity(256),
+            binds: Vec::new(),
+        }
     }
 
     pub(crate) fn finish(self, model: Option<&'static ModelDef>) -> Statement {
-        Statement { sql: self.sql, binds: self.binds, model }
+        Statement {
+            sql: self.sql,
+            binds: self.binds,
+            model,
+        }
     }
 
     #[inline]
@@ -116,10 +131,19 @@ impl Writer {
     /// Renders a boolean expression.
     pub(crate) fn expr(&mut self, expr: &Expr, alias: Option<&str>) {
         match expr {
-            Expr::Compare { column, op, value, insensitive } => {
+            Expr::Compare {
+                column,
+                op,
+                value,
+                insensitive,
+            } => {
                 if value.is_null() && matches!(op, CmpOp::Eq | CmpOp::Ne) {
                     self.column(alias, column);
-                    self.push(if *op == CmpOp::Eq { " IS NULL" } else { " IS NOT NULL" });
+                    self.push(if *op == CmpOp::Eq {
+                        " IS NULL"
+                    } else {
+                        " IS NOT NULL"
+                    });
                     return;
                 }
                 let lower = *insensitive && column.kind == ScalarKind::String;
@@ -146,7 +170,11 @@ impl Writer {
                     self.push(")");
                 }
             }
-            Expr::In { column, values, negated } => {
+            Expr::In {
+                column,
+                values,
+                negated,
+            } => {
                 if values.is_empty() {
                     self.push(if *negated { "1=1" } else { "1=0" });
                     return;
@@ -165,7 +193,12 @@ impl Writer {
                 self.column(alias, column);
                 self.push(if *negated { " IS NOT NULL" } else { " IS NULL" });
             }
-            Expr::Like { column, op, pattern, insensitive } => {
+            Expr::Like {
+                column,
+                op,
+                pattern,
+                insensitive,
+            } => {
                 let like = self.rules.like(*op, pattern, *insensitive);
                 if like.lower_column {
                     self.push(self.rules.lower());
@@ -213,12 +246,24 @@ impl Writer {
             }
             if let (Some(nulls), false) = (t.nulls, self.rules.native_nulls_order()) {
                 self.column(alias, t.column);
-                self.push(if nulls == Nulls::First { " IS NULL DESC, " } else { " IS NULL ASC, " });
+                self.push(if nulls == Nulls::First {
+                    " IS NULL DESC, "
+                } else {
+                    " IS NULL ASC, "
+                });
             }
             self.column(alias, t.column);
-            self.push(if t.order == Order::Asc { " ASC" } else { " DESC" });
+            self.push(if t.order == Order::Asc {
+                " ASC"
+            } else {
+                " DESC"
+            });
             if let (Some(nulls), true) = (t.nulls, self.rules.native_nulls_order()) {
-                self.push(if nulls == Nulls::First { " NULLS FIRST" } else { " NULLS LAST" });
+                self.push(if nulls == Nulls::First {
+                    " NULLS FIRST"
+                } else {
+                    " NULLS LAST"
+                });
             }
         }
     }
@@ -465,8 +510,18 @@ impl Writer {
                 Change::Decrement(v) => (" - ", v),
                 Change::Multiply(v) => (" * ", v),
                 Change::Divide(v) => {
-                    let int = matches!(col.kind, ScalarKind::I16 | ScalarKind::I32 | ScalarKind::I64);
-                    (if int && self.dialect.backend == Backend::MySql { " DIV " } else { " / " }, v)
+                    let int = matches!(
+                        col.kind,
+                        ScalarKind::I16 | ScalarKind::I32 | ScalarKind::I64
+                    );
+                    (
+                        if int && self.dialect.backend == Backend::MySql {
+                            " DIV "
+                        } else {
+                            " / "
+                        },
+                        v,
+                    )
                 }
             };
             self.column_for_change(model, col, upsert);
@@ -480,7 +535,13 @@ impl Writer {
         self.column_list(model, None);
     }
 
-    pub(crate) fn update(&mut self, model: &ModelDef, changes: &[(usize, Change)], filter: &Expr, returning: bool) {
+    pub(crate) fn update(
+        &mut self,
+        model: &ModelDef,
+        changes: &[(usize, Change)],
+        filter: &Expr,
+        returning: bool,
+    ) {
         self.push("UPDATE ");
         self.ident(model.table);
         self.push(" SET ");
