@@ -1,8 +1,0 @@
-use orm_runtime::prelude::*;
-
-#[derive(DbEnum, Debug, Clone, Copy, PartialEq)]
-pub struct Role {
-    pub admin: bool,
-}
-
-fn main() {}

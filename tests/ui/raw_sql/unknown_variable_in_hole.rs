@@ -1,5 +1,0 @@
-use orm_runtime::prelude::*;
-
-fn main() {
-    let _ = sql!("SELECT * FROM users WHERE id = {user_id}");
-}
