@@ -1,0 +1,8 @@
+use orm_runtime::prelude::*;
+
+#[derive(DbEnum, Debug, Clone, Copy, PartialEq)]
+pub struct Role {
+    pub admin: bool,
+}
+
+fn main() {}

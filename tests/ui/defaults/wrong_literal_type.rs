@@ -1,0 +1,11 @@
+use orm_runtime::prelude::*;
+
+#[derive(Model, Debug)]
+pub struct User {
+    #[orm(id)]
+    pub id: i64,
+    #[orm(default = "yes")]
+    pub verified: bool,
+}
+
+fn main() {}

@@ -1,0 +1,19 @@
+use orm_runtime::prelude::*;
+
+#[derive(Model, Debug)]
+pub struct User {
+    #[orm(id, default = cuid)]
+    pub id: String,
+    #[orm(unique)]
+    pub email: String,
+    pub name: String,
+    pub age: i32,
+    #[orm(default = false)]
+    pub verified: bool,
+}
+
+async fn f(db: &Client) {
+    let _ = User::find_unique(User::NAME.eq("Ada")).exec(db).await;
+}
+
+fn main() {}

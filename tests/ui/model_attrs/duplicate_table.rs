@@ -1,0 +1,11 @@
+use orm_runtime::prelude::*;
+
+#[derive(Model, Debug)]
+#[orm(table = "users")]
+#[orm(table = "accounts")]
+pub struct User {
+    #[orm(id)]
+    pub id: i64,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use orm_runtime::prelude::*;
+
+#[derive(Model, Debug)]
+pub enum Status {
+    Draft,
+    Published,
+}
+
+fn main() {}

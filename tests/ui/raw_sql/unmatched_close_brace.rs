@@ -1,0 +1,5 @@
+use orm_runtime::prelude::*;
+
+fn main() {
+    let _ = sql!("SELECT '}' FROM users");
+}
