@@ -38,7 +38,7 @@ where
 
 /// Defines one test per configured backend: `name::sqlite`, `name::postgres`, `name::mysql`.
 ///
-/// ```ignore
+/// ```text
 /// backend_test!(creates_users, schema(), |db| async move { ...; Ok(()) });
 /// ```
 #[macro_export]

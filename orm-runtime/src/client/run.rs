@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use futures_util::TryStreamExt;
-use sqlx::{AssertSqlSafe, IntoArguments};
+use sqlx::{AssertSqlSafe, IntoArguments, SqlSafeStr, SqlStr};
 use tracing::Instrument;
 
 use super::transaction::Transaction;
@@ -182,9 +182,10 @@ where
     let span = span(inner, &sql);
     let args = binder(binds)?;
     let started = Instant::now();
-    let sql_for_log = inner.slow_threshold.map(|_| sql.clone());
+    // Reference-counted: the query and the slow-statement log share one copy of the text.
+    let sql: SqlStr = AssertSqlSafe(sql).into_sql_str();
     let out = async {
-        let mut rows = sqlx::query_with(AssertSqlSafe(sql), args)
+        let mut rows = sqlx::query_with(sql.clone(), args)
             .persistent(inner.persistent)
             .fetch(exec);
         let mut out = Vec::new();
@@ -199,13 +200,7 @@ where
     }
     .instrument(span)
     .await?;
-    finished(
-        inner,
-        model,
-        sql_for_log.as_deref().unwrap_or(""),
-        started,
-        out.len() as u64,
-    );
+    finished(inner, model, sql.as_str(), started, out.len() as u64);
     Ok(out)
 }
 
@@ -227,20 +222,14 @@ where
     let span = span(inner, &sql);
     let args = binder(binds)?;
     let started = Instant::now();
-    let sql_for_log = inner.slow_threshold.map(|_| sql.clone());
-    let r = sqlx::query_with(AssertSqlSafe(sql), args)
+    let sql: SqlStr = AssertSqlSafe(sql).into_sql_str();
+    let r = sqlx::query_with(sql.clone(), args)
         .persistent(inner.persistent)
         .execute(exec)
         .instrument(span)
         .await
         .map_err(|e| Error::from_sqlx(e, model))?;
     let r = result(r);
-    finished(
-        inner,
-        model,
-        sql_for_log.as_deref().unwrap_or(""),
-        started,
-        r.rows_affected,
-    );
+    finished(inner, model, sql.as_str(), started, r.rows_affected);
     Ok(r)
 }

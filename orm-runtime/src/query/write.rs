@@ -386,6 +386,10 @@ impl<M: Model> UpsertMany<M> {
 struct Changes(Vec<(usize, Change)>);
 
 impl Changes {
+    fn arith<S: crate::types::Scalar>(&mut self, column: usize, op: fn(Value) -> Change, by: S) {
+        self.push(column, op(crate::types::Scalar::into_value(by)));
+    }
+
     fn push(&mut self, column: usize, change: Change) {
         self.0.retain(|(c, _)| *c != column);
         self.0.push((column, change));
@@ -417,10 +421,8 @@ macro_rules! change_methods {
             column: Column<M, T, K>,
             by: T::Scalar,
         ) -> Self {
-            self.changes.push(
-                column.def().index,
-                Change::Increment(crate::types::Scalar::into_value(by)),
-            );
+            self.changes
+                .arith(column.def().index, Change::Increment, by);
             self
         }
         /// Subtracts `by` from `column` atomically.
@@ -429,10 +431,8 @@ macro_rules! change_methods {
             column: Column<M, T, K>,
             by: T::Scalar,
         ) -> Self {
-            self.changes.push(
-                column.def().index,
-                Change::Decrement(crate::types::Scalar::into_value(by)),
-            );
+            self.changes
+                .arith(column.def().index, Change::Decrement, by);
             self
         }
         /// Multiplies `column` by `by` atomically.
@@ -441,10 +441,7 @@ macro_rules! change_methods {
             column: Column<M, T, K>,
             by: T::Scalar,
         ) -> Self {
-            self.changes.push(
-                column.def().index,
-                Change::Multiply(crate::types::Scalar::into_value(by)),
-            );
+            self.changes.arith(column.def().index, Change::Multiply, by);
             self
         }
         /// Divides `column` by `by` atomically (integer division on integer columns).
@@ -453,10 +450,7 @@ macro_rules! change_methods {
             column: Column<M, T, K>,
             by: T::Scalar,
         ) -> Self {
-            self.changes.push(
-                column.def().index,
-                Change::Divide(crate::types::Scalar::into_value(by)),
-            );
+            self.changes.arith(column.def().index, Change::Divide, by);
             self
         }
     };
