@@ -1,0 +1,281 @@
+//! Hand-written sqlx 0.9: the best SQL for each job, decoded by position straight into plain structs.
+//! This is the floor every other implementation is compared with.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use futures_util::TryStreamExt;
+use sqlx::mysql::{MySqlConnectOptions, MySqlPoolOptions, MySqlRow};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow};
+use sqlx::{FromRow, MySql, Pool, Postgres, QueryBuilder, Row, Sqlite};
+
+use crate::data::{AnyResult, Fp, hair};
+
+pub struct User {
+    pub id: i32,
+    pub name: String,
+    pub hair_color: Option<String>,
+}
+
+pub struct Post {
+    pub id: i32,
+    pub user_id: i32,
+    pub title: String,
+    pub body: Option<String>,
+}
+
+pub struct Comment {
+    pub id: i32,
+    pub post_id: i32,
+    pub text: String,
+}
+
+/// `(User, Option<Post>)` from one `LEFT JOIN` row: user columns 0..3, post columns 3..7.
+pub struct UserPost(User, Option<Post>);
+
+macro_rules! from_rows {
+    ($($row:ty),*) => {$(
+        impl FromRow<'_, $row> for User {
+            #[inline]
+            fn from_row(r: &$row) -> sqlx::Result<Self> {
+                Ok(User { id: r.try_get(0)?, name: r.try_get(1)?, hair_color: r.try_get(2)? })
+            }
+        }
+        impl FromRow<'_, $row> for Post {
+            #[inline]
+            fn from_row(r: &$row) -> sqlx::Result<Self> {
+                Ok(Post { id: r.try_get(0)?, user_id: r.try_get(1)?, title: r.try_get(2)?, body: r.try_get(3)? })
+            }
+        }
+        impl FromRow<'_, $row> for Comment {
+            #[inline]
+            fn from_row(r: &$row) -> sqlx::Result<Self> {
+                Ok(Comment { id: r.try_get(0)?, post_id: r.try_get(1)?, text: r.try_get(2)? })
+            }
+        }
+        impl FromRow<'_, $row> for UserPost {
+            #[inline]
+            fn from_row(r: &$row) -> sqlx::Result<Self> {
+                let user = User { id: r.try_get(0)?, name: r.try_get(1)?, hair_color: r.try_get(2)? };
+                let post = match r.try_get::<Option<i32>, _>(3)? {
+                    None => None,
+                    Some(id) => Some(Post { id, user_id: r.try_get(4)?, title: r.try_get(5)?, body: r.try_get(6)? }),
+                };
+                Ok(UserPost(user, post))
+            }
+        }
+    )*};
+}
+from_rows!(PgRow, MySqlRow, SqliteRow);
+
+pub enum Db {
+    Postgres(Pool<Postgres>),
+    MySql(Pool<MySql>),
+    Sqlite(Pool<Sqlite>),
+}
+
+pub async fn connect(url: &str, pool: u32) -> AnyResult<Db> {
+    Ok(if url.starts_with("postgres") {
+        let o: PgConnectOptions = url.parse()?;
+        Db::Postgres(PgPoolOptions::new().max_connections(pool).connect_with(o).await?)
+    } else if url.starts_with("mysql") {
+        let o: MySqlConnectOptions = url.parse()?;
+        Db::MySql(MySqlPoolOptions::new().max_connections(pool).connect_with(o).await?)
+    } else {
+        let o: SqliteConnectOptions = url.parse()?;
+        let o = o.journal_mode(SqliteJournalMode::Wal).busy_timeout(Duration::from_secs(5));
+        Db::Sqlite(SqlitePoolOptions::new().max_connections(pool).connect_with(o).await?)
+    })
+}
+
+/// Runs `$body` with `$p` bound to the concrete pool of each backend (the body is type-checked once
+/// per backend, so it is monomorphic code, as hand-written code against one database would be).
+macro_rules! on_pool {
+    ($db:expr, |$p:ident| $body:expr) => {
+        match $db {
+            Db::Postgres($p) => $body,
+            Db::MySql($p) => $body,
+            Db::Sqlite($p) => $body,
+        }
+    };
+}
+
+const USERS: &str = "SELECT id, name, hair_color FROM users";
+
+pub async fn trivial(db: &Db) -> AnyResult<Fp> {
+    let users: Vec<User> = on_pool!(db, |p| sqlx::query_as(USERS).fetch_all(p).await?);
+    let mut fp = Fp::default();
+    for u in &users {
+        fp.user(u.id, &u.name, u.hair_color.as_deref());
+    }
+    Ok(fp)
+}
+
+pub async fn medium(db: &Db) -> AnyResult<Fp> {
+    let rows: Vec<UserPost> = match db {
+        Db::Postgres(p) => {
+            sqlx::query_as(
+                "SELECT u.id, u.name, u.hair_color, p.id, p.user_id, p.title, p.body \
+                 FROM users u LEFT JOIN posts p ON p.user_id = u.id WHERE u.hair_color = $1",
+            )
+            .bind("black")
+            .fetch_all(p)
+            .await?
+        }
+        Db::MySql(p) => {
+            sqlx::query_as(
+                "SELECT u.id, u.name, u.hair_color, p.id, p.user_id, p.title, p.body \
+                 FROM users u LEFT JOIN posts p ON p.user_id = u.id WHERE u.hair_color = ?",
+            )
+            .bind("black")
+            .fetch_all(p)
+            .await?
+        }
+        Db::Sqlite(p) => {
+            sqlx::query_as(
+                "SELECT u.id, u.name, u.hair_color, p.id, p.user_id, p.title, p.body \
+                 FROM users u LEFT JOIN posts p ON p.user_id = u.id WHERE u.hair_color = ?",
+            )
+            .bind("black")
+            .fetch_all(p)
+            .await?
+        }
+    };
+    let mut fp = Fp::default();
+    for UserPost(u, p) in &rows {
+        fp.user(u.id, &u.name, u.hair_color.as_deref());
+        if let Some(p) = p {
+            fp.post(p.id, p.user_id, &p.title, p.body.as_deref());
+        }
+    }
+    Ok(fp)
+}
+
+/// Users, then their posts, then the posts' comments: three statements, children fetched by key with
+/// one array parameter on PostgreSQL (`= ANY($1)`: one prepared statement whatever the count) and an
+/// `IN (?, ?, ...)` list elsewhere. Grouping is done while the rows stream in.
+pub async fn associations(db: &Db) -> AnyResult<Fp> {
+    let users: Vec<User>;
+    let posts: Vec<Post>;
+    let mut comments_of: HashMap<i32, Vec<Comment>> = HashMap::new();
+    match db {
+        Db::Postgres(p) => {
+            users = sqlx::query_as(USERS).fetch_all(p).await?;
+            let ids: Vec<i32> = users.iter().map(|u| u.id).collect();
+            posts = sqlx::query_as("SELECT id, user_id, title, body FROM posts WHERE user_id = ANY($1)")
+                .bind(&ids)
+                .fetch_all(p)
+                .await?;
+            let ids: Vec<i32> = posts.iter().map(|p| p.id).collect();
+            let mut s = sqlx::query_as::<_, Comment>("SELECT id, post_id, text FROM comments WHERE post_id = ANY($1)")
+                .bind(&ids)
+                .fetch(p);
+            while let Some(c) = s.try_next().await? {
+                comments_of.entry(c.post_id).or_default().push(c);
+            }
+        }
+        Db::MySql(p) => {
+            users = sqlx::query_as(USERS).fetch_all(p).await?;
+            posts = in_list(p, "SELECT id, user_id, title, body FROM posts WHERE user_id IN (", users.iter().map(|u| u.id))
+                .build_query_as()
+                .fetch_all(p)
+                .await?;
+            let mut q = in_list(p, "SELECT id, post_id, text FROM comments WHERE post_id IN (", posts.iter().map(|p| p.id));
+            let mut s = q.build_query_as::<Comment>().fetch(p);
+            while let Some(c) = s.try_next().await? {
+                comments_of.entry(c.post_id).or_default().push(c);
+            }
+        }
+        Db::Sqlite(p) => {
+            users = sqlx::query_as(USERS).fetch_all(p).await?;
+            posts = in_list(p, "SELECT id, user_id, title, body FROM posts WHERE user_id IN (", users.iter().map(|u| u.id))
+                .build_query_as()
+                .fetch_all(p)
+                .await?;
+            let mut q = in_list(p, "SELECT id, post_id, text FROM comments WHERE post_id IN (", posts.iter().map(|p| p.id));
+            let mut s = q.build_query_as::<Comment>().fetch(p);
+            while let Some(c) = s.try_next().await? {
+                comments_of.entry(c.post_id).or_default().push(c);
+            }
+        }
+    }
+    let mut posts_of: HashMap<i32, Vec<(Post, Vec<Comment>)>> = HashMap::with_capacity(users.len());
+    for p in posts {
+        let cs = comments_of.remove(&p.id).unwrap_or_default();
+        posts_of.entry(p.user_id).or_default().push((p, cs));
+    }
+    let tree: Vec<(User, Vec<(Post, Vec<Comment>)>)> = users
+        .into_iter()
+        .map(|u| {
+            let ps = posts_of.remove(&u.id).unwrap_or_default();
+            (u, ps)
+        })
+        .collect();
+    let mut fp = Fp::default();
+    for (u, posts) in &tree {
+        fp.user(u.id, &u.name, u.hair_color.as_deref());
+        for (p, comments) in posts {
+            fp.post(p.id, p.user_id, &p.title, p.body.as_deref());
+            fp.nest(u.id, p.id);
+            for c in comments {
+                fp.comment(c.id, c.post_id, &c.text);
+                fp.nest(p.id, c.id);
+            }
+        }
+    }
+    Ok(fp)
+}
+
+fn in_list<DB: sqlx::Database>(
+    _pool: &Pool<DB>,
+    head: &str,
+    ids: impl Iterator<Item = i32>,
+) -> QueryBuilder<DB>
+where
+    i32: for<'a> sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut q = QueryBuilder::new(head);
+    let mut sep = q.separated(", ");
+    for id in ids {
+        sep.push_bind(id);
+    }
+    q.push(")");
+    q
+}
+
+/// One multi-row insert of `n` users: `INSERT ... SELECT * FROM UNNEST($1, $2)` on PostgreSQL (two
+/// array parameters, one prepared statement for every batch size), a `VALUES (?, ?), ...` list elsewhere.
+pub async fn insert(db: &Db, n: usize, seq: usize) -> AnyResult<Fp> {
+    let names: Vec<String> = (0..n).map(|i| format!("New user {}", seq + i)).collect();
+    let affected = match db {
+        Db::Postgres(p) => {
+            let hairs: Vec<Option<&str>> = (0..n).map(hair).collect();
+            sqlx::query("INSERT INTO users (name, hair_color) SELECT * FROM UNNEST($1::text[], $2::text[])")
+                .bind(&names)
+                .bind(&hairs)
+                .execute(p)
+                .await?
+                .rows_affected()
+        }
+        Db::MySql(p) => {
+            let mut q = QueryBuilder::<MySql>::new("INSERT INTO users (name, hair_color) ");
+            q.push_values(names.into_iter().enumerate(), |mut b, (i, name)| {
+                b.push_bind(name).push_bind(hair(i));
+            });
+            q.build().execute(p).await?.rows_affected()
+        }
+        Db::Sqlite(p) => {
+            let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO users (name, hair_color) ");
+            q.push_values(names.into_iter().enumerate(), |mut b, (i, name)| {
+                b.push_bind(name).push_bind(hair(i));
+            });
+            q.build().execute(p).await?.rows_affected()
+        }
+    };
+    Ok(Fp::rows(affected))
+}
+
+pub async fn close(db: &Db) {
+    on_pool!(db, |p| p.close().await)
+}

@@ -1,0 +1,159 @@
+//! Our ORM (`orm-runtime`), written the way its README teaches.
+
+use std::collections::HashMap;
+
+use orm_runtime::prelude::*;
+
+use crate::data::{AnyResult, Fp, hair};
+
+#[derive(Model, Debug, Clone)]
+#[orm(table = "users")]
+pub struct User {
+    #[orm(id, default = autoincrement)]
+    pub id: i32,
+    pub name: String,
+    pub hair_color: Option<String>,
+}
+
+#[derive(Model, Debug, Clone)]
+#[orm(table = "posts")]
+pub struct Post {
+    #[orm(id, default = autoincrement)]
+    pub id: i32,
+    pub user_id: i32,
+    pub title: String,
+    pub body: Option<String>,
+}
+
+#[derive(Model, Debug, Clone)]
+#[orm(table = "comments")]
+pub struct Comment {
+    #[orm(id, default = autoincrement)]
+    pub id: i32,
+    pub post_id: i32,
+    pub text: String,
+}
+
+pub async fn connect(url: &str, pool: u32) -> AnyResult<Client> {
+    Ok(ClientOptions::new(url).max_connections(pool).connect().await?)
+}
+
+/// `SELECT` every user.
+pub async fn trivial(db: &Client) -> AnyResult<Fp> {
+    let users = User::find_many().exec(db).await?;
+    let mut fp = Fp::default();
+    for u in &users {
+        fp.user(u.id, &u.name, u.hair_color.as_deref());
+    }
+    Ok(fp)
+}
+
+/// Users with black hair, left-joined to their posts.
+///
+/// The ORM has no joins yet, so this is what a user writes today: two `find_many` queries, stitched in
+/// memory into the same `(User, Option<Post>)` rows a `LEFT JOIN` returns.
+// MAINTAINERS: once relations land, switch to
+// `User::find_many().filter(User::HAIR_COLOR.eq("black")).include(User::POSTS).strategy(Strategy::Join)`.
+pub async fn medium(db: &Client) -> AnyResult<Fp> {
+    let users = User::find_many()
+        .filter(User::HAIR_COLOR.eq("black"))
+        .exec(db)
+        .await?;
+    let posts = Post::find_many()
+        .filter(Post::USER_ID.in_(users.iter().map(|u| u.id)))
+        .exec(db)
+        .await?;
+    let mut by_user: HashMap<i32, Vec<Post>> = HashMap::with_capacity(users.len());
+    for p in posts {
+        by_user.entry(p.user_id).or_default().push(p);
+    }
+    let mut rows: Vec<(User, Option<Post>)> = Vec::with_capacity(users.len());
+    for u in users {
+        match by_user.remove(&u.id) {
+            Some(posts) => rows.extend(posts.into_iter().map(|p| (u.clone(), Some(p)))),
+            None => rows.push((u, None)),
+        }
+    }
+    let mut fp = Fp::default();
+    for (u, p) in &rows {
+        fp.user(u.id, &u.name, u.hair_color.as_deref());
+        if let Some(p) = p {
+            fp.post(p.id, p.user_id, &p.title, p.body.as_deref());
+        }
+    }
+    Ok(fp)
+}
+
+/// Every user with their posts, each post with its comments.
+///
+/// =====================================================================================================
+/// MAINTAINERS: this is the function to switch once the relation `include` API lands in orm-runtime.
+/// Replace the three `find_many` queries below with, measured twice (add a second workload row):
+///
+/// ```ignore
+/// User::find_many()
+///     .include(User::POSTS.include(Post::COMMENTS))
+///     .strategy(Strategy::Query)   // and again with .strategy(Strategy::Join)
+///     .exec(db)
+///     .await?
+/// ```
+/// and fingerprint the nested result the same way (`fp.nest(user.id, post.id)` for each post under its
+/// user, `fp.nest(post.id, comment.id)` for each comment under its post) so the correctness check against
+/// hand-written sqlx still holds.
+/// =====================================================================================================
+pub async fn ours_associations(db: &Client) -> AnyResult<Fp> {
+    let users = User::find_many().exec(db).await?;
+    let posts = Post::find_many()
+        .filter(Post::USER_ID.in_(users.iter().map(|u| u.id)))
+        .exec(db)
+        .await?;
+    let comments = Comment::find_many()
+        .filter(Comment::POST_ID.in_(posts.iter().map(|p| p.id)))
+        .exec(db)
+        .await?;
+    // Group children under parents, as an `include` would return them.
+    let mut comments_of: HashMap<i32, Vec<Comment>> = HashMap::with_capacity(posts.len());
+    for c in comments {
+        comments_of.entry(c.post_id).or_default().push(c);
+    }
+    let mut posts_of: HashMap<i32, Vec<(Post, Vec<Comment>)>> = HashMap::with_capacity(users.len());
+    for p in posts {
+        let cs = comments_of.remove(&p.id).unwrap_or_default();
+        posts_of.entry(p.user_id).or_default().push((p, cs));
+    }
+    let tree: Vec<(User, Vec<(Post, Vec<Comment>)>)> = users
+        .into_iter()
+        .map(|u| {
+            let ps = posts_of.remove(&u.id).unwrap_or_default();
+            (u, ps)
+        })
+        .collect();
+    Ok(fingerprint_tree(&tree))
+}
+
+fn fingerprint_tree(tree: &[(User, Vec<(Post, Vec<Comment>)>)]) -> Fp {
+    let mut fp = Fp::default();
+    for (u, posts) in tree {
+        fp.user(u.id, &u.name, u.hair_color.as_deref());
+        for (p, comments) in posts {
+            fp.post(p.id, p.user_id, &p.title, p.body.as_deref());
+            fp.nest(u.id, p.id);
+            for c in comments {
+                fp.comment(c.id, c.post_id, &c.text);
+                fp.nest(p.id, c.id);
+            }
+        }
+    }
+    fp
+}
+
+/// One multi-row insert of `n` users.
+pub async fn insert(db: &Client, n: usize, seq: usize) -> AnyResult<Fp> {
+    let rows = (0..n).map(|i| NewUser {
+        name: format!("New user {}", seq + i),
+        hair_color: hair(i).map(str::to_string),
+        ..Default::default()
+    });
+    let inserted = User::create_many(rows).exec(db).await?;
+    Ok(Fp::rows(inserted))
+}
