@@ -5,6 +5,7 @@ mod db_enum;
 mod from_row;
 mod model;
 mod naming;
+mod select;
 mod sql;
 
 use proc_macro::TokenStream;
@@ -25,6 +26,12 @@ pub fn derive_db_enum(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(FromRow, attributes(orm))]
 pub fn derive_from_row(input: TokenStream) -> TokenStream {
     from_row::derive(syn::parse_macro_input!(input)).into()
+}
+
+/// See `orm_runtime::Select`.
+#[proc_macro_derive(Select, attributes(orm))]
+pub fn derive_select(input: TokenStream) -> TokenStream {
+    select::derive(syn::parse_macro_input!(input)).into()
 }
 
 /// See `orm_runtime::sql`.

@@ -39,6 +39,7 @@ pub mod error;
 pub mod model;
 pub mod query;
 mod raw;
+pub mod relation;
 pub mod schema;
 pub mod sql;
 pub mod types;
@@ -49,6 +50,7 @@ pub use error::{Error, Result};
 pub use model::Model;
 pub use query::{Filter, ModelQuery, Patch, UniqueFilter};
 pub use raw::{FromRow, RawBind, RawSql};
+pub use relation::{BelongsTo, HasMany, HasOne, Select, Strategy};
 pub use schema::Schema;
 pub use types::{DbEnum, Json};
 pub use value::Value;
@@ -120,6 +122,50 @@ pub use orm_macros::DbEnum;
 /// name (or `#[orm(column = "...")]`).
 pub use orm_macros::FromRow;
 
+/// Derives [`Select`](trait@Select): a struct shaped after a model, for `.select::<T>()`.
+///
+/// - `#[orm(model = Post)]` on the struct: the model it reads (required).
+/// - A plain field is the model's column of the same name and type (`#[orm(field = name)]` to
+///   read another one). A missing column or a different type is a compile error at the field.
+/// - `#[orm(relation)]`: a relation of the same name (`#[orm(relation = name)]` otherwise), selected
+///   as a nested select struct `S` (required `BelongsTo`), `Option<S>` (optional `BelongsTo`,
+///   `HasOne`) or `Vec<S>` (`HasMany`). `#[orm(relation(through = PostTag::TAG))] tags: Vec<TagChip>`
+///   goes through a join model: `Post.tags` (`PostTag` rows) selected as their `tag`s.
+/// - `#[orm(count = comments)]` / `#[orm(count(likes, filter = <Filter>))]`: an `i64` relation count.
+///
+/// ```
+/// use orm_runtime::prelude::*;
+/// # #[derive(Model, Debug, Clone)] struct User { #[orm(id)] id: i64, name: String, #[orm(has_many)] posts: HasMany<Post> }
+/// # #[derive(Model, Debug, Clone)] struct Post { #[orm(id)] id: i64, title: String, published: bool, author_id: i64,
+/// #   #[orm(belongs_to(fk = author_id))] author: BelongsTo<User> }
+/// #[derive(Select, Debug)]
+/// #[orm(model = User)]
+/// struct AuthorCard { id: i64, name: String }
+///
+/// #[derive(Select, Debug)]
+/// #[orm(model = Post)]
+/// struct PostCard {
+///     id: i64,
+///     title: String,
+///     #[orm(relation)]
+///     author: AuthorCard,
+/// }
+///
+/// #[derive(Select, Debug)]
+/// #[orm(model = User)]
+/// struct Profile {
+///     name: String,
+///     #[orm(relation)]
+///     posts: Vec<PostCard>,
+///     #[orm(count(posts, filter = Post::PUBLISHED.eq(true)))]
+///     published: i64,
+/// }
+/// # async fn f(db: &Client) -> orm_runtime::Result<()> {
+/// let cards: Vec<PostCard> = Post::find_many().take(20).select::<PostCard>().exec(db).await?;
+/// # Ok(()) }
+/// ```
+pub use orm_macros::Select;
+
 /// Builds a [`RawSql`] from a string literal; `{expr}` holes become bind parameters (`{{` and `}}` are
 /// literal braces). Values can never be interpolated into the text.
 pub use orm_macros::sql;
@@ -128,8 +174,8 @@ pub use orm_macros::sql;
 pub mod prelude {
     pub use crate::query::{Filter, ModelQuery, Patch, UniqueFilter};
     pub use crate::{
-        Client, ClientOptions, DbEnum, Error, FromRow, IsolationLevel, Json, Model, Schema,
-        Transaction, sql,
+        BelongsTo, Client, ClientOptions, DbEnum, Error, FromRow, HasMany, HasOne, IsolationLevel,
+        Json, Model, Schema, Select, Strategy, Transaction, sql,
     };
 }
 
@@ -141,6 +187,10 @@ pub mod __private {
     };
     pub use crate::query::Change;
     pub use crate::raw::RawBind;
+    pub use crate::relation::__select_glue as select;
+    pub use crate::relation::{
+        Action, BelongsToOf, Relation, RelationDef, RelationField, RelationKind, ToOneTarget,
+    };
     pub use crate::types::{
         DecodeError, EnumDef, FieldType, IntoValue, RowRef, Scalar, ScalarKind,
     };
@@ -194,6 +244,47 @@ pub mod __private {
     pub fn assert_uuid<T: UuidField>() {}
     /// See [`AutoIncrementField`].
     pub fn assert_autoincrement<T: AutoIncrementField>() {}
+
+    /// A model whose primary key is one column, of type `Key`: what a `belongs_to` can reference.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` has a composite primary key; a `belongs_to` can only reference a single-column key",
+        note = "give `{Self}` a single-column `#[orm(id)]`"
+    )]
+    pub trait SingleKey: crate::Model {
+        /// The key's field type.
+        type Key: FieldType;
+    }
+
+    /// A foreign-key field type matching a referenced key type: the same scalar, nullable or not.
+    #[diagnostic::on_unimplemented(
+        message = "the foreign key has type `{Self}`, but the referenced key is `{K}`",
+        label = "this foreign key must hold the referenced key's type (or an `Option` of it)"
+    )]
+    pub trait ForeignKeyOf<K> {}
+    impl<K: FieldType, F: FieldType<Scalar = K::Scalar>> ForeignKeyOf<K> for F {}
+
+    /// Checks a `belongs_to`'s foreign key against the target's primary key.
+    pub fn assert_foreign_key<T: SingleKey, F: ForeignKeyOf<T::Key>>() {}
+
+    /// Checks that a relation field's type fits its attribute.
+    pub fn assert_relation<W: RelationField>() {}
+
+    /// The `belongs_to` relation a `has_one`/`has_many` names with `inverse = ..`: it must point back
+    /// at the model declaring the `has_one`/`has_many`.
+    pub const fn inverse<P, C, W>(rel: Relation<C, W>) -> &'static RelationDef
+    where
+        W: InverseOf<P>,
+    {
+        rel.def()
+    }
+
+    /// A `belongs_to` field type pointing at `P`.
+    #[diagnostic::on_unimplemented(
+        message = "`inverse` must name a `belongs_to` relation pointing back at `{P}`",
+        label = "this relation is a `{Self}`"
+    )]
+    pub trait InverseOf<P> {}
+    impl<P: crate::Model, T: ToOneTarget<Model = P>> InverseOf<P> for crate::BelongsTo<T> {}
 
     /// Wraps a column decode error with its model and column.
     pub fn decode_error(model: &'static str, column: &'static str, e: DecodeError) -> Error {

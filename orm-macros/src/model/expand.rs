@@ -174,6 +174,119 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
         });
     }
 
+    // Relations.
+    let mut relation_defs = Vec::new();
+    let mut relation_consts = Vec::new();
+    let mut relation_methods = Vec::new();
+    let mut belongs_to_impls = Vec::new();
+    for (k, r) in m.relations.iter().enumerate() {
+        let rident = r.ident;
+        let rname = rident.to_string();
+        let rty = r.ty;
+        let target = r.target;
+        let rvis = r.vis;
+        let optional = r.optional;
+        let ty_span = rty.span();
+        assertions.push(quote_spanned! {ty_span=> #p::assert_relation::<#rty>(); });
+        let kind = match r.kind {
+            super::relation::Wrapper::BelongsTo => quote!(#p::RelationKind::BelongsTo),
+            super::relation::Wrapper::HasOne => quote!(#p::RelationKind::HasOne),
+            super::relation::Wrapper::HasMany => quote!(#p::RelationKind::HasMany),
+        };
+        let (fk, inverse) = match &r.fk {
+            Some((pos, fk_ident)) => {
+                let fk_ty = m.fields[*pos].ty;
+                assertions.push(quote_spanned! {fk_ident.span()=> #p::assert_foreign_key::<#target, #fk_ty>(); });
+                (quote!(&[#pos]), quote!(::core::option::Option::None))
+            }
+            None => {
+                let inv = match &r.inverse {
+                    Some(inv) => {
+                        let inv_const = format_ident!(
+                            "{}",
+                            naming::const_name(&inv.to_string()),
+                            span = inv.span()
+                        );
+                        quote_spanned! {inv.span()=> #p::inverse::<#ident, _, _>(<#target>::#inv_const) }
+                    }
+                    None => {
+                        quote_spanned! {ty_span=> <#target as #p::BelongsToOf<#ident>>::RELATION }
+                    }
+                };
+                (quote!(&[]), quote!(::core::option::Option::Some(|| #inv)))
+            }
+        };
+        let on_delete = format_ident!("{}", r.on_delete);
+        let on_update = format_ident!("{}", r.on_update);
+        let fk_index = r.fk_index;
+        relation_defs.push(quote! {
+            #p::RelationDef {
+                name: #rname,
+                kind: #kind,
+                optional: #optional,
+                model: || &__ORM_MODEL,
+                target: || <#target as #krate::Model>::DEF,
+                fk: #fk,
+                inverse: #inverse,
+                on_delete: #p::Action::#on_delete,
+                on_update: #p::Action::#on_update,
+                fk_index: #fk_index,
+            }
+        });
+        let const_ident = format_ident!("{}", naming::const_name(&rname), span = rident.span());
+        let doc = format!("The `{rname}` relation.");
+        relation_consts.push(quote! {
+            #[doc = #doc]
+            #vis const #const_ident: #p::Relation<#ident, #rty> = #p::Relation::new(&__ORM_RELATIONS[#k], |m: &mut #ident| &mut m.#rident);
+        });
+        let method = format_ident!("{}_query", rname.trim_start_matches("r#"));
+        let mdoc = format!("A query over this row's `{rname}` (the fluent API).");
+        relation_methods.push(quote! {
+            #[doc = #mdoc]
+            #rvis fn #method(&self) -> #krate::query::FindMany<#target> {
+                Self::#const_ident.of(self)
+            }
+        });
+        decode_fields.push(quote! { #rident: ::core::default::Default::default() });
+    }
+    // `BelongsToOf<T>` for each model `T` this one belongs to exactly once.
+    for (k, r) in m.relations.iter().enumerate() {
+        if r.fk.is_none() {
+            continue;
+        }
+        let key = quote!(#(r.target)).to_string();
+        let target = r.target;
+        let same = m
+            .relations
+            .iter()
+            .filter(|o| {
+                o.fk.is_some() && {
+                    let t = o.target;
+                    quote!(#t).to_string()
+                } == { quote!(#target).to_string() }
+            })
+            .count();
+        let _ = key;
+        if same == 1 {
+            belongs_to_impls.push(quote! {
+                #[automatically_derived]
+                impl #p::BelongsToOf<#target> for #ident {
+                    const RELATION: &'static #p::RelationDef = &__ORM_RELATIONS[#k];
+                }
+            });
+        }
+    }
+    let relation_count = m.relations.len();
+    let single_key = if m.primary_key.len() == 1 {
+        let key_ty = m.fields[m.primary_key[0]].ty;
+        quote! {
+            #[automatically_derived]
+            impl #p::SingleKey for #ident { type Key = #key_ty; }
+        }
+    } else {
+        quote!()
+    };
+
     let field_count = m.fields.len();
     let pk = &m.primary_key;
     let unique_defs = m.uniques.iter().map(|u| {
@@ -255,6 +368,7 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
             static __ORM_COLUMNS: [#p::ColumnDef; #field_count] = [#(#column_defs),*];
             static __ORM_UNIQUES: [#p::UniqueDef; #unique_count] = [#(#unique_defs),*];
             static __ORM_INDEXES: [#p::IndexDef; #index_count] = [#(#index_defs),*];
+            static __ORM_RELATIONS: [#p::RelationDef; #relation_count] = [#(#relation_defs),*];
             #pk_def
             static __ORM_MODEL: #p::ModelDef = #p::ModelDef {
                 name: #name,
@@ -263,6 +377,7 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
                 primary_key: &[#(#pk),*],
                 uniques: &__ORM_UNIQUES,
                 indexes: &__ORM_INDEXES,
+                relations: &__ORM_RELATIONS,
             };
 
             #[allow(dead_code)]
@@ -275,7 +390,12 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
             impl #ident {
                 #(#consts)*
                 #(#compound)*
+                #(#relation_consts)*
+                #(#relation_methods)*
             }
+
+            #(#belongs_to_impls)*
+            #single_key
 
             #[automatically_derived]
             impl #krate::Model for #ident {

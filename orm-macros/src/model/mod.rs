@@ -2,6 +2,9 @@
 //! then expand it.
 
 mod expand;
+pub mod relation;
+
+use relation::{RelAttr, RelField, Wrapper};
 
 use proc_macro2::{Span, TokenStream};
 use syn::spanned::Spanned;
@@ -54,6 +57,7 @@ pub struct Model<'a> {
     pub table: String,
     pub krate: syn::Path,
     pub fields: Vec<Field<'a>>,
+    pub relations: Vec<RelField<'a>>,
     pub primary_key: Vec<usize>,
     pub uniques: Vec<Key>,
     pub indexes: Vec<Key>,
@@ -145,6 +149,8 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
     };
 
     let mut fields = Vec::new();
+    // Relation fields with their attribute, validated once every column is known.
+    let mut rel_fields: Vec<(&syn::Field, Option<RelAttr>)> = Vec::new();
     for f in &named.named {
         let ident = f.ident.as_ref().expect("named field");
         let mut field = Field {
@@ -161,6 +167,8 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
             is_option: is_option(&f.ty),
         };
         let mut seen: Vec<String> = Vec::new();
+        let mut rel_attr: Option<RelAttr> = None;
+        let mut column_keys: Vec<(syn::Path, String)> = Vec::new();
         for attr in f.attrs.iter().filter(|a| a.path().is_ident("orm")) {
             let r = attr.parse_nested_meta(|meta| {
                 let key = meta.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
@@ -168,6 +176,20 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
                     cx.error(&meta.path, format!("duplicate orm attribute `{key}`"));
                 }
                 seen.push(key.clone());
+                let rel_kind = match key.as_str() {
+                    "belongs_to" => Some(Wrapper::BelongsTo),
+                    "has_one" => Some(Wrapper::HasOne),
+                    "has_many" => Some(Wrapper::HasMany),
+                    _ => None,
+                };
+                if let Some(kind) = rel_kind {
+                    if rel_attr.is_some() {
+                        cx.error(&meta.path, "a field holds one relation: remove one of `belongs_to`, `has_one`, `has_many`");
+                    }
+                    rel_attr = Some(relation::parse_attr(cx, kind, &meta)?);
+                    return Ok(());
+                }
+                column_keys.push((meta.path.clone(), key.clone()));
                 match key.as_str() {
                     "id" => field.id = true,
                     "unique" => field.unique = true,
@@ -192,7 +214,7 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
                     }
                     _ => {
                         return Err(meta.error(format!(
-                            "unknown orm attribute `{}` on a field; expected `id`, `unique`, `index`, `column`, `default`, `updated_at` or `db_type`",
+                            "unknown orm attribute `{}` on a field; expected `id`, `unique`, `index`, `column`, `default`, `updated_at`, `db_type`, `belongs_to(..)`, `has_one` or `has_many`",
                             path_str(&meta.path)
                         )));
                     }
@@ -202,6 +224,13 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
             if let Err(e) = r {
                 cx.push(e);
             }
+        }
+        if rel_attr.is_some() || relation::wrapper(&f.ty).is_some() {
+            for (path, key) in &column_keys {
+                cx.error(path, format!("`{key}` applies to columns, and `{ident}` is a relation; put it on the foreign-key field"));
+            }
+            rel_fields.push((f, rel_attr));
+            continue;
         }
         if field.id && field.is_option {
             cx.error(
@@ -223,7 +252,19 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
             .filter_map(|name| {
                 let pos = fields.iter().position(|f| f.ident == name);
                 if pos.is_none() {
-                    cx.error(name, format!("no field `{name}` on `{}`", input.ident));
+                    if rel_fields
+                        .iter()
+                        .any(|(f, _)| f.ident.as_ref() == Some(name))
+                    {
+                        cx.error(
+                            name,
+                            format!(
+                                "`{name}` is a relation, not a column: name its foreign-key field"
+                            ),
+                        );
+                    } else {
+                        cx.error(name, format!("no field `{name}` on `{}`", input.ident));
+                    }
                 }
                 pos
             })
@@ -302,12 +343,20 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
         });
     }
 
+    let mut relations = Vec::new();
+    for (f, attr) in rel_fields {
+        if let Some(r) = validate_relation(cx, &fields, &primary_key, f, attr) {
+            relations.push(r);
+        }
+    }
+
     Some(Model {
         ident: &input.ident,
         vis: &input.vis,
         table,
         krate: krate.unwrap_or_else(|| syn::parse_quote!(::orm_runtime)),
         fields,
+        relations,
         primary_key,
         uniques,
         indexes,
@@ -316,4 +365,121 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
 
 fn path_str(path: &syn::Path) -> String {
     quote::quote!(#path).to_string().replace(' ', "")
+}
+
+fn validate_relation<'a>(
+    cx: &mut Ctxt,
+    fields: &[Field<'a>],
+    primary_key: &[usize],
+    f: &'a syn::Field,
+    attr: Option<RelAttr>,
+) -> Option<RelField<'a>> {
+    let ident = f.ident.as_ref().expect("named field");
+    let Some((wrapper, target, optional)) = relation::wrapper(&f.ty) else {
+        let kind = attr.as_ref().map(|a| a.kind).unwrap_or(Wrapper::HasMany);
+        cx.error(
+            &f.ty,
+            format!(
+                "a `{}` relation field must have type `{}<T>` of a model `T`",
+                kind.attr(),
+                kind.type_name()
+            ),
+        );
+        return None;
+    };
+    let attr = match attr {
+        Some(a) => a,
+        None if wrapper == Wrapper::BelongsTo => {
+            cx.error(
+                &f.ty,
+                format!("`{ident}` needs `#[orm(belongs_to(fk = <foreign-key field>))]`"),
+            );
+            return None;
+        }
+        None => RelAttr {
+            kind: wrapper,
+            span: ident.span(),
+            fk: None,
+            on_delete: None,
+            on_update: None,
+            index: None,
+            inverse: None,
+        },
+    };
+    if attr.kind != wrapper {
+        cx.push(syn::Error::new(
+            attr.span,
+            format!(
+                "`{}` needs a field of type `{}<T>`, and `{ident}` is a `{}`",
+                attr.kind.attr(),
+                attr.kind.type_name(),
+                wrapper.type_name()
+            ),
+        ));
+        return None;
+    }
+    let mut fk = None;
+    if wrapper == Wrapper::BelongsTo {
+        let Some(fk_ident) = attr.fk.clone() else {
+            cx.push(syn::Error::new(
+                attr.span,
+                format!("`belongs_to` needs `fk = <field>`: the field of this model holding the key of the related row"),
+            ));
+            return None;
+        };
+        let Some(pos) = fields.iter().position(|c| *c.ident == fk_ident) else {
+            cx.error(
+                &fk_ident,
+                format!("no column field `{fk_ident}` for the foreign key of `{ident}`"),
+            );
+            return None;
+        };
+        let nullable = fields[pos].is_option;
+        if nullable && !optional {
+            cx.error(
+                &f.ty,
+                format!("the foreign key `{fk_ident}` is nullable, so `{ident}` may be absent: write `BelongsTo<Option<..>>`"),
+            );
+        } else if !nullable && optional {
+            cx.error(
+                &f.ty,
+                format!("the foreign key `{fk_ident}` is not nullable, so `{ident}` is always present: write `BelongsTo<..>` without `Option`"),
+            );
+        }
+        if !nullable && attr.on_delete.as_ref().is_some_and(|a| a == "SetNull") {
+            cx.error(
+                attr.on_delete.as_ref().unwrap(),
+                format!(
+                    "`SetNull` needs a nullable foreign key, and `{fk_ident}` is not an `Option`"
+                ),
+            );
+        }
+        fk = Some((pos, fk_ident));
+    } else if primary_key.len() > 1 {
+        cx.push(syn::Error::new(
+            attr.span,
+            "a model with a composite primary key cannot have `has_one`/`has_many` relations yet: give it a single-column id",
+        ));
+    }
+    let on_delete = attr
+        .on_delete
+        .map(|a| a.to_string())
+        .unwrap_or_else(|| if optional { "SetNull" } else { "Restrict" }.to_owned());
+    let on_update = attr
+        .on_update
+        .map(|a| a.to_string())
+        .unwrap_or_else(|| "Cascade".to_owned());
+    Some(RelField {
+        ident,
+        ty: &f.ty,
+        vis: &f.vis,
+        kind: wrapper,
+        target,
+        optional,
+        fk,
+        on_delete,
+        on_update,
+        fk_index: attr.index.unwrap_or(true),
+        inverse: attr.inverse,
+    })
 }

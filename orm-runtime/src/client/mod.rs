@@ -14,7 +14,7 @@ use sqlx::mysql::{MySqlConnectOptions, MySqlPool, MySqlPoolOptions};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
-pub use run::{ExecResult, Executor};
+pub use run::{DbRef, ExecResult, Executor};
 pub use transaction::{IsolationLevel, Transaction};
 
 use crate::error::{Error, Result};
@@ -178,6 +178,16 @@ impl ClientOptions {
                 .min_connections(self.min_connections)
                 .acquire_timeout(self.acquire_timeout)
                 .idle_timeout(self.idle_timeout)
+                // JSON_ARRAYAGG (the Join load strategy) is capped by group_concat_max_len,
+                // 1 MiB by default: lift the cap so large includes are never truncated.
+                .after_connect(|conn, _meta| {
+                    Box::pin(async move {
+                        sqlx::query("SET SESSION group_concat_max_len = 4294967295")
+                            .execute(conn)
+                            .await
+                            .map(|_| ())
+                    })
+                })
                 .connect_with(opts)
                 .await
                 .map_err(conn_err)?;

@@ -29,6 +29,16 @@ mod sealed {
     pub trait Sealed {}
     impl Sealed for crate::Client {}
     impl Sealed for crate::Transaction {}
+    impl Sealed for super::DbRef<'_> {}
+}
+
+/// A borrowed executor of either kind, for code that cannot be generic over [`Executor`]
+/// (the relation loaders, which recurse through trait objects).
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub enum DbRef<'a> {
+    Client(&'a Client),
+    Transaction(&'a Transaction),
 }
 
 /// Where queries run: a [`Client`] (each statement on a pooled connection) or a [`Transaction`].
@@ -60,6 +70,47 @@ pub trait Executor: Send + Sync + sealed::Sealed {
     /// inside a transaction.
     #[doc(hidden)]
     fn __atomic(&self) -> impl Future<Output = Result<Transaction>> + Send;
+
+    #[doc(hidden)]
+    fn __db(&self) -> DbRef<'_>;
+}
+
+impl Executor for DbRef<'_> {
+    fn __dialect(&self) -> Dialect {
+        match self {
+            DbRef::Client(c) => c.__dialect(),
+            DbRef::Transaction(t) => t.__dialect(),
+        }
+    }
+
+    async fn __fetch<T, F>(&self, stmt: Statement, decode: F) -> Result<Vec<T>>
+    where
+        T: Send,
+        F: FnMut(RowRef<'_>) -> Result<T> + Send,
+    {
+        match self {
+            DbRef::Client(c) => c.__fetch(stmt, decode).await,
+            DbRef::Transaction(t) => t.__fetch(stmt, decode).await,
+        }
+    }
+
+    async fn __execute(&self, stmt: Statement) -> Result<ExecResult> {
+        match self {
+            DbRef::Client(c) => c.__execute(stmt).await,
+            DbRef::Transaction(t) => t.__execute(stmt).await,
+        }
+    }
+
+    async fn __atomic(&self) -> Result<Transaction> {
+        match self {
+            DbRef::Client(c) => c.__atomic().await,
+            DbRef::Transaction(t) => t.__atomic().await,
+        }
+    }
+
+    fn __db(&self) -> DbRef<'_> {
+        *self
+    }
 }
 
 impl Executor for Client {
@@ -105,6 +156,10 @@ impl Executor for Client {
 
     async fn __atomic(&self) -> Result<Transaction> {
         self.begin().await
+    }
+
+    fn __db(&self) -> DbRef<'_> {
+        DbRef::Client(self)
     }
 }
 

@@ -442,4 +442,8 @@ impl Executor for Transaction {
     async fn __atomic(&self) -> Result<Transaction> {
         self.begin().await
     }
+
+    fn __db(&self) -> super::run::DbRef<'_> {
+        super::run::DbRef::Transaction(self)
+    }
 }

@@ -1,5 +1,6 @@
 //! Static descriptions of models, read by the query builder, the SQL writers and the migration engine.
 
+use crate::relation::RelationDef;
 use crate::types::ScalarKind;
 use crate::value::Value;
 
@@ -18,6 +19,8 @@ pub struct ModelDef {
     pub uniques: &'static [UniqueDef],
     /// Secondary (non-unique) indexes.
     pub indexes: &'static [IndexDef],
+    /// Relation fields, in declaration order.
+    pub relations: &'static [RelationDef],
 }
 
 impl ModelDef {
@@ -34,6 +37,11 @@ impl ModelDef {
     /// The primary key constraint's name: `<table>_pkey`.
     pub fn primary_key_name(&self) -> String {
         format!("{}_pkey", self.table)
+    }
+
+    /// The relation for a Rust field name.
+    pub fn relation_by_field(&self, field: &str) -> Option<&'static RelationDef> {
+        self.relations.iter().find(|r| r.name == field)
     }
 
     /// Whether the primary key is a single auto-incrementing column.

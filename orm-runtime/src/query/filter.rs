@@ -4,6 +4,7 @@ use std::marker::PhantomData;
 use std::ops::{BitAnd, BitOr, Not};
 
 use crate::model::{ColumnDef, Model};
+use crate::relation::Link;
 use crate::value::Value;
 
 /// Comparison operators.
@@ -84,6 +85,26 @@ pub enum Expr {
     Not(Box<Expr>),
     /// A constant.
     Bool(bool),
+    /// `[NOT] EXISTS` a related row matching a filter.
+    Exists {
+        /// How the related rows join.
+        link: Link,
+        /// The filter on the related rows.
+        filter: Box<Expr>,
+        /// `NOT EXISTS`.
+        negated: bool,
+    },
+    /// The number of related rows matching a filter, compared with a number.
+    CountCmp {
+        /// How the related rows join.
+        link: Link,
+        /// The filter on the related rows.
+        filter: Box<Expr>,
+        /// The comparison.
+        op: CmpOp,
+        /// The number compared with.
+        value: i64,
+    },
 }
 
 impl Expr {
@@ -94,7 +115,20 @@ impl Expr {
             }
             Expr::And(list) | Expr::Or(list) => list.iter_mut().for_each(Expr::set_insensitive),
             Expr::Not(inner) => inner.set_insensitive(),
+            Expr::Exists { filter, .. } | Expr::CountCmp { filter, .. } => filter.set_insensitive(),
             Expr::In { .. } | Expr::IsNull { .. } | Expr::Bool(_) => {}
+        }
+    }
+
+    /// The number of bind parameters this expression renders (an upper bound).
+    pub(crate) fn bind_count(&self) -> usize {
+        match self {
+            Expr::Compare { .. } | Expr::Like { .. } => 1,
+            Expr::In { values, .. } => values.len(),
+            Expr::IsNull { .. } | Expr::Bool(_) => 0,
+            Expr::And(list) | Expr::Or(list) => list.iter().map(Expr::bind_count).sum(),
+            Expr::Not(inner) | Expr::Exists { filter: inner, .. } => inner.bind_count(),
+            Expr::CountCmp { filter, .. } => filter.bind_count() + 1,
         }
     }
 

@@ -4,12 +4,36 @@ use std::marker::PhantomData;
 
 use super::AnyColumn;
 use super::filter::{Expr, Filter, UniqueFilter};
+use super::order::OrderKey;
 use super::order::{IntoOrderBy, Order};
 use crate::client::Executor;
 use crate::error::{Error, Result};
 use crate::model::Model;
+use crate::relation::{CountInclude, Include, Select, Shape, Strategy};
 use crate::sql::{OrderTerm, SelectSpec, Writer};
 use crate::types::{FieldType, RowRef};
+
+/// `include`, `with_count` and `strategy` for the single-row builders, forwarding to the inner
+/// [`FindMany`].
+macro_rules! relation_loading {
+    () => {
+        /// Loads a relation of the row (see [`FindMany::include`]).
+        pub fn include(mut self, include: impl Into<Include<M>>) -> Self {
+            self.inner = self.inner.include(include);
+            self
+        }
+        /// Counts a to-many relation of the row (see [`FindMany::with_count`]).
+        pub fn with_count(mut self, count: impl Into<CountInclude<M>>) -> Self {
+            self.inner = self.inner.with_count(count);
+            self
+        }
+        /// Chooses how included relations load (see [`Strategy`]).
+        pub fn strategy(mut self, strategy: Strategy) -> Self {
+            self.inner = self.inner.strategy(strategy);
+            self
+        }
+    };
+}
 
 /// `SELECT` of many rows. From [`ModelQuery::find_many`](super::ModelQuery::find_many).
 ///
@@ -34,6 +58,8 @@ pub struct FindMany<M> {
     pub(crate) take: Option<u64>,
     pub(crate) cursor: Option<Expr>,
     pub(crate) distinct: Vec<usize>,
+    pub(crate) shape: Shape<M>,
+    pub(crate) strategy: Option<Strategy>,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -52,8 +78,42 @@ impl<M: Model> FindMany<M> {
             take: None,
             cursor: None,
             distinct: Vec::new(),
+            shape: Shape::default(),
+            strategy: None,
             _model: PhantomData,
         }
+    }
+
+    /// Loads a relation of every returned row: `include(User::POSTS)`, or a refined one,
+    /// `include(User::POSTS.filter(..).order_by(..).take(5).include(Post::TAGS))`.
+    /// No N+1: each included relation costs one statement for all rows (see [`Strategy`]).
+    pub fn include(mut self, include: impl Into<Include<M>>) -> Self {
+        self.shape.includes.push(include.into());
+        self
+    }
+
+    /// Counts a to-many relation of every returned row (Prisma's `_count`), optionally filtered:
+    /// `with_count(User::POSTS.filter(Post::PUBLISHED.eq(true)))`. Read it back with
+    /// `user.posts.count()`. The count is part of the main statement.
+    pub fn with_count(mut self, count: impl Into<CountInclude<M>>) -> Self {
+        self.shape.push_count(count.into());
+        self
+    }
+
+    /// Chooses how included relations load (default: [`Strategy::Query`]).
+    pub fn strategy(mut self, strategy: Strategy) -> Self {
+        self.strategy = Some(strategy);
+        self
+    }
+
+    /// Returns rows shaped as the `#[derive(Select)]` struct `S`: the relations and counts it
+    /// declares are loaded (no N+1), everything else is left out of the result.
+    pub fn select<S: Select<Model = M>>(mut self) -> FindManySelect<S> {
+        self.shape.includes.extend(S::__includes());
+        for c in S::__counts() {
+            self.shape.push_count(c);
+        }
+        FindManySelect { inner: self }
     }
 
     /// Keeps rows matching `filter` (ANDed with earlier filters).
@@ -67,7 +127,7 @@ impl<M: Model> FindMany<M> {
     pub fn order_by(mut self, order: impl IntoOrderBy<M>) -> Self {
         let o = order.into_order_by();
         self.order.push(OrderTerm {
-            column: o.column,
+            key: o.key,
             order: o.order,
             nulls: o.nulls,
         });
@@ -107,9 +167,12 @@ impl<M: Model> FindMany<M> {
         let paginated = self.cursor.is_some() || self.skip.is_some() || self.take.is_some();
         if paginated && (!order.is_empty() || self.cursor.is_some()) {
             for &pk in M::DEF.primary_key {
-                if !order.iter().any(|t| t.column.index == pk) {
+                if !order
+                    .iter()
+                    .any(|t| t.key.column().is_some_and(|c| c.index == pk))
+                {
                     order.push(OrderTerm {
-                        column: &M::DEF.columns[pk],
+                        key: OrderKey::Column(&M::DEF.columns[pk]),
                         order: Order::Asc,
                         nulls: None,
                     });
@@ -119,8 +182,17 @@ impl<M: Model> FindMany<M> {
         order
     }
 
-    pub(crate) fn write_select(&self, w: &mut Writer) {
+    fn joined(&self) -> bool {
+        self.strategy == Some(Strategy::Join) && !self.shape.includes.is_empty()
+    }
+
+    pub(crate) fn write_select(&self, w: &mut Writer) -> Result<()> {
         let order = self.effective_order();
+        if self.cursor.is_some() && order.iter().any(|t| t.key.column().is_none()) {
+            return Err(Error::InvalidQuery(
+                "cursor pagination needs an order by the model's own columns".into(),
+            ));
+        }
         w.select(&SelectSpec {
             model: M::DEF,
             filter: Some(&self.filter),
@@ -129,7 +201,15 @@ impl<M: Model> FindMany<M> {
             take: self.take,
             cursor: self.cursor.as_ref(),
             distinct: &self.distinct,
+            counts: &self.shape.count_cols,
+            partition: None,
+            joins: &if self.joined() {
+                self.shape.join_specs()
+            } else {
+                Vec::new()
+            },
         });
+        Ok(())
     }
 
     /// Runs the query.
@@ -138,9 +218,20 @@ impl<M: Model> FindMany<M> {
             return Ok(Vec::new());
         }
         let mut w = Writer::new(db.__dialect());
-        self.write_select(&mut w);
-        db.__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0))
-            .await
+        self.write_select(&mut w)?;
+        let shape = &self.shape;
+        if self.joined() {
+            return db
+                .__fetch(w.finish(Some(M::DEF)), |row| shape.decode_joined(row))
+                .await;
+        }
+        let mut rows = db
+            .__fetch(w.finish(Some(M::DEF)), |row| shape.decode(row))
+            .await?;
+        if !shape.includes.is_empty() {
+            shape.load(db.__db(), &mut rows).await?;
+        }
+        Ok(rows)
     }
 
     /// Counts the rows this query would return (honouring `skip`, `take`, `cursor` and `distinct`).
@@ -155,6 +246,9 @@ impl<M: Model> FindMany<M> {
             take: self.take,
             cursor: self.cursor.as_ref(),
             distinct: &self.distinct,
+            counts: &[],
+            partition: None,
+            joins: &[],
         });
         scalar_i64(db, w, M::DEF).await
     }
@@ -206,6 +300,13 @@ impl<M: Model> FindFirst<M> {
         self.inner = self.inner.cursor(cursor);
         self
     }
+    relation_loading!();
+    /// Returns the row shaped as the `#[derive(Select)]` struct `S`.
+    pub fn select<S: Select<Model = M>>(self) -> FindOneSelect<S> {
+        FindOneSelect {
+            inner: self.inner.take(1).select::<S>().inner,
+        }
+    }
     /// Runs the query.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<Option<M>> {
         Ok(self.inner.take(1).exec(db).await?.into_iter().next())
@@ -218,53 +319,98 @@ impl<M: Model> FindFirst<M> {
     }
 }
 
+/// A [`FindMany`] returning `#[derive(Select)]` structs. From [`FindMany::select`].
+#[must_use = "a query does nothing until `.exec(&db)` is awaited"]
+pub struct FindManySelect<S: Select> {
+    inner: FindMany<S::Model>,
+}
+
+impl<S: Select> FindManySelect<S> {
+    /// Chooses how the select's relations load (see [`Strategy`]).
+    pub fn strategy(mut self, strategy: Strategy) -> Self {
+        self.inner.strategy = Some(strategy);
+        self
+    }
+    /// Runs the query.
+    pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<Vec<S>> {
+        self.inner
+            .exec(db)
+            .await?
+            .into_iter()
+            .map(S::__from_model)
+            .collect()
+    }
+}
+
+/// A single-row query returning a `#[derive(Select)]` struct.
+#[must_use = "a query does nothing until `.exec(&db)` is awaited"]
+pub struct FindOneSelect<S: Select> {
+    inner: FindMany<S::Model>,
+}
+
+impl<S: Select> FindOneSelect<S> {
+    /// Chooses how the select's relations load (see [`Strategy`]).
+    pub fn strategy(mut self, strategy: Strategy) -> Self {
+        self.inner.strategy = Some(strategy);
+        self
+    }
+    /// Runs the query.
+    pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<Option<S>> {
+        self.inner
+            .exec(db)
+            .await?
+            .into_iter()
+            .next()
+            .map(S::__from_model)
+            .transpose()
+    }
+}
+
 /// The row with a unique key. From [`ModelQuery::find_unique`](super::ModelQuery::find_unique).
 #[must_use = "a query does nothing until `.exec(&db)` is awaited"]
 pub struct FindUnique<M> {
-    filter: UniqueFilter<M>,
+    inner: FindMany<M>,
 }
 
 impl<M: Model> FindUnique<M> {
     pub(crate) fn new(filter: UniqueFilter<M>) -> Self {
-        FindUnique { filter }
+        FindUnique {
+            inner: FindMany::new().filter(filter.filter),
+        }
+    }
+    relation_loading!();
+    /// Returns the row shaped as the `#[derive(Select)]` struct `S`.
+    pub fn select<S: Select<Model = M>>(self) -> FindOneSelect<S> {
+        FindOneSelect {
+            inner: self.inner.select::<S>().inner,
+        }
     }
     /// Runs the query.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<Option<M>> {
-        let mut w = Writer::new(db.__dialect());
-        w.select(&SelectSpec {
-            model: M::DEF,
-            filter: Some(&self.filter.filter.expr),
-            order: &[],
-            skip: None,
-            take: None,
-            cursor: None,
-            distinct: &[],
-        });
-        Ok(db
-            .__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0))
-            .await?
-            .into_iter()
-            .next())
+        Ok(self.inner.exec(db).await?.into_iter().next())
     }
 }
 
 /// The row with a unique key, or [`Error::NotFound`].
 #[must_use = "a query does nothing until `.exec(&db)` is awaited"]
 pub struct FindUniqueOrThrow<M> {
-    inner: FindUnique<M>,
+    inner: FindMany<M>,
 }
 
 impl<M: Model> FindUniqueOrThrow<M> {
     pub(crate) fn new(filter: UniqueFilter<M>) -> Self {
         FindUniqueOrThrow {
-            inner: FindUnique::new(filter),
+            inner: FindMany::new().filter(filter.filter),
         }
     }
+    relation_loading!();
     /// Runs the query.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
         self.inner
             .exec(db)
             .await?
+            .into_iter()
+            .next()
             .ok_or(Error::NotFound { model: M::DEF.name })
     }
 }

@@ -9,7 +9,10 @@ mod write;
 
 pub use change::{Change, Patch};
 pub use filter::{CmpOp, Expr, Filter, LikeOp, UniqueFilter};
-pub use find::{Count, FindFirst, FindMany, FindUnique, FindUniqueOrThrow};
+pub use find::{
+    Count, FindFirst, FindMany, FindManySelect, FindOneSelect, FindUnique, FindUniqueOrThrow,
+};
+pub(crate) use order::OrderKey;
 pub use order::{IntoOrderBy, Nulls, Order, OrderBy};
 pub use write::{
     Create, CreateMany, CreateManyAndReturn, Delete, DeleteMany, Update, UpdateMany, Upsert,

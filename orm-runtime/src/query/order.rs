@@ -2,7 +2,9 @@
 
 use std::marker::PhantomData;
 
+use super::filter::Expr;
 use crate::model::{Column, ColumnDef, Model};
+use crate::relation::Link;
 use crate::types::FieldType;
 
 /// Sort direction.
@@ -28,7 +30,7 @@ pub enum Nulls {
 /// Without `nulls_first`/`nulls_last` each database uses its own rule (PostgreSQL sorts `NULL` as the
 /// largest value, MySQL and SQLite as the smallest).
 pub struct OrderBy<M> {
-    pub(crate) column: &'static ColumnDef,
+    pub(crate) key: OrderKey,
     pub(crate) order: Order,
     pub(crate) nulls: Option<Nulls>,
     _model: PhantomData<fn() -> M>,
@@ -37,7 +39,7 @@ pub struct OrderBy<M> {
 impl<M> Clone for OrderBy<M> {
     fn clone(&self) -> Self {
         OrderBy {
-            column: self.column,
+            key: self.key.clone(),
             order: self.order,
             nulls: self.nulls,
             _model: PhantomData,
@@ -47,14 +49,41 @@ impl<M> Clone for OrderBy<M> {
 
 impl<M> std::fmt::Debug for OrderBy<M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {:?} {:?}", self.column.name, self.order, self.nulls)
+        write!(f, "{:?} {:?} {:?}", self.key, self.order, self.nulls)
+    }
+}
+
+/// What a term sorts by.
+#[derive(Debug, Clone)]
+pub(crate) enum OrderKey {
+    /// A column of the model.
+    Column(&'static ColumnDef),
+    /// A column of a to-one related row.
+    Related {
+        link: Link,
+        column: &'static ColumnDef,
+    },
+    /// The number of related rows matching a filter.
+    Count { link: Link, filter: Expr },
+}
+
+impl OrderKey {
+    pub(crate) fn column(&self) -> Option<&'static ColumnDef> {
+        match self {
+            OrderKey::Column(c) => Some(c),
+            _ => None,
+        }
     }
 }
 
 impl<M> OrderBy<M> {
     pub(crate) fn new(column: &'static ColumnDef, order: Order) -> Self {
+        OrderBy::with_key(OrderKey::Column(column), order)
+    }
+
+    pub(crate) fn with_key(key: OrderKey, order: Order) -> Self {
         OrderBy {
-            column,
+            key,
             order,
             nulls: None,
             _model: PhantomData,

@@ -95,6 +95,9 @@ async fn select_where<M: Model, E: Executor + ?Sized>(db: &E, filter: &Expr) -> 
         take: None,
         cursor: None,
         distinct: &[],
+        counts: &[],
+        partition: None,
+        joins: &[],
     });
     db.__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0))
         .await

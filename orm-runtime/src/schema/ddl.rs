@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use crate::model::{ColumnDef, DefaultDef, ModelDef};
+use crate::relation::{RelationDef, RelationKind};
 use crate::sql::{Backend, Dialect};
 use crate::types::ScalarKind;
 use crate::value::Value;
@@ -166,6 +167,65 @@ pub fn create_statements(models: &[&'static ModelDef], d: Dialect) -> Vec<String
         for i in m.indexes {
             out.push(create_index(d, m, i.name, i.columns, false));
         }
+        for (name, col) in fk_indexes(m) {
+            out.push(create_index(d, m, &name, &[col], false));
+        }
+    }
+    // SQLite declares foreign keys inside CREATE TABLE; elsewhere they are added once every table
+    // exists, so the order of the models does not matter.
+    if d.backend != Backend::Sqlite {
+        for m in models {
+            for r in foreign_keys(m) {
+                out.push(format!(
+                    "ALTER TABLE {} ADD {}",
+                    q(d, m.table),
+                    fk_clause(d, m, r)
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The `belongs_to` relations of a model: its foreign keys.
+pub(crate) fn foreign_keys(m: &ModelDef) -> impl Iterator<Item = &'static RelationDef> + '_ {
+    m.relations
+        .iter()
+        .filter(|r| r.kind == RelationKind::BelongsTo)
+}
+
+/// The foreign-key constraint name: `<table>_<column>_fkey`.
+pub(crate) fn fk_name(m: &ModelDef, r: &RelationDef) -> String {
+    format!("{}_{}_fkey", m.table, m.columns[r.fk[0]].name)
+}
+
+fn fk_clause(d: Dialect, m: &ModelDef, r: &RelationDef) -> String {
+    let target = (r.target)();
+    format!(
+        "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {} ON UPDATE {}",
+        q(d, &fk_name(m, r)),
+        q(d, m.columns[r.fk[0]].name),
+        q(d, target.table),
+        q(d, r.target_column().name),
+        r.on_delete.sql(),
+        r.on_update.sql()
+    )
+}
+
+/// Indexes on foreign keys that no primary key, unique constraint or index starts with (PostgreSQL
+/// and SQLite do not create them; without one, a relation count or an include scans the table).
+/// Named `<table>_<column>_idx`; a relation opts out with `belongs_to(.., index = false)`.
+pub(crate) fn fk_indexes(m: &ModelDef) -> Vec<(String, usize)> {
+    let mut out: Vec<(String, usize)> = Vec::new();
+    for r in foreign_keys(m).filter(|r| r.fk_index) {
+        let col = r.fk[0];
+        let covered = m.primary_key.first() == Some(&col)
+            || m.uniques.iter().any(|u| u.columns.first() == Some(&col))
+            || m.indexes.iter().any(|i| i.columns.first() == Some(&col))
+            || out.iter().any(|(_, c)| *c == col);
+        if !covered {
+            out.push((format!("{}_{}_idx", m.table, m.columns[col].name), col));
+        }
     }
     out
 }
@@ -231,6 +291,11 @@ fn create_table(m: &ModelDef, d: Dialect) -> String {
             q(d, &m.primary_key_name()),
             pk.join(", ")
         );
+    }
+    if d.backend == Backend::Sqlite {
+        for r in foreign_keys(m) {
+            let _ = write!(sql, ", {}", fk_clause(d, m, r));
+        }
     }
     sql.push(')');
     if d.backend == Backend::MySql {

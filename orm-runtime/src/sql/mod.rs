@@ -11,7 +11,8 @@ pub use dialect::{Backend, Dialect};
 use dialect::Rules;
 
 use crate::model::{ColumnDef, ModelDef};
-use crate::query::{Change, CmpOp, Expr, Nulls, Order};
+use crate::query::{Change, CmpOp, Expr, Nulls, Order, OrderKey};
+use crate::relation::Link;
 use crate::types::ScalarKind;
 use crate::value::Value;
 
@@ -31,14 +32,53 @@ pub(crate) struct Writer {
     rules: &'static dyn Rules,
     pub(crate) sql: String,
     pub(crate) binds: Vec<Value>,
+    /// Nesting depth of correlated subqueries (names their aliases `orm_r1`, `orm_r2`, ...).
+    depth: usize,
 }
 
 /// An ordering term in untyped form.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct OrderTerm {
-    pub column: &'static ColumnDef,
+    pub key: OrderKey,
     pub order: Order,
     pub nulls: Option<Nulls>,
+}
+
+/// A relation count selected as an extra column after the model's columns.
+#[derive(Debug, Clone)]
+pub(crate) struct CountCol {
+    pub link: Link,
+    pub filter: Expr,
+}
+
+/// Per-group pagination: rows numbered within each group of equal `column`, keeping
+/// `skip < n <= skip + take`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Partition {
+    pub column: &'static ColumnDef,
+    pub skip: u64,
+    pub take: Option<u64>,
+}
+
+/// An included relation loaded by the `Join` strategy: a correlated subquery that aggregates the
+/// related rows (each a JSON array of its columns, counts and nested includes) into JSON.
+#[derive(Debug)]
+pub(crate) struct JoinSpec<'a> {
+    pub link: Link,
+    pub many: bool,
+    pub filter: &'a Expr,
+    pub order: Vec<OrderTerm>,
+    pub skip: Option<u64>,
+    pub take: Option<u64>,
+    pub counts: &'a [CountCol],
+    pub children: Vec<JoinSpec<'a>>,
+}
+
+/// What a correlated subquery over related rows selects.
+enum Related<'a> {
+    One,
+    Count,
+    Column(&'a ColumnDef),
 }
 
 /// What a `SELECT` reads.
@@ -50,6 +90,9 @@ pub(crate) struct SelectSpec<'a> {
     pub take: Option<u64>,
     pub cursor: Option<&'a Expr>,
     pub distinct: &'a [usize],
+    pub counts: &'a [CountCol],
+    pub partition: Option<Partition>,
+    pub joins: &'a [JoinSpec<'a>],
 }
 
 /// What an `INSERT` does on a unique conflict.
@@ -77,6 +120,7 @@ impl Writer {
             rules: dialect.rules(),
             sql: String::with_capacity(256),
             binds: Vec::new(),
+            depth: 0,
         }
     }
 
@@ -154,14 +198,7 @@ impl Writer {
                 if lower {
                     self.push(")");
                 }
-                self.push(match op {
-                    CmpOp::Eq => " = ",
-                    CmpOp::Ne => " <> ",
-                    CmpOp::Lt => " < ",
-                    CmpOp::Lte => " <= ",
-                    CmpOp::Gt => " > ",
-                    CmpOp::Gte => " >= ",
-                });
+                self.push(cmp_sql(*op));
                 if lower {
                     self.push(self.rules.lower());
                 }
@@ -236,6 +273,65 @@ impl Writer {
                 self.push(")");
             }
             Expr::Bool(b) => self.push(if *b { "1=1" } else { "1=0" }),
+            Expr::Exists {
+                link,
+                filter,
+                negated,
+            } => {
+                if *negated {
+                    self.push("NOT ");
+                }
+                self.related(Related::One, link, filter, alias);
+            }
+            Expr::CountCmp {
+                link,
+                filter,
+                op,
+                value,
+            } => {
+                self.related(Related::Count, link, filter, alias);
+                self.push(cmp_sql(*op));
+                self.bind(Value::I64(*value));
+            }
+        }
+    }
+
+    /// A correlated subquery over the rows related through `link` to the outer row (named `alias`,
+    /// or by its table): `EXISTS (SELECT 1 ...)`, `(SELECT COUNT(*) ...)` or `(SELECT r.col ...)`.
+    fn related(&mut self, what: Related<'_>, link: &Link, filter: &Expr, alias: Option<&str>) {
+        self.depth += 1;
+        let inner = format!("orm_r{}", self.depth);
+        match what {
+            Related::One => self.push("EXISTS (SELECT 1"),
+            Related::Count => self.push("(SELECT COUNT(*)"),
+            Related::Column(c) => {
+                self.push("(SELECT ");
+                self.column(Some(&inner), c);
+            }
+        }
+        self.push(" FROM ");
+        self.ident(link.inner.table);
+        self.push(" ");
+        self.ident(&inner);
+        self.push(" WHERE ");
+        self.column(Some(&inner), link.inner_column);
+        self.push(" = ");
+        self.column(Some(alias.unwrap_or(link.outer.table)), link.outer_column);
+        if !matches!(filter, Expr::Bool(true)) {
+            self.push(" AND ");
+            self.expr(filter, Some(&inner));
+        }
+        self.push(")");
+        self.depth -= 1;
+    }
+
+    fn order_key(&mut self, key: &OrderKey, alias: Option<&str>) {
+        match key {
+            OrderKey::Column(c) => self.column(alias, c),
+            OrderKey::Related { link, column } => {
+                self.related(Related::Column(column), link, &Expr::Bool(true), alias)
+            }
+            OrderKey::Count { link, filter } => self.related(Related::Count, link, filter, alias),
         }
     }
 
@@ -245,14 +341,14 @@ impl Writer {
                 self.push(", ");
             }
             if let (Some(nulls), false) = (t.nulls, self.rules.native_nulls_order()) {
-                self.column(alias, t.column);
+                self.order_key(&t.key, alias);
                 self.push(if nulls == Nulls::First {
                     " IS NULL DESC, "
                 } else {
                     " IS NULL ASC, "
                 });
             }
-            self.column(alias, t.column);
+            self.order_key(&t.key, alias);
             self.push(if t.order == Order::Asc {
                 " ASC"
             } else {
@@ -319,7 +415,11 @@ impl Writer {
                 if j > 0 {
                     self.push(" AND ");
                 }
-                self.ident(term.column.name);
+                let column = term
+                    .key
+                    .column()
+                    .expect("cursor pagination orders by columns only");
+                self.ident(column.name);
                 let op = if j < i {
                     " = "
                 } else if term.order == Order::Asc {
@@ -329,7 +429,7 @@ impl Writer {
                 };
                 self.push(op);
                 self.push("(SELECT ");
-                self.column(Some("orm_cursor"), term.column);
+                self.column(Some("orm_cursor"), column);
                 self.push(" FROM ");
                 self.ident(model.table);
                 self.push(" ");
@@ -343,36 +443,196 @@ impl Writer {
         self.push(")");
     }
 
+    /// The model's columns, then one `COUNT(*)` subquery per relation count, then one JSON
+    /// subquery per included relation (`Join` strategy).
+    fn select_list(&mut self, spec: &SelectSpec<'_>, named_extras: bool) {
+        self.column_list(spec.model, None);
+        for (i, c) in spec.counts.iter().enumerate() {
+            self.push(", ");
+            self.related(Related::Count, &c.link, &c.filter, None);
+            if named_extras {
+                self.push(" AS ");
+                self.ident(&format!("orm_c{i}"));
+            }
+        }
+        for (i, j) in spec.joins.iter().enumerate() {
+            self.push(", ");
+            self.join_expr(j, None);
+            if named_extras {
+                self.push(" AS ");
+                self.ident(&format!("orm_j{i}"));
+            }
+        }
+    }
+
+    /// The related rows of `j`, aggregated into JSON by a subquery correlated to the outer row
+    /// (named `outer`, or by its table): an array of row arrays for a to-many relation, one row
+    /// array (or `NULL`) for a to-one relation.
+    fn join_expr(&mut self, j: &JoinSpec<'_>, outer: Option<&str>) {
+        self.depth += 1;
+        let r = format!("orm_r{}", self.depth);
+        let (backend, maria) = (self.dialect.backend, self.dialect.mariadb);
+        let agg = match backend {
+            Backend::Postgres => "json_agg(",
+            Backend::MySql => "JSON_ARRAYAGG(",
+            Backend::Sqlite => "json_group_array(",
+        };
+        let paginated = j.skip.is_some() || j.take.is_some();
+        // MariaDB cannot correlate a derived table, but paginates inside JSON_ARRAYAGG instead.
+        let derived = j.many && paginated && !maria;
+        self.push("(SELECT ");
+        if j.many {
+            self.push(agg);
+            self.json_row(j, &r);
+            // MySQL (not MariaDB) has no ORDER BY inside JSON_ARRAYAGG: it aggregates the
+            // derived table's order.
+            if !j.order.is_empty() && (backend != Backend::MySql || maria) {
+                self.push(" ORDER BY ");
+                self.order_by(&j.order, Some(&r));
+            }
+            if maria && paginated {
+                // Literal numbers: JSON_ARRAYAGG's LIMIT takes no parameters.
+                let take = j.take.unwrap_or(u64::MAX >> 1);
+                self.push(&format!(" LIMIT {}, {}", j.skip.unwrap_or(0), take));
+            }
+            self.push(")");
+        } else {
+            self.json_row(j, &r);
+        }
+        self.push(" FROM ");
+        if derived {
+            self.push("(SELECT * FROM ");
+        }
+        self.ident(j.link.inner.table);
+        self.push(" ");
+        self.ident(&r);
+        self.push(" WHERE ");
+        self.column(Some(&r), j.link.inner_column);
+        self.push(" = ");
+        self.column(
+            Some(outer.unwrap_or(j.link.outer.table)),
+            j.link.outer_column,
+        );
+        if !matches!(j.filter, Expr::Bool(true)) {
+            self.push(" AND ");
+            self.expr(j.filter, Some(&r));
+        }
+        if derived {
+            if !j.order.is_empty() {
+                self.push(" ORDER BY ");
+                self.order_by(&j.order, Some(&r));
+            }
+            self.limit_offset(j.skip, j.take);
+            self.push(") ");
+            self.ident(&r);
+        } else if !j.many {
+            self.push(" LIMIT 1");
+        }
+        self.push(")");
+        self.depth -= 1;
+    }
+
+    /// One related row as a JSON array: its columns (converted where JSON cannot carry the value
+    /// exactly), its relation counts, its nested includes.
+    fn json_row(&mut self, j: &JoinSpec<'_>, r: &str) {
+        let backend = self.dialect.backend;
+        self.push(match backend {
+            Backend::Postgres => "json_build_array(",
+            Backend::MySql => "JSON_ARRAY(",
+            Backend::Sqlite => "json_array(",
+        });
+        for (i, c) in j.link.inner.columns.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            let (before, after) = match (c.kind, backend) {
+                (ScalarKind::Decimal, Backend::Postgres) => ("CAST(", " AS TEXT)"),
+                (ScalarKind::Decimal, Backend::MySql) => ("CAST(", " AS CHAR)"),
+                (ScalarKind::Bytes, Backend::Postgres) => ("encode(", ", 'hex')"),
+                (ScalarKind::Bytes, Backend::MySql) => ("HEX(", ")"),
+                (ScalarKind::Bytes, Backend::Sqlite) => ("hex(", ")"),
+                (ScalarKind::Json, Backend::MySql) => ("JSON_EXTRACT(", ", '$')"),
+                (ScalarKind::Json, Backend::Sqlite) => ("json(", ")"),
+                _ => ("", ""),
+            };
+            self.push(before);
+            self.column(Some(r), c);
+            self.push(after);
+        }
+        for c in j.counts {
+            self.push(", ");
+            self.related(Related::Count, &c.link, &c.filter, Some(r));
+        }
+        for child in &j.children {
+            self.push(", ");
+            self.join_expr(child, Some(r));
+        }
+        self.push(")");
+    }
+
     pub(crate) fn select(&mut self, spec: &SelectSpec<'_>) {
         let m = spec.model;
-        if spec.distinct.is_empty() {
-            self.push("SELECT ");
-            self.column_list(m, None);
-            self.push(" FROM ");
-            self.ident(m.table);
-            self.where_clause(spec);
+        let window: Option<&[usize]> = if !spec.distinct.is_empty() {
+            Some(spec.distinct)
         } else {
-            // DISTINCT on some columns keeps the first row of each group in the requested order.
-            self.push("SELECT ");
-            self.column_list(m, None);
-            self.push(" FROM (SELECT ");
-            self.column_list(m, None);
-            self.push(", ROW_NUMBER() OVER (PARTITION BY ");
-            self.comma_columns(m, spec.distinct);
-            if !spec.order.is_empty() {
-                self.push(" ORDER BY ");
-                self.order_by(spec.order, None);
+            spec.partition
+                .as_ref()
+                .map(|p| std::slice::from_ref(&p.column.index))
+        };
+        match window {
+            None => {
+                self.push("SELECT ");
+                self.select_list(spec, false);
+                self.push(" FROM ");
+                self.ident(m.table);
+                self.where_clause(spec);
             }
-            self.push(") AS ");
-            self.ident("orm_rn");
-            self.push(" FROM ");
-            self.ident(m.table);
-            self.where_clause(spec);
-            self.push(") ");
-            self.ident(m.table);
-            self.push(" WHERE ");
-            self.ident("orm_rn");
-            self.push(" = 1");
+            Some(groups) => {
+                // Number the rows of each group in the requested order, then keep the wanted ones:
+                // the first of each group for DISTINCT, a page of each group for per-parent pagination.
+                self.push("SELECT ");
+                self.column_list(m, None);
+                for i in 0..spec.counts.len() {
+                    self.push(", ");
+                    self.ident(&format!("orm_c{i}"));
+                }
+                for i in 0..spec.joins.len() {
+                    self.push(", ");
+                    self.ident(&format!("orm_j{i}"));
+                }
+                self.push(" FROM (SELECT ");
+                self.select_list(spec, true);
+                self.push(", ROW_NUMBER() OVER (PARTITION BY ");
+                self.comma_columns(m, groups);
+                if !spec.order.is_empty() {
+                    self.push(" ORDER BY ");
+                    self.order_by(spec.order, None);
+                }
+                self.push(") AS ");
+                self.ident("orm_rn");
+                self.push(" FROM ");
+                self.ident(m.table);
+                self.where_clause(spec);
+                self.push(") ");
+                self.ident(m.table);
+                self.push(" WHERE ");
+                self.ident("orm_rn");
+                match spec.partition.filter(|_| spec.distinct.is_empty()) {
+                    None => self.push(" = 1"),
+                    Some(p) => {
+                        self.push(" > ");
+                        self.bind(Value::I64(p.skip.min(i64::MAX as u64) as i64));
+                        if let Some(take) = p.take {
+                            self.push(" AND ");
+                            self.ident("orm_rn");
+                            self.push(" <= ");
+                            self.bind(Value::I64(
+                                p.skip.saturating_add(take).min(i64::MAX as u64) as i64
+                            ));
+                        }
+                    }
+                }
+            }
         }
         if !spec.order.is_empty() {
             self.push(" ORDER BY ");
@@ -569,5 +829,16 @@ impl Writer {
 
     pub(crate) fn rules(&self) -> &'static dyn Rules {
         self.rules
+    }
+}
+
+fn cmp_sql(op: CmpOp) -> &'static str {
+    match op {
+        CmpOp::Eq => " = ",
+        CmpOp::Ne => " <> ",
+        CmpOp::Lt => " < ",
+        CmpOp::Lte => " <= ",
+        CmpOp::Gt => " > ",
+        CmpOp::Gte => " >= ",
     }
 }

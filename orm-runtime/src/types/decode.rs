@@ -19,6 +19,8 @@ pub enum RowRef<'r> {
     MySql(&'r MySqlRow),
     /// A SQLite row.
     Sqlite(&'r SqliteRow),
+    /// A row aggregated into a JSON array by the `Join` load strategy, one element per column.
+    Json(&'r [serde_json::Value]),
 }
 
 impl std::fmt::Debug for RowRef<'_> {
@@ -27,6 +29,7 @@ impl std::fmt::Debug for RowRef<'_> {
             RowRef::Postgres(_) => "RowRef::Postgres",
             RowRef::MySql(_) => "RowRef::MySql",
             RowRef::Sqlite(_) => "RowRef::Sqlite",
+            RowRef::Json(_) => "RowRef::Json",
         })
     }
 }
@@ -43,6 +46,7 @@ impl<'r> RowRef<'r> {
             RowRef::Postgres(r) => r.len(),
             RowRef::MySql(r) => r.len(),
             RowRef::Sqlite(r) => r.len(),
+            RowRef::Json(a) => a.len(),
         }
     }
 
@@ -58,6 +62,7 @@ impl<'r> RowRef<'r> {
             RowRef::Postgres(r) => r.columns().iter().position(|c| c.name() == name),
             RowRef::MySql(r) => r.columns().iter().position(|c| c.name() == name),
             RowRef::Sqlite(r) => r.columns().iter().position(|c| c.name() == name),
+            RowRef::Json(_) => None,
         };
         found.ok_or_else(|| format!("the result has no column named `{name}`").into())
     }
@@ -69,6 +74,7 @@ impl<'r> RowRef<'r> {
             RowRef::Postgres(r) => r.try_get_raw(index)?.is_null(),
             RowRef::MySql(r) => r.try_get_raw(index)?.is_null(),
             RowRef::Sqlite(r) => r.try_get_raw(index)?.is_null(),
+            RowRef::Json(a) => json_at(a, index)?.is_null(),
         })
     }
 
@@ -81,12 +87,14 @@ impl<'r> RowRef<'r> {
             + for<'a> sqlx::Decode<'a, sqlx::MySql>
             + sqlx::Type<sqlx::MySql>
             + for<'a> sqlx::Decode<'a, sqlx::Sqlite>
-            + sqlx::Type<sqlx::Sqlite>,
+            + sqlx::Type<sqlx::Sqlite>
+            + FromJson,
     {
         Ok(match self {
             RowRef::Postgres(r) => r.try_get(index)?,
             RowRef::MySql(r) => r.try_get(index)?,
             RowRef::Sqlite(r) => r.try_get(index)?,
+            RowRef::Json(a) => T::from_json(json_at(a, index)?)?,
         })
     }
 
@@ -97,6 +105,9 @@ impl<'r> RowRef<'r> {
             RowRef::Postgres(r) => r.try_get_unchecked(index)?,
             RowRef::MySql(r) => r.try_get_unchecked(index)?,
             RowRef::Sqlite(r) => r.try_get_unchecked(index)?,
+            RowRef::Json(a) => json_at(a, index)?
+                .as_str()
+                .ok_or_else(|| format!("expected text, found {}", a[index]))?,
         })
     }
 
@@ -114,13 +125,20 @@ impl<'r> RowRef<'r> {
                     _ => Ok(r.try_get::<&str, _>(index)?.parse()?),
                 }
             }
+            RowRef::Json(a) => match json_at(a, index)? {
+                serde_json::Value::String(s) => Ok(s.parse()?),
+                serde_json::Value::Number(n) => Ok(n.to_string().parse()?),
+                other => Err(format!("expected a decimal, found {other}").into()),
+            },
         }
     }
 
     pub(crate) fn uuid(&self, index: usize) -> Result<Uuid, DecodeError> {
         match self {
             RowRef::Postgres(r) => Ok(r.try_get(index)?),
-            RowRef::MySql(_) | RowRef::Sqlite(_) => Ok(Uuid::parse_str(self.text(index)?)?),
+            RowRef::MySql(_) | RowRef::Sqlite(_) | RowRef::Json(_) => {
+                Ok(Uuid::parse_str(self.text(index)?)?)
+            }
         }
     }
 
@@ -128,7 +146,7 @@ impl<'r> RowRef<'r> {
         match self {
             RowRef::Postgres(r) => Ok(r.try_get(index)?),
             RowRef::MySql(r) => Ok(r.try_get(index)?),
-            RowRef::Sqlite(_) => {
+            RowRef::Sqlite(_) | RowRef::Json(_) => {
                 let s = self.text(index)?;
                 if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
                     return Ok(dt.with_timezone(&Utc));
@@ -142,7 +160,7 @@ impl<'r> RowRef<'r> {
         match self {
             RowRef::Postgres(r) => Ok(r.try_get(index)?),
             RowRef::MySql(r) => Ok(r.try_get(index)?),
-            RowRef::Sqlite(_) => parse_sqlite_naive(self.text(index)?),
+            RowRef::Sqlite(_) | RowRef::Json(_) => parse_sqlite_naive(self.text(index)?),
         }
     }
 
@@ -150,7 +168,9 @@ impl<'r> RowRef<'r> {
         match self {
             RowRef::Postgres(r) => Ok(r.try_get(index)?),
             RowRef::MySql(r) => Ok(r.try_get(index)?),
-            RowRef::Sqlite(_) => Ok(NaiveDate::parse_from_str(self.text(index)?, SQLITE_DATE)?),
+            RowRef::Sqlite(_) | RowRef::Json(_) => {
+                Ok(NaiveDate::parse_from_str(self.text(index)?, SQLITE_DATE)?)
+            }
         }
     }
 
@@ -158,7 +178,9 @@ impl<'r> RowRef<'r> {
         match self {
             RowRef::Postgres(r) => Ok(r.try_get(index)?),
             RowRef::MySql(r) => Ok(r.try_get(index)?),
-            RowRef::Sqlite(_) => Ok(NaiveTime::parse_from_str(self.text(index)?, "%H:%M:%S%.f")?),
+            RowRef::Sqlite(_) | RowRef::Json(_) => {
+                Ok(NaiveTime::parse_from_str(self.text(index)?, "%H:%M:%S%.f")?)
+            }
         }
     }
 
@@ -170,7 +192,96 @@ impl<'r> RowRef<'r> {
                 Ok(v)
             }
             RowRef::MySql(_) | RowRef::Sqlite(_) => Ok(serde_json::from_str(self.text(index)?)?),
+            RowRef::Json(a) => match json_at(a, index)? {
+                // MySQL and SQLite may hand a JSON column over as its text.
+                serde_json::Value::String(s) => match serde_json::from_str(s) {
+                    Ok(v) => Ok(v),
+                    Err(_) => Ok(serde_json::from_value(serde_json::Value::String(
+                        s.clone(),
+                    ))?),
+                },
+                v => Ok(serde_json::from_value(v.clone())?),
+            },
         }
+    }
+}
+
+fn json_at(a: &[serde_json::Value], index: usize) -> Result<&serde_json::Value, DecodeError> {
+    a.get(index)
+        .ok_or_else(|| format!("no element {index} in an aggregated row").into())
+}
+
+/// Decoding from an element of a JSON-aggregated row (the `Join` load strategy).
+pub(crate) trait FromJson: Sized {
+    fn from_json(v: &serde_json::Value) -> Result<Self, DecodeError>;
+}
+
+impl FromJson for bool {
+    fn from_json(v: &serde_json::Value) -> Result<Self, DecodeError> {
+        match v {
+            serde_json::Value::Bool(b) => Ok(*b),
+            serde_json::Value::Number(n) => Ok(n.as_i64() != Some(0)),
+            other => Err(format!("expected a boolean, found {other}").into()),
+        }
+    }
+}
+
+macro_rules! int_from_json {
+    ($($t:ty),*) => {$(
+        impl FromJson for $t {
+            fn from_json(v: &serde_json::Value) -> Result<Self, DecodeError> {
+                let n = match v {
+                    serde_json::Value::Number(n) => n.as_i64(),
+                    serde_json::Value::String(s) => s.parse().ok(),
+                    _ => None,
+                };
+                let n = n.ok_or_else(|| format!("expected an integer, found {v}"))?;
+                Ok(<$t>::try_from(n)?)
+            }
+        }
+    )*};
+}
+int_from_json!(i16, i32, i64);
+
+impl FromJson for f64 {
+    fn from_json(v: &serde_json::Value) -> Result<Self, DecodeError> {
+        match v {
+            serde_json::Value::Number(n) => n.as_f64().ok_or_else(|| "invalid number".into()),
+            serde_json::Value::String(s) => Ok(s.parse()?),
+            other => Err(format!("expected a number, found {other}").into()),
+        }
+    }
+}
+
+impl FromJson for f32 {
+    fn from_json(v: &serde_json::Value) -> Result<Self, DecodeError> {
+        f64::from_json(v).map(|f| f as f32)
+    }
+}
+
+impl FromJson for String {
+    fn from_json(v: &serde_json::Value) -> Result<Self, DecodeError> {
+        match v {
+            serde_json::Value::String(s) => Ok(s.clone()),
+            other => Err(format!("expected text, found {other}").into()),
+        }
+    }
+}
+
+impl FromJson for Vec<u8> {
+    /// Bytes are aggregated as hexadecimal text.
+    fn from_json(v: &serde_json::Value) -> Result<Self, DecodeError> {
+        let s = v
+            .as_str()
+            .ok_or_else(|| format!("expected hexadecimal text, found {v}"))?;
+        let s = s.strip_prefix("\\x").unwrap_or(s);
+        if s.len() % 2 != 0 {
+            return Err("odd-length hexadecimal text".into());
+        }
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).map_err(Into::into))
+            .collect()
     }
 }
 

@@ -1,0 +1,392 @@
+//! Loading relations: includes and relation counts, and the `Query` load strategy (one statement per
+//! included relation, parents' keys batched into `IN (...)`, per-parent pagination in SQL).
+
+use std::collections::{HashMap, HashSet};
+
+use futures_util::future::BoxFuture;
+
+use super::def::RelationDef;
+use super::field::{RelationField, ToMany};
+use super::handle::{Relation, RelationQuery};
+use crate::client::{DbRef, Executor};
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::query::{Expr, Order, OrderKey};
+use crate::sql::{CountCol, JoinSpec, OrderTerm, Partition, SelectSpec, Writer};
+use crate::types::{FieldType, RowRef};
+use crate::value::Value;
+
+/// How a query with includes loads its relations. Both give the same results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Strategy {
+    /// One statement for the parents, then one per included relation, with the parents' keys
+    /// batched into `IN (...)`.
+    #[default]
+    Query,
+    /// A single statement: related rows are aggregated into JSON by correlated subqueries
+    /// (PostgreSQL `json_agg`, MySQL/MariaDB `JSON_ARRAYAGG`, SQLite `json_group_array`).
+    Join,
+}
+
+/// An included relation of model `M`, from `include(User::POSTS)` or a refined
+/// [`RelationQuery`]. Included rows must be `Clone` (a row related to several parents is copied
+/// into each).
+pub struct Include<M> {
+    pub(crate) node: Box<dyn IncludeNode<M>>,
+}
+
+impl<M> std::fmt::Debug for Include<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Include({})", self.node.relation().name)
+    }
+}
+
+pub(crate) trait IncludeNode<P>: Send + Sync {
+    fn relation(&self) -> &'static RelationDef;
+    /// `Query` strategy: loads the relation of every parent with one statement.
+    fn load<'a>(&'a self, db: DbRef<'a>, parents: &'a mut [P]) -> BoxFuture<'a, Result<()>>;
+    /// `Join` strategy: the SQL shape of the aggregated subquery.
+    fn join_spec(&self) -> JoinSpec<'_>;
+    /// `Join` strategy: stores the aggregated JSON (`None` for SQL `NULL`) into the parent.
+    fn assign_json(&self, parent: &mut P, json: Option<&serde_json::Value>) -> Result<()>;
+}
+
+impl<M: Model, W: RelationField> From<Relation<M, W>> for Include<M>
+where
+    W::Target: Clone,
+{
+    fn from(rel: Relation<M, W>) -> Self {
+        rel.query().into()
+    }
+}
+
+impl<M: Model, W: RelationField> From<RelationQuery<M, W>> for Include<M>
+where
+    W::Target: Clone,
+{
+    fn from(q: RelationQuery<M, W>) -> Self {
+        Include { node: Box::new(q) }
+    }
+}
+
+/// A relation count loaded with the rows (Prisma's `_count`), read back with
+/// [`HasMany::count`](super::HasMany::count). From `with_count(User::POSTS)` or
+/// `with_count(User::POSTS.filter(..))`.
+pub struct CountInclude<M> {
+    pub(crate) col: CountCol,
+    pub(crate) set: Box<dyn Fn(&mut M, i64) + Send + Sync>,
+}
+
+impl<M: Model, W: ToMany> From<Relation<M, W>> for CountInclude<M> {
+    fn from(rel: Relation<M, W>) -> Self {
+        rel.query().into()
+    }
+}
+
+impl<M: Model, W: ToMany> From<RelationQuery<M, W>> for CountInclude<M> {
+    fn from(q: RelationQuery<M, W>) -> Self {
+        let slot = q.rel.slot();
+        CountInclude {
+            col: CountCol {
+                link: q.rel.def().link(),
+                filter: q.filter,
+            },
+            set: Box::new(move |m, n| slot(m).__set_count(n)),
+        }
+    }
+}
+
+/// What to load along with rows of `M`: included relations and relation counts.
+pub(crate) struct Shape<M> {
+    pub(crate) includes: Vec<Include<M>>,
+    pub(crate) count_cols: Vec<CountCol>,
+    count_setters: Vec<Box<dyn Fn(&mut M, i64) + Send + Sync>>,
+}
+
+impl<M> Default for Shape<M> {
+    fn default() -> Self {
+        Shape {
+            includes: Vec::new(),
+            count_cols: Vec::new(),
+            count_setters: Vec::new(),
+        }
+    }
+}
+
+impl<M: Model> Shape<M> {
+    pub(crate) fn push_count(&mut self, c: CountInclude<M>) {
+        self.count_cols.push(c.col);
+        self.count_setters.push(c.set);
+    }
+
+    /// Decodes a row: the model's columns, then the counts.
+    pub(crate) fn decode(&self, row: RowRef<'_>) -> Result<M> {
+        let mut m = M::decode(row, 0)?;
+        let base = M::DEF.columns.len();
+        for (i, set) in self.count_setters.iter().enumerate() {
+            let n = <i64 as FieldType>::decode(row, base + i)
+                .map_err(|e| Error::decode(Some(M::DEF.name), "_count", e))?;
+            set(&mut m, n);
+        }
+        Ok(m)
+    }
+
+    /// The `Join` strategy's subqueries for the included relations.
+    pub(crate) fn join_specs(&self) -> Vec<JoinSpec<'_>> {
+        self.includes.iter().map(|i| i.node.join_spec()).collect()
+    }
+
+    /// Decodes a row of a `Join` statement: the model's columns, the counts, then one JSON
+    /// column per include.
+    pub(crate) fn decode_joined(&self, row: RowRef<'_>) -> Result<M> {
+        let mut m = self.decode(row)?;
+        let base = M::DEF.columns.len() + self.count_setters.len();
+        for (i, inc) in self.includes.iter().enumerate() {
+            let idx = base + i;
+            let field = inc.node.relation().name;
+            let null = row
+                .is_null(idx)
+                .map_err(|e| Error::decode(Some(M::DEF.name), field, e))?;
+            if null {
+                inc.node.assign_json(&mut m, None)?;
+            } else {
+                let text = row
+                    .text(idx)
+                    .map_err(|e| Error::decode(Some(M::DEF.name), field, e))?;
+                let v: serde_json::Value = serde_json::from_str(text)
+                    .map_err(|e| Error::decode(Some(M::DEF.name), field, e.into()))?;
+                inc.node.assign_json(&mut m, Some(&v))?;
+            }
+        }
+        Ok(m)
+    }
+
+    /// Decodes one aggregated row: `[columns..., counts..., includes...]`.
+    fn decode_json(&self, row: &[serde_json::Value]) -> Result<M> {
+        let mut m = self.decode(RowRef::Json(row))?;
+        let base = M::DEF.columns.len() + self.count_setters.len();
+        for (i, inc) in self.includes.iter().enumerate() {
+            inc.node.assign_json(&mut m, row.get(base + i))?;
+        }
+        Ok(m)
+    }
+
+    /// Loads every included relation into `rows`, one statement per relation (and level).
+    pub(crate) async fn load(&self, db: DbRef<'_>, rows: &mut [M]) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        for inc in &self.includes {
+            inc.node.load(db, rows).await?;
+        }
+        Ok(())
+    }
+}
+
+impl<P: Model, W: RelationField> IncludeNode<P> for RelationQuery<P, W>
+where
+    W::Target: Clone,
+{
+    fn relation(&self) -> &'static RelationDef {
+        self.rel.def()
+    }
+
+    fn load<'a>(&'a self, db: DbRef<'a>, parents: &'a mut [P]) -> BoxFuture<'a, Result<()>> {
+        Box::pin(self.load_query(db, parents))
+    }
+
+    fn join_spec(&self) -> JoinSpec<'_> {
+        let def = self.rel.def();
+        JoinSpec {
+            link: def.link(),
+            many: def.is_many(),
+            filter: &self.filter,
+            order: self.effective_order(),
+            skip: self.skip,
+            take: self.take,
+            counts: &self.shape.count_cols,
+            children: self.shape.join_specs(),
+        }
+    }
+
+    fn assign_json(&self, parent: &mut P, json: Option<&serde_json::Value>) -> Result<()> {
+        let model = <W::Target as Model>::DEF.name;
+        let bad = |what: String| Error::decode(Some(model), self.rel.def().name, what.into());
+        let parsed;
+        let json = match json {
+            // MySQL and SQLite may pass a nested aggregate on as its text.
+            Some(serde_json::Value::String(s)) => {
+                parsed =
+                    serde_json::from_str::<serde_json::Value>(s).map_err(|e| bad(e.to_string()))?;
+                Some(&parsed)
+            }
+            other => other,
+        };
+        let rows = match json {
+            None | Some(serde_json::Value::Null) => Vec::new(),
+            Some(serde_json::Value::Array(items)) if self.rel.def().is_many() => items
+                .iter()
+                .map(|item| match item {
+                    serde_json::Value::Array(row) => self.shape.decode_json(row),
+                    other => Err(bad(format!("expected an aggregated row, found {other}"))),
+                })
+                .collect::<Result<Vec<_>>>()?,
+            Some(serde_json::Value::Array(row)) => vec![self.shape.decode_json(row)?],
+            Some(other) => return Err(bad(format!("expected aggregated rows, found {other}"))),
+        };
+        (self.rel.slot())(parent).__load(rows);
+        Ok(())
+    }
+}
+
+impl<P: Model, W: RelationField> RelationQuery<P, W>
+where
+    W::Target: Clone,
+{
+    async fn load_query(&self, db: DbRef<'_>, parents: &mut [P]) -> Result<()> {
+        let def = self.rel.def();
+        let source = def.source_column();
+        let target = def.target_column();
+        let slot = self.rel.slot();
+
+        // The parents' distinct, non-null join keys.
+        let mut keys = Vec::new();
+        let mut seen = HashSet::new();
+        for p in parents.iter() {
+            let v = p.column_value(source.index);
+            if !v.is_null() && seen.insert(Key::new(&v)) {
+                keys.push(v);
+            }
+        }
+
+        let mut children: Vec<W::Target> = Vec::new();
+        if !keys.is_empty() {
+            let order = self.effective_order();
+            let partition = (self.skip.is_some() || self.take.is_some()).then_some(Partition {
+                column: target,
+                skip: self.skip.unwrap_or(0),
+                take: self.take,
+            });
+            let dialect = db.__dialect();
+            let budget = dialect
+                .max_binds()
+                .saturating_sub(self.filter.bind_count() + 2)
+                .max(1);
+            for chunk in keys.chunks(budget) {
+                let filter = Expr::In {
+                    column: target,
+                    values: chunk.to_vec(),
+                    negated: false,
+                }
+                .and(self.filter.clone());
+                let mut w = Writer::new(dialect);
+                w.select(&SelectSpec {
+                    model: <W::Target as Model>::DEF,
+                    filter: Some(&filter),
+                    order: &order,
+                    skip: None,
+                    take: None,
+                    cursor: None,
+                    distinct: &[],
+                    counts: &self.shape.count_cols,
+                    partition,
+                    joins: &[],
+                });
+                let rows = db
+                    .__fetch(w.finish(Some(<W::Target as Model>::DEF)), |row| {
+                        self.shape.decode(row)
+                    })
+                    .await?;
+                children.extend(rows);
+            }
+            self.shape.load(db, &mut children).await?;
+        }
+
+        distribute(parents, children, source.index, target.index, slot);
+        Ok(())
+    }
+
+    /// The include's order, or the related model's primary key, so results are deterministic.
+    fn effective_order(&self) -> Vec<OrderTerm> {
+        let mut order = self.order.clone();
+        let m = <W::Target as Model>::DEF;
+        for &pk in m.primary_key {
+            if !order
+                .iter()
+                .any(|t| t.key.column().is_some_and(|c| c.index == pk))
+            {
+                order.push(OrderTerm {
+                    key: OrderKey::Column(&m.columns[pk]),
+                    order: Order::Asc,
+                    nulls: None,
+                });
+            }
+        }
+        order
+    }
+}
+
+/// Hands each parent the children whose join key equals its own, in the children's order. A child
+/// related to several parents (a `BelongsTo` shared by many rows) is cloned into each.
+fn distribute<P: Model, W: RelationField>(
+    parents: &mut [P],
+    children: Vec<W::Target>,
+    source: usize,
+    target: usize,
+    slot: fn(&mut P) -> &mut W,
+) where
+    W::Target: Clone,
+{
+    let mut wanted: HashMap<Key, usize> = HashMap::new();
+    for p in parents.iter() {
+        let v = p.column_value(source);
+        if !v.is_null() {
+            *wanted.entry(Key::new(&v)).or_default() += 1;
+        }
+    }
+    let mut groups: HashMap<Key, Vec<W::Target>> = HashMap::new();
+    for c in children {
+        let k = Key::new(&c.column_value(target));
+        groups.entry(k).or_default().push(c);
+    }
+    for p in parents.iter_mut() {
+        let v = p.column_value(source);
+        let rows = if v.is_null() {
+            Vec::new()
+        } else {
+            let k = Key::new(&v);
+            let left = wanted.get_mut(&k).expect("counted above");
+            *left -= 1;
+            if *left == 0 {
+                groups.remove(&k).unwrap_or_default()
+            } else {
+                groups.get(&k).cloned().unwrap_or_default()
+            }
+        };
+        slot(p).__load(rows);
+    }
+}
+
+/// A join key, hashable: integer widths are unified so an `i32` key matches an `i64` one.
+#[derive(PartialEq, Eq, Hash)]
+enum Key {
+    Int(i64),
+    Text(String),
+    Bytes(Vec<u8>),
+    Uuid(uuid::Uuid),
+    Other(String),
+}
+
+impl Key {
+    fn new(v: &Value) -> Key {
+        match v {
+            Value::I16(i) => Key::Int(*i as i64),
+            Value::I32(i) => Key::Int(*i as i64),
+            Value::I64(i) => Key::Int(*i),
+            Value::String(s) => Key::Text(s.clone()),
+            Value::Bytes(b) => Key::Bytes(b.clone()),
+            Value::Uuid(u) => Key::Uuid(*u),
+            other => Key::Other(format!("{other:?}")),
+        }
+    }
+}

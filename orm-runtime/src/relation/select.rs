@@ -1,0 +1,202 @@
+//! Typed selects: `#[derive(Select)]` structs naming the fields, relations and counts they want.
+
+use super::field::{BelongsTo, HasMany, HasOne, RelationField};
+use super::handle::{Relation, RelationQuery};
+use super::include::{CountInclude, Include};
+use crate::error::{Error, Result};
+use crate::model::Model;
+
+/// A struct shaped after a model: some of its columns, some relations (as nested selects) and
+/// some relation counts. Implemented by `#[derive(Select)]`; run with `.select::<T>()` on
+/// `find_many`, `find_first` or `find_unique`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a select of a model",
+    note = "add `#[derive(Select)]` and `#[orm(model = ..)]` to `{Self}`"
+)]
+pub trait Select: Sized + Send + 'static {
+    /// The model the select reads.
+    type Model: Model + Clone;
+    #[doc(hidden)]
+    fn __includes() -> Vec<Include<Self::Model>>;
+    #[doc(hidden)]
+    fn __counts() -> Vec<CountInclude<Self::Model>>;
+    #[doc(hidden)]
+    fn __from_model(m: Self::Model) -> Result<Self>;
+}
+
+impl<M: Model, W: RelationField> RelationQuery<M, W>
+where
+    W::Target: Clone,
+{
+    /// Loads what select `S` needs of the related rows.
+    #[doc(hidden)]
+    pub fn __with_select<S: Select<Model = W::Target>>(mut self) -> Self {
+        self.shape.includes.extend(S::__includes());
+        for c in S::__counts() {
+            self.shape.push_count(c);
+        }
+        self
+    }
+}
+
+/// A relation selected as a single struct: a required `BelongsTo`.
+#[diagnostic::on_unimplemented(
+    message = "this relation may hold no row or many, so it cannot be selected as a single struct",
+    label = "select it as `Option<..>` (optional to-one) or `Vec<..>` (to-many)",
+    note = "`BelongsTo<T>` selects as `S`, `BelongsTo<Option<T>>` and `HasOne<T>` as `Option<S>`, `HasMany<T>` as `Vec<S>`"
+)]
+pub trait SelectOne: RelationField {
+    #[doc(hidden)]
+    fn __take(self) -> Option<Self::Target>;
+}
+impl<T: Model> SelectOne for BelongsTo<T> {
+    fn __take(self) -> Option<T> {
+        self.into_inner()
+    }
+}
+
+/// A relation selected as an `Option`: an optional `BelongsTo`, or a `HasOne`.
+#[diagnostic::on_unimplemented(
+    message = "this relation is not an optional to-one relation, so it cannot be selected as an `Option`",
+    label = "select a required `BelongsTo` as a struct and a `HasMany` as a `Vec<..>`",
+    note = "`BelongsTo<T>` selects as `S`, `BelongsTo<Option<T>>` and `HasOne<T>` as `Option<S>`, `HasMany<T>` as `Vec<S>`"
+)]
+pub trait SelectOptional: RelationField {
+    #[doc(hidden)]
+    fn __take(self) -> Option<Self::Target>;
+}
+impl<T: Model> SelectOptional for BelongsTo<Option<T>> {
+    fn __take(self) -> Option<T> {
+        self.into_inner()
+    }
+}
+impl<T: Model> SelectOptional for HasOne<T> {
+    fn __take(self) -> Option<T> {
+        self.into_inner()
+    }
+}
+
+/// A relation selected as a `Vec`: a `HasMany`.
+#[diagnostic::on_unimplemented(
+    message = "this relation holds at most one row, so it cannot be selected as a `Vec`",
+    label = "select a required `BelongsTo` as a struct, an optional one or a `HasOne` as `Option<..>`",
+    note = "`BelongsTo<T>` selects as `S`, `BelongsTo<Option<T>>` and `HasOne<T>` as `Option<S>`, `HasMany<T>` as `Vec<S>`"
+)]
+pub trait SelectMany: RelationField {
+    #[doc(hidden)]
+    fn __take(self) -> Vec<Self::Target>;
+}
+impl<T: Model> SelectMany for HasMany<T> {
+    fn __take(self) -> Vec<T> {
+        self.into_vec()
+    }
+}
+
+/// Glue `#[derive(Select)]` emits: typed checks and conversions per field kind.
+#[doc(hidden)]
+pub mod glue {
+    use super::*;
+
+    pub fn include_one<M, W, S>(rel: Relation<M, W>) -> Include<M>
+    where
+        M: Model,
+        W: SelectOne,
+        W::Target: Clone,
+        S: Select<Model = W::Target>,
+    {
+        rel.query().__with_select::<S>().into()
+    }
+
+    pub fn include_optional<M, W, S>(rel: Relation<M, W>) -> Include<M>
+    where
+        M: Model,
+        W: SelectOptional,
+        W::Target: Clone,
+        S: Select<Model = W::Target>,
+    {
+        rel.query().__with_select::<S>().into()
+    }
+
+    pub fn include_many<M, W, S>(rel: Relation<M, W>) -> Include<M>
+    where
+        M: Model,
+        W: SelectMany,
+        W::Target: Clone,
+        S: Select<Model = W::Target>,
+    {
+        rel.query().__with_select::<S>().into()
+    }
+
+    /// A to-many relation through a join model: `Post.tags` (`PostTag` rows), each taken to its
+    /// `tag`.
+    pub fn include_through<M, W, J, S>(
+        rel: Relation<M, W>,
+        through: Relation<W::Target, J>,
+    ) -> Include<M>
+    where
+        M: Model,
+        W: SelectMany,
+        W::Target: Clone,
+        J: SelectOne,
+        J::Target: Clone,
+        S: Select<Model = J::Target>,
+    {
+        rel.query()
+            .include(through.query().__with_select::<S>())
+            .into()
+    }
+
+    pub fn count<M: Model, C: Into<CountInclude<M>>>(c: C) -> CountInclude<M> {
+        c.into()
+    }
+
+    fn missing(model: &'static str, field: &'static str) -> Error {
+        Error::decode(
+            Some(model),
+            field,
+            "the related row is missing (a foreign key without a constraint?)".into(),
+        )
+    }
+
+    pub fn take_one<W: SelectOne, S: Select<Model = W::Target>>(
+        w: W,
+        model: &'static str,
+        field: &'static str,
+    ) -> Result<S> {
+        S::__from_model(w.__take().ok_or_else(|| missing(model, field))?)
+    }
+
+    pub fn take_optional<W: SelectOptional, S: Select<Model = W::Target>>(
+        w: W,
+    ) -> Result<Option<S>> {
+        w.__take().map(S::__from_model).transpose()
+    }
+
+    pub fn take_many<W: SelectMany, S: Select<Model = W::Target>>(w: W) -> Result<Vec<S>> {
+        w.__take().into_iter().map(S::__from_model).collect()
+    }
+
+    pub fn take_through<W, J, S>(
+        w: W,
+        through: Relation<W::Target, J>,
+        model: &'static str,
+        field: &'static str,
+    ) -> Result<Vec<S>>
+    where
+        W: SelectMany,
+        J: SelectOne,
+        S: Select<Model = J::Target>,
+    {
+        let slot = through.slot();
+        w.__take()
+            .into_iter()
+            .map(|mut row| {
+                let j = std::mem::take(slot(&mut row));
+                take_one::<J, S>(j, model, field)
+            })
+            .collect()
+    }
+
+    /// Checks that a select field has the type of the model's column.
+    pub fn column<M, T, K>(_: crate::model::Column<M, T, K>) {}
+}
