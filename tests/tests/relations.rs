@@ -789,3 +789,168 @@ backend_test!(
         Ok(())
     }
 );
+
+backend_test!(
+    nested_writes_on_create_and_update,
+    schema(),
+    |db: Client| async move {
+        let s = seed(&db).await?;
+        // The seed's user with `settings: { create }`, plus posts created with it.
+        let dee = User::create(NewUser {
+            email: "dee@example.com".into(),
+            role: Some(Role::Admin),
+            ..Default::default()
+        })
+        .with(User::SETTINGS.create(NewUserSettings {
+            theme: Some(Theme::Light),
+            ..Default::default()
+        }))
+        .with(User::POSTS.create_many(["d1", "d2"].map(|slug| NewPost {
+            title: slug.into(),
+            content: "x".into(),
+            slug: slug.into(),
+            ..Default::default()
+        })))
+        .exec(&db)
+        .await?;
+        assert_eq!(dee.settings.get().map(|st| st.theme), Some(Theme::Light));
+        assert_eq!(
+            dee.settings.get().map(|st| st.user_id.as_str()),
+            Some(dee.id.as_str())
+        );
+        assert_eq!(
+            dee.posts
+                .iter()
+                .map(|p| p.author_id.as_str())
+                .collect::<Vec<_>>(),
+            [dee.id.as_str(); 2]
+        );
+        assert_eq!(
+            Post::count()
+                .filter(Post::AUTHOR_ID.eq(&dee.id))
+                .exec(&db)
+                .await?,
+            2
+        );
+
+        // Belongs-to: connect an author, connect-or-create a category (created, then found).
+        let mk = |slug: &str| NewPost {
+            title: slug.into(),
+            content: "x".into(),
+            slug: slug.into(),
+            ..Default::default()
+        };
+        let new_cat = || NewCategory {
+            name: "Databases".into(),
+            slug: "databases".into(),
+            ..Default::default()
+        };
+        let p1 = Post::create(mk("p1"))
+            .with(Post::AUTHOR.connect(User::EMAIL.eq("bob@example.com")))
+            .with(Post::CATEGORY.connect_or_create(Category::SLUG.eq("databases"), new_cat()))
+            .exec(&db)
+            .await?;
+        let p2 = Post::create(mk("p2"))
+            .with(Post::AUTHOR.connect(User::EMAIL.eq("bob@example.com")))
+            .with(Post::CATEGORY.connect_or_create(Category::SLUG.eq("databases"), new_cat()))
+            .exec(&db)
+            .await?;
+        assert_eq!(p1.author_id, s.bob.id);
+        assert_eq!(p1.category_id, p2.category_id);
+        assert_eq!(
+            Category::count()
+                .filter(Category::SLUG.eq("databases"))
+                .exec(&db)
+                .await?,
+            1
+        );
+
+        // A failing nested write rolls the whole create back.
+        let before = Post::count().exec(&db).await?;
+        let err = Post::create(mk("p3"))
+            .with(Post::AUTHOR.connect(User::EMAIL.eq("nobody@example.com")))
+            .exec(&db)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::NotFound { model: "User" }), "{err:?}");
+        let err = User::create(NewUser {
+            email: "eve@example.com".into(),
+            ..Default::default()
+        })
+        .with(User::POSTS.create(mk("hello"))) // duplicate slug
+        .exec(&db)
+        .await
+        .unwrap_err();
+        assert!(matches!(err, Error::UniqueViolation { .. }), "{err:?}");
+        assert_eq!(Post::count().exec(&db).await?, before);
+        assert!(
+            User::find_unique(User::EMAIL.eq("eve@example.com"))
+                .exec(&db)
+                .await?
+                .is_none()
+        );
+
+        // To-many on update: set / connect / disconnect / update_many / delete.
+        let rust = Category::update(Category::ID.eq(&s.rust.id))
+            .with(Category::POSTS.set([Post::SLUG.eq("draft"), Post::SLUG.eq("p1")]))
+            .exec(&db)
+            .await?;
+        let in_rust = |db: Client| async move {
+            let mut v: Vec<String> = Category::POSTS
+                .of_unique(Category::SLUG.eq("rust"))
+                .exec(&db)
+                .await?
+                .into_iter()
+                .map(|p| p.slug)
+                .collect();
+            v.sort();
+            Ok::<_, Error>(v)
+        };
+        assert_eq!(in_rust(db.clone()).await?, ["draft", "p1"]);
+        Category::update(Category::ID.eq(&rust.id))
+            .with(Category::POSTS.connect(Post::SLUG.eq("hello")))
+            .with(Category::POSTS.disconnect(Post::SLUG.eq("draft")))
+            .with(Category::POSTS.update_many(
+                Post::SLUG.eq("p1"),
+                PostUpdate {
+                    featured: Patch::set(true),
+                    ..Default::default()
+                },
+            ))
+            .exec(&db)
+            .await?;
+        assert_eq!(in_rust(db.clone()).await?, ["hello", "p1"]);
+        assert!(
+            Post::find_unique_or_throw(Post::SLUG.eq("p1"))
+                .exec(&db)
+                .await?
+                .featured
+        );
+        // Disconnecting from a required foreign key is refused, and nothing changes.
+        let err = User::update(User::ID.eq(&s.bob.id))
+            .with(User::POSTS.disconnect(Post::SLUG.eq("p1")))
+            .exec(&db)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::InvalidQuery(_)), "{err:?}");
+        User::update(User::ID.eq(&s.bob.id))
+            .with(User::POSTS.delete(Post::SLUG.eq("p2")))
+            .with(User::SETTINGS.create(NewUserSettings::default()))
+            .exec(&db)
+            .await?;
+        assert!(
+            Post::find_unique(Post::SLUG.eq("p2"))
+                .exec(&db)
+                .await?
+                .is_none()
+        );
+        // Belongs-to on update: disconnect an optional relation.
+        let p1 = Post::update(Post::SLUG.eq("p1"))
+            .with(Post::CATEGORY.disconnect())
+            .exec(&db)
+            .await?;
+        assert_eq!(p1.category_id, None);
+        let _ = (&s.cy, &s.hello);
+        Ok(())
+    }
+);

@@ -14,6 +14,7 @@ pub use find::{
 };
 pub(crate) use order::OrderKey;
 pub use order::{IntoOrderBy, Nulls, Order, OrderBy};
+pub(crate) use write::with_updated_at;
 pub use write::{
     Create, CreateMany, CreateManyAndReturn, Delete, DeleteMany, Update, UpdateMany, Upsert,
     UpsertMany,

@@ -10,6 +10,7 @@ use super::{AnyColumn, CmpOp};
 use crate::client::{ExecResult, Executor};
 use crate::error::{Error, Result};
 use crate::model::{AsUniqueKey, Column, CreateInput, DefaultDef, Model, ModelDef, UpdateInput};
+use crate::relation::NestedWrite;
 use crate::sql::{OnConflict, SelectSpec, Writer};
 use crate::types::{FieldType, IntoValue, Numeric, ScalarKind};
 use crate::value::Value;
@@ -137,7 +138,7 @@ fn one<M: Model>(rows: Vec<M>) -> Result<M> {
 }
 
 /// Adds `updated_at = now` for every `#[orm(updated_at)]` column the changes do not set.
-fn with_updated_at(
+pub(crate) fn with_updated_at(
     def: &'static ModelDef,
     mut changes: Vec<(usize, Change)>,
 ) -> Vec<(usize, Change)> {
@@ -154,17 +155,46 @@ fn with_updated_at(
 #[must_use = "a query does nothing until `.exec(&db)` is awaited"]
 pub struct Create<M: Model> {
     data: M::Create,
+    nested: Vec<NestedWrite<M>>,
 }
 
 impl<M: Model> Create<M> {
     pub(crate) fn new(data: M::Create) -> Self {
-        Create { data }
+        Create {
+            data,
+            nested: Vec::new(),
+        }
     }
 
-    /// Runs the insert; returns the row as stored, defaults filled in.
+    /// Also writes related rows, in the same transaction: `User::SETTINGS.create(..)`,
+    /// `Post::TAGS.create_many(..)`, `Post::AUTHOR.connect(..)`, `Post::CATEGORY.connect_or_create(..)`.
+    /// A foreign key the nested write sets overrides the value given in the data.
+    pub fn with(mut self, write: NestedWrite<M>) -> Self {
+        self.nested.push(write);
+        self
+    }
+
+    /// Runs the insert; returns the row as stored, defaults filled in (and the relations written
+    /// by `with` loaded).
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
-        let (columns, values) = complete_row(M::DEF, self.data.into_values())?;
-        insert_one::<M, E>(db, columns, values).await
+        if self.nested.is_empty() {
+            let (columns, values) = complete_row(M::DEF, self.data.into_values())?;
+            return insert_one::<M, E>(db, columns, values).await;
+        }
+        let tx = db.__atomic().await?;
+        let mut given = self.data.into_values();
+        let (before, after) = NestedWrite::split(self.nested);
+        for op in before {
+            let (fk, key) = op.run(tx.__db()).await?;
+            given[fk] = Some(key);
+        }
+        let (columns, values) = complete_row(M::DEF, given)?;
+        let mut row = insert_one::<M, _>(&tx, columns, values).await?;
+        for op in after {
+            op.run(tx.__db(), &mut row).await?;
+        }
+        tx.commit().await?;
+        Ok(row)
     }
 }
 
@@ -223,6 +253,14 @@ pub struct CreateMany<M: Model> {
 }
 
 impl<M: Model> CreateMany<M> {
+    pub(crate) fn from_values(data: Vec<Vec<Option<Value>>>) -> Self {
+        CreateMany {
+            data,
+            skip_duplicates: false,
+            _model: PhantomData,
+        }
+    }
+
     pub(crate) fn new(data: impl IntoIterator<Item = M::Create>) -> Self {
         CreateMany {
             data: data.into_iter().map(CreateInput::into_values).collect(),
@@ -476,6 +514,7 @@ macro_rules! change_methods {
 pub struct Update<M: Model> {
     filter: UniqueFilter<M>,
     changes: Changes,
+    nested: Vec<NestedWrite<M>>,
 }
 
 impl<M: Model> Update<M> {
@@ -483,14 +522,46 @@ impl<M: Model> Update<M> {
         Update {
             filter,
             changes: Changes::default(),
+            nested: Vec::new(),
         }
     }
 
     change_methods!();
 
+    /// Also writes related rows, in the same transaction: `User::POSTS.connect(..)`,
+    /// `.disconnect(..)`, `.set(..)`, `.create(..)`, `.update_many(..)`, `.delete(..)`,
+    /// `Post::CATEGORY.disconnect()`, ...
+    pub fn with(mut self, write: NestedWrite<M>) -> Self {
+        self.nested.push(write);
+        self
+    }
+
     /// Runs the update; [`Error::NotFound`] when no row has the key.
-    pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
+    pub async fn exec<E: Executor + ?Sized>(mut self, db: &E) -> Result<M> {
+        if self.nested.is_empty() {
+            return self.exec_plain(db).await;
+        }
+        let tx = db.__atomic().await?;
+        let (before, after) = NestedWrite::split(std::mem::take(&mut self.nested));
+        for op in before {
+            let (fk, key) = op.run(tx.__db()).await?;
+            self.changes.0.retain(|(c, _)| *c != fk);
+            self.changes.0.push((fk, Change::Set(key)));
+        }
+        let mut row = self.exec_plain(&tx).await?;
+        for op in after {
+            op.run(tx.__db(), &mut row).await?;
+        }
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    async fn exec_plain<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
         let changes = with_updated_at(M::DEF, self.changes.0);
+        if changes.is_empty() {
+            // Nothing to set (a model without `updated_at`, only nested writes): read the row.
+            return one(select_where::<M, E>(db, &self.filter.filter.expr).await?);
+        }
         let dialect = db.__dialect();
         let mut w = Writer::new(dialect);
         if w.rules().update_returning() {

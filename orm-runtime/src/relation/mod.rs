@@ -11,6 +11,7 @@ mod def;
 mod field;
 mod handle;
 mod include;
+mod nested;
 mod select;
 
 pub use def::{Action, Link, RelationDef, RelationKind};
@@ -18,6 +19,7 @@ pub use field::{BelongsTo, HasMany, HasOne, RelationField, ToMany, ToOne, ToOneT
 pub use handle::{RelatedField, Relation, RelationCount, RelationQuery};
 pub(crate) use include::Shape;
 pub use include::{CountInclude, Include, Strategy};
+pub use nested::NestedWrite;
 #[doc(hidden)]
 pub use select::glue as __select_glue;
 pub use select::{Select, SelectMany, SelectOne, SelectOptional};

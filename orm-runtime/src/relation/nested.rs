@@ -1,0 +1,360 @@
+//! Nested writes: related rows created, connected, disconnected, updated or deleted along with a
+//! `create` or `update`, in one transaction.
+
+use futures_util::future::BoxFuture;
+
+use super::field::{BelongsTo, HasMany, HasOne, RelationField, ToOneTarget};
+use super::handle::Relation;
+use crate::client::{DbRef, Executor};
+use crate::error::{Error, Result};
+use crate::model::{CreateInput, Model, UpdateInput};
+use crate::query::{Change, CmpOp, CreateMany, Expr, Filter, ModelQuery, UniqueFilter};
+use crate::sql::Writer;
+use crate::value::Value;
+
+/// A write to a relation of model `M`, run with the `create` or `update` of an `M` row by
+/// `.with(..)`. Built from a relation handle: `User::SETTINGS.create(..)`, `User::POSTS.connect(..)`,
+/// `Post::CATEGORY.connect_or_create(..)`, ...
+///
+/// ```no_run
+/// # use orm_runtime::prelude::*;
+/// # #[derive(Model, Debug, Clone)] struct User { #[orm(id, default = cuid)] id: String, #[orm(unique)] email: String,
+/// #   #[orm(has_one)] settings: HasOne<Settings>, #[orm(has_many)] posts: HasMany<Post> }
+/// # #[derive(Model, Debug, Clone)] struct Settings { #[orm(id, default = cuid)] id: String, #[orm(unique)] user_id: String,
+/// #   #[orm(default = false)] dark: bool, #[orm(belongs_to(fk = user_id))] user: BelongsTo<User> }
+/// # #[derive(Model, Debug, Clone)] struct Post { #[orm(id, default = cuid)] id: String, #[orm(unique)] slug: String,
+/// #   author_id: Option<String>, #[orm(belongs_to(fk = author_id))] author: BelongsTo<Option<User>> }
+/// # async fn f(db: &Client) -> orm_runtime::Result<()> {
+/// let ada = User::create(NewUser { email: "ada@example.com".into(), ..Default::default() })
+///     .with(User::SETTINGS.create(NewSettings { dark: Some(true), ..Default::default() }))
+///     .exec(db)
+///     .await?;
+/// User::update(User::ID.eq(&ada.id))
+///     .with(User::POSTS.connect(Post::SLUG.eq("hello")))
+///     .with(User::POSTS.disconnect(Post::SLUG.eq("old")))
+///     .exec(db)
+///     .await?;
+/// # Ok(()) }
+/// ```
+pub struct NestedWrite<M> {
+    inner: Inner<M>,
+}
+
+enum Inner<M> {
+    Before(Box<dyn BeforeOp>),
+    After(Box<dyn AfterOp<M>>),
+}
+
+impl<M: Model> NestedWrite<M> {
+    pub(crate) fn split(
+        all: Vec<NestedWrite<M>>,
+    ) -> (Vec<Box<dyn BeforeOp>>, Vec<Box<dyn AfterOp<M>>>) {
+        let mut before = Vec::new();
+        let mut after = Vec::new();
+        for w in all {
+            match w.inner {
+                Inner::Before(b) => before.push(b),
+                Inner::After(a) => after.push(a),
+            }
+        }
+        (before, after)
+    }
+}
+
+/// Runs before the parent row is written: resolves a `BelongsTo` foreign key.
+pub(crate) trait BeforeOp: Send + Sync {
+    /// The foreign-key column and its new value.
+    fn run<'a>(self: Box<Self>, db: DbRef<'a>) -> BoxFuture<'a, Result<(usize, Value)>>;
+}
+
+/// Runs after the parent row is written: writes the rows that refer to it.
+pub(crate) trait AfterOp<M>: Send + Sync {
+    fn run<'a>(self: Box<Self>, db: DbRef<'a>, parent: &'a mut M) -> BoxFuture<'a, Result<()>>;
+}
+
+enum ToOneKind<T: Model> {
+    Connect(UniqueFilter<T>),
+    Create(T::Create),
+    ConnectOrCreate(UniqueFilter<T>, T::Create),
+    Disconnect,
+}
+
+struct ToOneWrite<T: Model> {
+    fk: usize,
+    key: usize,
+    nullable: bool,
+    kind: ToOneKind<T>,
+}
+
+impl<T: Model> BeforeOp for ToOneWrite<T>
+where
+    T::Create: Sync,
+{
+    fn run<'a>(self: Box<Self>, db: DbRef<'a>) -> BoxFuture<'a, Result<(usize, Value)>> {
+        Box::pin(async move {
+            let row = match self.kind {
+                ToOneKind::Disconnect => {
+                    if !self.nullable {
+                        return Err(Error::InvalidQuery(
+                            "disconnect needs a nullable foreign key".into(),
+                        ));
+                    }
+                    let kind = T::DEF.columns[self.key].kind;
+                    return Ok((self.fk, Value::Null(kind)));
+                }
+                ToOneKind::Connect(f) => T::find_unique_or_throw(f).exec(&db).await?,
+                ToOneKind::Create(data) => T::create(data).exec(&db).await?,
+                ToOneKind::ConnectOrCreate(f, data) => match T::find_unique(f).exec(&db).await? {
+                    Some(row) => row,
+                    None => T::create(data).exec(&db).await?,
+                },
+            };
+            Ok((self.fk, row.column_value(self.key)))
+        })
+    }
+}
+
+impl<M: Model, T: ToOneTarget> Relation<M, BelongsTo<T>>
+where
+    <T::Model as Model>::Create: Sync,
+{
+    fn to_one(self, kind: ToOneKind<T::Model>) -> NestedWrite<M> {
+        let def = self.def();
+        NestedWrite {
+            inner: Inner::Before(Box::new(ToOneWrite {
+                fk: def.fk[0],
+                key: def.target_column().index,
+                nullable: def.optional,
+                kind,
+            })),
+        }
+    }
+
+    /// Points the foreign key at an existing row ([`Error::NotFound`] if there is none).
+    pub fn connect(self, row: UniqueFilter<T::Model>) -> NestedWrite<M> {
+        self.to_one(ToOneKind::Connect(row))
+    }
+
+    /// Creates the related row first and points the foreign key at it.
+    pub fn create(self, data: <T::Model as Model>::Create) -> NestedWrite<M> {
+        self.to_one(ToOneKind::Create(data))
+    }
+
+    /// Points the foreign key at the row `row` finds, creating it from `data` if there is none.
+    pub fn connect_or_create(
+        self,
+        row: UniqueFilter<T::Model>,
+        data: <T::Model as Model>::Create,
+    ) -> NestedWrite<M> {
+        self.to_one(ToOneKind::ConnectOrCreate(row, data))
+    }
+}
+
+impl<M: Model, T: Model> Relation<M, BelongsTo<Option<T>>>
+where
+    T::Create: Sync,
+{
+    /// Sets the (nullable) foreign key to `NULL`.
+    pub fn disconnect(self) -> NestedWrite<M> {
+        self.to_one(ToOneKind::Disconnect)
+    }
+}
+
+enum ChildKind {
+    Create(Vec<Vec<Option<Value>>>),
+    Connect(Vec<Expr>),
+    Disconnect(Expr),
+    Set(Vec<Expr>),
+    Delete(Expr, bool),
+    Update(Expr, Vec<(usize, Change)>),
+}
+
+struct ChildWrite<P, W> {
+    rel: Relation<P, W>,
+    kind: ChildKind,
+}
+
+impl<P: Model, W: RelationField> AfterOp<P> for ChildWrite<P, W> {
+    fn run<'a>(self: Box<Self>, db: DbRef<'a>, parent: &'a mut P) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let def = self.rel.def();
+            let target = <W::Target as Model>::DEF;
+            let fk = def.target_column();
+            let key = parent.column_value(def.source_column().index);
+            let of_parent = Expr::Compare {
+                column: fk,
+                op: CmpOp::Eq,
+                value: key.clone(),
+                insensitive: false,
+            };
+            let dialect = db.__dialect();
+            let update = |filter: Expr, changes: Vec<(usize, Change)>| {
+                let mut w = Writer::new(dialect);
+                let changes = crate::query::with_updated_at(target, changes);
+                w.update(target, &changes, &filter, false);
+                w.finish(Some(target))
+            };
+            let nullable = || {
+                if fk.nullable {
+                    Ok(())
+                } else {
+                    Err(Error::InvalidQuery(format!(
+                        "{}.{} is not nullable: a {} cannot be disconnected, only deleted",
+                        target.name, fk.field, target.name
+                    )))
+                }
+            };
+            match self.kind {
+                ChildKind::Create(mut rows) => {
+                    for r in &mut rows {
+                        r[fk.index] = Some(key.clone());
+                    }
+                    let created = CreateMany::<W::Target>::from_values(rows)
+                        .and_return()
+                        .exec(&db)
+                        .await?;
+                    (self.rel.slot())(parent).__load(created);
+                }
+                ChildKind::Connect(filters) => {
+                    let wanted = filters.len() as u64;
+                    let r = db
+                        .__execute(update(
+                            Expr::Or(filters),
+                            vec![(fk.index, Change::Set(key.clone()))],
+                        ))
+                        .await?;
+                    if r.rows_affected < wanted {
+                        return Err(Error::NotFound { model: target.name });
+                    }
+                }
+                ChildKind::Disconnect(filter) => {
+                    nullable()?;
+                    db.__execute(update(
+                        of_parent.and(filter),
+                        vec![(fk.index, Change::Set(Value::Null(fk.kind)))],
+                    ))
+                    .await?;
+                }
+                ChildKind::Set(filters) => {
+                    nullable()?;
+                    let keep = Expr::Not(Box::new(Expr::Or(filters.clone())));
+                    db.__execute(update(
+                        of_parent.and(keep),
+                        vec![(fk.index, Change::Set(Value::Null(fk.kind)))],
+                    ))
+                    .await?;
+                    if !filters.is_empty() {
+                        let wanted = filters.len() as u64;
+                        let r = db
+                            .__execute(update(
+                                Expr::Or(filters),
+                                vec![(fk.index, Change::Set(key.clone()))],
+                            ))
+                            .await?;
+                        if r.rows_affected < wanted {
+                            return Err(Error::NotFound { model: target.name });
+                        }
+                    }
+                }
+                ChildKind::Delete(filter, unique) => {
+                    let mut w = Writer::new(dialect);
+                    w.delete(target, &of_parent.and(filter), false);
+                    let r = db.__execute(w.finish(Some(target))).await?;
+                    if unique && r.rows_affected == 0 {
+                        return Err(Error::NotFound { model: target.name });
+                    }
+                }
+                ChildKind::Update(filter, changes) => {
+                    if !changes.is_empty() {
+                        db.__execute(update(of_parent.and(filter), changes)).await?;
+                    }
+                }
+            }
+            Ok(())
+        })
+    }
+}
+
+impl<P: Model, W: RelationField> Relation<P, W> {
+    fn child(self, kind: ChildKind) -> NestedWrite<P> {
+        NestedWrite {
+            inner: Inner::After(Box::new(ChildWrite { rel: self, kind })),
+        }
+    }
+}
+
+impl<P: Model, T: Model> Relation<P, HasMany<T>> {
+    /// Creates a related row (its foreign key is set to the parent's key, whatever `data` says).
+    pub fn create(self, data: T::Create) -> NestedWrite<P> {
+        self.child(ChildKind::Create(vec![data.into_values()]))
+    }
+
+    /// Creates related rows, in as few statements as the bind limit allows.
+    pub fn create_many(self, data: impl IntoIterator<Item = T::Create>) -> NestedWrite<P> {
+        self.child(ChildKind::Create(
+            data.into_iter().map(CreateInput::into_values).collect(),
+        ))
+    }
+
+    /// Points an existing row's foreign key at the parent ([`Error::NotFound`] if there is none).
+    pub fn connect(self, row: UniqueFilter<T>) -> NestedWrite<P> {
+        self.child(ChildKind::Connect(vec![row.filter.into_expr()]))
+    }
+
+    /// Detaches a related row (sets its nullable foreign key to `NULL`).
+    pub fn disconnect(self, row: UniqueFilter<T>) -> NestedWrite<P> {
+        self.child(ChildKind::Disconnect(row.filter.into_expr()))
+    }
+
+    /// Makes `rows` exactly the related rows: detaches the others, connects these.
+    pub fn set(self, rows: impl IntoIterator<Item = UniqueFilter<T>>) -> NestedWrite<P> {
+        self.child(ChildKind::Set(
+            rows.into_iter().map(|r| r.filter.into_expr()).collect(),
+        ))
+    }
+
+    /// Deletes a related row ([`Error::NotFound`] if the parent has no such row).
+    pub fn delete(self, row: UniqueFilter<T>) -> NestedWrite<P> {
+        self.child(ChildKind::Delete(row.filter.into_expr(), true))
+    }
+
+    /// Deletes the related rows matching `filter`.
+    pub fn delete_many(self, filter: impl Into<Filter<T>>) -> NestedWrite<P> {
+        self.child(ChildKind::Delete(filter.into().into_expr(), false))
+    }
+
+    /// Updates the related rows matching `filter`.
+    pub fn update_many(self, filter: impl Into<Filter<T>>, data: T::Update) -> NestedWrite<P> {
+        self.child(ChildKind::Update(
+            filter.into().into_expr(),
+            data.into_changes(),
+        ))
+    }
+}
+
+impl<P: Model, T: Model> Relation<P, HasOne<T>> {
+    /// Creates the related row (its foreign key is set to the parent's key).
+    pub fn create(self, data: T::Create) -> NestedWrite<P> {
+        self.child(ChildKind::Create(vec![data.into_values()]))
+    }
+
+    /// Points an existing row's foreign key at the parent.
+    pub fn connect(self, row: UniqueFilter<T>) -> NestedWrite<P> {
+        self.child(ChildKind::Connect(vec![row.filter.into_expr()]))
+    }
+
+    /// Detaches the related row (sets its nullable foreign key to `NULL`).
+    pub fn disconnect(self) -> NestedWrite<P> {
+        self.child(ChildKind::Disconnect(Expr::Bool(true)))
+    }
+
+    /// Deletes the related row, if any.
+    pub fn delete(self) -> NestedWrite<P> {
+        self.child(ChildKind::Delete(Expr::Bool(true), false))
+    }
+
+    /// Updates the related row, if any.
+    pub fn update(self, data: T::Update) -> NestedWrite<P> {
+        self.child(ChildKind::Update(Expr::Bool(true), data.into_changes()))
+    }
+}
