@@ -1,0 +1,20 @@
+// The relation is `BelongsTo<Option<User>>` but its foreign key `author_id` is not nullable.
+use orm_runtime::prelude::*;
+
+#[derive(Model, Debug, Clone)]
+pub struct User {
+    #[orm(id, default = autoincrement)]
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Model, Debug, Clone)]
+pub struct Post {
+    #[orm(id, default = autoincrement)]
+    pub id: i64,
+    pub author_id: i64,
+    #[orm(belongs_to(fk = author_id))]
+    pub author: BelongsTo<Option<User>>,
+}
+
+fn main() {}

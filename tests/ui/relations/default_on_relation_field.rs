@@ -1,0 +1,20 @@
+// `default` on a relation field.
+use orm_runtime::prelude::*;
+
+#[derive(Model, Debug, Clone)]
+pub struct User {
+    #[orm(id, default = autoincrement)]
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Model, Debug, Clone)]
+pub struct Post {
+    #[orm(id, default = autoincrement)]
+    pub id: i64,
+    pub author_id: i64,
+    #[orm(belongs_to(fk = author_id), default = 1)]
+    pub author: BelongsTo<User>,
+}
+
+fn main() {}

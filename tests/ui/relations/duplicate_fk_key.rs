@@ -1,0 +1,21 @@
+// `fk` given twice in one `belongs_to(..)`.
+use orm_runtime::prelude::*;
+
+#[derive(Model, Debug, Clone)]
+pub struct User {
+    #[orm(id, default = autoincrement)]
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Model, Debug, Clone)]
+pub struct Post {
+    #[orm(id, default = autoincrement)]
+    pub id: i64,
+    pub author_id: i64,
+    pub editor_id: i64,
+    #[orm(belongs_to(fk = author_id, fk = editor_id))]
+    pub author: BelongsTo<User>,
+}
+
+fn main() {}

@@ -1,0 +1,20 @@
+// The `fk` names the relation field itself (`author`) rather than the foreign-key column `author_id`.
+use orm_runtime::prelude::*;
+
+#[derive(Model, Debug, Clone)]
+pub struct User {
+    #[orm(id, default = autoincrement)]
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Model, Debug, Clone)]
+pub struct Post {
+    #[orm(id, default = autoincrement)]
+    pub id: i64,
+    pub author_id: i64,
+    #[orm(belongs_to(fk = author))]
+    pub author: BelongsTo<User>,
+}
+
+fn main() {}

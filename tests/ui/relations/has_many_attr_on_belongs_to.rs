@@ -1,0 +1,20 @@
+// `#[orm(has_many)]` on a field of type `BelongsTo<..>`.
+use orm_runtime::prelude::*;
+
+#[derive(Model, Debug, Clone)]
+pub struct User {
+    #[orm(id, default = autoincrement)]
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Model, Debug, Clone)]
+pub struct Post {
+    #[orm(id, default = autoincrement)]
+    pub id: i64,
+    pub author_id: i64,
+    #[orm(has_many)]
+    pub author: BelongsTo<User>,
+}
+
+fn main() {}

@@ -1,0 +1,24 @@
+// `inverse` names the foreign-key column (`following_id`) instead of the `belongs_to` relation (`following`).
+use orm_runtime::prelude::*;
+
+#[derive(Model, Debug, Clone)]
+pub struct User {
+    #[orm(id, default = autoincrement)]
+    pub id: i64,
+    #[orm(has_many(inverse = following_id))]
+    pub followers: HasMany<Follow>,
+}
+
+#[derive(Model, Debug, Clone)]
+pub struct Follow {
+    #[orm(id, default = autoincrement)]
+    pub id: i64,
+    pub follower_id: i64,
+    pub following_id: i64,
+    #[orm(belongs_to(fk = follower_id))]
+    pub follower: BelongsTo<User>,
+    #[orm(belongs_to(fk = following_id))]
+    pub following: BelongsTo<User>,
+}
+
+fn main() {}

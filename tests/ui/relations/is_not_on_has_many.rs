@@ -1,0 +1,28 @@
+// Uses `is_not` (a to-one filter) on the to-many relation `User::POSTS`; it should be `none`.
+use orm_runtime::prelude::*;
+
+#[derive(Model, Debug, Clone)]
+pub struct User {
+    #[orm(id, default = autoincrement)]
+    pub id: i64,
+    #[orm(unique)]
+    pub email: String,
+    pub name: String,
+    #[orm(has_many)]
+    pub posts: HasMany<Post>,
+}
+
+#[derive(Model, Debug, Clone)]
+pub struct Post {
+    #[orm(id, default = autoincrement)]
+    pub id: i64,
+    pub title: String,
+    pub published: bool,
+    pub author_id: i64,
+    #[orm(belongs_to(fk = author_id, on_delete = Cascade))]
+    pub author: BelongsTo<User>,
+}
+
+fn main() {
+    let _ = User::find_many().filter(User::POSTS.is_not(Post::PUBLISHED.eq(true)));
+}

@@ -1,0 +1,28 @@
+// Passes a bare bool column to `some` (meaning "published") instead of `Post::PUBLISHED.eq(true)`.
+use orm_runtime::prelude::*;
+
+#[derive(Model, Debug, Clone)]
+pub struct User {
+    #[orm(id, default = autoincrement)]
+    pub id: i64,
+    #[orm(unique)]
+    pub email: String,
+    pub name: String,
+    #[orm(has_many)]
+    pub posts: HasMany<Post>,
+}
+
+#[derive(Model, Debug, Clone)]
+pub struct Post {
+    #[orm(id, default = autoincrement)]
+    pub id: i64,
+    pub title: String,
+    pub published: bool,
+    pub author_id: i64,
+    #[orm(belongs_to(fk = author_id, on_delete = Cascade))]
+    pub author: BelongsTo<User>,
+}
+
+fn main() {
+    let _ = User::find_many().filter(User::POSTS.some(Post::PUBLISHED));
+}

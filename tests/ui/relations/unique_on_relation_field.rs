@@ -1,0 +1,20 @@
+// `unique` on the relation field instead of on its foreign key.
+use orm_runtime::prelude::*;
+
+#[derive(Model, Debug, Clone)]
+pub struct User {
+    #[orm(id, default = autoincrement)]
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Model, Debug, Clone)]
+pub struct Post {
+    #[orm(id, default = autoincrement)]
+    pub id: i64,
+    pub author_id: i64,
+    #[orm(belongs_to(fk = author_id), unique)]
+    pub author: BelongsTo<User>,
+}
+
+fn main() {}

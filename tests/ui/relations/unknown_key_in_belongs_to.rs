@@ -1,0 +1,20 @@
+// An unknown key in `belongs_to(..)`: `foreign_key` instead of `fk`.
+use orm_runtime::prelude::*;
+
+#[derive(Model, Debug, Clone)]
+pub struct User {
+    #[orm(id, default = autoincrement)]
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Model, Debug, Clone)]
+pub struct Post {
+    #[orm(id, default = autoincrement)]
+    pub id: i64,
+    pub author_id: i64,
+    #[orm(belongs_to(foreign_key = author_id))]
+    pub author: BelongsTo<User>,
+}
+
+fn main() {}

@@ -1,0 +1,20 @@
+// An unknown referential action: `on_delete = Delete` (the actions are Cascade, Restrict, NoAction, SetNull, SetDefault).
+use orm_runtime::prelude::*;
+
+#[derive(Model, Debug, Clone)]
+pub struct User {
+    #[orm(id, default = autoincrement)]
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Model, Debug, Clone)]
+pub struct Post {
+    #[orm(id, default = autoincrement)]
+    pub id: i64,
+    pub author_id: i64,
+    #[orm(belongs_to(fk = author_id, on_delete = Delete))]
+    pub author: BelongsTo<User>,
+}
+
+fn main() {}
