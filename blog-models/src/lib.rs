@@ -1,9 +1,15 @@
 //! The blog schema as [`orm_runtime`] models: users with accounts, sessions and settings; posts in
 //! categories with tags, comments (threaded) and likes (of posts or comments); follows; notifications.
+//!
+//! - [`models`]: the twelve models and three enums, and [`schema`] to create their tables.
+//! - [`service`]: the application layer — [`service::DatabaseService`] and the computed fields.
+//! - [`seed`]: a deterministic data set of any size, inserted in bulk.
 
 #![warn(missing_docs)]
 #![allow(missing_docs)] // model fields are documented by their names
 
 pub mod models;
+pub mod seed;
+pub mod service;
 
 pub use models::*;
