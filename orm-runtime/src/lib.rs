@@ -74,6 +74,18 @@ pub use value::Value;
 /// - `updated_at`: set to the current time on every create and update.
 /// - `db_type = "TEXT"`: the column type in generated DDL.
 ///
+/// # Relation fields
+/// Fields of type [`BelongsTo`], [`HasOne`] or [`HasMany`] are relations, not columns (see
+/// [`relation`]). The derive generates a handle per relation (`Post::AUTHOR`) and an accessor
+/// `author_query()`.
+/// - `belongs_to(fk = field, on_delete = Action, on_update = Action, index = bool)`: this model holds
+///   the foreign key `field`; `BelongsTo<Option<T>>` when it is nullable. `on_delete` defaults to
+///   `SetNull` for an optional relation and `Restrict` otherwise, `on_update` to `Cascade`; actions
+///   are `Cascade`, `Restrict`, `NoAction`, `SetNull`, `SetDefault`. `index = false` opts out of the
+///   foreign-key index.
+/// - `has_many` / `has_one`: the other model holds the foreign key, in its single `belongs_to` to this
+///   model; `has_many(inverse = field)` names that `belongs_to` when there are several.
+///
 /// ```
 /// use orm_runtime::prelude::*;
 ///
@@ -247,8 +259,8 @@ pub mod __private {
 
     /// A model whose primary key is one column, of type `Key`: what a `belongs_to` can reference.
     #[diagnostic::on_unimplemented(
-        message = "`{Self}` has a composite primary key; a `belongs_to` can only reference a single-column key",
-        note = "give `{Self}` a single-column `#[orm(id)]`"
+        message = "`{Self}` is not a model with a single-column primary key",
+        note = "a `belongs_to` references the related model's primary key, which must be one column"
     )]
     pub trait SingleKey: crate::Model {
         /// The key's field type.
@@ -261,7 +273,8 @@ pub mod __private {
         label = "this foreign key must hold the referenced key's type (or an `Option` of it)"
     )]
     pub trait ForeignKeyOf<K> {}
-    impl<K: FieldType, F: FieldType<Scalar = K::Scalar>> ForeignKeyOf<K> for F {}
+    impl<K: crate::types::Scalar> ForeignKeyOf<K> for K {}
+    impl<K: crate::types::Scalar> ForeignKeyOf<K> for Option<K> {}
 
     /// Checks a `belongs_to`'s foreign key against the target's primary key.
     pub fn assert_foreign_key<T: SingleKey, F: ForeignKeyOf<T::Key>>() {}
@@ -284,7 +297,8 @@ pub mod __private {
         label = "this relation is a `{Self}`"
     )]
     pub trait InverseOf<P> {}
-    impl<P: crate::Model, T: ToOneTarget<Model = P>> InverseOf<P> for crate::BelongsTo<T> {}
+    impl<P: crate::Model> InverseOf<P> for crate::BelongsTo<P> {}
+    impl<P: crate::Model> InverseOf<P> for crate::BelongsTo<Option<P>> {}
 
     /// Wraps a column decode error with its model and column.
     pub fn decode_error(model: &'static str, column: &'static str, e: DecodeError) -> Error {

@@ -1,4 +1,4 @@
-//! Raw SQL with bound parameters: the [`sql!`](crate::sql) macro builds a [`RawSql`] whose `{expr}`
+//! Raw SQL with bound parameters: the [`sql!`](macro@crate::sql) macro builds a [`RawSql`] whose `{expr}`
 //! holes become bind parameters, so values can never be spliced into the text.
 
 use crate::client::Executor;
@@ -10,7 +10,7 @@ use crate::value::Value;
 
 /// A raw statement: literal SQL text with bind parameters between the pieces.
 ///
-/// Built by [`sql!`](crate::sql) only, so its text comes from string literals in the source.
+/// Built by [`sql!`](macro@crate::sql) only, so its text comes from string literals in the source.
 ///
 /// ```no_run
 /// # use orm_runtime::prelude::*;

@@ -75,8 +75,19 @@ pub fn is_option(ty: &syn::Type) -> bool {
 fn ident_list(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Vec<Ident>> {
     let content;
     syn::parenthesized!(content in meta.input);
-    let list = content.parse_terminated(Ident::parse_any_ident, syn::Token![,])?;
-    Ok(list.into_iter().collect())
+    let list: Vec<Ident> = content
+        .parse_terminated(Ident::parse_any_ident, syn::Token![,])?
+        .into_iter()
+        .collect();
+    if list.is_empty() {
+        return Err(meta.error("name at least one field: `(a)` or `(a, b)`"));
+    }
+    for (i, a) in list.iter().enumerate() {
+        if list[..i].contains(a) {
+            return Err(syn::Error::new(a.span(), format!("`{a}` is listed twice")));
+        }
+    }
+    Ok(list)
 }
 
 trait ParseAnyIdent {
@@ -168,6 +179,8 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
         };
         let mut seen: Vec<String> = Vec::new();
         let mut rel_attr: Option<RelAttr> = None;
+        let mut rel_attr_written = false;
+        let mut attr_errors = false;
         let mut column_keys: Vec<(syn::Path, String)> = Vec::new();
         for attr in f.attrs.iter().filter(|a| a.path().is_ident("orm")) {
             let r = attr.parse_nested_meta(|meta| {
@@ -183,13 +196,18 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
                     _ => None,
                 };
                 if let Some(kind) = rel_kind {
-                    if rel_attr.is_some() {
+                    if rel_attr_written {
                         cx.error(&meta.path, "a field holds one relation: remove one of `belongs_to`, `has_one`, `has_many`");
+                        return Ok(());
                     }
+                    rel_attr_written = true;
                     rel_attr = Some(relation::parse_attr(cx, kind, &meta)?);
                     return Ok(());
                 }
-                column_keys.push((meta.path.clone(), key.clone()));
+                const COLUMN_KEYS: &[&str] = &["id", "unique", "index", "updated_at", "column", "db_type", "default"];
+                if COLUMN_KEYS.contains(&key.as_str()) {
+                    column_keys.push((meta.path.clone(), key.clone()));
+                }
                 match key.as_str() {
                     "id" => field.id = true,
                     "unique" => field.unique = true,
@@ -213,8 +231,9 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
                         });
                     }
                     _ => {
+                        let hint = if key.contains("belong") { " (did you mean `belongs_to`?)" } else if key.contains("has") { " (did you mean `has_many` or `has_one`?)" } else { "" };
                         return Err(meta.error(format!(
-                            "unknown orm attribute `{}` on a field; expected `id`, `unique`, `index`, `column`, `default`, `updated_at`, `db_type`, `belongs_to(..)`, `has_one` or `has_many`",
+                            "unknown orm attribute `{}` on a field{hint}; expected `id`, `unique`, `index`, `column`, `default`, `updated_at`, `db_type`, `belongs_to(..)`, `has_one` or `has_many`",
                             path_str(&meta.path)
                         )));
                     }
@@ -222,15 +241,29 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
                 Ok(())
             });
             if let Err(e) = r {
+                attr_errors = true;
                 cx.push(e);
             }
         }
-        if rel_attr.is_some() || relation::wrapper(&f.ty).is_some() {
+        if rel_attr.is_some() || rel_attr_written || relation::wrapper(&f.ty).is_some() {
+            if attr_errors || (rel_attr_written && rel_attr.is_none()) {
+                // Already reported; a guess at the relation would only add noise.
+                continue;
+            }
             for (path, key) in &column_keys {
                 cx.error(path, format!("`{key}` applies to columns, and `{ident}` is a relation; put it on the foreign-key field"));
             }
             rel_fields.push((f, rel_attr));
             continue;
+        }
+        if field.id && field.unique {
+            cx.error(ident, "a primary key is already unique: remove `unique`");
+        }
+        if let Some(prev) = fields
+            .iter()
+            .find(|p: &&Field<'_>| p.column == field.column)
+        {
+            cx.error(ident, format!("`{ident}` and `{}` map to the same column `{}`: rename one with `#[orm(column = \"...\")]`", prev.ident, field.column));
         }
         if field.id && field.is_option {
             cx.error(
@@ -341,6 +374,14 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
             name: key_name(&cols, "idx"),
             fields: cols,
         });
+    }
+
+    for (i, f) in fields.iter().enumerate() {
+        if let Some(Default::Autoincrement(span)) = &f.default {
+            if primary_key != [i] {
+                cx.push(syn::Error::new(*span, "`autoincrement` applies to a single-column primary key only: add `#[orm(id)]` to this field or remove the default"));
+            }
+        }
     }
 
     let mut relations = Vec::new();

@@ -9,7 +9,7 @@ use super::order::{IntoOrderBy, Order};
 use crate::client::Executor;
 use crate::error::{Error, Result};
 use crate::model::Model;
-use crate::relation::{CountInclude, Include, Select, Shape, Strategy};
+use crate::relation::{IntoCountInclude, IntoInclude, Select, Shape, Strategy};
 use crate::sql::{OrderTerm, SelectSpec, Writer};
 use crate::types::{FieldType, RowRef};
 
@@ -18,12 +18,12 @@ use crate::types::{FieldType, RowRef};
 macro_rules! relation_loading {
     () => {
         /// Loads a relation of the row (see [`FindMany::include`]).
-        pub fn include(mut self, include: impl Into<Include<M>>) -> Self {
+        pub fn include(mut self, include: impl IntoInclude<M>) -> Self {
             self.inner = self.inner.include(include);
             self
         }
         /// Counts a to-many relation of the row (see [`FindMany::with_count`]).
-        pub fn with_count(mut self, count: impl Into<CountInclude<M>>) -> Self {
+        pub fn with_count(mut self, count: impl IntoCountInclude<M>) -> Self {
             self.inner = self.inner.with_count(count);
             self
         }
@@ -87,16 +87,16 @@ impl<M: Model> FindMany<M> {
     /// Loads a relation of every returned row: `include(User::POSTS)`, or a refined one,
     /// `include(User::POSTS.filter(..).order_by(..).take(5).include(Post::TAGS))`.
     /// No N+1: each included relation costs one statement for all rows (see [`Strategy`]).
-    pub fn include(mut self, include: impl Into<Include<M>>) -> Self {
-        self.shape.includes.push(include.into());
+    pub fn include(mut self, include: impl IntoInclude<M>) -> Self {
+        self.shape.includes.push(include.into_include());
         self
     }
 
     /// Counts a to-many relation of every returned row (Prisma's `_count`), optionally filtered:
     /// `with_count(User::POSTS.filter(Post::PUBLISHED.eq(true)))`. Read it back with
     /// `user.posts.count()`. The count is part of the main statement.
-    pub fn with_count(mut self, count: impl Into<CountInclude<M>>) -> Self {
-        self.shape.push_count(count.into());
+    pub fn with_count(mut self, count: impl IntoCountInclude<M>) -> Self {
+        self.shape.push_count(count.into_count_include());
         self
     }
 

@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 
 use super::def::{Link, RelationDef};
 use super::field::{RelationField, ToMany, ToOne};
-use super::include::{CountInclude, Include, Shape};
+use super::include::{IntoCountInclude, IntoInclude, Shape};
 use crate::model::{Column, Model};
 use crate::query::{
     CmpOp, Expr, Filter, FindMany, IntoOrderBy, Order, OrderBy, OrderKey, UniqueFilter,
@@ -103,12 +103,12 @@ impl<M: Model, W: RelationField> Relation<M, W> {
     }
 
     /// Includes a relation of the related rows.
-    pub fn include(self, include: impl Into<Include<W::Target>>) -> RelationQuery<M, W> {
+    pub fn include(self, include: impl IntoInclude<W::Target>) -> RelationQuery<M, W> {
         self.query().include(include)
     }
 
     /// Counts a relation of the related rows.
-    pub fn with_count(self, count: impl Into<CountInclude<W::Target>>) -> RelationQuery<M, W> {
+    pub fn with_count(self, count: impl IntoCountInclude<W::Target>) -> RelationQuery<M, W> {
         self.query().with_count(count)
     }
 
@@ -142,35 +142,45 @@ impl<M: Model, W: RelationField> Relation<M, W> {
     }
 }
 
-impl<M: Model, W: ToMany> Relation<M, W> {
+impl<M: Model, W: RelationField> Relation<M, W> {
     /// At least one related row matches `filter`.
-    pub fn some(self, filter: impl Into<Filter<W::Target>>) -> Filter<M> {
+    pub fn some(self, filter: impl Into<Filter<W::Target>>) -> Filter<M>
+    where
+        W: ToMany,
+    {
         self.exists(filter.into().into_expr(), false)
     }
 
     /// Every related row matches `filter` (holds when there are none).
-    pub fn every(self, filter: impl Into<Filter<W::Target>>) -> Filter<M> {
+    pub fn every(self, filter: impl Into<Filter<W::Target>>) -> Filter<M>
+    where
+        W: ToMany,
+    {
         let inner = Expr::Not(Box::new(filter.into().into_expr()));
         self.exists(inner, true)
     }
 
     /// No related row matches `filter`.
-    pub fn none(self, filter: impl Into<Filter<W::Target>>) -> Filter<M> {
+    pub fn none(self, filter: impl Into<Filter<W::Target>>) -> Filter<M>
+    where
+        W: ToMany,
+    {
         self.exists(filter.into().into_expr(), true)
     }
 
     /// The number of related rows, to filter or order by: `User::POSTS.count().gt(5)`,
     /// `User::POSTS.count().desc()`.
-    pub fn count(self) -> RelationCount<M> {
+    pub fn count(self) -> RelationCount<M>
+    where
+        W: ToMany,
+    {
         RelationCount {
             link: self.link(),
             filter: Expr::Bool(true),
             _m: PhantomData,
         }
     }
-}
 
-impl<M: Model, W: RelationField> Relation<M, W> {
     fn exists(self, filter: Expr, negated: bool) -> Filter<M> {
         Filter::from_expr(Expr::Exists {
             link: self.link(),
@@ -178,31 +188,44 @@ impl<M: Model, W: RelationField> Relation<M, W> {
             negated,
         })
     }
-}
 
-impl<M: Model, W: ToOne> Relation<M, W> {
     /// The related row exists and matches `filter`.
-    pub fn is(self, filter: impl Into<Filter<W::Target>>) -> Filter<M> {
+    pub fn is(self, filter: impl Into<Filter<W::Target>>) -> Filter<M>
+    where
+        W: ToOne,
+    {
         self.exists(filter.into().into_expr(), false)
     }
 
     /// There is no related row matching `filter` (an absent related row qualifies).
-    pub fn is_not(self, filter: impl Into<Filter<W::Target>>) -> Filter<M> {
+    pub fn is_not(self, filter: impl Into<Filter<W::Target>>) -> Filter<M>
+    where
+        W: ToOne,
+    {
         self.exists(filter.into().into_expr(), true)
     }
 
     /// There is a related row.
-    pub fn is_set(self) -> Filter<M> {
+    pub fn is_set(self) -> Filter<M>
+    where
+        W: ToOne,
+    {
         self.exists(Expr::Bool(true), false)
     }
 
     /// There is no related row.
-    pub fn is_unset(self) -> Filter<M> {
+    pub fn is_unset(self) -> Filter<M>
+    where
+        W: ToOne,
+    {
         self.exists(Expr::Bool(true), true)
     }
 
     /// A column of the related row, to order by: `Post::AUTHOR.field(User::NAME).asc()`.
-    pub fn field<T: FieldType, K>(self, column: Column<W::Target, T, K>) -> RelatedField<M> {
+    pub fn field<T: FieldType, K>(self, column: Column<W::Target, T, K>) -> RelatedField<M>
+    where
+        W: ToOne,
+    {
         RelatedField {
             link: self.link(),
             column: column.def(),
@@ -351,21 +374,24 @@ impl<M: Model, W: RelationField> RelationQuery<M, W> {
     }
 
     /// Includes a relation of the related rows.
-    pub fn include(mut self, include: impl Into<Include<W::Target>>) -> Self {
-        self.shape.includes.push(include.into());
+    pub fn include(mut self, include: impl IntoInclude<W::Target>) -> Self {
+        self.shape.includes.push(include.into_include());
         self
     }
 
     /// Counts a relation of the related rows.
-    pub fn with_count(mut self, count: impl Into<CountInclude<W::Target>>) -> Self {
-        self.shape.push_count(count.into());
+    pub fn with_count(mut self, count: impl IntoCountInclude<W::Target>) -> Self {
+        self.shape.push_count(count.into_count_include());
         self
     }
 }
 
-impl<M: Model, W: ToMany> RelationQuery<M, W> {
+impl<M: Model, W: RelationField> RelationQuery<M, W> {
     /// The number of related rows matching this query's filter, to filter or order by.
-    pub fn count(self) -> RelationCount<M> {
+    pub fn count(self) -> RelationCount<M>
+    where
+        W: ToMany,
+    {
         RelationCount {
             link: self.rel.link(),
             filter: self.filter,

@@ -69,6 +69,71 @@ where
     }
 }
 
+/// What `include` takes: a relation of model `M` ([`Relation`]) or a refined one ([`RelationQuery`]).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a relation of `{M}` that can be included",
+    label = "include a relation of the queried model here",
+    note = "include a relation of the queried model (`User::POSTS`); nest deeper ones with `User::POSTS.include(Post::COMMENTS)`",
+    note = "included rows are cloned into each parent, so the related model must be `Clone`"
+)]
+pub trait IntoInclude<M> {
+    /// The include.
+    fn into_include(self) -> Include<M>;
+}
+
+impl<M> IntoInclude<M> for Include<M> {
+    fn into_include(self) -> Include<M> {
+        self
+    }
+}
+
+impl<M: Model, W: RelationField> IntoInclude<M> for Relation<M, W>
+where
+    W::Target: Clone,
+{
+    fn into_include(self) -> Include<M> {
+        self.into()
+    }
+}
+
+impl<M: Model, W: RelationField> IntoInclude<M> for RelationQuery<M, W>
+where
+    W::Target: Clone,
+{
+    fn into_include(self) -> Include<M> {
+        self.into()
+    }
+}
+
+/// What `with_count` takes: a to-many relation of model `M`, optionally filtered.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a to-many relation of `{M}` that can be counted",
+    label = "count a `HasMany` relation of the queried model here",
+    note = "count a to-many relation of the queried model (`User::POSTS`, or `User::POSTS.filter(..)`); to count rows use `Model::count()`"
+)]
+pub trait IntoCountInclude<M> {
+    /// The count.
+    fn into_count_include(self) -> CountInclude<M>;
+}
+
+impl<M> IntoCountInclude<M> for CountInclude<M> {
+    fn into_count_include(self) -> CountInclude<M> {
+        self
+    }
+}
+
+impl<M: Model, W: ToMany> IntoCountInclude<M> for Relation<M, W> {
+    fn into_count_include(self) -> CountInclude<M> {
+        self.into()
+    }
+}
+
+impl<M: Model, W: ToMany> IntoCountInclude<M> for RelationQuery<M, W> {
+    fn into_count_include(self) -> CountInclude<M> {
+        self.into()
+    }
+}
+
 /// A relation count loaded with the rows (Prisma's `_count`), read back with
 /// [`HasMany::count`](super::HasMany::count). From `with_count(User::POSTS)` or
 /// `with_count(User::POSTS.filter(..))`.

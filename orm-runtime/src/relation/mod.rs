@@ -18,7 +18,7 @@ pub use def::{Action, Link, RelationDef, RelationKind};
 pub use field::{BelongsTo, HasMany, HasOne, RelationField, ToMany, ToOne, ToOneTarget};
 pub use handle::{RelatedField, Relation, RelationCount, RelationQuery};
 pub(crate) use include::Shape;
-pub use include::{CountInclude, Include, Strategy};
+pub use include::{CountInclude, Include, IntoCountInclude, IntoInclude, Strategy};
 pub use nested::NestedWrite;
 #[doc(hidden)]
 pub use select::glue as __select_glue;

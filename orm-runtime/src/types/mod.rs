@@ -14,7 +14,7 @@
 //! | `chrono::NaiveDate` | `DATE` | `DATE` | `TEXT` |
 //! | `chrono::NaiveTime` | `TIME` | `TIME(6)` | `TEXT` |
 //! | `serde_json::Value`, [`Json<T>`] | `JSONB` | `JSON` | `TEXT` |
-//! | a [`DbEnum`](crate::DbEnum) | enum type | `ENUM(...)` | `TEXT` |
+//! | a [`DbEnum`] | enum type | `ENUM(...)` | `TEXT` |
 //! | `Option<T>` | nullable `T` | nullable `T` | nullable `T` |
 //!
 //! `#[orm(db_type = "...")]` on a field overrides the column type in generated DDL.
@@ -87,7 +87,7 @@ impl ScalarKind {
     }
 }
 
-/// Describes a [`DbEnum`](crate::DbEnum): its database type name and its variants' database names.
+/// Describes a [`DbEnum`]: its database type name and its variants' database names.
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct EnumDef {
     /// The Rust type's name.
