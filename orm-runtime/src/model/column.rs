@@ -111,27 +111,42 @@ impl<M: Model, T: FieldType, K> Column<M, T, K> {
     }
 }
 
-impl<M: Model, T: FieldType + Ordered, K> Column<M, T, K> {
+impl<M: Model, T: FieldType, K> Column<M, T, K> {
     /// `column < value`.
-    pub fn lt(self, value: impl IntoValue<T>) -> Filter<M> {
+    pub fn lt(self, value: impl IntoValue<T>) -> Filter<M>
+    where
+        T: Ordered,
+    {
         self.cmp(CmpOp::Lt, value)
     }
     /// `column <= value`.
-    pub fn lte(self, value: impl IntoValue<T>) -> Filter<M> {
+    pub fn lte(self, value: impl IntoValue<T>) -> Filter<M>
+    where
+        T: Ordered,
+    {
         self.cmp(CmpOp::Lte, value)
     }
     /// `column > value`.
-    pub fn gt(self, value: impl IntoValue<T>) -> Filter<M> {
+    pub fn gt(self, value: impl IntoValue<T>) -> Filter<M>
+    where
+        T: Ordered,
+    {
         self.cmp(CmpOp::Gt, value)
     }
     /// `column >= value`.
-    pub fn gte(self, value: impl IntoValue<T>) -> Filter<M> {
+    pub fn gte(self, value: impl IntoValue<T>) -> Filter<M>
+    where
+        T: Ordered,
+    {
         self.cmp(CmpOp::Gte, value)
     }
 }
 
-impl<M: Model, T: FieldType + Text, K> Column<M, T, K> {
-    fn like(self, op: LikeOp, pattern: &str) -> Filter<M> {
+impl<M: Model, T: FieldType, K> Column<M, T, K> {
+    fn like(self, op: LikeOp, pattern: &str) -> Filter<M>
+    where
+        T: Text,
+    {
         Filter::from_expr(Expr::Like {
             column: self.def,
             op,
@@ -140,15 +155,24 @@ impl<M: Model, T: FieldType + Text, K> Column<M, T, K> {
         })
     }
     /// The text contains `pattern` (taken literally: `%` and `_` are not wildcards).
-    pub fn contains(self, pattern: impl AsRef<str>) -> Filter<M> {
+    pub fn contains(self, pattern: impl AsRef<str>) -> Filter<M>
+    where
+        T: Text,
+    {
         self.like(LikeOp::Contains, pattern.as_ref())
     }
     /// The text starts with `prefix`.
-    pub fn starts_with(self, prefix: impl AsRef<str>) -> Filter<M> {
+    pub fn starts_with(self, prefix: impl AsRef<str>) -> Filter<M>
+    where
+        T: Text,
+    {
         self.like(LikeOp::StartsWith, prefix.as_ref())
     }
     /// The text ends with `suffix`.
-    pub fn ends_with(self, suffix: impl AsRef<str>) -> Filter<M> {
+    pub fn ends_with(self, suffix: impl AsRef<str>) -> Filter<M>
+    where
+        T: Text,
+    {
         self.like(LikeOp::EndsWith, suffix.as_ref())
     }
 }
