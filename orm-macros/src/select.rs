@@ -41,6 +41,22 @@ fn generic_arg<'a>(ty: &'a syn::Type, name: &str) -> Option<&'a syn::Type> {
     }
 }
 
+/// The same tokens, all spanned at `span`, so errors in generated calls land on the user's token.
+fn respan(ts: TokenStream, span: proc_macro2::Span) -> TokenStream {
+    ts.into_iter()
+        .map(|mut t| {
+            if let proc_macro2::TokenTree::Group(g) = &t {
+                let mut ng = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
+                ng.set_span(span);
+                t = proc_macro2::TokenTree::Group(ng);
+            } else {
+                t.set_span(span);
+            }
+            t
+        })
+        .collect()
+}
+
 pub fn derive(input: DeriveInput) -> TokenStream {
     let mut cx = Ctxt::default();
     let mut model: Option<syn::Path> = None;
@@ -176,7 +192,7 @@ pub fn derive(input: DeriveInput) -> TokenStream {
                     Some(f) => quote_spanned! {f.span()=> <#model>::#c.filter(#f) },
                     None => quote!(<#model>::#c),
                 };
-                counts.push(quote! { #g::count::<#model, _>(#arg) });
+                counts.push(quote_spanned! {name.span()=> #g::count::<#model, _>(#arg) });
                 // Read before relations move out of `m`.
                 let tmp = format_ident!("__orm_count_{}", fident);
                 pre.push(
@@ -200,22 +216,28 @@ pub fn derive(input: DeriveInput) -> TokenStream {
                 match (through, card) {
                     (Some(through), Card::Many(s)) => {
                         includes.push(quote_spanned! {through.span()=> #g::include_through::<#model, _, _, #s>(<#model>::#c, #through) });
-                        inits.push(quote! { #fident: #g::take_through::<_, _, #s>(m.#name, #through, #model_name, #fname)? });
+                        inits.push(quote_spanned! {ty.span()=> #fident: #g::take_through::<_, _, #s>(m.#name, #through, #model_name, #fname)? });
                     }
                     (Some(through), _) => {
                         cx.error(&through, "`through` selects a to-many relation through a join model: the field must be a `Vec<..>`");
                     }
                     (None, Card::Many(s)) => {
-                        includes.push(quote_spanned! {ty.span()=> #g::include_many::<#model, _, #s>(<#model>::#c) });
-                        inits.push(quote! { #fident: #g::take_many::<_, #s>(m.#name)? });
+                        let gs = respan(g.clone(), ty.span());
+                        includes.push(quote_spanned! {ty.span()=> #gs::include_many::<#model, _, #s>(<#model>::#c) });
+                        let gs = respan(g.clone(), ty.span());
+                        inits.push(quote_spanned! {ty.span()=> #fident: #gs::take_many::<_, #s>(m.#name)? });
                     }
                     (None, Card::Optional(s)) => {
-                        includes.push(quote_spanned! {ty.span()=> #g::include_optional::<#model, _, #s>(<#model>::#c) });
-                        inits.push(quote! { #fident: #g::take_optional::<_, #s>(m.#name)? });
+                        let gs = respan(g.clone(), ty.span());
+                        includes.push(quote_spanned! {ty.span()=> #gs::include_optional::<#model, _, #s>(<#model>::#c) });
+                        let gs = respan(g.clone(), ty.span());
+                        inits.push(quote_spanned! {ty.span()=> #fident: #gs::take_optional::<_, #s>(m.#name)? });
                     }
                     (None, Card::One) => {
-                        includes.push(quote_spanned! {ty.span()=> #g::include_one::<#model, _, #ty>(<#model>::#c) });
-                        inits.push(quote! { #fident: #g::take_one::<_, #ty>(m.#name, #model_name, #fname)? });
+                        let gs = respan(g.clone(), ty.span());
+                        includes.push(quote_spanned! {ty.span()=> #gs::include_one::<#model, _, #ty>(<#model>::#c) });
+                        let gs = respan(g.clone(), ty.span());
+                        inits.push(quote_spanned! {ty.span()=> #fident: #gs::take_one::<_, #ty>(m.#name, #model_name, #fname)? });
                     }
                 }
             }

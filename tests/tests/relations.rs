@@ -944,6 +944,47 @@ backend_test!(
                 .await?
                 .is_none()
         );
+        // Upserts: bob's settings now exist (updated), cy's do not (created).
+        for (who, theme) in [(&s.bob, Theme::Dark), (&s.cy, Theme::Light)] {
+            let u = User::update(User::ID.eq(&who.id))
+                .with(User::SETTINGS.upsert(
+                    NewUserSettings {
+                        theme: Some(Theme::Light),
+                        ..Default::default()
+                    },
+                    UserSettingsUpdate {
+                        theme: Patch::set(Theme::Dark),
+                        ..Default::default()
+                    },
+                ))
+                .exec(&db)
+                .await?;
+            let _ = u;
+            let st = UserSettings::find_unique_or_throw(UserSettings::USER_ID.eq(&who.id))
+                .exec(&db)
+                .await?;
+            assert_eq!(st.theme, theme);
+        }
+        User::update(User::ID.eq(&s.bob.id))
+            .with(User::POSTS.upsert(
+                Post::SLUG.eq("p9"),
+                NewPost {
+                    title: "p9".into(),
+                    content: "x".into(),
+                    slug: "p9".into(),
+                    ..Default::default()
+                },
+                PostUpdate::default(),
+            ))
+            .exec(&db)
+            .await?;
+        assert_eq!(
+            Post::find_unique_or_throw(Post::SLUG.eq("p9"))
+                .exec(&db)
+                .await?
+                .author_id,
+            s.bob.id
+        );
         // Belongs-to on update: disconnect an optional relation.
         let p1 = Post::update(Post::SLUG.eq("p1"))
             .with(Post::CATEGORY.disconnect())

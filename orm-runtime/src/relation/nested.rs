@@ -167,6 +167,7 @@ enum ChildKind {
     Set(Vec<Expr>),
     Delete(Expr, bool),
     Update(Expr, Vec<(usize, Change)>),
+    Upsert(Expr, Vec<Option<Value>>, Vec<(usize, Change)>),
 }
 
 struct ChildWrite<P, W> {
@@ -269,6 +270,23 @@ impl<P: Model, W: RelationField> AfterOp<P> for ChildWrite<P, W> {
                         db.__execute(update(of_parent.and(filter), changes)).await?;
                     }
                 }
+                ChildKind::Upsert(filter, mut create, changes) => {
+                    let existing = crate::query::FindMany::<W::Target>::new()
+                        .filter(Filter::from_expr(of_parent.clone().and(filter.clone())))
+                        .take(1)
+                        .exec(&db)
+                        .await?;
+                    if existing.is_empty() {
+                        create[fk.index] = Some(key.clone());
+                        let created = CreateMany::<W::Target>::from_values(vec![create])
+                            .and_return()
+                            .exec(&db)
+                            .await?;
+                        (self.rel.slot())(parent).__load(created);
+                    } else if !changes.is_empty() {
+                        db.__execute(update(of_parent.and(filter), changes)).await?;
+                    }
+                }
             }
             Ok(())
         })
@@ -323,6 +341,21 @@ impl<P: Model, T: Model> Relation<P, HasMany<T>> {
         self.child(ChildKind::Delete(filter.into().into_expr(), false))
     }
 
+    /// Updates the related row `row` finds with `update`, or creates it from `create` when the
+    /// parent has no such row.
+    pub fn upsert(
+        self,
+        row: UniqueFilter<T>,
+        create: T::Create,
+        update: T::Update,
+    ) -> NestedWrite<P> {
+        self.child(ChildKind::Upsert(
+            row.filter.into_expr(),
+            create.into_values(),
+            update.into_changes(),
+        ))
+    }
+
     /// Updates the related rows matching `filter`.
     pub fn update_many(self, filter: impl Into<Filter<T>>, data: T::Update) -> NestedWrite<P> {
         self.child(ChildKind::Update(
@@ -351,6 +384,15 @@ impl<P: Model, T: Model> Relation<P, HasOne<T>> {
     /// Deletes the related row, if any.
     pub fn delete(self) -> NestedWrite<P> {
         self.child(ChildKind::Delete(Expr::Bool(true), false))
+    }
+
+    /// Updates the related row with `update`, or creates it from `create` when there is none.
+    pub fn upsert(self, create: T::Create, update: T::Update) -> NestedWrite<P> {
+        self.child(ChildKind::Upsert(
+            Expr::Bool(true),
+            create.into_values(),
+            update.into_changes(),
+        ))
     }
 
     /// Updates the related row, if any.

@@ -1,0 +1,18 @@
+// A select field that is not a column of the model.
+use orm_runtime::prelude::*;
+
+#[derive(Model, Debug, Clone)]
+pub struct User {
+    #[orm(id)]
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Select)]
+#[orm(model = User)]
+struct Card {
+    id: i64,
+    nickname: String,
+}
+
+fn main() {}
