@@ -50,9 +50,28 @@ pub enum Imp {
     Ours,
     SeaOrm,
     Diesel,
+    /// Our ORM through the relation API: `include(..)` with `Strategy::Query` (medium, associations).
+    OursIncludeQuery,
+    /// The same with `Strategy::Join` (one statement, related rows aggregated as JSON).
+    OursIncludeJoin,
+    /// Analysis only: hand-written sqlx sending the ORM's statements (`--only sqlx-same-sql`).
+    SqlxSameSql,
 }
 
+/// The four implementations of the headline table.
 pub const IMPS: [Imp; 4] = [Imp::Sqlx, Imp::Ours, Imp::SeaOrm, Imp::Diesel];
+/// Measured by default: the headline four and our relation-include variants.
+pub const DEFAULT_IMPS: [Imp; 6] =
+    [Imp::Sqlx, Imp::Ours, Imp::SeaOrm, Imp::Diesel, Imp::OursIncludeQuery, Imp::OursIncludeJoin];
+const ALL_IMPS: [Imp; 7] = [
+    Imp::Sqlx,
+    Imp::Ours,
+    Imp::SeaOrm,
+    Imp::Diesel,
+    Imp::OursIncludeQuery,
+    Imp::OursIncludeJoin,
+    Imp::SqlxSameSql,
+];
 
 impl Imp {
     pub fn name(self) -> &'static str {
@@ -61,10 +80,21 @@ impl Imp {
             Imp::Ours => "ours",
             Imp::SeaOrm => "seaorm",
             Imp::Diesel => "diesel",
+            Imp::OursIncludeQuery => "ours-include-query",
+            Imp::OursIncludeJoin => "ours-include-join",
+            Imp::SqlxSameSql => "sqlx-same-sql",
+        }
+    }
+    /// Whether this implementation has its own code for `work` (the include variants only differ
+    /// from `ours` where relations are loaded).
+    pub fn applies(self, work: Work) -> bool {
+        match self {
+            Imp::OursIncludeQuery | Imp::OursIncludeJoin => matches!(work, Work::Medium | Work::Assoc),
+            _ => true,
         }
     }
     fn parse(s: &str) -> Option<Imp> {
-        IMPS.into_iter().find(|i| i.name() == s)
+        ALL_IMPS.into_iter().find(|i| i.name() == s)
     }
 }
 
@@ -136,19 +166,25 @@ impl Ctx {
     async fn run(&self, imp: Imp, work: Work) -> AnyResult<Fp> {
         match work {
             Work::Trivial(_) => match imp {
-                Imp::Sqlx => floor::trivial(&self.floor).await,
-                Imp::Ours => ours::trivial(&self.ours).await,
+                Imp::Sqlx | Imp::SqlxSameSql => floor::trivial(&self.floor).await,
+                Imp::Ours | Imp::OursIncludeQuery | Imp::OursIncludeJoin => ours::trivial(&self.ours).await,
                 Imp::SeaOrm => seaorm::trivial(&self.sea).await,
                 Imp::Diesel => dsl::trivial(&self.diesel).await,
             },
             Work::Medium => match imp {
                 Imp::Sqlx => floor::medium(&self.floor).await,
+                Imp::SqlxSameSql => floor::same_sql::medium(&self.floor).await,
+                Imp::OursIncludeQuery => ours::include_medium(&self.ours, orm_runtime::Strategy::Query).await,
+                Imp::OursIncludeJoin => ours::include_medium(&self.ours, orm_runtime::Strategy::Join).await,
                 Imp::Ours => ours::medium(&self.ours).await,
                 Imp::SeaOrm => seaorm::medium(&self.sea).await,
                 Imp::Diesel => dsl::medium(&self.diesel).await,
             },
             Work::Assoc => match imp {
                 Imp::Sqlx => floor::associations(&self.floor).await,
+                Imp::SqlxSameSql => floor::same_sql::associations(&self.floor).await,
+                Imp::OursIncludeQuery => ours::include_associations(&self.ours, orm_runtime::Strategy::Query).await,
+                Imp::OursIncludeJoin => ours::include_associations(&self.ours, orm_runtime::Strategy::Join).await,
                 Imp::Ours => ours::ours_associations(&self.ours).await,
                 Imp::SeaOrm => seaorm::associations(&self.sea).await,
                 Imp::Diesel => dsl::associations(&self.diesel).await,
@@ -156,8 +192,10 @@ impl Ctx {
             Work::Insert(n) => {
                 let seq = self.seq.fetch_add(n, Ordering::Relaxed);
                 match imp {
-                    Imp::Sqlx => floor::insert(&self.floor, n, seq).await,
-                    Imp::Ours => ours::insert(&self.ours, n, seq).await,
+                    Imp::Sqlx | Imp::SqlxSameSql => floor::insert(&self.floor, n, seq).await,
+                    Imp::Ours | Imp::OursIncludeQuery | Imp::OursIncludeJoin => {
+                        ours::insert(&self.ours, n, seq).await
+                    }
                     Imp::SeaOrm => seaorm::insert(&self.sea, n, seq).await,
                     Imp::Diesel => dsl::insert(&self.diesel, n, seq).await,
                 }
@@ -183,7 +221,7 @@ struct Args {
 fn usage() -> ! {
     eprintln!(
         "usage: orm-bench [--backend postgres|mysql|sqlite|all[,..]] [--quick] [--no-write]\n\
-         \x20                [--only sqlx,ours,seaorm,diesel] [--workload trivial_1,medium,..]\n\
+         \x20                [--only sqlx,ours,seaorm,diesel,ours-include-query,ours-include-join,sqlx-same-sql] [--workload trivial_1,medium,..]\n\
          \x20                [--concurrency 16] [--pool 16] [--loop IMP:WORKLOAD:N]\n\
          env: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test),\n\
          \x20    BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306/test); the benchmark creates and\n\
@@ -197,7 +235,7 @@ fn parse_args() -> Args {
         backends: vec![Backend::Postgres],
         quick: false,
         write: true,
-        imps: IMPS.to_vec(),
+        imps: DEFAULT_IMPS.to_vec(),
         works: WORKS.to_vec(),
         concurrency: 16,
         pool: 16,
@@ -230,7 +268,7 @@ fn parse_args() -> Args {
                 if !v.contains(&Imp::Sqlx) {
                     v.insert(0, Imp::Sqlx); // ratios need the floor
                 }
-                a.imps = IMPS.into_iter().filter(|i| v.contains(i)).collect();
+                a.imps = ALL_IMPS.into_iter().filter(|i| v.contains(i)).collect();
             }
             "--workload" => {
                 a.works = val().split(',').map(|s| Work::parse(s).unwrap_or_else(|| usage())).collect()
@@ -331,6 +369,7 @@ pub struct BackendRun {
     pub quick: bool,
     pub imps: Vec<Imp>,
     pub elapsed: Duration,
+    pub load_start: String,
 }
 
 fn with_db(url: &str, db: &str) -> String {
@@ -436,7 +475,11 @@ async fn expected(ctx: &Ctx, work: Work) -> AnyResult<Fp> {
 async fn bench_work(ctx: &Ctx, admin: &Admin, backend: Backend, work: Work, imps: &[Imp], plan: &Plan) -> AnyResult<WorkResult> {
     seed(admin, backend, work).await?;
     let want = expected(ctx, work).await?;
-    let mut series: Vec<Series> = imps.iter().map(|&imp| Series { imp, samples: Vec::new(), error: None }).collect();
+    let mut series: Vec<Series> = imps
+        .iter()
+        .filter(|i| i.applies(work))
+        .map(|&imp| Series { imp, samples: Vec::new(), error: None })
+        .collect();
     // Correctness: every implementation must return the same data as the floor.
     for s in &mut series {
         match ctx.run(s.imp, work).await {
@@ -487,7 +530,7 @@ async fn bench_work(ctx: &Ctx, admin: &Admin, backend: Backend, work: Work, imps
 async fn bench_concurrent(ctx: Arc<Ctx>, admin: &Admin, backend: Backend, work: Work, imps: &[Imp], plan: &Plan, tasks: usize) -> AnyResult<Vec<ConcResult>> {
     seed(admin, backend, work).await?;
     let mut out = Vec::new();
-    for &imp in imps {
+    for &imp in imps.iter().filter(|i| i.applies(work)) {
         // Warm every pooled connection first.
         let _ = run_tasks(ctx.clone(), imp, work, tasks, plan.warmup / 2).await;
         let r = run_tasks(ctx.clone(), imp, work, tasks, plan.concurrent).await;
@@ -547,6 +590,7 @@ async fn run_tasks(ctx: Arc<Ctx>, imp: Imp, work: Work, tasks: usize, dur: Durat
 
 async fn run_backend(args: &Args, backend: Backend) -> AnyResult<BackendRun> {
     let started = Instant::now();
+    let load_start = report::loadavg();
     let plan = Plan::new(args.quick);
     let (url, admin, server_version) = prepare(args, backend).await?;
     eprintln!("== {} ({server_version})", backend.title());
@@ -599,6 +643,7 @@ async fn run_backend(args: &Args, backend: Backend) -> AnyResult<BackendRun> {
         quick: args.quick,
         imps: args.imps.clone(),
         elapsed: started.elapsed(),
+        load_start,
     })
 }
 

@@ -13,6 +13,8 @@ pub struct User {
     pub id: i32,
     pub name: String,
     pub hair_color: Option<String>,
+    #[orm(has_many)]
+    pub posts: HasMany<Post>,
 }
 
 #[derive(Model, Debug, Clone)]
@@ -23,6 +25,11 @@ pub struct Post {
     pub user_id: i32,
     pub title: String,
     pub body: Option<String>,
+    #[orm(belongs_to(fk = user_id))]
+    #[allow(dead_code)] // the inverse of User::POSTS; never loaded here
+    pub user: BelongsTo<User>,
+    #[orm(has_many)]
+    pub comments: HasMany<Comment>,
 }
 
 #[derive(Model, Debug, Clone)]
@@ -32,6 +39,9 @@ pub struct Comment {
     pub id: i32,
     pub post_id: i32,
     pub text: String,
+    #[orm(belongs_to(fk = post_id))]
+    #[allow(dead_code)] // the inverse of Post::COMMENTS; never loaded here
+    pub post: BelongsTo<Post>,
 }
 
 pub async fn connect(url: &str, pool: u32) -> AnyResult<Client> {
@@ -156,4 +166,50 @@ pub async fn insert(db: &Client, n: usize, seq: usize) -> AnyResult<Fp> {
     });
     let inserted = User::create_many(rows).exec(db).await?;
     Ok(Fp::rows(inserted))
+}
+
+/// The same nested load through the relation API:
+/// `User::find_many().include(User::POSTS.include(Post::COMMENTS)).strategy(..)`.
+pub async fn include_associations(db: &Client, strategy: Strategy) -> AnyResult<Fp> {
+    let users = User::find_many()
+        .include(User::POSTS.include(Post::COMMENTS))
+        .strategy(strategy)
+        .exec(db)
+        .await?;
+    let mut fp = Fp::default();
+    for u in &users {
+        fp.user(u.id, &u.name, u.hair_color.as_deref());
+        for p in u.posts.get().ok_or("posts not loaded")? {
+            fp.post(p.id, p.user_id, &p.title, p.body.as_deref());
+            fp.nest(u.id, p.id);
+            for c in p.comments.get().ok_or("comments not loaded")? {
+                fp.comment(c.id, c.post_id, &c.text);
+                fp.nest(p.id, c.id);
+            }
+        }
+    }
+    Ok(fp)
+}
+
+/// The medium query through the relation API: black-haired users with their posts included (the
+/// nested equivalent of the `LEFT JOIN` rows; fingerprinted as those rows).
+pub async fn include_medium(db: &Client, strategy: Strategy) -> AnyResult<Fp> {
+    let users = User::find_many()
+        .filter(User::HAIR_COLOR.eq("black"))
+        .include(User::POSTS)
+        .strategy(strategy)
+        .exec(db)
+        .await?;
+    let mut fp = Fp::default();
+    for u in &users {
+        let posts = u.posts.get().ok_or("posts not loaded")?;
+        if posts.is_empty() {
+            fp.user(u.id, &u.name, u.hair_color.as_deref());
+        }
+        for p in posts {
+            fp.user(u.id, &u.name, u.hair_color.as_deref());
+            fp.post(p.id, p.user_id, &p.title, p.body.as_deref());
+        }
+    }
+    Ok(fp)
 }

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use crate::data::AnyResult;
-use crate::{BackendRun, ConcResult, Imp, WorkResult};
+use crate::{BackendRun, ConcResult, IMPS, Imp, WorkResult};
 
 pub fn fmt_dur(d: Duration) -> String {
     let us = d.as_secs_f64() * 1e6;
@@ -81,6 +81,13 @@ fn cpu_model() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
+pub fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "?".into())
+}
+
 fn today() -> String {
     std::process::Command::new("date")
         .args(["-u", "+%Y-%m-%d %H:%M UTC"])
@@ -115,46 +122,43 @@ pub fn markdown(run: &BackendRun) -> String {
     let _ = writeln!(s, "| CPU (`/proc/cpuinfo`) | {} |", cpu_model());
     let _ = writeln!(s, "| database | {} (same host, loopback) |", run.server_version);
     let _ = writeln!(s, "| rustc | {} |", env!("BENCH_RUSTC_VERSION"));
-    let _ = writeln!(s, "| crates | orm-runtime (this repository), {} |", env!("BENCH_CRATE_VERSIONS"));
+    let _ = writeln!(
+        s,
+        "| crates | orm-runtime at {}, {} |",
+        env!("BENCH_ORM_REV"),
+        env!("BENCH_CRATE_VERSIONS")
+    );
+    let _ = writeln!(
+        s,
+        "| load average (1 min) at start / end | {} / {} (other work shares this machine; interleaving spreads it evenly across implementations) |",
+        run.load_start,
+        loadavg()
+    );
     let _ = writeln!(
         s,
         "| setup | each implementation has its own pool of {} connections to the same database; tokio multi-thread runtime, {} workers |",
         run.pool, cores
     );
     let _ = writeln!(s);
+    let main: Vec<Imp> = run.imps.iter().copied().filter(|i| IMPS.contains(i)).collect();
+    let mut extra: Vec<Imp> = vec![Imp::Sqlx, Imp::Ours];
+    extra.extend(run.imps.iter().copied().filter(|i| !IMPS.contains(i)));
+    let extra_works: Vec<&WorkResult> = run
+        .works
+        .iter()
+        .filter(|r| r.series.iter().any(|x| !IMPS.contains(&x.imp)))
+        .collect();
     let _ = writeln!(s, "#### Single caller: median (p99) per operation, and cost relative to hand-written sqlx");
     let _ = writeln!(s);
-    let others: Vec<Imp> = run.imps.iter().copied().filter(|&i| i != Imp::Sqlx).collect();
-    let mut head = String::from("| workload | iters |");
-    let mut rule = String::from("|---|--:|");
-    for i in &run.imps {
-        let _ = write!(head, " {} |", i.name());
-        rule.push_str("--:|");
-    }
-    for i in &others {
-        let _ = write!(head, " **{}/sqlx** |", i.name());
-        rule.push_str("--:|");
-    }
-    let _ = writeln!(s, "{head}\n{rule}");
-    for r in &run.works {
-        let floor = median_of(r, Imp::Sqlx).map_or(0.0, |d| d.as_secs_f64());
-        let _ = write!(s, "| {} | {} |", r.work.title(), r.iters);
-        for i in &run.imps {
-            let cell = match r.series.iter().find(|x| x.imp == *i) {
-                Some(x) if x.error.is_some() => "failed¹".to_string(),
-                Some(x) => match (x.quantile(0.5), x.quantile(0.99)) {
-                    (Some(m), Some(p)) => format!("{} ({})", fmt_dur(m), fmt_dur(p)),
-                    _ => "–".into(),
-                },
-                None => "–".into(),
-            };
-            let _ = write!(s, " {cell} |");
-        }
-        for i in &others {
-            let cell = median_of(r, *i).map_or("–".into(), |m| ratio(m.as_secs_f64(), floor));
-            let _ = write!(s, " **{cell}** |");
-        }
+    single_table(&mut s, &run.works.iter().collect::<Vec<_>>(), &main);
+    if !extra_works.is_empty() && extra.len() > 2 {
         let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "Our ORM through the relation API (`include(..)`, both load strategies) on the workloads that load relations:"
+        );
+        let _ = writeln!(s);
+        single_table(&mut s, &extra_works, &extra);
     }
     let failures: Vec<String> = run
         .works
@@ -166,52 +170,90 @@ pub fn markdown(run: &BackendRun) -> String {
         })
         .collect();
     if !failures.is_empty() {
-        let _ = writeln!(s, "\n¹ {}", failures.join("; "));
+        let _ = writeln!(s, "\n¹ {}", failures.join("; ").replace('|', "\\|").replace('\n', " "));
     }
     if !run.conc.is_empty() {
         let _ = writeln!(s);
         let _ = writeln!(
             s,
-            "#### {}-way concurrent throughput (ops/s; p99 latency under load); cost = sqlx ops/s ÷ ops/s",
+            "#### {}-way concurrent throughput: ops/s (p99 latency under load); cost = sqlx ops/s ÷ ops/s",
             run.concurrency
         );
         let _ = writeln!(s);
-        let mut head = String::from("| workload |");
-        let mut rule = String::from("|---|");
-        for i in &run.imps {
-            let _ = write!(head, " {} |", i.name());
-            rule.push_str("--:|");
-        }
-        for i in &others {
-            let _ = write!(head, " **{}/sqlx** |", i.name());
-            rule.push_str("--:|");
-        }
-        let _ = writeln!(s, "{head}\n{rule}");
-        let mut works: Vec<_> = run.conc.iter().map(|c| c.work).collect();
-        works.dedup();
-        for w in works {
-            let row: Vec<&ConcResult> = run.conc.iter().filter(|c| c.work == w).collect();
-            let floor = row.iter().find(|c| c.imp == Imp::Sqlx).map_or(0.0, |c| c.ops_per_sec);
-            let _ = write!(s, "| {} |", w.title());
-            for i in &run.imps {
-                let cell = match row.iter().find(|c| c.imp == *i) {
-                    Some(c) if c.error.is_some() => "failed".to_string(),
-                    Some(c) => format!("{:.0} ({})", c.ops_per_sec, fmt_dur(c.p99)),
-                    None => "–".into(),
-                };
-                let _ = write!(s, " {cell} |");
-            }
-            for i in &others {
-                let cell = row
-                    .iter()
-                    .find(|c| c.imp == *i && c.error.is_none())
-                    .map_or("–".into(), |c| ratio(floor, c.ops_per_sec));
-                let _ = write!(s, " **{cell}** |");
-            }
-            let _ = writeln!(s);
-        }
+        let conc_imps: Vec<Imp> = run.imps.iter().copied().filter(|i| run.conc.iter().any(|c| c.imp == *i)).collect();
+        conc_table(&mut s, &run.conc, &conc_imps);
     }
     s
+}
+
+fn header(s: &mut String, imps: &[Imp], first: &str) {
+    let others: Vec<Imp> = imps.iter().copied().filter(|&i| i != Imp::Sqlx).collect();
+    let mut head = format!("| {first} |");
+    let mut rule = String::from("|---|");
+    if first == "workload" {
+        head.push_str(" iters |");
+        rule.push_str("--:|");
+    }
+    for i in imps {
+        let _ = write!(head, " {} |", i.name());
+        rule.push_str("--:|");
+    }
+    for i in &others {
+        let _ = write!(head, " **{}/sqlx** |", i.name());
+        rule.push_str("--:|");
+    }
+    let _ = writeln!(s, "{head}\n{rule}");
+}
+
+fn single_table(s: &mut String, works: &[&WorkResult], imps: &[Imp]) {
+    header(s, imps, "workload");
+    for r in works {
+        let floor = median_of(r, Imp::Sqlx).map_or(0.0, |d| d.as_secs_f64());
+        let _ = write!(s, "| {} | {} |", r.work.title(), r.iters);
+        for i in imps {
+            let cell = match r.series.iter().find(|x| x.imp == *i) {
+                Some(x) if x.error.is_some() => "failed¹".to_string(),
+                Some(x) => match (x.quantile(0.5), x.quantile(0.99)) {
+                    (Some(m), Some(p)) => format!("{} ({})", fmt_dur(m), fmt_dur(p)),
+                    _ => "–".into(),
+                },
+                None => "–".into(),
+            };
+            let _ = write!(s, " {cell} |");
+        }
+        for i in imps.iter().filter(|&&i| i != Imp::Sqlx) {
+            let cell = median_of(r, *i).map_or("–".into(), |m| ratio(m.as_secs_f64(), floor));
+            let _ = write!(s, " **{cell}** |");
+        }
+        let _ = writeln!(s);
+    }
+}
+
+fn conc_table(s: &mut String, conc: &[ConcResult], imps: &[Imp]) {
+    header(s, imps, "workload (concurrent)");
+    let mut works: Vec<_> = conc.iter().map(|c| c.work).collect();
+    works.dedup();
+    for w in works {
+        let row: Vec<&ConcResult> = conc.iter().filter(|c| c.work == w).collect();
+        let floor = row.iter().find(|c| c.imp == Imp::Sqlx).map_or(0.0, |c| c.ops_per_sec);
+        let _ = write!(s, "| {} |", w.title());
+        for i in imps {
+            let cell = match row.iter().find(|c| c.imp == *i) {
+                Some(c) if c.error.is_some() => "failed".to_string(),
+                Some(c) => format!("{:.0} ({})", c.ops_per_sec, fmt_dur(c.p99)),
+                None => "–".into(),
+            };
+            let _ = write!(s, " {cell} |");
+        }
+        for i in imps.iter().filter(|&&i| i != Imp::Sqlx) {
+            let cell = row
+                .iter()
+                .find(|c| c.imp == *i && c.error.is_none())
+                .map_or("–".into(), |c| ratio(floor, c.ops_per_sec));
+            let _ = write!(s, " **{cell}** |");
+        }
+        let _ = writeln!(s);
+    }
 }
 
 const FILE_HEADER: &str = "# Benchmarks\n\n<!-- generated result sections are inserted below; see benches/ -->\n";
