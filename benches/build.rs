@@ -25,25 +25,6 @@ fn main() {
     }
     found.sort_by_key(|s| wanted.iter().position(|w| s.split(' ').next() == Some(w)));
     println!("cargo:rustc-env=BENCH_CRATE_VERSIONS={}", found.join(", "));
-    // Which orm-runtime was measured: the commit, and whether its sources had uncommitted changes.
-    let git = |args: &[&str]| {
-        std::process::Command::new("git")
-            .args(["-C", ".."])
-            .args(args)
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-    };
-    let rev = git(&["rev-parse", "--short", "HEAD"]).unwrap_or_else(|| "unknown".into());
-    let dirty = git(&["status", "--porcelain", "--", "orm-runtime", "orm-macros"])
-        .is_some_and(|s| !s.is_empty());
-    println!(
-        "cargo:rustc-env=BENCH_ORM_REV={rev}{}",
-        if dirty { " + uncommitted changes" } else { "" }
-    );
-    println!("cargo:rerun-if-changed=../orm-runtime/src");
-    println!("cargo:rerun-if-changed=../orm-macros/src");
     println!("cargo:rerun-if-changed=Cargo.lock");
     println!("cargo:rerun-if-changed=build.rs");
 }

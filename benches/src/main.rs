@@ -529,32 +529,52 @@ async fn bench_work(ctx: &Ctx, admin: &Admin, backend: Backend, work: Work, imps
 
 async fn bench_concurrent(ctx: Arc<Ctx>, admin: &Admin, backend: Backend, work: Work, imps: &[Imp], plan: &Plan, tasks: usize) -> AnyResult<Vec<ConcResult>> {
     seed(admin, backend, work).await?;
-    let mut out = Vec::new();
-    for &imp in imps.iter().filter(|i| i.applies(work)) {
-        // Warm every pooled connection first.
+    let imps: Vec<Imp> = imps.iter().copied().filter(|i| i.applies(work)).collect();
+    // Warm every pooled connection first.
+    for &imp in &imps {
         let _ = run_tasks(ctx.clone(), imp, work, tasks, plan.warmup / 2).await;
-        let r = run_tasks(ctx.clone(), imp, work, tasks, plan.concurrent).await;
-        out.push(match r {
-            Ok((ops, elapsed, mut lat)) => {
-                lat.sort_unstable();
-                let q = |q: f64| lat[((q * lat.len() as f64).ceil() as usize).clamp(1, lat.len()) - 1];
-                ConcResult {
-                    work,
-                    imp,
-                    ops_per_sec: ops as f64 / elapsed.as_secs_f64(),
-                    p50: q(0.5),
-                    p99: q(0.99),
-                    error: None,
-                }
+    }
+    // Interleaved slices, rotating the order, so a burst of outside load lands on every
+    // implementation alike; throughput is the median over an implementation's slices.
+    let slices = if plan.concurrent < Duration::from_secs(1) { 2 } else { 5 };
+    let slice = plan.concurrent / slices as u32;
+    let mut rates: Vec<Vec<f64>> = vec![Vec::new(); imps.len()];
+    let mut lats: Vec<Vec<Duration>> = vec![Vec::new(); imps.len()];
+    let mut errors: Vec<Option<String>> = vec![None; imps.len()];
+    for round in 0..slices {
+        for k in 0..imps.len() {
+            let i = (round + k) % imps.len();
+            if errors[i].is_some() {
+                continue;
             }
-            Err(e) => ConcResult {
-                work,
-                imp,
-                ops_per_sec: 0.0,
-                p50: Duration::ZERO,
-                p99: Duration::ZERO,
-                error: Some(e.to_string()),
-            },
+            match run_tasks(ctx.clone(), imps[i], work, tasks, slice).await {
+                Ok((ops, elapsed, lat)) => {
+                    rates[i].push(ops as f64 / elapsed.as_secs_f64());
+                    lats[i].extend(lat);
+                }
+                Err(e) => errors[i] = Some(e.to_string()),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (i, &imp) in imps.iter().enumerate() {
+        let lat = &mut lats[i];
+        lat.sort_unstable();
+        rates[i].sort_by(f64::total_cmp);
+        let q = |q: f64| {
+            if lat.is_empty() {
+                Duration::ZERO
+            } else {
+                lat[((q * lat.len() as f64).ceil() as usize).clamp(1, lat.len()) - 1]
+            }
+        };
+        out.push(ConcResult {
+            work,
+            imp,
+            ops_per_sec: rates[i].get(rates[i].len() / 2).copied().unwrap_or(0.0),
+            p50: q(0.5),
+            p99: q(0.99),
+            error: errors[i].take(),
         });
     }
     Ok(out)

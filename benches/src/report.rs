@@ -81,6 +81,24 @@ fn cpu_model() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// Which orm-runtime was measured: the repository's commit, and whether the ORM's sources had
+/// uncommitted changes (read when the report is written).
+fn orm_rev() -> String {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(["-C", root])
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    let rev = git(&["rev-parse", "--short", "HEAD"]).unwrap_or_else(|| "unknown".into());
+    let dirty = git(&["status", "--porcelain", "--", "orm-runtime", "orm-macros"]).is_some_and(|s| !s.is_empty());
+    format!("{rev}{}", if dirty { " + uncommitted changes" } else { "" })
+}
+
 pub fn loadavg() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .ok()
@@ -125,7 +143,7 @@ pub fn markdown(run: &BackendRun) -> String {
     let _ = writeln!(
         s,
         "| crates | orm-runtime at {}, {} |",
-        env!("BENCH_ORM_REV"),
+        orm_rev(),
         env!("BENCH_CRATE_VERSIONS")
     );
     let _ = writeln!(
