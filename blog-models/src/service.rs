@@ -502,7 +502,7 @@ pub struct PopularTag {
 #[derive(Debug, Clone)]
 pub struct DatabaseService<D = Client> {
     db: D,
-    strategy: Strategy,
+    strategy: Option<Strategy>,
     slow_threshold: Option<Duration>,
 }
 
@@ -512,14 +512,14 @@ impl<D: Database> DatabaseService<D> {
     pub fn new(db: D) -> Self {
         DatabaseService {
             db,
-            strategy: Strategy::default(),
+            strategy: None,
             slow_threshold: Some(DEFAULT_SLOW_THRESHOLD),
         }
     }
 
     /// Loads included relations with `strategy` instead of the default.
     pub fn with_strategy(mut self, strategy: Strategy) -> Self {
-        self.strategy = strategy;
+        self.strategy = Some(strategy);
         self
     }
 
@@ -544,9 +544,11 @@ impl<D: Database> DatabaseService<D> {
         &self.db
     }
 
-    /// How the service loads included relations.
+    /// How the service loads included relations: the backend's default
+    /// ([`Strategy::default_for`]) unless set with [`with_strategy`](Self::with_strategy).
     pub fn strategy(&self) -> Strategy {
         self.strategy
+            .unwrap_or_else(|| Strategy::default_for(self.db.executor().dialect()))
     }
 
     /// Runs `fut`, logging it when slower than the threshold.
@@ -590,7 +592,7 @@ impl<D: Database> DatabaseService<D> {
             )
             .with_count(Post::COMMENTS)
             .with_count(Post::LIKES)
-            .strategy(self.strategy)
+            .strategy(self.strategy())
     }
 
     /// The seed's `getUserWithStats`: the user with their settings and five counts (published
@@ -607,7 +609,7 @@ impl<D: Database> DatabaseService<D> {
                 .with_count(User::FOLLOWING)
                 .with_count(User::COMMENTS)
                 .with_count(User::LIKES)
-                .strategy(self.strategy)
+                .strategy(self.strategy())
                 .exec(self.db.executor())
                 .await?;
             Ok(user.map(|u| {

@@ -789,7 +789,7 @@ backend_test!(
                 .exec(&db)
         })
         .await?;
-        assert_eq!(n, card_statements(Strategy::default()));
+        assert_eq!(n, card_statements(service.strategy()));
         assert_eq!(ids_of(&posts), [seed::post_id(1), seed::post_id(11)]);
         for p in &posts {
             assert!(p.author.is_loaded() && p.category.is_loaded() && p.tags.is_loaded());

@@ -50,6 +50,11 @@ pub enum DbRef<'a> {
     label = "pass `&db` or `&tx` here"
 )]
 pub trait Executor: Send + Sync + sealed::Sealed {
+    /// The SQL dialect of the database this runs on.
+    fn dialect(&self) -> Dialect {
+        self.__dialect()
+    }
+
     #[doc(hidden)]
     fn __dialect(&self) -> Dialect;
 

@@ -100,7 +100,7 @@ impl<M: Model> FindMany<M> {
         self
     }
 
-    /// Chooses how included relations load (default: [`Strategy::Query`]).
+    /// Chooses how included relations load (default: [`Strategy::default_for`] the backend).
     pub fn strategy(mut self, strategy: Strategy) -> Self {
         self.strategy = Some(strategy);
         self
@@ -182,8 +182,11 @@ impl<M: Model> FindMany<M> {
         order
     }
 
-    fn joined(&self) -> bool {
-        self.strategy == Some(Strategy::Join) && !self.shape.includes.is_empty()
+    fn joined(&self, dialect: crate::sql::Dialect) -> bool {
+        let strategy = self
+            .strategy
+            .unwrap_or_else(|| Strategy::default_for(dialect));
+        strategy == Strategy::Join && !self.shape.includes.is_empty()
     }
 
     pub(crate) fn write_select(&self, w: &mut Writer) -> Result<()> {
@@ -203,7 +206,7 @@ impl<M: Model> FindMany<M> {
             distinct: &self.distinct,
             counts: &self.shape.count_cols,
             partition: None,
-            joins: &if self.joined() {
+            joins: &if self.joined(w.dialect) {
                 self.shape.join_specs()
             } else {
                 Vec::new()
@@ -220,7 +223,7 @@ impl<M: Model> FindMany<M> {
         let mut w = Writer::new(db.__dialect());
         self.write_select(&mut w)?;
         let shape = &self.shape;
-        if self.joined() {
+        if self.joined(db.__dialect()) {
             return db
                 .__fetch(w.finish(Some(M::DEF)), |row| shape.decode_joined(row))
                 .await;

@@ -16,16 +16,29 @@ use crate::sql::{CountCol, JoinSpec, OrderTerm, Partition, SelectSpec, Writer};
 use crate::types::{FieldType, RowRef};
 use crate::value::Value;
 
-/// How a query with includes loads its relations. Both give the same results.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// How a query with includes loads its relations. Both give the same results; without
+/// `.strategy(..)` a query uses [`Strategy::default_for`] its backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Strategy {
     /// One statement for the parents, then one per included relation, with the parents' keys
     /// batched into `IN (...)`.
-    #[default]
     Query,
     /// A single statement: related rows are aggregated into JSON by correlated subqueries
     /// (PostgreSQL `json_agg`, MySQL/MariaDB `JSON_ARRAYAGG`, SQLite `json_group_array`).
     Join,
+}
+
+impl Strategy {
+    /// The faster strategy on a backend, as measured by the benchmark suite (BENCHMARKS.md):
+    /// `Query` on PostgreSQL and MySQL/MariaDB, whose JSON aggregation costs more than the extra
+    /// round trips; `Join` on SQLite, where a statement has no round trip to save but each one has a
+    /// fixed cost.
+    pub fn default_for(dialect: crate::sql::Dialect) -> Strategy {
+        match dialect.backend {
+            crate::sql::Backend::Sqlite => Strategy::Join,
+            crate::sql::Backend::Postgres | crate::sql::Backend::MySql => Strategy::Query,
+        }
+    }
 }
 
 /// An included relation of model `M`, from `include(User::POSTS)` or a refined
