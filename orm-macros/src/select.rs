@@ -6,6 +6,7 @@ use syn::spanned::Spanned;
 use syn::{DeriveInput, Ident, LitStr};
 
 use crate::ctxt::Ctxt;
+use crate::model::generic_arg;
 use crate::naming;
 
 enum Kind {
@@ -24,21 +25,6 @@ enum Card<'a> {
     One,
     Optional(&'a syn::Type),
     Many(&'a syn::Type),
-}
-
-fn generic_arg<'a>(ty: &'a syn::Type, name: &str) -> Option<&'a syn::Type> {
-    let syn::Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    if last.ident != name {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    match args.args.first() {
-        Some(syn::GenericArgument::Type(t)) => Some(t),
-        _ => None,
-    }
 }
 
 /// The same tokens, all spanned at `span`, so errors in generated calls land on the user's token.
@@ -201,6 +187,8 @@ pub fn derive(input: DeriveInput) -> TokenStream {
                 inits.push(quote! { #fident: #tmp });
             }
             Kind::Relation { name, through } => {
+                // The glue's path spanned at the field type, so type errors land there.
+                let gs = respan(g.clone(), ty.span());
                 let c = format_ident!(
                     "{}",
                     naming::const_name(&name.to_string()),
@@ -222,21 +210,15 @@ pub fn derive(input: DeriveInput) -> TokenStream {
                         cx.error(&through, "`through` selects a to-many relation through a join model: the field must be a `Vec<..>`");
                     }
                     (None, Card::Many(s)) => {
-                        let gs = respan(g.clone(), ty.span());
                         includes.push(quote_spanned! {ty.span()=> #gs::include_many::<#model, _, #s>(<#model>::#c) });
-                        let gs = respan(g.clone(), ty.span());
                         inits.push(quote_spanned! {ty.span()=> #fident: #gs::take_many::<_, #s>(m.#name)? });
                     }
                     (None, Card::Optional(s)) => {
-                        let gs = respan(g.clone(), ty.span());
                         includes.push(quote_spanned! {ty.span()=> #gs::include_optional::<#model, _, #s>(<#model>::#c) });
-                        let gs = respan(g.clone(), ty.span());
                         inits.push(quote_spanned! {ty.span()=> #fident: #gs::take_optional::<_, #s>(m.#name)? });
                     }
                     (None, Card::One) => {
-                        let gs = respan(g.clone(), ty.span());
                         includes.push(quote_spanned! {ty.span()=> #gs::include_one::<#model, _, #ty>(<#model>::#c) });
-                        let gs = respan(g.clone(), ty.span());
                         inits.push(quote_spanned! {ty.span()=> #fident: #gs::take_one::<_, #ty>(m.#name, #model_name, #fname)? });
                     }
                 }

@@ -36,6 +36,17 @@ where
     db.cleanup().await;
 }
 
+/// Runs `f` and returns its result with the number of statements it sent on `db`: how tests assert
+/// that a code path has no N+1.
+pub async fn counted<T, Fut>(db: &Client, f: impl FnOnce() -> Fut) -> orm_runtime::Result<(T, u64)>
+where
+    Fut: Future<Output = orm_runtime::Result<T>>,
+{
+    let before = db.statements_sent();
+    let out = f().await?;
+    Ok((out, db.statements_sent() - before))
+}
+
 /// Defines one test per configured backend: `name::sqlite`, `name::postgres`, `name::mysql`.
 ///
 /// ```text

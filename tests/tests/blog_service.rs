@@ -9,7 +9,7 @@ use blog_models::service::{
 };
 use blog_models::*;
 use orm_runtime::prelude::*;
-use orm_tests::backend_test;
+use orm_tests::{backend_test, counted};
 
 const STRATEGIES: [Strategy; 2] = [Strategy::Query, Strategy::Join];
 
@@ -20,16 +20,6 @@ fn card_statements(s: Strategy) -> u64 {
         Strategy::Join => 1,
         _ => 5,
     }
-}
-
-/// Statements sent by `f`, with its result.
-async fn counted<T, Fut: std::future::Future<Output = orm_runtime::Result<T>>>(
-    db: &Client,
-    f: impl FnOnce() -> Fut,
-) -> orm_runtime::Result<(T, u64)> {
-    let before = db.statements_sent();
-    let out = f().await?;
-    Ok((out, db.statements_sent() - before))
 }
 
 fn ids(cards: &[PostCard]) -> Vec<String> {

@@ -5,19 +5,9 @@
 
 use blog_models::*;
 use orm_runtime::prelude::*;
-use orm_tests::backend_test;
+use orm_tests::{backend_test, counted};
 
 const STRATEGIES: [Strategy; 2] = [Strategy::Query, Strategy::Join];
-
-/// Statements sent by `f`.
-async fn counted<T, Fut: std::future::Future<Output = orm_runtime::Result<T>>>(
-    db: &Client,
-    f: impl FnOnce() -> Fut,
-) -> orm_runtime::Result<(T, u64)> {
-    let before = db.statements_sent();
-    let out = f().await?;
-    Ok((out, db.statements_sent() - before))
-}
 
 /// Runs `query` under both strategies, asserts identical results and the statement counts
 /// (`Join`: 1; `Query`: `query_statements`), and returns the result.
@@ -81,21 +71,18 @@ async fn seed(db: &Client) -> orm_runtime::Result<Seed> {
     .exec(db)
     .await?;
 
-    let rust = Category::create(NewCategory {
-        name: "Rust".into(),
-        slug: "rust".into(),
+    let category = |name: &str, slug: &str, parent: Option<&Category>| NewCategory {
+        name: name.into(),
+        slug: slug.into(),
+        parent_id: parent.map(|p| p.id.clone()),
         ..Default::default()
-    })
-    .exec(db)
-    .await?;
-    let systems = Category::create(NewCategory {
-        name: "Systems".into(),
-        slug: "systems".into(),
-        parent_id: Some(rust.id.clone()),
-        ..Default::default()
-    })
-    .exec(db)
-    .await?;
+    };
+    let rust = Category::create(category("Rust", "rust", None))
+        .exec(db)
+        .await?;
+    let systems = Category::create(category("Systems", "systems", Some(&rust)))
+        .exec(db)
+        .await?;
 
     let mk_post =
         |slug: &str, author: &User, cat: Option<&Category>, published: bool, min: i64| NewPost {
@@ -121,95 +108,57 @@ async fn seed(db: &Client) -> orm_runtime::Result<Seed> {
         .exec(db)
         .await?;
 
-    let t_rust = Tag::create(NewTag {
-        name: "rust".into(),
-        slug: "rust".into(),
+    let tag = |name: &str| NewTag {
+        name: name.into(),
+        slug: name.into(),
         ..Default::default()
-    })
-    .exec(db)
-    .await?;
-    let t_db = Tag::create(NewTag {
-        name: "db".into(),
-        slug: "db".into(),
-        ..Default::default()
-    })
-    .exec(db)
-    .await?;
+    };
+    let t_rust = Tag::create(tag("rust")).exec(db).await?;
+    let t_db = Tag::create(tag("db")).exec(db).await?;
+    let post_tag = |p: &Post, t: &Tag| NewPostTag {
+        post_id: p.id.clone(),
+        tag_id: t.id.clone(),
+    };
     PostTag::create_many([
-        NewPostTag {
-            post_id: hello.id.clone(),
-            tag_id: t_rust.id.clone(),
-        },
-        NewPostTag {
-            post_id: hello.id.clone(),
-            tag_id: t_db.id.clone(),
-        },
-        NewPostTag {
-            post_id: async_post.id.clone(),
-            tag_id: t_rust.id.clone(),
-        },
+        post_tag(&hello, &t_rust),
+        post_tag(&hello, &t_db),
+        post_tag(&async_post, &t_rust),
     ])
     .exec(db)
     .await?;
 
     // Comments on `hello`: bob's, a reply by ada, cy's.
-    let c1 = Comment::create(NewComment {
-        content: "Nice".into(),
+    let comment = |content: &str, author: &User, parent: Option<&Comment>, min: i64| NewComment {
+        content: content.into(),
         post_id: hello.id.clone(),
-        author_id: bob.id.clone(),
-        parent_id: None,
-        created_at: Some(at(10)),
+        author_id: author.id.clone(),
+        parent_id: parent.map(|c| c.id.clone()),
+        created_at: Some(at(min)),
         updated_at: None,
         id: None,
-    })
-    .exec(db)
-    .await?;
-    Comment::create(NewComment {
-        content: "Thanks".into(),
-        post_id: hello.id.clone(),
-        author_id: ada.id.clone(),
-        parent_id: Some(c1.id.clone()),
-        created_at: Some(at(11)),
-        updated_at: None,
-        id: None,
-    })
-    .exec(db)
-    .await?;
-    Comment::create(NewComment {
-        content: "+1".into(),
-        post_id: hello.id.clone(),
-        author_id: cy.id.clone(),
-        parent_id: None,
-        created_at: Some(at(12)),
-        updated_at: None,
-        id: None,
-    })
-    .exec(db)
-    .await?;
+    };
+    let c1 = Comment::create(comment("Nice", &bob, None, 10))
+        .exec(db)
+        .await?;
+    Comment::create(comment("Thanks", &ada, Some(&c1), 11))
+        .exec(db)
+        .await?;
+    Comment::create(comment("+1", &cy, None, 12))
+        .exec(db)
+        .await?;
 
     // Likes: bob and cy like `hello`; cy likes bob's comment.
+    let like = |user: &User, post: Option<&Post>, comment: Option<&Comment>| NewLike {
+        user_id: user.id.clone(),
+        post_id: post.map(|p| p.id.clone()),
+        comment_id: comment.map(|c| c.id.clone()),
+        id: None,
+        created_at: None,
+    };
     Like::create_many([
-        NewLike {
-            user_id: bob.id.clone(),
-            post_id: Some(hello.id.clone()),
-            comment_id: None,
-            id: None,
-            created_at: None,
-        },
-        NewLike {
-            user_id: cy.id.clone(),
-            post_id: Some(hello.id.clone()),
-            comment_id: None,
-            id: None,
-            created_at: None,
-        },
-        NewLike {
-            user_id: cy.id.clone(),
-            post_id: None,
-            comment_id: Some(c1.id.clone()),
-            id: None,
-            created_at: None,
-        },
+        like(&bob, Some(&hello), None),
+        like(&cy, Some(&hello), None),
+        like(&cy, None, Some(&c1)),
     ])
     .exec(db)
     .await?;

@@ -250,31 +250,30 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
         decode_fields.push(quote! { #rident: ::core::default::Default::default() });
     }
     // `BelongsToOf<T>` for each model `T` this one belongs to exactly once.
+    let belongs_to_targets: Vec<String> = m
+        .relations
+        .iter()
+        .map(|r| {
+            let t = r.target;
+            if r.fk.is_some() {
+                quote!(#t).to_string()
+            } else {
+                String::new()
+            }
+        })
+        .collect();
     for (k, r) in m.relations.iter().enumerate() {
-        if r.fk.is_none() {
+        let key = &belongs_to_targets[k];
+        if r.fk.is_none() || belongs_to_targets.iter().filter(|t| *t == key).count() != 1 {
             continue;
         }
-        let key = quote!(#(r.target)).to_string();
         let target = r.target;
-        let same = m
-            .relations
-            .iter()
-            .filter(|o| {
-                o.fk.is_some() && {
-                    let t = o.target;
-                    quote!(#t).to_string()
-                } == { quote!(#target).to_string() }
-            })
-            .count();
-        let _ = key;
-        if same == 1 {
-            belongs_to_impls.push(quote! {
-                #[automatically_derived]
-                impl #p::BelongsToOf<#target> for #ident {
-                    const RELATION: &'static #p::RelationDef = &__ORM_RELATIONS[#k];
-                }
-            });
-        }
+        belongs_to_impls.push(quote! {
+            #[automatically_derived]
+            impl #p::BelongsToOf<#target> for #ident {
+                const RELATION: &'static #p::RelationDef = &__ORM_RELATIONS[#k];
+            }
+        });
     }
     let relation_count = m.relations.len();
     let single_key = if m.primary_key.len() == 1 {

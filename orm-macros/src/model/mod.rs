@@ -72,6 +72,22 @@ pub fn is_option(ty: &syn::Type) -> bool {
     }
 }
 
+/// The type argument of `Name<T>` (the last path segment named `name`), e.g. `T` of `Option<T>`.
+pub fn generic_arg<'a>(ty: &'a syn::Type, name: &str) -> Option<&'a syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if p.qself.is_some() || last.ident != name {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first() {
+        Some(syn::GenericArgument::Type(t)) => Some(t),
+        _ => None,
+    }
+}
+
 fn ident_list(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Vec<Ident>> {
     let content;
     syn::parenthesized!(content in meta.input);

@@ -125,41 +125,15 @@ pub fn parse_attr(
 
 /// A relation wrapper type: `(wrapper, target model type, optional)`.
 pub fn wrapper(ty: &syn::Type) -> Option<(Wrapper, &syn::Type, bool)> {
-    let syn::Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    let kind = match last.ident.to_string().as_str() {
-        "BelongsTo" => Wrapper::BelongsTo,
-        "HasOne" => Wrapper::HasOne,
-        "HasMany" => Wrapper::HasMany,
-        _ => return None,
-    };
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    let Some(syn::GenericArgument::Type(inner)) = args.args.first() else {
-        return None;
-    };
+    let (kind, inner) = [Wrapper::BelongsTo, Wrapper::HasOne, Wrapper::HasMany]
+        .into_iter()
+        .find_map(|k| super::generic_arg(ty, k.type_name()).map(|t| (k, t)))?;
     if kind == Wrapper::BelongsTo {
-        if let Some(t) = option_inner(inner) {
+        if let Some(t) = super::generic_arg(inner, "Option") {
             return Some((kind, t, true));
         }
     }
     Some((kind, inner, kind != Wrapper::BelongsTo))
-}
-
-fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
-    let syn::Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    if last.ident != "Option" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    match args.args.first() {
-        Some(syn::GenericArgument::Type(t)) => Some(t),
-        _ => None,
-    }
 }
 
 /// A validated relation field.

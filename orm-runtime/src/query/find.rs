@@ -108,12 +108,19 @@ impl<M: Model> FindMany<M> {
 
     /// Returns rows shaped as the `#[derive(Select)]` struct `S`: the relations and counts it
     /// declares are loaded (no N+1), everything else is left out of the result.
-    pub fn select<S: Select<Model = M>>(mut self) -> FindManySelect<S> {
+    pub fn select<S: Select<Model = M>>(self) -> FindManySelect<S> {
+        FindManySelect {
+            inner: self.with_select::<S>(),
+        }
+    }
+
+    /// Loads the relations and counts select `S` reads.
+    pub(crate) fn with_select<S: Select<Model = M>>(mut self) -> Self {
         self.shape.includes.extend(S::__includes());
         for c in S::__counts() {
             self.shape.push_count(c);
         }
-        FindManySelect { inner: self }
+        self
     }
 
     /// Keeps rows matching `filter` (ANDed with earlier filters).
@@ -163,20 +170,27 @@ impl<M: Model> FindMany<M> {
 
     /// The order terms, completed with the primary key where pagination needs a total order.
     pub(crate) fn effective_order(&self) -> Vec<OrderTerm> {
-        let mut order = self.order.clone();
         let paginated = self.cursor.is_some() || self.skip.is_some() || self.take.is_some();
-        if paginated && (!order.is_empty() || self.cursor.is_some()) {
-            for &pk in M::DEF.primary_key {
-                if !order
-                    .iter()
-                    .any(|t| t.key.column().is_some_and(|c| c.index == pk))
-                {
-                    order.push(OrderTerm {
-                        key: OrderKey::Column(&M::DEF.columns[pk]),
-                        order: Order::Asc,
-                        nulls: None,
-                    });
-                }
+        if paginated && (!self.order.is_empty() || self.cursor.is_some()) {
+            self.order_with_key()
+        } else {
+            self.order.clone()
+        }
+    }
+
+    /// The order terms followed by the primary key columns they do not already name: a total order.
+    pub(crate) fn order_with_key(&self) -> Vec<OrderTerm> {
+        let mut order = self.order.clone();
+        for &pk in M::DEF.primary_key {
+            if !order
+                .iter()
+                .any(|t| t.key.column().is_some_and(|c| c.index == pk))
+            {
+                order.push(OrderTerm {
+                    key: OrderKey::Column(&M::DEF.columns[pk]),
+                    order: Order::Asc,
+                    nulls: None,
+                });
             }
         }
         order

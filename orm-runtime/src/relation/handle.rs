@@ -5,12 +5,11 @@ use std::marker::PhantomData;
 
 use super::def::{Link, RelationDef};
 use super::field::{RelationField, ToMany, ToOne};
-use super::include::{IntoCountInclude, IntoInclude, Shape};
+use super::include::{IntoCountInclude, IntoInclude};
 use crate::model::{Column, Model};
 use crate::query::{
     CmpOp, Expr, Filter, FindMany, IntoOrderBy, Order, OrderBy, OrderKey, UniqueFilter,
 };
-use crate::sql::OrderTerm;
 use crate::types::FieldType;
 
 /// A typed handle to a relation of model `M` held in a field of type `W`
@@ -73,12 +72,7 @@ impl<M: Model, W: RelationField> Relation<M, W> {
     pub fn query(self) -> RelationQuery<M, W> {
         RelationQuery {
             rel: self,
-            filter: Expr::Bool(true),
-            order: Vec::new(),
-            skip: None,
-            take: None,
-            shape: Shape::default(),
-            _m: PhantomData,
+            query: FindMany::new(),
         }
     }
 
@@ -242,26 +236,22 @@ pub struct RelatedField<M> {
 }
 
 impl<M> RelatedField<M> {
+    fn order(self, order: Order) -> OrderBy<M> {
+        let key = OrderKey::Related {
+            link: self.link,
+            column: self.column,
+        };
+        OrderBy::with_key(key, order)
+    }
+
     /// Ascending order.
     pub fn asc(self) -> OrderBy<M> {
-        OrderBy::with_key(
-            OrderKey::Related {
-                link: self.link,
-                column: self.column,
-            },
-            Order::Asc,
-        )
+        self.order(Order::Asc)
     }
 
     /// Descending order.
     pub fn desc(self) -> OrderBy<M> {
-        OrderBy::with_key(
-            OrderKey::Related {
-                link: self.link,
-                column: self.column,
-            },
-            Order::Desc,
-        )
+        self.order(Order::Desc)
     }
 }
 
@@ -306,25 +296,20 @@ impl<M: Model> RelationCount<M> {
     pub fn gte(self, n: i64) -> Filter<M> {
         self.cmp(CmpOp::Gte, n)
     }
+    fn order(self, order: Order) -> OrderBy<M> {
+        let key = OrderKey::Count {
+            link: self.link,
+            filter: self.filter,
+        };
+        OrderBy::with_key(key, order)
+    }
     /// Ascending order by the count.
     pub fn asc(self) -> OrderBy<M> {
-        OrderBy::with_key(
-            OrderKey::Count {
-                link: self.link,
-                filter: self.filter,
-            },
-            Order::Asc,
-        )
+        self.order(Order::Asc)
     }
     /// Descending order by the count.
     pub fn desc(self) -> OrderBy<M> {
-        OrderBy::with_key(
-            OrderKey::Count {
-                link: self.link,
-                filter: self.filter,
-            },
-            Order::Desc,
-        )
+        self.order(Order::Desc)
     }
 }
 
@@ -334,59 +319,47 @@ impl<M: Model> RelationCount<M> {
 #[must_use = "pass the refined relation to `include` or `with_count`"]
 pub struct RelationQuery<M, W: RelationField> {
     pub(crate) rel: Relation<M, W>,
-    pub(crate) filter: Expr,
-    pub(crate) order: Vec<OrderTerm>,
-    pub(crate) skip: Option<u64>,
-    pub(crate) take: Option<u64>,
-    pub(crate) shape: Shape<W::Target>,
-    _m: PhantomData<fn() -> M>,
+    /// The related rows to load: filter, order, skip/take (per parent) and what to load with them.
+    pub(crate) query: FindMany<W::Target>,
 }
 
 impl<M: Model, W: RelationField> RelationQuery<M, W> {
     /// Includes only related rows matching `filter` (ANDed with earlier filters).
     pub fn filter(mut self, filter: impl Into<Filter<W::Target>>) -> Self {
-        let expr = std::mem::replace(&mut self.filter, Expr::Bool(true));
-        self.filter = expr.and(filter.into().into_expr());
+        self.query = self.query.filter(filter);
         self
     }
 
     /// Orders the included rows.
     pub fn order_by(mut self, order: impl IntoOrderBy<W::Target>) -> Self {
-        let o = order.into_order_by();
-        self.order.push(OrderTerm {
-            key: o.key,
-            order: o.order,
-            nulls: o.nulls,
-        });
+        self.query = self.query.order_by(order);
         self
     }
 
     /// Skips the first `n` related rows of each parent.
     pub fn skip(mut self, n: u64) -> Self {
-        self.skip = Some(n);
+        self.query = self.query.skip(n);
         self
     }
 
     /// Includes at most `n` related rows per parent.
     pub fn take(mut self, n: u64) -> Self {
-        self.take = Some(n);
+        self.query = self.query.take(n);
         self
     }
 
     /// Includes a relation of the related rows.
     pub fn include(mut self, include: impl IntoInclude<W::Target>) -> Self {
-        self.shape.includes.push(include.into_include());
+        self.query = self.query.include(include);
         self
     }
 
     /// Counts a relation of the related rows.
     pub fn with_count(mut self, count: impl IntoCountInclude<W::Target>) -> Self {
-        self.shape.push_count(count.into_count_include());
+        self.query = self.query.with_count(count);
         self
     }
-}
 
-impl<M: Model, W: RelationField> RelationQuery<M, W> {
     /// The number of related rows matching this query's filter, to filter or order by.
     pub fn count(self) -> RelationCount<M>
     where
@@ -394,7 +367,7 @@ impl<M: Model, W: RelationField> RelationQuery<M, W> {
     {
         RelationCount {
             link: self.rel.link(),
-            filter: self.filter,
+            filter: self.query.filter,
             _m: PhantomData,
         }
     }

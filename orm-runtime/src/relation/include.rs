@@ -11,8 +11,8 @@ use super::handle::{Relation, RelationQuery};
 use crate::client::{DbRef, Executor};
 use crate::error::{Error, Result};
 use crate::model::Model;
-use crate::query::{Expr, Order, OrderKey};
-use crate::sql::{CountCol, JoinSpec, OrderTerm, Partition, SelectSpec, Writer};
+use crate::query::Expr;
+use crate::sql::{CountCol, JoinSpec, Partition, SelectSpec, Writer};
 use crate::types::{FieldType, RowRef};
 use crate::value::Value;
 
@@ -167,7 +167,7 @@ impl<M: Model, W: ToMany> From<RelationQuery<M, W>> for CountInclude<M> {
         CountInclude {
             col: CountCol {
                 link: q.rel.def().link(),
-                filter: q.filter,
+                filter: q.query.filter,
             },
             set: Box::new(move |m, n| slot(m).__set_count(n)),
         }
@@ -278,12 +278,12 @@ where
         JoinSpec {
             link: def.link(),
             many: def.is_many(),
-            filter: &self.filter,
-            order: self.effective_order(),
-            skip: self.skip,
-            take: self.take,
-            counts: &self.shape.count_cols,
-            children: self.shape.join_specs(),
+            filter: &self.query.filter,
+            order: self.query.order_with_key(),
+            skip: self.query.skip,
+            take: self.query.take,
+            counts: &self.query.shape.count_cols,
+            children: self.query.shape.join_specs(),
         }
     }
 
@@ -305,11 +305,11 @@ where
             Some(serde_json::Value::Array(items)) if self.rel.def().is_many() => items
                 .iter()
                 .map(|item| match item {
-                    serde_json::Value::Array(row) => self.shape.decode_json(row),
+                    serde_json::Value::Array(row) => self.query.shape.decode_json(row),
                     other => Err(bad(format!("expected an aggregated row, found {other}"))),
                 })
                 .collect::<Result<Vec<_>>>()?,
-            Some(serde_json::Value::Array(row)) => vec![self.shape.decode_json(row)?],
+            Some(serde_json::Value::Array(row)) => vec![self.query.shape.decode_json(row)?],
             Some(other) => return Err(bad(format!("expected aggregated rows, found {other}"))),
         };
         (self.rel.slot())(parent).__load(rows);
@@ -325,30 +325,38 @@ where
         let def = self.rel.def();
         let source = def.source_column();
         let target = def.target_column();
-        let slot = self.rel.slot();
+        let q = &self.query;
 
-        // The parents' distinct, non-null join keys.
+        // Each parent's join key (none when NULL), read once; the distinct ones are bound.
+        let parent_keys: Vec<Option<Key>> = parents
+            .iter()
+            .map(|p| {
+                let v = p.column_value(source.index);
+                (!v.is_null()).then(|| Key::new(&v))
+            })
+            .collect();
         let mut keys = Vec::new();
         let mut seen = HashSet::new();
-        for p in parents.iter() {
-            let v = p.column_value(source.index);
-            if !v.is_null() && seen.insert(Key::new(&v)) {
-                keys.push(v);
+        for (p, k) in parents.iter().zip(&parent_keys) {
+            if let Some(k) = k {
+                if seen.insert(k) {
+                    keys.push(p.column_value(source.index));
+                }
             }
         }
 
         let mut children: Vec<W::Target> = Vec::new();
         if !keys.is_empty() {
-            let order = self.effective_order();
-            let partition = (self.skip.is_some() || self.take.is_some()).then_some(Partition {
+            let order = q.order_with_key();
+            let partition = (q.skip.is_some() || q.take.is_some()).then_some(Partition {
                 column: target,
-                skip: self.skip.unwrap_or(0),
-                take: self.take,
+                skip: q.skip.unwrap_or(0),
+                take: q.take,
             });
             let dialect = db.__dialect();
             let budget = dialect
                 .max_binds()
-                .saturating_sub(self.filter.bind_count() + 2)
+                .saturating_sub(q.filter.bind_count() + 2)
                 .max(1);
             for chunk in keys.chunks(budget) {
                 let filter = Expr::In {
@@ -356,7 +364,7 @@ where
                     values: chunk.to_vec(),
                     negated: false,
                 }
-                .and(self.filter.clone());
+                .and(q.filter.clone());
                 let mut w = Writer::new(dialect);
                 w.select(&SelectSpec {
                     model: <W::Target as Model>::DEF,
@@ -366,41 +374,28 @@ where
                     take: None,
                     cursor: None,
                     distinct: &[],
-                    counts: &self.shape.count_cols,
+                    counts: &q.shape.count_cols,
                     partition,
                     joins: &[],
                 });
                 let rows = db
                     .__fetch(w.finish(Some(<W::Target as Model>::DEF)), |row| {
-                        self.shape.decode(row)
+                        q.shape.decode(row)
                     })
                     .await?;
                 children.extend(rows);
             }
-            self.shape.load(db, &mut children).await?;
+            q.shape.load(db, &mut children).await?;
         }
 
-        distribute(parents, children, source.index, target.index, slot);
+        distribute(
+            parents,
+            &parent_keys,
+            children,
+            target.index,
+            self.rel.slot(),
+        );
         Ok(())
-    }
-
-    /// The include's order, or the related model's primary key, so results are deterministic.
-    fn effective_order(&self) -> Vec<OrderTerm> {
-        let mut order = self.order.clone();
-        let m = <W::Target as Model>::DEF;
-        for &pk in m.primary_key {
-            if !order
-                .iter()
-                .any(|t| t.key.column().is_some_and(|c| c.index == pk))
-            {
-                order.push(OrderTerm {
-                    key: OrderKey::Column(&m.columns[pk]),
-                    order: Order::Asc,
-                    nulls: None,
-                });
-            }
-        }
-        order
     }
 }
 
@@ -408,37 +403,35 @@ where
 /// related to several parents (a `BelongsTo` shared by many rows) is cloned into each.
 fn distribute<P: Model, W: RelationField>(
     parents: &mut [P],
+    parent_keys: &[Option<Key>],
     children: Vec<W::Target>,
-    source: usize,
     target: usize,
     slot: fn(&mut P) -> &mut W,
 ) where
     W::Target: Clone,
 {
-    let mut wanted: HashMap<Key, usize> = HashMap::new();
-    for p in parents.iter() {
-        let v = p.column_value(source);
-        if !v.is_null() {
-            *wanted.entry(Key::new(&v)).or_default() += 1;
-        }
+    let mut wanted: HashMap<&Key, usize> = HashMap::new();
+    for k in parent_keys.iter().flatten() {
+        *wanted.entry(k).or_default() += 1;
     }
     let mut groups: HashMap<Key, Vec<W::Target>> = HashMap::new();
     for c in children {
-        let k = Key::new(&c.column_value(target));
-        groups.entry(k).or_default().push(c);
+        groups
+            .entry(Key::new(&c.column_value(target)))
+            .or_default()
+            .push(c);
     }
-    for p in parents.iter_mut() {
-        let v = p.column_value(source);
-        let rows = if v.is_null() {
-            Vec::new()
-        } else {
-            let k = Key::new(&v);
-            let left = wanted.get_mut(&k).expect("counted above");
-            *left -= 1;
-            if *left == 0 {
-                groups.remove(&k).unwrap_or_default()
-            } else {
-                groups.get(&k).cloned().unwrap_or_default()
+    for (p, k) in parents.iter_mut().zip(parent_keys) {
+        let rows = match k {
+            None => Vec::new(),
+            Some(k) => {
+                let left = wanted.get_mut(k).expect("counted above");
+                *left -= 1;
+                if *left == 0 {
+                    groups.remove(k).unwrap_or_default()
+                } else {
+                    groups.get(k).cloned().unwrap_or_default()
+                }
             }
         };
         slot(p).__load(rows);

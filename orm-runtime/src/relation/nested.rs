@@ -7,7 +7,7 @@ use super::field::{BelongsTo, HasMany, HasOne, RelationField, ToOneTarget};
 use super::handle::Relation;
 use crate::client::{DbRef, Executor};
 use crate::error::{Error, Result};
-use crate::model::{CreateInput, Model, UpdateInput};
+use crate::model::{ColumnDef, CreateInput, Model, ModelDef, UpdateInput};
 use crate::query::{Change, CmpOp, CreateMany, Expr, Filter, ModelQuery, UniqueFilter};
 use crate::sql::Writer;
 use crate::value::Value;
@@ -175,116 +175,129 @@ struct ChildWrite<P, W> {
     kind: ChildKind,
 }
 
+/// The rows of `target` whose foreign key `fk` refers to one parent, keyed `key`.
+struct Children<'a> {
+    db: DbRef<'a>,
+    target: &'static ModelDef,
+    fk: &'static ColumnDef,
+    key: Value,
+}
+
+impl Children<'_> {
+    /// `fk = key AND filter`.
+    fn of_parent(&self, filter: Expr) -> Expr {
+        Expr::Compare {
+            column: self.fk,
+            op: CmpOp::Eq,
+            value: self.key.clone(),
+            insensitive: false,
+        }
+        .and(filter)
+    }
+
+    /// Sets the foreign key of the rows `filter` matches (and their `updated_at`).
+    async fn set_fk(&self, filter: Expr, value: Value) -> Result<u64> {
+        let changes =
+            crate::query::with_updated_at(self.target, vec![(self.fk.index, Change::Set(value))]);
+        self.update(filter, changes).await
+    }
+
+    async fn update(&self, filter: Expr, changes: Vec<(usize, Change)>) -> Result<u64> {
+        let mut w = Writer::new(self.db.__dialect());
+        w.update(self.target, &changes, &filter, false);
+        Ok(self
+            .db
+            .__execute(w.finish(Some(self.target)))
+            .await?
+            .rows_affected)
+    }
+
+    /// Points each row one of `rows` finds at the parent ([`Error::NotFound`] if one is missing).
+    async fn connect(&self, rows: Vec<Expr>) -> Result<()> {
+        let wanted = rows.len() as u64;
+        if wanted > 0 && self.set_fk(Expr::Or(rows), self.key.clone()).await? < wanted {
+            return Err(Error::NotFound {
+                model: self.target.name,
+            });
+        }
+        Ok(())
+    }
+
+    /// Sets the foreign key of the parent's rows `filter` matches to `NULL`.
+    async fn detach(&self, filter: Expr) -> Result<()> {
+        if !self.fk.nullable {
+            return Err(Error::InvalidQuery(format!(
+                "{}.{} is not nullable: a {} cannot be disconnected, only deleted",
+                self.target.name, self.fk.field, self.target.name
+            )));
+        }
+        self.set_fk(self.of_parent(filter), Value::Null(self.fk.kind))
+            .await?;
+        Ok(())
+    }
+
+    /// Inserts rows referring to the parent.
+    async fn create<T: Model>(&self, mut rows: Vec<Vec<Option<Value>>>) -> Result<Vec<T>> {
+        for r in &mut rows {
+            r[self.fk.index] = Some(self.key.clone());
+        }
+        CreateMany::<T>::from_values(rows)
+            .and_return()
+            .exec(&self.db)
+            .await
+    }
+}
+
 impl<P: Model, W: RelationField> AfterOp<P> for ChildWrite<P, W> {
     fn run<'a>(self: Box<Self>, db: DbRef<'a>, parent: &'a mut P) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             let def = self.rel.def();
-            let target = <W::Target as Model>::DEF;
-            let fk = def.target_column();
-            let key = parent.column_value(def.source_column().index);
-            let of_parent = Expr::Compare {
-                column: fk,
-                op: CmpOp::Eq,
-                value: key.clone(),
-                insensitive: false,
-            };
-            let dialect = db.__dialect();
-            let update = |filter: Expr, changes: Vec<(usize, Change)>| {
-                let mut w = Writer::new(dialect);
-                let changes = crate::query::with_updated_at(target, changes);
-                w.update(target, &changes, &filter, false);
-                w.finish(Some(target))
-            };
-            let nullable = || {
-                if fk.nullable {
-                    Ok(())
-                } else {
-                    Err(Error::InvalidQuery(format!(
-                        "{}.{} is not nullable: a {} cannot be disconnected, only deleted",
-                        target.name, fk.field, target.name
-                    )))
-                }
+            let c = Children {
+                db,
+                target: <W::Target as Model>::DEF,
+                fk: def.target_column(),
+                key: parent.column_value(def.source_column().index),
             };
             match self.kind {
-                ChildKind::Create(mut rows) => {
-                    for r in &mut rows {
-                        r[fk.index] = Some(key.clone());
-                    }
-                    let created = CreateMany::<W::Target>::from_values(rows)
-                        .and_return()
-                        .exec(&db)
-                        .await?;
+                ChildKind::Create(rows) => {
+                    let created = c.create::<W::Target>(rows).await?;
                     (self.rel.slot())(parent).__load(created);
                 }
-                ChildKind::Connect(filters) => {
-                    let wanted = filters.len() as u64;
-                    let r = db
-                        .__execute(update(
-                            Expr::Or(filters),
-                            vec![(fk.index, Change::Set(key.clone()))],
-                        ))
+                ChildKind::Connect(rows) => c.connect(rows).await?,
+                ChildKind::Disconnect(filter) => c.detach(filter).await?,
+                ChildKind::Set(rows) => {
+                    c.detach(Expr::Not(Box::new(Expr::Or(rows.clone()))))
                         .await?;
-                    if r.rows_affected < wanted {
-                        return Err(Error::NotFound { model: target.name });
-                    }
-                }
-                ChildKind::Disconnect(filter) => {
-                    nullable()?;
-                    db.__execute(update(
-                        of_parent.and(filter),
-                        vec![(fk.index, Change::Set(Value::Null(fk.kind)))],
-                    ))
-                    .await?;
-                }
-                ChildKind::Set(filters) => {
-                    nullable()?;
-                    let keep = Expr::Not(Box::new(Expr::Or(filters.clone())));
-                    db.__execute(update(
-                        of_parent.and(keep),
-                        vec![(fk.index, Change::Set(Value::Null(fk.kind)))],
-                    ))
-                    .await?;
-                    if !filters.is_empty() {
-                        let wanted = filters.len() as u64;
-                        let r = db
-                            .__execute(update(
-                                Expr::Or(filters),
-                                vec![(fk.index, Change::Set(key.clone()))],
-                            ))
-                            .await?;
-                        if r.rows_affected < wanted {
-                            return Err(Error::NotFound { model: target.name });
-                        }
-                    }
+                    c.connect(rows).await?;
                 }
                 ChildKind::Delete(filter, unique) => {
-                    let mut w = Writer::new(dialect);
-                    w.delete(target, &of_parent.and(filter), false);
-                    let r = db.__execute(w.finish(Some(target))).await?;
+                    let mut w = Writer::new(db.__dialect());
+                    w.delete(c.target, &c.of_parent(filter), false);
+                    let r = db.__execute(w.finish(Some(c.target))).await?;
                     if unique && r.rows_affected == 0 {
-                        return Err(Error::NotFound { model: target.name });
+                        return Err(Error::NotFound {
+                            model: c.target.name,
+                        });
                     }
                 }
                 ChildKind::Update(filter, changes) => {
                     if !changes.is_empty() {
-                        db.__execute(update(of_parent.and(filter), changes)).await?;
+                        let changes = crate::query::with_updated_at(c.target, changes);
+                        c.update(c.of_parent(filter), changes).await?;
                     }
                 }
-                ChildKind::Upsert(filter, mut create, changes) => {
+                ChildKind::Upsert(filter, create, changes) => {
                     let existing = crate::query::FindMany::<W::Target>::new()
-                        .filter(Filter::from_expr(of_parent.clone().and(filter.clone())))
+                        .filter(Filter::from_expr(c.of_parent(filter.clone())))
                         .take(1)
                         .exec(&db)
                         .await?;
                     if existing.is_empty() {
-                        create[fk.index] = Some(key.clone());
-                        let created = CreateMany::<W::Target>::from_values(vec![create])
-                            .and_return()
-                            .exec(&db)
-                            .await?;
+                        let created = c.create::<W::Target>(vec![create]).await?;
                         (self.rel.slot())(parent).__load(created);
                     } else if !changes.is_empty() {
-                        db.__execute(update(of_parent.and(filter), changes)).await?;
+                        let changes = crate::query::with_updated_at(c.target, changes);
+                        c.update(c.of_parent(filter), changes).await?;
                     }
                 }
             }

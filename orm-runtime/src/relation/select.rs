@@ -31,10 +31,7 @@ where
     /// Loads what select `S` needs of the related rows.
     #[doc(hidden)]
     pub fn __with_select<S: Select<Model = W::Target>>(mut self) -> Self {
-        self.shape.includes.extend(S::__includes());
-        for c in S::__counts() {
-            self.shape.push_count(c);
-        }
+        self.query = self.query.with_select::<S>();
         self
     }
 }

@@ -310,19 +310,25 @@ impl Writer {
             }
         }
         self.push(" FROM ");
-        self.ident(link.inner.table);
-        self.push(" ");
-        self.ident(&inner);
-        self.push(" WHERE ");
-        self.column(Some(&inner), link.inner_column);
-        self.push(" = ");
-        self.column(Some(alias.unwrap_or(link.outer.table)), link.outer_column);
-        if !matches!(filter, Expr::Bool(true)) {
-            self.push(" AND ");
-            self.expr(filter, Some(&inner));
-        }
+        self.related_rows(link, filter, &inner, alias);
         self.push(")");
         self.depth -= 1;
+    }
+
+    /// `inner_table r WHERE r.inner_column = outer.outer_column [AND filter]`: the rows related
+    /// through `link` to the outer row (named `outer`, or by its table), aliased `r`.
+    fn related_rows(&mut self, link: &Link, filter: &Expr, r: &str, outer: Option<&str>) {
+        self.ident(link.inner.table);
+        self.push(" ");
+        self.ident(r);
+        self.push(" WHERE ");
+        self.column(Some(r), link.inner_column);
+        self.push(" = ");
+        self.column(Some(outer.unwrap_or(link.outer.table)), link.outer_column);
+        if !matches!(filter, Expr::Bool(true)) {
+            self.push(" AND ");
+            self.expr(filter, Some(r));
+        }
     }
 
     fn order_key(&mut self, key: &OrderKey, alias: Option<&str>) {
@@ -503,20 +509,7 @@ impl Writer {
         if derived {
             self.push("(SELECT * FROM ");
         }
-        self.ident(j.link.inner.table);
-        self.push(" ");
-        self.ident(&r);
-        self.push(" WHERE ");
-        self.column(Some(&r), j.link.inner_column);
-        self.push(" = ");
-        self.column(
-            Some(outer.unwrap_or(j.link.outer.table)),
-            j.link.outer_column,
-        );
-        if !matches!(j.filter, Expr::Bool(true)) {
-            self.push(" AND ");
-            self.expr(j.filter, Some(&r));
-        }
+        self.related_rows(&j.link, j.filter, &r, outer);
         if derived {
             if !j.order.is_empty() {
                 self.push(" ORDER BY ");
