@@ -111,6 +111,15 @@ pub enum Error {
     /// Any other database error.
     #[error("database error: {0}")]
     Database(#[source] Box<sqlx::Error>),
+    /// The models do not form a consistent schema ([`Schema::verify`](crate::Schema::verify)).
+    #[error("invalid schema:\n  - {}", problems.join("\n  - "))]
+    InvalidSchema {
+        /// One line per problem.
+        problems: Vec<String>,
+    },
+    /// A migration command refused or failed.
+    #[error(transparent)]
+    Migrate(#[from] crate::migrate::MigrateError),
 }
 
 fn on_model(model: Option<&'static str>) -> String {

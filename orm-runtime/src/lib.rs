@@ -36,6 +36,7 @@
 
 pub mod client;
 pub mod error;
+pub mod migrate;
 pub mod model;
 pub mod query;
 mod raw;

@@ -43,6 +43,10 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
     let vis = m.vis;
     let name = ident.to_string();
     let table = &m.table;
+    let table_renamed_from = match &m.renamed_from {
+        Some(t) => quote!(::core::option::Option::Some(#t)),
+        None => quote!(::core::option::Option::None),
+    };
     let new_ident = format_ident!("New{}", ident);
     let update_ident = format_ident!("{}Update", ident);
 
@@ -108,6 +112,10 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
             Some(t) => quote!(::core::option::Option::Some(#t)),
             None => quote!(::core::option::Option::None),
         };
+        let renamed_from = match &f.renamed_from {
+            Some(t) => quote!(::core::option::Option::Some(#t)),
+            None => quote!(::core::option::Option::None),
+        };
         column_defs.push(quote! {
             #p::ColumnDef {
                 index: #i,
@@ -118,6 +126,7 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
                 default: #default,
                 updated_at: #updated_at,
                 db_type: #db_type,
+                renamed_from: #renamed_from,
             }
         });
 
@@ -377,6 +386,7 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
                 uniques: &__ORM_UNIQUES,
                 indexes: &__ORM_INDEXES,
                 relations: &__ORM_RELATIONS,
+                renamed_from: #table_renamed_from,
             };
 
             #[allow(dead_code)]

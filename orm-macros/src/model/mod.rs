@@ -43,6 +43,7 @@ pub struct Field<'a> {
     pub default: Option<Default>,
     pub updated_at: Option<Span>,
     pub db_type: Option<String>,
+    pub renamed_from: Option<String>,
     pub is_option: bool,
 }
 
@@ -61,6 +62,7 @@ pub struct Model<'a> {
     pub primary_key: Vec<usize>,
     pub uniques: Vec<Key>,
     pub indexes: Vec<Key>,
+    pub renamed_from: Option<String>,
 }
 
 pub fn is_option(ty: &syn::Type) -> bool {
@@ -121,6 +123,7 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
     let mut struct_id: Option<Vec<Ident>> = None;
     let mut struct_uniques: Vec<Vec<Ident>> = Vec::new();
     let mut struct_indexes: Vec<Vec<Ident>> = Vec::new();
+    let mut table_renamed_from: Option<String> = None;
 
     for attr in input.attrs.iter().filter(|a| a.path().is_ident("orm")) {
         let r = attr.parse_nested_meta(|meta| {
@@ -144,9 +147,15 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
                 }
                 "unique" => struct_uniques.push(ident_list(&meta)?),
                 "index" => struct_indexes.push(ident_list(&meta)?),
+                "renamed_from" => {
+                    let v: LitStr = meta.value()?.parse()?;
+                    if table_renamed_from.replace(v.value()).is_some() {
+                        cx.error(&meta.path, "duplicate orm attribute `renamed_from`");
+                    }
+                }
                 _ => {
                     return Err(meta.error(format!(
-                        "unknown orm attribute `{}` on a model; expected `table`, `id(..)`, `unique(..)`, `index(..)` or `crate`",
+                        "unknown orm attribute `{}` on a model; expected `table`, `id(..)`, `unique(..)`, `index(..)`, `renamed_from` or `crate`",
                         path_str(&meta.path)
                     )));
                 }
@@ -191,6 +200,7 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
             default: None,
             updated_at: None,
             db_type: None,
+            renamed_from: None,
             is_option: is_option(&f.ty),
         };
         let mut seen: Vec<String> = Vec::new();
@@ -220,7 +230,7 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
                     rel_attr = Some(relation::parse_attr(cx, kind, &meta)?);
                     return Ok(());
                 }
-                const COLUMN_KEYS: &[&str] = &["id", "unique", "index", "updated_at", "column", "db_type", "default"];
+                const COLUMN_KEYS: &[&str] = &["id", "unique", "index", "updated_at", "column", "db_type", "default", "renamed_from"];
                 if COLUMN_KEYS.contains(&key.as_str()) {
                     column_keys.push((meta.path.clone(), key.clone()));
                 }
@@ -231,6 +241,7 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
                     "updated_at" => field.updated_at = Some(meta.path.span()),
                     "column" => field.column = meta.value()?.parse::<LitStr>()?.value(),
                     "db_type" => field.db_type = Some(meta.value()?.parse::<LitStr>()?.value()),
+                    "renamed_from" => field.renamed_from = Some(meta.value()?.parse::<LitStr>()?.value()),
                     "default" => {
                         let expr: syn::Expr = meta.value()?.parse()?;
                         let special = match &expr {
@@ -249,7 +260,7 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
                     _ => {
                         let hint = if key.contains("belong") { " (did you mean `belongs_to`?)" } else if key.contains("has") { " (did you mean `has_many` or `has_one`?)" } else { "" };
                         return Err(meta.error(format!(
-                            "unknown orm attribute `{}` on a field{hint}; expected `id`, `unique`, `index`, `column`, `default`, `updated_at`, `db_type`, `belongs_to(..)`, `has_one` or `has_many`",
+                            "unknown orm attribute `{}` on a field{hint}; expected `id`, `unique`, `index`, `column`, `default`, `updated_at`, `db_type`, `renamed_from`, `belongs_to(..)`, `has_one` or `has_many`",
                             path_str(&meta.path)
                         )));
                     }
@@ -417,6 +428,7 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
         primary_key,
         uniques,
         indexes,
+        renamed_from: table_renamed_from,
     })
 }
 

@@ -48,6 +48,10 @@ pub(crate) struct ClientInner {
     pub(crate) persistent: bool,
     pub(crate) slow_threshold: Option<Duration>,
     pub(crate) statements: AtomicU64,
+    /// The URL the pool was opened with (the migration engine derives its shadow database from it).
+    pub(crate) url: String,
+    /// An in-memory SQLite database (closing its one connection would lose it).
+    pub(crate) memory: bool,
 }
 
 impl std::fmt::Debug for Client {
@@ -152,6 +156,8 @@ impl ClientOptions {
             e => Error::from_sqlx(e, None),
         };
         let url = self.url.as_str();
+        let memory =
+            url.starts_with("sqlite:") && (url.contains(":memory:") || url.contains("mode=memory"));
         let (pool, dialect) = if url.starts_with("postgres://") || url.starts_with("postgresql://")
         {
             let opts: PgConnectOptions = url.parse().map_err(conn_err)?;
@@ -242,6 +248,8 @@ impl ClientOptions {
                 persistent: self.persistent,
                 slow_threshold: self.slow_threshold,
                 statements: AtomicU64::new(0),
+                memory,
+                url: self.url,
             }),
         })
     }

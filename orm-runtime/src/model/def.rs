@@ -21,6 +21,8 @@ pub struct ModelDef {
     pub indexes: &'static [IndexDef],
     /// Relation fields, in declaration order.
     pub relations: &'static [RelationDef],
+    /// The table's previous name (`#[orm(renamed_from = "...")]`), read by the migration engine.
+    pub renamed_from: Option<&'static str>,
 }
 
 impl ModelDef {
@@ -71,6 +73,8 @@ pub struct ColumnDef {
     pub updated_at: bool,
     /// A native type override for DDL (`#[orm(db_type = "...")]`).
     pub db_type: Option<&'static str>,
+    /// The column's previous name (`#[orm(renamed_from = "...")]`), read by the migration engine.
+    pub renamed_from: Option<&'static str>,
 }
 
 /// A column default.

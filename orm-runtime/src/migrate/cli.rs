@@ -1,0 +1,452 @@
+//! The `orm` command line, built into the application's own binary so it knows the models
+//! (feature `cli`).
+//!
+//! ```no_run
+//! // src/bin/orm.rs
+//! # mod my_app { pub fn schema() -> orm_runtime::Schema { orm_runtime::Schema::new() } }
+//! fn main() -> std::process::ExitCode {
+//!     orm_runtime::migrate::cli::Cli::new(my_app::schema()).run()
+//! }
+//! ```
+//!
+//! ```text
+//! orm migrate dev --name add_bio      diff the models against the migrations, write, apply
+//! orm migrate deploy                  apply pending migrations
+//! orm migrate status                  list migrations; report drift and unmigrated model changes
+//! orm migrate down [--to NAME]        roll back the last migration (or back to NAME)
+//! orm migrate reset --force           drop everything and re-apply every migration
+//! orm migrate resolve --applied NAME | --rolled-back NAME
+//! orm migrate diff                    print the SQL `migrate dev` would write
+//! orm db push [--accept-data-loss]    make the database match the models, without files
+//! orm db pull [--output FILE]         write models for an existing database
+//! orm db seed                         run the application's seed function
+//! ```
+//!
+//! The database comes from `--database-url`, else `DATABASE_URL` (read from the environment or a
+//! `.env` file). Exit codes: `0` success; `1` error; `2` bad usage; `3` `migrate status` found
+//! something to do (pending migrations, unmigrated model changes, drift, a failed migration);
+//! `4` refused because it would lose data (rerun with `--accept-data-loss`).
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anstream::{eprintln, println};
+use anstyle::{AnsiColor, Style};
+use clap::{Args, Parser, Subcommand};
+
+use super::{DevOptions, MigrateError, MigrationState, Migrator, render_models};
+use crate::schema::introspect;
+use crate::{Client, Error, Result, Schema};
+
+const BOLD: Style = Style::new().bold();
+const GREEN: Style = AnsiColor::Green.on_default();
+const YELLOW: Style = AnsiColor::Yellow.on_default();
+const RED: Style = AnsiColor::Red.on_default().bold();
+const DIM: Style = Style::new().dimmed();
+
+type SeedFn = Box<dyn Fn(Client) -> Pin<Box<dyn Future<Output = Result<()>>>>>;
+
+/// The command line for one application's schema.
+pub struct Cli {
+    schema: Schema,
+    seed: Option<SeedFn>,
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "orm",
+    about = "Migrations and schema tools for the application's models"
+)]
+struct Opts {
+    /// The database (default: $DATABASE_URL, also read from .env).
+    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+    /// The migration directory.
+    #[arg(long, global = true, default_value = "migrations")]
+    migrations: PathBuf,
+    /// A database to use as the shadow database (default: a temporary schema or database).
+    #[arg(
+        long,
+        global = true,
+        env = "SHADOW_DATABASE_URL",
+        hide_env_values = true
+    )]
+    shadow_database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Migration files and history.
+    #[command(subcommand)]
+    Migrate(MigrateCmd),
+    /// The database without migration files.
+    #[command(subcommand)]
+    Db(DbCmd),
+}
+
+#[derive(Subcommand, Debug)]
+enum MigrateCmd {
+    /// Write a migration for what changed in the models, and apply it.
+    Dev {
+        /// The migration's name (letters, digits, underscores).
+        #[arg(long)]
+        name: String,
+        /// Write the files without applying them.
+        #[arg(long)]
+        create_only: bool,
+        /// Apply even if a step destroys data.
+        #[arg(long)]
+        accept_data_loss: bool,
+    },
+    /// Apply every pending migration.
+    Deploy,
+    /// Show every migration's state, drift, and model changes without a migration.
+    Status,
+    /// Roll back the last migration, or every migration after `--to`.
+    Down {
+        /// Roll back to (and keep) this migration.
+        #[arg(long)]
+        to: Option<String>,
+    },
+    /// Drop everything and apply every migration again.
+    Reset {
+        /// Confirm that every table and row is to be dropped.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Mark a failed migration as applied or rolled back.
+    Resolve(ResolveArgs),
+    /// Print the SQL `migrate dev` would write.
+    Diff,
+}
+
+#[derive(Args, Debug)]
+#[group(required = true, multiple = false)]
+struct ResolveArgs {
+    /// The migration was finished by hand: record it as applied.
+    #[arg(long, value_name = "NAME")]
+    applied: Option<String>,
+    /// The migration was undone by hand: forget it, so deploy runs it again.
+    #[arg(long, value_name = "NAME")]
+    rolled_back: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+enum DbCmd {
+    /// Make the database match the models directly (prototyping; no files, no history).
+    Push {
+        /// Apply even if a step destroys data.
+        #[arg(long)]
+        accept_data_loss: bool,
+    },
+    /// Write `#[derive(Model)]` source for the database's tables.
+    Pull {
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Run the application's seed function.
+    Seed,
+}
+
+/// Exit code: `migrate status` found something to do.
+pub const EXIT_PENDING: u8 = 3;
+/// Exit code: refused because it would lose data.
+pub const EXIT_DATA_LOSS: u8 = 4;
+
+impl Cli {
+    /// The command line for `schema`.
+    pub fn new(schema: Schema) -> Self {
+        Cli { schema, seed: None }
+    }
+
+    /// The function `orm db seed` runs.
+    pub fn seed<F, Fut>(mut self, f: F) -> Self
+    where
+        F: Fn(Client) -> Fut + 'static,
+        Fut: Future<Output = Result<()>> + 'static,
+    {
+        self.seed = Some(Box::new(move |db| Box::pin(f(db))));
+        self
+    }
+
+    /// Parses `std::env::args()`, runs the command, prints the outcome, and returns the exit code.
+    pub fn run(self) -> ExitCode {
+        self.run_from(std::env::args_os())
+    }
+
+    /// Like [`run`](Self::run), with the given arguments (the first is the program name).
+    pub fn run_from<I, T>(self, args: I) -> ExitCode
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let _ = dotenvy::dotenv();
+        let opts = match Opts::try_parse_from(args) {
+            Ok(o) => o,
+            Err(e) => {
+                let _ = e.print();
+                return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            }
+        };
+        let runtime = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("{RED}error{RED:#}: cannot start the async runtime: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        match runtime.block_on(self.execute(opts)) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("{RED}error{RED:#}: {e}");
+                match e {
+                    Error::Migrate(MigrateError::DataLoss { .. }) => ExitCode::from(EXIT_DATA_LOSS),
+                    _ => ExitCode::FAILURE,
+                }
+            }
+        }
+    }
+
+    async fn execute(&self, opts: Opts) -> Result<ExitCode> {
+        let Some(url) = opts.database_url.clone() else {
+            eprintln!(
+                "{RED}error{RED:#}: no database: pass --database-url or set DATABASE_URL (in the environment or .env)"
+            );
+            return Ok(ExitCode::from(2));
+        };
+        let db = with_spinner("connecting", Client::connect(&url)).await?;
+        let mut migrator = Migrator::new(self.schema.clone()).dir(&opts.migrations);
+        if let Some(shadow) = &opts.shadow_database_url {
+            migrator = migrator.shadow_url(shadow.clone());
+        }
+        let code = match opts.command {
+            Command::Migrate(cmd) => self.migrate(&migrator, &db, cmd).await?,
+            Command::Db(cmd) => self.db(&migrator, &db, cmd).await?,
+        };
+        db.close().await;
+        Ok(code)
+    }
+
+    async fn migrate(&self, m: &Migrator, db: &Client, cmd: MigrateCmd) -> Result<ExitCode> {
+        match cmd {
+            MigrateCmd::Dev {
+                name,
+                create_only,
+                accept_data_loss,
+            } => {
+                let opts = DevOptions {
+                    accept_data_loss,
+                    create_only,
+                };
+                match with_spinner(
+                    "comparing the models with the migrations",
+                    m.dev(db, &name, opts),
+                )
+                .await?
+                {
+                    None => println!(
+                        "{GREEN}Already in sync{GREEN:#}: the models match the migrations."
+                    ),
+                    Some(new) => {
+                        println!("{BOLD}Wrote{BOLD:#} {}", new.path.display());
+                        for s in &new.steps {
+                            println!("  - {}", s.describe());
+                        }
+                        println!("{DIM}{}{DIM:#}", new.up.trim_end());
+                        if new.applied {
+                            println!("{GREEN}Applied{GREEN:#} {}", new.name);
+                        } else {
+                            println!(
+                                "{YELLOW}Not applied{YELLOW:#} (--create-only): review it, then run `migrate dev` or `migrate deploy`."
+                            );
+                        }
+                    }
+                }
+            }
+            MigrateCmd::Deploy => {
+                let applied = with_spinner("applying migrations", m.deploy(db)).await?;
+                if applied.is_empty() {
+                    println!("{GREEN}No pending migrations.{GREEN:#}");
+                }
+                for a in applied {
+                    println!("{GREEN}Applied{GREEN:#} {a}");
+                }
+            }
+            MigrateCmd::Status => return self.status(m, db).await,
+            MigrateCmd::Down { to } => {
+                let done = with_spinner("rolling back", m.down(db, to.as_deref())).await?;
+                if done.is_empty() {
+                    println!("Nothing to roll back.");
+                }
+                for d in done {
+                    println!("{YELLOW}Rolled back{YELLOW:#} {d}");
+                }
+            }
+            MigrateCmd::Reset { force } => {
+                if !force {
+                    eprintln!(
+                        "{RED}error{RED:#}: reset drops every table and row; rerun with --force to confirm"
+                    );
+                    return Ok(ExitCode::from(2));
+                }
+                let applied = with_spinner("resetting", m.reset(db)).await?;
+                println!(
+                    "{YELLOW}Dropped everything{YELLOW:#}; applied {} migration(s).",
+                    applied.len()
+                );
+                for a in applied {
+                    println!("  {a}");
+                }
+            }
+            MigrateCmd::Resolve(args) => {
+                if let Some(name) = args.applied {
+                    m.resolve_applied(db, &name).await?;
+                    println!("Recorded {name} as {GREEN}applied{GREEN:#}.");
+                } else if let Some(name) = args.rolled_back {
+                    m.resolve_rolled_back(db, &name).await?;
+                    println!(
+                        "Recorded {name} as {YELLOW}rolled back{YELLOW:#}; deploy will run it again."
+                    );
+                }
+            }
+            MigrateCmd::Diff => {
+                let steps = with_spinner("comparing", m.pending_changes(db)).await?;
+                if steps.is_empty() {
+                    eprintln!("{GREEN}No changes{GREEN:#}: the models match the migrations.");
+                }
+                let d = db.dialect();
+                for s in steps {
+                    println!("-- {}", s.describe());
+                    for sql in s.sql(d) {
+                        println!("{sql};");
+                    }
+                }
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+
+    async fn status(&self, m: &Migrator, db: &Client) -> Result<ExitCode> {
+        let mut todo = false;
+        let status = m.status(db).await?;
+        if status.is_empty() {
+            println!("No migrations in {}.", m.migrations_dir().display());
+        }
+        for s in &status {
+            match &s.state {
+                MigrationState::Applied => println!("  {GREEN}applied{GREEN:#}         {}", s.name),
+                MigrationState::Pending => {
+                    todo = true;
+                    println!("  {YELLOW}pending{YELLOW:#}         {}", s.name)
+                }
+                MigrationState::Failed { logs } => {
+                    todo = true;
+                    println!("  {RED}failed{RED:#}          {}", s.name);
+                    if let Some(l) = logs {
+                        println!("                  {DIM}{l}{DIM:#}");
+                    }
+                }
+                MigrationState::Modified => {
+                    todo = true;
+                    println!(
+                        "  {RED}edited{RED:#}          {} (changed after it was applied)",
+                        s.name
+                    )
+                }
+                MigrationState::MissingLocally => {
+                    todo = true;
+                    println!(
+                        "  {RED}missing{RED:#}         {} (applied, but not in the directory)",
+                        s.name
+                    )
+                }
+            }
+        }
+        if todo {
+            return Ok(ExitCode::from(EXIT_PENDING));
+        }
+        let drift = with_spinner("checking for drift", m.drift(db)).await?;
+        if !drift.is_empty() {
+            println!("{RED}Drift{RED:#}: the database differs from its migrations:");
+            for d in drift {
+                println!("  - {d}");
+            }
+            return Ok(ExitCode::from(EXIT_PENDING));
+        }
+        let changes = with_spinner("comparing the models", m.pending_changes(db)).await?;
+        if !changes.is_empty() {
+            println!(
+                "{YELLOW}The models changed{YELLOW:#} since the last migration (run `migrate dev`):"
+            );
+            for c in changes {
+                println!("  - {}", c.describe());
+            }
+            return Ok(ExitCode::from(EXIT_PENDING));
+        }
+        println!("{GREEN}Up to date.{GREEN:#}");
+        Ok(ExitCode::SUCCESS)
+    }
+
+    async fn db(&self, m: &Migrator, db: &Client, cmd: DbCmd) -> Result<ExitCode> {
+        match cmd {
+            DbCmd::Push { accept_data_loss } => {
+                let steps =
+                    with_spinner("pushing the models", m.push(db, accept_data_loss)).await?;
+                if steps.is_empty() {
+                    println!("{GREEN}Already in sync.{GREEN:#}");
+                }
+                for s in steps {
+                    println!("{GREEN}✓{GREEN:#} {}", s.describe());
+                }
+            }
+            DbCmd::Pull { output } => {
+                let schema = with_spinner("reading the database", introspect(db)).await?;
+                let source = render_models(&schema, db.dialect());
+                match output {
+                    Some(path) => {
+                        std::fs::write(&path, source).map_err(|source| MigrateError::Io {
+                            path: path.clone(),
+                            source,
+                        })?;
+                        println!(
+                            "Wrote {} model(s) to {}",
+                            schema.tables.len(),
+                            path.display()
+                        );
+                    }
+                    None => print!("{source}"),
+                }
+            }
+            DbCmd::Seed => match &self.seed {
+                Some(f) => {
+                    with_spinner("seeding", f(db.clone())).await?;
+                    println!("{GREEN}Seeded.{GREEN:#}");
+                }
+                None => {
+                    eprintln!("{RED}error{RED:#}: this binary has no seed function (Cli::seed)");
+                    return Ok(ExitCode::FAILURE);
+                }
+            },
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// Shows a spinner on a terminal while `fut` runs.
+async fn with_spinner<T>(message: &str, fut: impl Future<Output = T>) -> T {
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_message(message.to_owned());
+    bar.enable_steady_tick(Duration::from_millis(100));
+    let out = fut.await;
+    bar.finish_and_clear();
+    out
+}

@@ -1,0 +1,785 @@
+//! Migrations generated from the models.
+//!
+//! The models are the schema. [`Migrator::dev`] compares them with the schema the migration
+//! directory produces (replayed into a throwaway *shadow* database), writes the difference as
+//! `migrations/<timestamp>_<name>/up.sql` **and** `down.sql`, and applies it.
+//! [`Migrator::deploy`] applies pending migrations in production; [`Migrator::down`] rolls back.
+//!
+//! Every applied migration is recorded in the `_orm_migrations` table with the checksum of its
+//! `up.sql`, its start and finish times, and on failure the error. On PostgreSQL and SQLite a
+//! migration and its record commit together or not at all. MySQL commits DDL statement by statement,
+//! so a failure there leaves a *failed* record, and every later command refuses to run until the
+//! migration is [resolved](Migrator::resolve_applied).
+//!
+//! Steps that can destroy data (dropping a table or a column holding values, narrowing a type,
+//! requiring a column that holds `NULL`s) are counted on the live database and refused unless
+//! accepted ([`DevOptions::accept_data_loss`]).
+//!
+//! ```no_run
+//! # use orm_runtime::prelude::*;
+//! # #[derive(Model, Debug)] struct User { #[orm(id)] id: i64, name: String }
+//! # async fn f(db: &Client) -> orm_runtime::Result<()> {
+//! use orm_runtime::migrate::{DevOptions, Migrator};
+//! let migrator = Migrator::new(Schema::new().model::<User>()).dir("migrations");
+//! // development: write and apply a migration for what changed in the models
+//! if let Some(m) = migrator.dev(db, "add_users", DevOptions::default()).await? {
+//!     println!("wrote {}", m.name);
+//! }
+//! // production: apply what is pending
+//! migrator.deploy(db).await?;
+//! # Ok(()) }
+//! ```
+
+mod conn;
+mod error;
+mod files;
+mod pull;
+mod shadow;
+
+#[cfg(feature = "cli")]
+pub mod cli;
+
+pub use error::{DataLossWarning, MigrateError};
+pub use files::LocalMigration;
+pub use pull::render_models;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use crate::client::{Client, Executor};
+use crate::error::{Error, Result};
+use crate::schema::{DbSchema, HISTORY_TABLE, Schema, Step, diff, introspect};
+use crate::sql::{Backend, Dialect, Statement};
+use conn::MigConn;
+
+/// A migration as recorded in the history table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedMigration {
+    /// The migration's directory name.
+    pub name: String,
+    /// SHA-256 of its `up.sql` when it was applied.
+    pub checksum: String,
+    /// When applying started.
+    pub started_at: DateTime<Utc>,
+    /// When it finished; `None` for a failed migration.
+    pub finished_at: Option<DateTime<Utc>>,
+    /// The error of a failed migration.
+    pub logs: Option<String>,
+}
+
+/// Where one migration stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MigrationState {
+    /// Applied, and the file is unchanged.
+    Applied,
+    /// In the directory, not applied yet.
+    Pending,
+    /// Started and failed (MySQL); must be resolved.
+    Failed {
+        /// The recorded error.
+        logs: Option<String>,
+    },
+    /// Applied, but its `up.sql` was edited afterwards.
+    Modified,
+    /// Applied, but its directory is gone.
+    MissingLocally,
+}
+
+/// One line of [`Migrator::status`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationStatus {
+    /// The migration's name.
+    pub name: String,
+    /// Its state.
+    pub state: MigrationState,
+}
+
+/// What [`Migrator::dev`] may do.
+#[derive(Debug, Clone, Default)]
+pub struct DevOptions {
+    /// Apply steps that destroy data (dropped tables and columns, narrowed types).
+    pub accept_data_loss: bool,
+    /// Write the migration files but do not apply them.
+    pub create_only: bool,
+}
+
+/// The migration engine for one [`Schema`] and one migration directory.
+#[derive(Debug, Clone)]
+pub struct Migrator {
+    schema: Schema,
+    dir: PathBuf,
+    shadow_url: Option<String>,
+}
+
+/// A migration that [`Migrator::dev`] wrote.
+#[derive(Debug, Clone)]
+pub struct NewMigration {
+    /// The directory name: `<timestamp>_<name>`.
+    pub name: String,
+    /// The directory.
+    pub path: PathBuf,
+    /// The steps, in order.
+    pub steps: Vec<Step>,
+    /// `up.sql`.
+    pub up: String,
+    /// `down.sql`.
+    pub down: String,
+    /// Whether it was applied.
+    pub applied: bool,
+}
+
+impl Migrator {
+    /// A migrator for `schema`, with migrations in `./migrations`.
+    pub fn new(schema: Schema) -> Self {
+        Migrator {
+            schema,
+            dir: PathBuf::from("migrations"),
+            shadow_url: None,
+        }
+    }
+
+    /// Sets the migration directory.
+    pub fn dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.dir = dir.into();
+        self
+    }
+
+    /// Uses this database as the shadow database instead of a temporary schema (PostgreSQL), a
+    /// temporary database (MySQL) or an in-memory database (SQLite) next to the real one. Its
+    /// contents are dropped.
+    pub fn shadow_url(mut self, url: impl Into<String>) -> Self {
+        self.shadow_url = Some(url.into());
+        self
+    }
+
+    /// The migration directory.
+    pub fn migrations_dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The schema.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// The migrations in the directory, oldest first.
+    pub fn local(&self) -> Result<Vec<LocalMigration>> {
+        files::read_dir(&self.dir)
+    }
+
+    /// The history table's rows, oldest first (empty before the first migration).
+    pub async fn history(&self, db: &Client) -> Result<Vec<AppliedMigration>> {
+        ensure_history(db).await?;
+        let rows: Vec<(
+            String,
+            String,
+            DateTime<Utc>,
+            Option<DateTime<Utc>>,
+            Option<String>,
+        )> = db
+            .__fetch(
+                stmt(format!(
+                    "SELECT name, checksum, started_at, finished_at, logs FROM {} ORDER BY name",
+                    quote(db.dialect(), HISTORY_TABLE)
+                )),
+                <(
+                    String,
+                    String,
+                    DateTime<Utc>,
+                    Option<DateTime<Utc>>,
+                    Option<String>,
+                ) as crate::FromRow>::from_row,
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(name, checksum, started_at, finished_at, logs)| AppliedMigration {
+                    name,
+                    checksum,
+                    started_at,
+                    finished_at,
+                    logs,
+                },
+            )
+            .collect())
+    }
+
+    /// Every migration, local or recorded, with its state.
+    pub async fn status(&self, db: &Client) -> Result<Vec<MigrationStatus>> {
+        let local = self.local()?;
+        let history = self.history(db).await?;
+        let mut out = Vec::new();
+        for m in &local {
+            let state = match history.iter().find(|h| h.name == m.name) {
+                None => MigrationState::Pending,
+                Some(h) if h.finished_at.is_none() => MigrationState::Failed {
+                    logs: h.logs.clone(),
+                },
+                Some(h) if h.checksum != m.checksum => MigrationState::Modified,
+                Some(_) => MigrationState::Applied,
+            };
+            out.push(MigrationStatus {
+                name: m.name.clone(),
+                state,
+            });
+        }
+        for h in &history {
+            if !local.iter().any(|m| m.name == h.name) {
+                out.push(MigrationStatus {
+                    name: h.name.clone(),
+                    state: if h.finished_at.is_none() {
+                        MigrationState::Failed {
+                            logs: h.logs.clone(),
+                        }
+                    } else {
+                        MigrationState::MissingLocally
+                    },
+                });
+            }
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    /// Refuses to go on while a migration failed, was edited after being applied, or is missing.
+    async fn check_history(
+        &self,
+        db: &Client,
+    ) -> Result<(Vec<LocalMigration>, Vec<AppliedMigration>)> {
+        let local = self.local()?;
+        let history = self.history(db).await?;
+        for h in &history {
+            if h.finished_at.is_none() {
+                return Err(MigrateError::Failed {
+                    name: h.name.clone(),
+                    logs: h.logs.clone(),
+                }
+                .into());
+            }
+            match local.iter().find(|m| m.name == h.name) {
+                None => {
+                    return Err(MigrateError::MissingLocally {
+                        name: h.name.clone(),
+                        dir: self.dir.clone(),
+                    }
+                    .into());
+                }
+                Some(m) if m.checksum != h.checksum => {
+                    return Err(MigrateError::ChecksumMismatch {
+                        name: h.name.clone(),
+                        recorded: h.checksum.clone(),
+                        actual: m.checksum.clone(),
+                    }
+                    .into());
+                }
+                Some(_) => {}
+            }
+        }
+        Ok((local, history))
+    }
+
+    /// Applies every pending migration, oldest first; returns their names.
+    pub async fn deploy(&self, db: &Client) -> Result<Vec<String>> {
+        self.schema.verify()?;
+        let (local, history) = self.check_history(db).await?;
+        let mut applied = Vec::new();
+        for m in local
+            .iter()
+            .filter(|m| !history.iter().any(|h| h.name == m.name))
+        {
+            apply(db, &m.name, &m.checksum, &m.up).await?;
+            applied.push(m.name.clone());
+        }
+        Ok(applied)
+    }
+
+    /// The schema the migration directory produces, replayed into a shadow database.
+    pub async fn replay(&self, db: &Client, migrations: &[LocalMigration]) -> Result<DbSchema> {
+        shadow::replay(db, self.shadow_url.as_deref(), migrations).await
+    }
+
+    /// Differences between the live database and what its applied migrations produce, explained
+    /// one per line; empty when there is no drift.
+    pub async fn drift(&self, db: &Client) -> Result<Vec<String>> {
+        let (local, history) = self.check_history(db).await?;
+        let applied: Vec<LocalMigration> = local
+            .into_iter()
+            .filter(|m| history.iter().any(|h| h.name == m.name))
+            .collect();
+        let expected = self.replay(db, &applied).await?;
+        let live = introspect(db).await?;
+        Ok(diff(&expected, &live, db.dialect())
+            .iter()
+            .map(explain_drift)
+            .collect())
+    }
+
+    /// The steps from what the migration directory produces to what the models describe: what
+    /// [`dev`](Self::dev) would write.
+    pub async fn pending_changes(&self, db: &Client) -> Result<Vec<Step>> {
+        self.schema.verify()?;
+        let local = self.local()?;
+        let expected = self.replay(db, &local).await?;
+        Ok(diff(
+            &expected,
+            &self.schema.describe(db.dialect()),
+            db.dialect(),
+        ))
+    }
+
+    /// Development: applies pending migrations, checks for drift, then writes a migration for
+    /// whatever the models changed and (unless `create_only`) applies it. `None` when the models
+    /// match the migrations.
+    pub async fn dev(
+        &self,
+        db: &Client,
+        name: &str,
+        opts: DevOptions,
+    ) -> Result<Option<NewMigration>> {
+        files::check_name(name)?;
+        self.schema.verify()?;
+        self.deploy(db).await?;
+        let local = self.local()?;
+        let d = db.dialect();
+        let expected = self.replay(db, &local).await?;
+        let live = introspect(db).await?;
+        let drift: Vec<String> = diff(&expected, &live, d)
+            .iter()
+            .map(explain_drift)
+            .collect();
+        if !drift.is_empty() {
+            return Err(MigrateError::Drift { differences: drift }.into());
+        }
+        let target = self.schema.describe(d);
+        let steps = diff(&expected, &target, d);
+        if steps.is_empty() {
+            return Ok(None);
+        }
+        let warnings = data_loss(db, &steps).await?;
+        if warnings.iter().any(|w| w.rows != 0) && !opts.accept_data_loss {
+            return Err(MigrateError::DataLoss { warnings }.into());
+        }
+        let down_steps = diff(&target, &reverse_renames(&expected, &steps), d);
+        let dir_name = files::next_name(&local, name);
+        let up = files::render(d, &dir_name, "up", &steps, &warnings);
+        let down_warnings: Vec<DataLossWarning> = down_steps
+            .iter()
+            .filter_map(|s| s.data_loss(d))
+            .map(|l| DataLossWarning {
+                description: l.description,
+                rows: -1,
+            })
+            .collect();
+        let down = files::render(d, &dir_name, "down", &down_steps, &down_warnings);
+        let path = files::write(&self.dir, &dir_name, &up, &down)?;
+        let mut applied = false;
+        if !opts.create_only {
+            apply(db, &dir_name, &files::checksum(&up), &up).await?;
+            applied = true;
+        }
+        Ok(Some(NewMigration {
+            name: dir_name,
+            path,
+            steps,
+            up,
+            down,
+            applied,
+        }))
+    }
+
+    /// Rolls back the last applied migration, or with `to`, every migration applied after `to`;
+    /// returns the names rolled back, newest first.
+    pub async fn down(&self, db: &Client, to: Option<&str>) -> Result<Vec<String>> {
+        let (local, history) = self.check_history(db).await?;
+        let applied: Vec<&AppliedMigration> = history.iter().collect();
+        let targets: Vec<&AppliedMigration> = match to {
+            None => applied.last().copied().into_iter().collect(),
+            Some(to) => {
+                let Some(pos) = applied.iter().position(|h| h.name == to) else {
+                    return Err(MigrateError::UnknownMigration {
+                        name: to.to_owned(),
+                    }
+                    .into());
+                };
+                applied[pos + 1..].iter().rev().copied().collect()
+            }
+        };
+        let mut done = Vec::new();
+        for h in targets {
+            let m = local
+                .iter()
+                .find(|m| m.name == h.name)
+                .expect("checked by check_history");
+            let Some(down) = &m.down else {
+                return Err(MigrateError::NoDown {
+                    name: m.name.clone(),
+                }
+                .into());
+            };
+            revert(db, &m.name, down).await?;
+            done.push(m.name.clone());
+        }
+        Ok(done)
+    }
+
+    /// Drops everything in the database (tables, enum types, the history) and applies every
+    /// migration from scratch.
+    pub async fn reset(&self, db: &Client) -> Result<Vec<String>> {
+        let live = introspect(db).await?;
+        let d = db.dialect();
+        let mut sql: Vec<String> = diff(&live, &DbSchema::default(), d)
+            .iter()
+            .flat_map(|s| s.sql(d))
+            .collect();
+        sql.push(format!("DROP TABLE IF EXISTS {}", quote(d, HISTORY_TABLE)));
+        let mut conn = MigConn::acquire(db).await?;
+        run_script(&mut conn, &sql.join(";\n"), None).await?;
+        drop(conn);
+        self.deploy(db).await
+    }
+
+    /// Makes the database match the models directly, without migration files or history (for
+    /// prototyping). Returns the steps applied.
+    pub async fn push(&self, db: &Client, accept_data_loss: bool) -> Result<Vec<Step>> {
+        self.schema.verify()?;
+        let d = db.dialect();
+        let live = introspect(db).await?;
+        let steps = diff(&live, &self.schema.describe(d), d);
+        let warnings = data_loss(db, &steps).await?;
+        if warnings.iter().any(|w| w.rows != 0) && !accept_data_loss {
+            return Err(MigrateError::DataLoss { warnings }.into());
+        }
+        let sql: Vec<String> = steps.iter().flat_map(|s| s.sql(d)).collect();
+        let mut conn = MigConn::acquire(db).await?;
+        run_script(&mut conn, &sql.join(";\n"), None).await?;
+        Ok(steps)
+    }
+
+    /// Marks a failed migration as applied (after finishing it by hand), or records a migration as
+    /// applied without running it (a baseline for an existing database).
+    pub async fn resolve_applied(&self, db: &Client, name: &str) -> Result<()> {
+        let local = self.local()?;
+        let Some(m) = local.iter().find(|m| m.name == name) else {
+            return Err(MigrateError::UnknownMigration {
+                name: name.to_owned(),
+            }
+            .into());
+        };
+        let history = self.history(db).await?;
+        let d = db.dialect();
+        let t = quote(d, HISTORY_TABLE);
+        match history.iter().find(|h| h.name == name) {
+            Some(h) if h.finished_at.is_some() => {
+                return Err(MigrateError::NotFailed {
+                    name: name.to_owned(),
+                }
+                .into());
+            }
+            Some(_) => {
+                exec(
+                    db,
+                    format!(
+                        "UPDATE {t} SET finished_at = {now}, logs = NULL, checksum = '{}' WHERE name = '{}'",
+                        m.checksum,
+                        m.name,
+                        now = now_sql(d)
+                    ),
+                )
+                .await?;
+            }
+            None => {
+                exec(db, insert_history_sql(d, &m.name, &m.checksum, true)).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Marks a failed migration as rolled back (after undoing what it did by hand): its record is
+    /// removed, and the next deploy runs it again.
+    pub async fn resolve_rolled_back(&self, db: &Client, name: &str) -> Result<()> {
+        let history = self.history(db).await?;
+        match history.iter().find(|h| h.name == name) {
+            None => Err(MigrateError::UnknownMigration {
+                name: name.to_owned(),
+            }
+            .into()),
+            Some(h) if h.finished_at.is_some() => Err(MigrateError::NotFailed {
+                name: name.to_owned(),
+            }
+            .into()),
+            Some(_) => {
+                let d = db.dialect();
+                exec(
+                    db,
+                    format!(
+                        "DELETE FROM {} WHERE name = '{}'",
+                        quote(d, HISTORY_TABLE),
+                        name
+                    ),
+                )
+                .await?;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Rename hints for the way back: what `up` renamed, `down` renames back.
+fn reverse_renames(expected: &DbSchema, steps: &[Step]) -> DbSchema {
+    let mut back = expected.clone();
+    for s in steps {
+        match s {
+            Step::RenameTable { from, to } => {
+                if let Some(t) = back.tables.iter_mut().find(|t| t.name == *from) {
+                    t.renamed_from = Some(to.clone());
+                }
+            }
+            Step::RenameColumn { table, from, to } => {
+                let old_table = steps
+                    .iter()
+                    .find_map(|s| match s {
+                        Step::RenameTable { from, to } if to == table => Some(from.clone()),
+                        _ => None,
+                    })
+                    .unwrap_or_else(|| table.clone());
+                if let Some(t) = back.tables.iter_mut().find(|t| t.name == old_table) {
+                    if let Some(c) = t.columns.iter_mut().find(|c| c.name == *from) {
+                        c.renamed_from = Some(to.clone());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    back
+}
+
+/// Explains one drift step: how the live database differs from what the migrations produce.
+pub fn explain_drift(step: &Step) -> String {
+    match step {
+        Step::CreateTable(t) => format!(
+            "table `{}` exists in the database, but no migration creates it",
+            t.name
+        ),
+        Step::DropTable(t) => format!(
+            "table `{}` is created by the migrations, but is missing from the database",
+            t.name
+        ),
+        Step::AddColumn { table, column } => format!(
+            "column `{table}.{}` exists in the database, but no migration adds it",
+            column.name
+        ),
+        Step::DropColumn { table, column } => format!(
+            "column `{table}.{}` is added by the migrations, but is missing from the database",
+            column.name
+        ),
+        Step::CreateIndex { table, index } => format!(
+            "index `{}` on `{table}` exists in the database, but no migration creates it",
+            index.name
+        ),
+        Step::DropIndex { table, index } => format!(
+            "index `{}` on `{table}` is created by the migrations, but is missing from the database",
+            index.name
+        ),
+        Step::AddForeignKey { table, fk } => format!(
+            "foreign key `{}` on `{table}` exists in the database, but no migration creates it",
+            fk.name
+        ),
+        Step::DropForeignKey { table, fk } => format!(
+            "foreign key `{}` on `{table}` is created by the migrations, but is missing from the database",
+            fk.name
+        ),
+        Step::CreateEnum(e) => format!(
+            "enum `{}` exists in the database, but no migration creates it",
+            e.name
+        ),
+        Step::DropEnum(e) => format!(
+            "enum `{}` is created by the migrations, but is missing from the database",
+            e.name
+        ),
+        other => format!(
+            "the database differs from the migrations: to match it, one would {}",
+            other.describe()
+        ),
+    }
+}
+
+async fn data_loss(db: &Client, steps: &[Step]) -> Result<Vec<DataLossWarning>> {
+    let d = db.dialect();
+    let mut out = Vec::new();
+    let mut conn = None;
+    for s in steps {
+        if let Some(loss) = s.data_loss(d) {
+            let c = match &mut conn {
+                Some(c) => c,
+                None => conn.insert(MigConn::acquire(db).await?),
+            };
+            // A table the live database lacks has no rows to lose.
+            let rows = c.count(&loss.count_sql).await.unwrap_or(0);
+            out.push(DataLossWarning {
+                description: loss.description,
+                rows,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn stmt(sql: String) -> Statement {
+    Statement {
+        sql,
+        binds: Vec::new(),
+        model: None,
+    }
+}
+
+async fn exec(db: &Client, sql: String) -> Result<()> {
+    db.__execute(stmt(sql)).await.map(|_| ())
+}
+
+fn quote(d: Dialect, ident: &str) -> String {
+    crate::schema::native::q(d, ident)
+}
+
+fn now_sql(d: Dialect) -> &'static str {
+    match d.backend {
+        Backend::Postgres => "clock_timestamp()",
+        Backend::MySql => "CURRENT_TIMESTAMP(6)",
+        Backend::Sqlite => "strftime('%Y-%m-%d %H:%M:%f', 'now')",
+    }
+}
+
+fn insert_history_sql(d: Dialect, name: &str, checksum: &str, finished: bool) -> String {
+    format!(
+        "INSERT INTO {} (name, checksum, started_at, finished_at) VALUES ('{name}', '{checksum}', {now}, {})",
+        quote(d, HISTORY_TABLE),
+        if finished { now_sql(d) } else { "NULL" },
+        now = now_sql(d),
+    )
+}
+
+async fn ensure_history(db: &Client) -> Result<()> {
+    let d = db.dialect();
+    let ts = match d.backend {
+        Backend::Postgres => "TIMESTAMPTZ",
+        Backend::MySql => "DATETIME(6)",
+        Backend::Sqlite => "TEXT",
+    };
+    exec(
+        db,
+        format!(
+            "CREATE TABLE IF NOT EXISTS {} (name VARCHAR(255) NOT NULL PRIMARY KEY, checksum VARCHAR(64) NOT NULL, \
+             started_at {ts} NOT NULL, finished_at {ts} NULL, logs TEXT NULL)",
+            quote(d, HISTORY_TABLE)
+        ),
+    )
+    .await
+}
+
+/// Runs a script atomically where the backend allows: in a transaction on PostgreSQL and SQLite
+/// (with SQLite's foreign-key enforcement switched off around it, as table rebuilds need, and
+/// checked before commit); statement by statement on MySQL. `record` is appended inside the
+/// transaction.
+async fn run_script(conn: &mut MigConn, script: &str, record: Option<&str>) -> Result<()> {
+    match conn.backend() {
+        Backend::MySql => {
+            conn.batch(script).await?;
+            if let Some(r) = record {
+                conn.batch(r).await?;
+            }
+            Ok(())
+        }
+        backend => {
+            if backend == Backend::Sqlite {
+                conn.batch("PRAGMA foreign_keys = OFF").await?;
+            }
+            let result = async {
+                conn.batch("BEGIN").await?;
+                conn.batch(script).await?;
+                let violations = conn.foreign_key_violations().await?;
+                if !violations.is_empty() {
+                    return Err(MigrateError::ForeignKeyCheck { violations }.into());
+                }
+                if let Some(r) = record {
+                    conn.batch(r).await?;
+                }
+                conn.batch("COMMIT").await
+            }
+            .await;
+            if result.is_err() {
+                let _ = conn.batch("ROLLBACK").await;
+            }
+            if backend == Backend::Sqlite {
+                conn.batch("PRAGMA foreign_keys = ON").await?;
+            }
+            result
+        }
+    }
+}
+
+/// Applies one migration and records it.
+async fn apply(db: &Client, name: &str, checksum: &str, up: &str) -> Result<()> {
+    let d = db.dialect();
+    let mut conn = MigConn::acquire(db).await?;
+    if d.backend == Backend::MySql {
+        conn.batch(&insert_history_sql(d, name, checksum, false))
+            .await?;
+        match conn.batch(up).await {
+            Ok(()) => {
+                conn.batch(&format!(
+                    "UPDATE {} SET finished_at = {} WHERE name = '{name}'",
+                    quote(d, HISTORY_TABLE),
+                    now_sql(d)
+                ))
+                .await
+            }
+            Err(e) => {
+                let _ = conn
+                    .record_failure(HISTORY_TABLE, name, &e.to_string())
+                    .await;
+                Err(MigrateError::Apply {
+                    name: name.to_owned(),
+                    recorded: true,
+                    source: Box::new(e),
+                }
+                .into())
+            }
+        }
+    } else {
+        run_script(
+            &mut conn,
+            up,
+            Some(&insert_history_sql(d, name, checksum, true)),
+        )
+        .await
+        .map_err(|e| {
+            MigrateError::Apply {
+                name: name.to_owned(),
+                recorded: false,
+                source: Box::new(e),
+            }
+            .into()
+        })
+    }
+}
+
+/// Runs a migration's `down.sql` and removes its record.
+async fn revert(db: &Client, name: &str, down: &str) -> Result<()> {
+    let d = db.dialect();
+    let mut conn = MigConn::acquire(db).await?;
+    let delete = format!(
+        "DELETE FROM {} WHERE name = '{name}'",
+        quote(d, HISTORY_TABLE)
+    );
+    run_script(&mut conn, down, Some(&delete))
+        .await
+        .map_err(|e| {
+            Error::from(MigrateError::Apply {
+                name: format!("{name} (down)"),
+                recorded: false,
+                source: Box::new(e),
+            })
+        })
+}

@@ -1,0 +1,431 @@
+//! `db pull`: Rust model source for an introspected schema.
+
+use std::fmt::Write;
+
+use crate::schema::native::{normalize_type, parse_string_list, render_type};
+use crate::schema::{ColumnDefault, ColumnType, DbSchema, Table};
+use crate::sql::{Backend, Dialect};
+
+const KEYWORDS: &[&str] = &[
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+];
+
+fn pascal(s: &str) -> String {
+    let mut out = String::new();
+    for part in s
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+    {
+        let mut chars = part.chars();
+        if let Some(f) = chars.next() {
+            out.push(f.to_ascii_uppercase());
+            out.extend(chars);
+        }
+    }
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, 'T');
+    }
+    out
+}
+
+fn singular(s: &str) -> String {
+    if let Some(stem) = s.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if s.ends_with("ss") || s.ends_with("us") {
+        s.to_owned()
+    } else if let Some(stem) = s.strip_suffix('s') {
+        stem.to_owned()
+    } else {
+        s.to_owned()
+    }
+}
+
+/// A field identifier for a column, and whether `column = ".."` must name the column.
+fn field_ident(column: &str) -> (String, bool) {
+    let mut snake = String::new();
+    for (i, c) in column.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 && !snake.ends_with('_') {
+                snake.push('_');
+            }
+            snake.push(c.to_ascii_lowercase());
+        } else if c.is_ascii_alphanumeric() || c == '_' {
+            snake.push(c);
+        } else {
+            snake.push('_');
+        }
+    }
+    if snake.is_empty() || snake.starts_with(|c: char| c.is_ascii_digit()) {
+        snake.insert(0, '_');
+    }
+    let renamed = snake != column;
+    if KEYWORDS.contains(&snake.as_str()) {
+        if matches!(snake.as_str(), "self" | "Self" | "super" | "crate") {
+            return (format!("{snake}_"), true);
+        }
+        return (format!("r#{snake}"), renamed);
+    }
+    (snake, renamed)
+}
+
+/// The Rust type for a column type, and the type that Rust type gets by default on `d`.
+fn rust_type(d: Dialect, ty: &ColumnType, enum_name: &str) -> (String, ColumnType) {
+    use ColumnType as T;
+    let (rust, default): (&str, ColumnType) = match ty {
+        T::Boolean => ("bool", T::Boolean),
+        T::SmallInt => ("i16", T::SmallInt),
+        T::Integer => ("i32", T::Integer),
+        T::BigInt => ("i64", T::BigInt),
+        T::Real => ("f32", T::Real),
+        T::Double => ("f64", T::Double),
+        T::Decimal { .. } => (
+            "rust_decimal::Decimal",
+            T::Decimal {
+                precision: 65,
+                scale: 30,
+            },
+        ),
+        T::Char(36) if d.backend == Backend::MySql => ("uuid::Uuid", T::Uuid),
+        T::Text | T::VarChar(_) | T::Char(_) | T::Other(_) => (
+            "String",
+            if d.backend == Backend::MySql {
+                T::VarChar(191)
+            } else {
+                T::Text
+            },
+        ),
+        T::Bytes => ("Vec<u8>", T::Bytes),
+        T::Uuid => ("uuid::Uuid", T::Uuid),
+        T::Timestamptz => ("chrono::DateTime<chrono::Utc>", T::Timestamptz),
+        T::Timestamp if d.backend == Backend::MySql => {
+            ("chrono::DateTime<chrono::Utc>", T::Timestamptz)
+        }
+        T::Timestamp => ("chrono::NaiveDateTime", T::Timestamp),
+        T::Date => ("chrono::NaiveDate", T::Date),
+        T::Time => ("chrono::NaiveTime", T::Time),
+        T::Json => ("serde_json::Value", T::Json),
+        T::Enum { .. } => return (enum_name.to_owned(), ty.clone()),
+    };
+    (rust.to_owned(), normalize_type(d, default))
+}
+
+/// Rust source declaring a `#[derive(Model)]` struct per table (and a `#[derive(DbEnum)]` per enum),
+/// with the attributes that make the models describe exactly `schema` again: table and column
+/// names, keys, indexes, defaults, native types where they differ from the defaults, and a
+/// `belongs_to` relation per foreign key.
+///
+/// ```
+/// use orm_runtime::migrate::render_models;
+/// use orm_runtime::schema::{Column, ColumnType, DbSchema, PrimaryKey, Table};
+/// use orm_runtime::sql::Dialect;
+///
+/// let schema = DbSchema {
+///     tables: vec![Table {
+///         name: "users".into(),
+///         columns: vec![Column {
+///             name: "id".into(), ty: ColumnType::BigInt, nullable: false, default: None,
+///             autoincrement: true, renamed_from: None,
+///         }],
+///         primary_key: Some(PrimaryKey { name: "users_pkey".into(), columns: vec!["id".into()] }),
+///         indexes: vec![],
+///         foreign_keys: vec![],
+///         renamed_from: None,
+///     }],
+///     enums: vec![],
+/// };
+/// let source = render_models(&schema, Dialect::POSTGRES);
+/// assert!(source.contains("pub struct User {"));
+/// assert!(source.contains("#[orm(id, default = autoincrement)]"));
+/// ```
+pub fn render_models(schema: &DbSchema, d: Dialect) -> String {
+    let mut out = String::new();
+    out.push_str("//! Models generated by `orm db pull` from the live database.\n\n");
+    out.push_str("#![allow(missing_docs)]\n\n");
+    out.push_str("use orm_runtime::prelude::*;\n");
+
+    // Enums: PostgreSQL types by name; elsewhere one per distinct variant list, named after the
+    // first column that uses it.
+    let mut enums: Vec<(String, String, Vec<String>)> = Vec::new(); // (rust name, db name, variants)
+    let enum_for = |enums: &mut Vec<(String, String, Vec<String>)>,
+                    table: &str,
+                    column: &str,
+                    ty: &ColumnType|
+     -> String {
+        let ColumnType::Enum { name, variants } = ty else {
+            return String::new();
+        };
+        let db_name = if name.is_empty() {
+            format!("{table}_{column}")
+        } else {
+            name.clone()
+        };
+        if let Some((rust, _, _)) = enums.iter().find(|(_, n, v)| {
+            if name.is_empty() {
+                v == variants
+            } else {
+                n == name
+            }
+        }) {
+            return rust.clone();
+        }
+        let mut rust = pascal(&db_name);
+        while enums.iter().any(|(r, _, _)| *r == rust)
+            || schema
+                .tables
+                .iter()
+                .any(|t| pascal(&singular(&t.name)) == rust)
+        {
+            rust.push_str("Enum");
+        }
+        enums.push((rust.clone(), db_name, variants.clone()));
+        rust
+    };
+    let mut enum_names: Vec<Vec<String>> = Vec::new();
+    for t in &schema.tables {
+        enum_names.push(
+            t.columns
+                .iter()
+                .map(|c| enum_for(&mut enums, &t.name, &c.name, &c.ty))
+                .collect(),
+        );
+    }
+    for (rust, db_name, variants) in &enums {
+        out.push('\n');
+        let _ = writeln!(out, "#[derive(DbEnum, Debug, Clone, Copy, PartialEq, Eq)]");
+        let _ = writeln!(out, "#[orm(name = {db_name:?})]");
+        let _ = writeln!(out, "pub enum {rust} {{");
+        let mut used: Vec<String> = Vec::new();
+        for v in variants {
+            let mut ident = pascal(&v.to_ascii_lowercase());
+            while used.contains(&ident) {
+                ident.push('_');
+            }
+            used.push(ident.clone());
+            let _ = writeln!(out, "    #[orm(rename = {v:?})]");
+            let _ = writeln!(out, "    {ident},");
+        }
+        out.push_str("}\n");
+    }
+
+    let struct_names: Vec<String> = {
+        let mut names: Vec<String> = Vec::new();
+        for t in &schema.tables {
+            let mut n = pascal(&singular(&t.name));
+            while names.contains(&n) {
+                n.push('_');
+            }
+            names.push(n);
+        }
+        names
+    };
+    for (ti, t) in schema.tables.iter().enumerate() {
+        out.push('\n');
+        render_table(&mut out, d, schema, t, &struct_names, &enum_names[ti]);
+    }
+    out
+}
+
+fn render_table(
+    out: &mut String,
+    d: Dialect,
+    schema: &DbSchema,
+    t: &Table,
+    structs: &[String],
+    enum_names: &[String],
+) {
+    let fields: Vec<(String, bool)> = t.columns.iter().map(|c| field_ident(&c.name)).collect();
+    let field_of = |col: &str| -> String {
+        let i = t.columns.iter().position(|c| c.name == col).unwrap_or(0);
+        fields[i].0.clone()
+    };
+    let name = &structs[schema
+        .tables
+        .iter()
+        .position(|x| x.name == t.name)
+        .unwrap_or(0)];
+    let _ = writeln!(out, "#[derive(Model, Debug, Clone, PartialEq)]");
+    let mut struct_attrs = vec![format!("table = {:?}", t.name)];
+    let pk_cols: Vec<String> = t
+        .primary_key
+        .iter()
+        .flat_map(|p| p.columns.clone())
+        .collect();
+    if pk_cols.len() > 1 {
+        struct_attrs.push(format!(
+            "id({})",
+            pk_cols
+                .iter()
+                .map(|c| field_of(c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    // Single-column unique indexes with the default name become `#[orm(unique)]` on the field;
+    // the rest are struct-level.
+    let default_name =
+        |cols: &[String], suffix: &str| format!("{}_{}_{suffix}", t.name, cols.join("_"));
+    let mut notes: Vec<String> = Vec::new();
+    let mut field_unique: Vec<&str> = Vec::new();
+    let mut field_index: Vec<&str> = Vec::new();
+    for i in &t.indexes {
+        let suffix = if i.unique { "key" } else { "idx" };
+        let named = i.name == default_name(&i.columns, suffix);
+        // Foreign-key indexes are generated by the relation.
+        let fk_index = !i.unique
+            && i.columns.len() == 1
+            && named
+            && t.foreign_keys.iter().any(|f| f.columns == i.columns);
+        if fk_index {
+            continue;
+        }
+        if i.columns.len() == 1 && named && !(i.unique && pk_cols == i.columns) {
+            if i.unique {
+                field_unique.push(&i.columns[0]);
+            } else {
+                field_index.push(&i.columns[0]);
+            }
+            continue;
+        }
+        let cols = i
+            .columns
+            .iter()
+            .map(|c| field_of(c))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let kind = if i.unique { "unique" } else { "index" };
+        if !named {
+            notes.push(format!(
+                "index `{}` is named differently from the default `{}`; the model renames it",
+                i.name,
+                default_name(&i.columns, suffix)
+            ));
+        }
+        struct_attrs.push(format!("{kind}({cols})"));
+    }
+    for n in &notes {
+        let _ = writeln!(out, "// Note: {n}.");
+    }
+    let _ = writeln!(out, "#[orm({})]", struct_attrs.join(", "));
+    let _ = writeln!(out, "pub struct {name} {{");
+    for (ci, c) in t.columns.iter().enumerate() {
+        let (ident, renamed) = &fields[ci];
+        let mut attrs: Vec<String> = Vec::new();
+        if pk_cols.len() == 1 && pk_cols[0] == c.name {
+            attrs.push("id".into());
+        }
+        if field_unique.contains(&c.name.as_str()) {
+            attrs.push("unique".into());
+        }
+        if field_index.contains(&c.name.as_str()) {
+            attrs.push("index".into());
+        }
+        if *renamed {
+            attrs.push(format!("column = {:?}", c.name));
+        }
+        let (rust, default_ty) = rust_type(d, &c.ty, &enum_names[ci]);
+        if !matches!(c.ty, ColumnType::Enum { .. }) && default_ty != c.ty {
+            attrs.push(format!("db_type = {:?}", render_type(d, &c.ty, false)));
+        }
+        if c.autoincrement {
+            attrs.push("default = autoincrement".into());
+        } else if let Some(def) = &c.default {
+            match def {
+                ColumnDefault::Now => attrs.push("default = now".into()),
+                ColumnDefault::Literal(lit) => {
+                    if let Some(expr) = default_expr(&c.ty, lit, &enum_names[ci]) {
+                        attrs.push(format!("default = {expr}"));
+                    }
+                }
+            }
+        }
+        if !attrs.is_empty() {
+            let _ = writeln!(out, "    #[orm({})]", attrs.join(", "));
+        }
+        let ty = if c.nullable {
+            format!("Option<{rust}>")
+        } else {
+            rust
+        };
+        let _ = writeln!(out, "    pub {ident}: {ty},");
+    }
+    // One belongs_to per single-column foreign key.
+    for fk in &t.foreign_keys {
+        if fk.columns.len() != 1 {
+            continue;
+        }
+        let Some(ti) = schema
+            .tables
+            .iter()
+            .position(|x| x.name == fk.referenced_table)
+        else {
+            continue;
+        };
+        // A relation references the target's primary key.
+        if schema.tables[ti].primary_key.as_ref().map(|p| &p.columns)
+            != Some(&fk.referenced_columns)
+        {
+            continue;
+        }
+        let target = &structs[ti];
+        let fk_field = field_of(&fk.columns[0]);
+        let base = fk_field
+            .trim_start_matches("r#")
+            .trim_end_matches("_id")
+            .to_owned();
+        let mut rel = if base == fk_field.trim_start_matches("r#") {
+            format!("{base}_ref")
+        } else {
+            base
+        };
+        if fields.iter().any(|(f, _)| *f == rel) || KEYWORDS.contains(&rel.as_str()) {
+            rel.push_str("_rel");
+        }
+        let nullable = t.column(&fk.columns[0]).is_some_and(|c| c.nullable);
+        let target_ty = if nullable {
+            format!("Option<{target}>")
+        } else {
+            target.clone()
+        };
+        let _ = writeln!(
+            out,
+            "    #[orm(belongs_to(fk = {fk_field}, on_delete = {}, on_update = {}))]",
+            action_ident(fk.on_delete),
+            action_ident(fk.on_update)
+        );
+        let _ = writeln!(out, "    pub {rel}: BelongsTo<{target_ty}>,");
+    }
+    out.push_str("}\n");
+}
+
+fn action_ident(a: crate::relation::Action) -> &'static str {
+    use crate::relation::Action;
+    match a {
+        Action::Cascade => "Cascade",
+        Action::Restrict => "Restrict",
+        Action::NoAction => "NoAction",
+        Action::SetNull => "SetNull",
+        Action::SetDefault => "SetDefault",
+    }
+}
+
+/// A Rust expression for a normalised default literal.
+fn default_expr(ty: &ColumnType, lit: &str, enum_name: &str) -> Option<String> {
+    use ColumnType as T;
+    let text = || parse_string_list(lit).into_iter().next();
+    match ty {
+        T::Boolean => Some(lit.to_owned()),
+        T::SmallInt | T::Integer | T::BigInt => lit.parse::<i64>().ok().map(|n| n.to_string()),
+        T::Real | T::Double => lit.parse::<f64>().ok().map(|f| format!("{f:?}")),
+        T::Text | T::VarChar(_) | T::Char(_) => text().map(|s| format!("{s:?}")),
+        T::Enum { variants, .. } => {
+            let v = text()?;
+            variants.iter().position(|x| *x == v)?;
+            Some(format!("{enum_name}::{}", pascal(&v.to_ascii_lowercase())))
+        }
+        _ => None,
+    }
+}

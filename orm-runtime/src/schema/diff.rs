@@ -1,0 +1,1242 @@
+//! The differ: the ordered [`Step`]s that turn one [`DbSchema`] into another, and their SQL per
+//! dialect.
+
+use std::fmt::Write;
+
+use super::native::{q, render_default, render_type, str_lit};
+use super::repr::{
+    Column, ColumnDefault, ColumnType, DbSchema, EnumType, ForeignKey, Index, PrimaryKey, Table,
+};
+use crate::sql::{Backend, Dialect};
+
+/// One change to a database schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Step {
+    /// `CREATE TYPE .. AS ENUM` (PostgreSQL).
+    CreateEnum(EnumType),
+    /// Appends variants to an enum type (PostgreSQL).
+    AddEnumVariants {
+        /// The type.
+        name: String,
+        /// The new variants, appended in order.
+        variants: Vec<String>,
+    },
+    /// Replaces an enum type whose variants were removed or reordered, converting the columns that
+    /// use it (PostgreSQL).
+    ReplaceEnum {
+        /// The type as it is.
+        from: EnumType,
+        /// The type as it becomes.
+        to: EnumType,
+        /// `(table, column, default)` of every column of this type.
+        usages: Vec<(String, String, Option<ColumnDefault>)>,
+    },
+    /// `DROP TYPE` (PostgreSQL).
+    DropEnum(EnumType),
+    /// Creates a table with its indexes (and, on SQLite, its foreign keys).
+    CreateTable(Table),
+    /// Drops a table.
+    DropTable(Table),
+    /// Renames a table (`#[orm(renamed_from)]` on the model).
+    RenameTable {
+        /// The old name.
+        from: String,
+        /// The new name.
+        to: String,
+    },
+    /// Adds a column.
+    AddColumn {
+        /// The table.
+        table: String,
+        /// The column.
+        column: Column,
+    },
+    /// Drops a column.
+    DropColumn {
+        /// The table.
+        table: String,
+        /// The column as it was.
+        column: Column,
+    },
+    /// Renames a column (`#[orm(renamed_from)]` on the field).
+    RenameColumn {
+        /// The table.
+        table: String,
+        /// The old name.
+        from: String,
+        /// The new name.
+        to: String,
+    },
+    /// Changes a column's type, nullability, default or auto-increment.
+    AlterColumn {
+        /// The table.
+        table: String,
+        /// The column as it is.
+        from: Column,
+        /// The column as it becomes.
+        to: Column,
+    },
+    /// Replaces the primary key.
+    AlterPrimaryKey {
+        /// The table.
+        table: String,
+        /// The key as it is.
+        from: Option<PrimaryKey>,
+        /// The key as it becomes.
+        to: Option<PrimaryKey>,
+    },
+    /// Renames a constraint (PostgreSQL: primary and foreign keys).
+    RenameConstraint {
+        /// The table.
+        table: String,
+        /// The old name.
+        from: String,
+        /// The new name.
+        to: String,
+    },
+    /// Creates an index.
+    CreateIndex {
+        /// The table.
+        table: String,
+        /// The index.
+        index: Index,
+    },
+    /// Drops an index.
+    DropIndex {
+        /// The table.
+        table: String,
+        /// The index.
+        index: Index,
+    },
+    /// Renames an index (PostgreSQL, MySQL).
+    RenameIndex {
+        /// The table.
+        table: String,
+        /// The old name.
+        from: String,
+        /// The new name.
+        to: String,
+    },
+    /// Adds a foreign key.
+    AddForeignKey {
+        /// The table.
+        table: String,
+        /// The key.
+        fk: ForeignKey,
+    },
+    /// Drops a foreign key.
+    DropForeignKey {
+        /// The table.
+        table: String,
+        /// The key.
+        fk: ForeignKey,
+    },
+    /// Rebuilds a table where `ALTER TABLE` cannot make the change (SQLite): creates the new table,
+    /// copies the rows, drops the old one and renames the new one into place.
+    RebuildTable {
+        /// The table as it is.
+        from: Table,
+        /// The table as it becomes.
+        to: Table,
+    },
+}
+
+/// A step that can lose data: what it does, and the query that counts the rows it affects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataLoss {
+    /// What is lost, in words.
+    pub description: String,
+    /// `SELECT COUNT(*) ...` over the affected rows.
+    pub count_sql: String,
+}
+
+fn same_type(d: Dialect, a: &ColumnType, b: &ColumnType) -> bool {
+    match (a, b) {
+        (
+            ColumnType::Enum {
+                name: an,
+                variants: av,
+            },
+            ColumnType::Enum {
+                name: bn,
+                variants: bv,
+            },
+        ) => {
+            if d.backend == Backend::Postgres {
+                an == bn
+            } else {
+                av == bv
+            }
+        }
+        _ => a == b,
+    }
+}
+
+fn same_column(d: Dialect, a: &Column, b: &Column) -> bool {
+    same_type(d, &a.ty, &b.ty)
+        && a.nullable == b.nullable
+        && a.autoincrement == b.autoincrement
+        && (a.autoincrement || a.default == b.default)
+}
+
+fn same_fk(d: Dialect, a: &ForeignKey, b: &ForeignKey) -> bool {
+    (d.backend == Backend::Sqlite || a.name == b.name) && same_fk_shape(a, b)
+}
+
+fn same_fk_shape(a: &ForeignKey, b: &ForeignKey) -> bool {
+    a.columns == b.columns
+        && a.referenced_table == b.referenced_table
+        && a.referenced_columns == b.referenced_columns
+        && a.on_delete == b.on_delete
+        && a.on_update == b.on_update
+}
+
+fn same_pk(d: Dialect, a: &Option<PrimaryKey>, b: &Option<PrimaryKey>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            a.columns == b.columns && (d.backend != Backend::Postgres || a.name == b.name)
+        }
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+/// Whether going from `from` to `to` keeps every value: same type, or a wider one.
+fn widening(from: &ColumnType, to: &ColumnType) -> bool {
+    use ColumnType as T;
+    match (from, to) {
+        (a, b) if a == b => true,
+        (T::SmallInt, T::Integer | T::BigInt) | (T::Integer, T::BigInt) | (T::Real, T::Double) => {
+            true
+        }
+        (T::VarChar(a), T::VarChar(b)) => b >= a,
+        (T::VarChar(_) | T::Char(_), T::Text) => true,
+        (T::Char(a), T::VarChar(b)) => b >= a,
+        (T::Enum { variants: a, .. }, T::Enum { variants: b, .. }) => {
+            a.iter().all(|v| b.contains(v))
+        }
+        (T::Timestamp, T::Timestamptz) => true,
+        _ => false,
+    }
+}
+
+/// Rename hints read from `to` and applied to a copy of `from`.
+struct Renamed {
+    schema: DbSchema,
+    steps: Vec<Step>,
+}
+
+fn apply_renames(from: &DbSchema, to: &DbSchema) -> Renamed {
+    let mut schema = from.clone();
+    let mut steps = Vec::new();
+    for t in &to.tables {
+        let Some(old) = &t.renamed_from else { continue };
+        if schema.table(&t.name).is_none() && schema.table(old).is_some() && to.table(old).is_none()
+        {
+            steps.push(Step::RenameTable {
+                from: old.clone(),
+                to: t.name.clone(),
+            });
+            for st in &mut schema.tables {
+                if st.name == *old {
+                    st.name = t.name.clone();
+                }
+                for fk in &mut st.foreign_keys {
+                    if fk.referenced_table == *old {
+                        fk.referenced_table = t.name.clone();
+                    }
+                }
+            }
+        }
+    }
+    for t in &to.tables {
+        for c in &t.columns {
+            let Some(old) = &c.renamed_from else { continue };
+            let Some(st) = schema.tables.iter_mut().find(|st| st.name == t.name) else {
+                continue;
+            };
+            if st.column(&c.name).is_some() || st.column(old).is_none() || t.column(old).is_some() {
+                continue;
+            }
+            steps.push(Step::RenameColumn {
+                table: t.name.clone(),
+                from: old.clone(),
+                to: c.name.clone(),
+            });
+            let rename = |v: &mut Vec<String>| {
+                for n in v.iter_mut() {
+                    if n == old {
+                        *n = c.name.clone();
+                    }
+                }
+            };
+            for col in &mut st.columns {
+                if col.name == *old {
+                    col.name = c.name.clone();
+                }
+            }
+            if let Some(pk) = &mut st.primary_key {
+                rename(&mut pk.columns);
+            }
+            for i in &mut st.indexes {
+                rename(&mut i.columns);
+            }
+            for fk in &mut st.foreign_keys {
+                rename(&mut fk.columns);
+            }
+            let table = t.name.clone();
+            for other in &mut schema.tables {
+                for fk in &mut other.foreign_keys {
+                    if fk.referenced_table == table {
+                        rename(&mut fk.referenced_columns);
+                    }
+                }
+            }
+        }
+    }
+    Renamed { schema, steps }
+}
+
+/// The ordered steps that turn `from` into `to` on `d`.
+///
+/// Renames come from `#[orm(renamed_from = "...")]` in `to`. Steps are ordered so that every
+/// statement finds what it needs: foreign keys and indexes are dropped first and created last, enum
+/// types exist before the columns that use them, and tables are dropped only once nothing refers
+/// to them.
+pub fn diff(from: &DbSchema, to: &DbSchema, d: Dialect) -> Vec<Step> {
+    let Renamed {
+        schema: from,
+        steps: renames,
+    } = apply_renames(from, to);
+    let mut drop_fks = Vec::new();
+    let mut drop_indexes = Vec::new();
+    let mut renames = renames;
+    let mut enums_before = Vec::new();
+    let mut create_tables = Vec::new();
+    let mut alters = Vec::new();
+    let mut drop_columns = Vec::new();
+    let mut drop_tables = Vec::new();
+    let mut drop_enums = Vec::new();
+    let mut create_indexes = Vec::new();
+    let mut add_fks = Vec::new();
+
+    // Enum types (PostgreSQL).
+    for e in &to.enums {
+        match from.enum_type(&e.name) {
+            None => enums_before.push(Step::CreateEnum(e.clone())),
+            Some(old) if old.variants == e.variants => {}
+            Some(old) if e.variants.starts_with(&old.variants) => {
+                enums_before.push(Step::AddEnumVariants {
+                    name: e.name.clone(),
+                    variants: e.variants[old.variants.len()..].to_vec(),
+                })
+            }
+            Some(old) => {
+                let usages = to
+                    .tables
+                    .iter()
+                    .filter(|t| from.table(&t.name).is_some())
+                    .flat_map(|t| {
+                        t.columns.iter().filter_map(move |c| match &c.ty {
+                            ColumnType::Enum { name, .. } if *name == e.name => {
+                                Some((t.name.clone(), c.name.clone(), c.default.clone()))
+                            }
+                            _ => None,
+                        })
+                    })
+                    .collect();
+                enums_before.push(Step::ReplaceEnum {
+                    from: old.clone(),
+                    to: e.clone(),
+                    usages,
+                })
+            }
+        }
+    }
+    for e in &from.enums {
+        if to.enum_type(&e.name).is_none() {
+            drop_enums.push(Step::DropEnum(e.clone()));
+        }
+    }
+
+    for t in &to.tables {
+        let Some(ft) = from.table(&t.name) else {
+            create_tables.push(Step::CreateTable(t.clone()));
+            if d.backend != Backend::Sqlite {
+                for fk in &t.foreign_keys {
+                    add_fks.push(Step::AddForeignKey {
+                        table: t.name.clone(),
+                        fk: fk.clone(),
+                    });
+                }
+            }
+            continue;
+        };
+        let name = &t.name;
+        let added: Vec<&Column> = t
+            .columns
+            .iter()
+            .filter(|c| ft.column(&c.name).is_none())
+            .collect();
+        let dropped: Vec<&Column> = ft
+            .columns
+            .iter()
+            .filter(|c| t.column(&c.name).is_none())
+            .collect();
+        let altered: Vec<(&Column, &Column)> = t
+            .columns
+            .iter()
+            .filter_map(|c| ft.column(&c.name).map(|f| (f, c)))
+            .filter(|(f, c)| !same_column(d, f, c))
+            .collect();
+        let fks_dropped: Vec<&ForeignKey> = ft
+            .foreign_keys
+            .iter()
+            .filter(|f| !t.foreign_keys.iter().any(|g| same_fk(d, f, g)))
+            .collect();
+        let fks_added: Vec<&ForeignKey> = t
+            .foreign_keys
+            .iter()
+            .filter(|g| !ft.foreign_keys.iter().any(|f| same_fk(d, f, g)))
+            .collect();
+        let pk_changed = !same_pk(d, &ft.primary_key, &t.primary_key);
+
+        if d.backend == Backend::Sqlite {
+            let simple_add = |c: &&Column| {
+                !c.autoincrement
+                    && (c.nullable || matches!(c.default, Some(ColumnDefault::Literal(_))))
+                    && c.default != Some(ColumnDefault::Now)
+            };
+            let rebuild = !altered.is_empty()
+                || !dropped.is_empty()
+                || !fks_dropped.is_empty()
+                || !fks_added.is_empty()
+                || pk_changed
+                || !added.iter().all(simple_add);
+            if rebuild {
+                alters.push(Step::RebuildTable {
+                    from: ft.clone(),
+                    to: t.clone(),
+                });
+                continue;
+            }
+        }
+
+        for c in added {
+            alters.push(Step::AddColumn {
+                table: name.clone(),
+                column: c.clone(),
+            });
+        }
+        for (f, c) in altered {
+            alters.push(Step::AlterColumn {
+                table: name.clone(),
+                from: f.clone(),
+                to: c.clone(),
+            });
+        }
+        for c in dropped {
+            drop_columns.push(Step::DropColumn {
+                table: name.clone(),
+                column: c.clone(),
+            });
+        }
+        if pk_changed {
+            match (&ft.primary_key, &t.primary_key) {
+                (Some(a), Some(b)) if a.columns == b.columns => {
+                    renames.push(Step::RenameConstraint {
+                        table: name.clone(),
+                        from: a.name.clone(),
+                        to: b.name.clone(),
+                    })
+                }
+                (a, b) => alters.push(Step::AlterPrimaryKey {
+                    table: name.clone(),
+                    from: a.clone(),
+                    to: b.clone(),
+                }),
+            }
+        }
+        // Indexes: by name; an index whose name alone changed is renamed where the backend can.
+        let mut created: Vec<&Index> = Vec::new();
+        let mut removed: Vec<&Index> = Vec::new();
+        for i in &t.indexes {
+            match ft.indexes.iter().find(|f| f.name == i.name) {
+                Some(f) if f == i => {}
+                Some(f) => {
+                    removed.push(f);
+                    created.push(i);
+                }
+                None => created.push(i),
+            }
+        }
+        for f in &ft.indexes {
+            if !t.indexes.iter().any(|i| i.name == f.name) {
+                removed.push(f);
+            }
+        }
+        if d.backend != Backend::Sqlite {
+            created.retain(|i| {
+                let Some(pos) = removed.iter().position(|f| {
+                    f.columns == i.columns && f.unique == i.unique && f.name != i.name
+                }) else {
+                    return true;
+                };
+                let f = removed.remove(pos);
+                renames.push(Step::RenameIndex {
+                    table: name.clone(),
+                    from: f.name.clone(),
+                    to: i.name.clone(),
+                });
+                false
+            });
+        }
+        for f in removed {
+            drop_indexes.push(Step::DropIndex {
+                table: name.clone(),
+                index: f.clone(),
+            });
+        }
+        for i in created {
+            create_indexes.push(Step::CreateIndex {
+                table: name.clone(),
+                index: i.clone(),
+            });
+        }
+        // Foreign keys: PostgreSQL renames a key whose name alone changed.
+        let mut fks_added = fks_added;
+        for f in fks_dropped {
+            if d.backend == Backend::Postgres {
+                if let Some(pos) = fks_added.iter().position(|g| same_fk_shape(f, g)) {
+                    let g = fks_added.remove(pos);
+                    renames.push(Step::RenameConstraint {
+                        table: name.clone(),
+                        from: f.name.clone(),
+                        to: g.name.clone(),
+                    });
+                    continue;
+                }
+            }
+            drop_fks.push(Step::DropForeignKey {
+                table: name.clone(),
+                fk: f.clone(),
+            });
+        }
+        for g in fks_added {
+            add_fks.push(Step::AddForeignKey {
+                table: name.clone(),
+                fk: g.clone(),
+            });
+        }
+    }
+    for ft in &from.tables {
+        if to.table(&ft.name).is_none() {
+            if d.backend != Backend::Sqlite {
+                for fk in &ft.foreign_keys {
+                    drop_fks.push(Step::DropForeignKey {
+                        table: ft.name.clone(),
+                        fk: fk.clone(),
+                    });
+                }
+            }
+            drop_tables.push(Step::DropTable(ft.clone()));
+        }
+    }
+
+    let mut steps = drop_fks;
+    steps.extend(drop_indexes);
+    steps.extend(renames);
+    steps.extend(enums_before);
+    steps.extend(create_tables);
+    steps.extend(alters);
+    steps.extend(drop_columns);
+    steps.extend(drop_tables);
+    steps.extend(drop_enums);
+    steps.extend(create_indexes);
+    steps.extend(add_fks);
+    steps
+}
+
+fn column_sql(d: Dialect, c: &Column, inline_pk: bool) -> String {
+    let mut sql = format!(
+        "{} {}",
+        q(d, &c.name),
+        render_type(d, &c.ty, c.autoincrement)
+    );
+    if inline_pk {
+        sql.push_str(" PRIMARY KEY AUTOINCREMENT");
+        return sql;
+    }
+    if !c.nullable {
+        sql.push_str(" NOT NULL");
+    }
+    if d.backend == Backend::MySql && c.autoincrement {
+        sql.push_str(" AUTO_INCREMENT");
+    }
+    if let Some(def) = &c.default {
+        if !c.autoincrement {
+            let _ = write!(sql, " DEFAULT {}", render_default(d, &c.ty, def));
+        }
+    }
+    if d.backend == Backend::Sqlite {
+        if let ColumnType::Enum { variants, .. } = &c.ty {
+            let v: Vec<String> = variants.iter().map(|v| str_lit(d, v)).collect();
+            let _ = write!(sql, " CHECK ({} IN ({}))", q(d, &c.name), v.join(", "));
+        }
+    }
+    sql
+}
+
+fn list(d: Dialect, names: &[String]) -> String {
+    names.iter().map(|n| q(d, n)).collect::<Vec<_>>().join(", ")
+}
+
+fn fk_sql(d: Dialect, fk: &ForeignKey) -> String {
+    format!(
+        "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {} ON UPDATE {}",
+        q(d, &fk.name),
+        list(d, &fk.columns),
+        q(d, &fk.referenced_table),
+        list(d, &fk.referenced_columns),
+        fk.on_delete.sql(),
+        fk.on_update.sql()
+    )
+}
+
+fn create_index_sql(d: Dialect, table: &str, i: &Index) -> String {
+    format!(
+        "CREATE {}INDEX {} ON {} ({})",
+        if i.unique { "UNIQUE " } else { "" },
+        q(d, &i.name),
+        q(d, table),
+        list(d, &i.columns)
+    )
+}
+
+fn drop_index_sql(d: Dialect, table: &str, i: &Index) -> String {
+    match d.backend {
+        Backend::MySql => format!("DROP INDEX {} ON {}", q(d, &i.name), q(d, table)),
+        _ => format!("DROP INDEX {}", q(d, &i.name)),
+    }
+}
+
+/// `CREATE TABLE` under `name` (a rebuild creates the new table under a temporary name).
+fn create_table_sql(d: Dialect, t: &Table, name: &str) -> String {
+    let mut sql = format!("CREATE TABLE {} (\n", q(d, name));
+    let sqlite_inline_pk = d.backend == Backend::Sqlite
+        && t.primary_key.as_ref().is_some_and(|pk| {
+            pk.columns.len() == 1 && t.column(&pk.columns[0]).is_some_and(|c| c.autoincrement)
+        });
+    let mut parts: Vec<String> = t
+        .columns
+        .iter()
+        .map(|c| {
+            let inline = sqlite_inline_pk
+                && t.primary_key
+                    .as_ref()
+                    .is_some_and(|pk| pk.columns[0] == c.name);
+            column_sql(d, c, inline)
+        })
+        .collect();
+    if let (false, Some(pk)) = (sqlite_inline_pk, &t.primary_key) {
+        parts.push(format!(
+            "CONSTRAINT {} PRIMARY KEY ({})",
+            q(d, &pk.name),
+            list(d, &pk.columns)
+        ));
+    }
+    if d.backend == Backend::Sqlite {
+        parts.extend(t.foreign_keys.iter().map(|fk| fk_sql(d, fk)));
+    }
+    for (i, p) in parts.iter().enumerate() {
+        let _ = write!(
+            sql,
+            "    {p}{}\n",
+            if i + 1 < parts.len() { "," } else { "" }
+        );
+    }
+    sql.push(')');
+    if d.backend == Backend::MySql {
+        sql.push_str(" ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
+    }
+    sql
+}
+
+fn enum_list(d: Dialect, variants: &[String]) -> String {
+    variants
+        .iter()
+        .map(|v| str_lit(d, v))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Step {
+    /// The statements that make this change on `d`.
+    pub fn sql(&self, d: Dialect) -> Vec<String> {
+        let t = |n: &str| q(d, n);
+        match self {
+            Step::CreateEnum(e) => vec![format!(
+                "CREATE TYPE {} AS ENUM ({})",
+                t(&e.name),
+                enum_list(d, &e.variants)
+            )],
+            Step::AddEnumVariants { name, variants } => variants
+                .iter()
+                .map(|v| format!("ALTER TYPE {} ADD VALUE {}", t(name), str_lit(d, v)))
+                .collect(),
+            Step::ReplaceEnum { from, to, usages } => {
+                let old = format!("{}_old", to.name);
+                let mut out = vec![
+                    format!("ALTER TYPE {} RENAME TO {}", t(&from.name), t(&old)),
+                    format!(
+                        "CREATE TYPE {} AS ENUM ({})",
+                        t(&to.name),
+                        enum_list(d, &to.variants)
+                    ),
+                ];
+                for (table, column, default) in usages {
+                    if default.is_some() {
+                        out.push(format!(
+                            "ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT",
+                            t(table),
+                            t(column)
+                        ));
+                    }
+                    out.push(format!(
+                        "ALTER TABLE {} ALTER COLUMN {} TYPE {} USING ({}::text::{})",
+                        t(table),
+                        t(column),
+                        t(&to.name),
+                        t(column),
+                        t(&to.name)
+                    ));
+                    if let Some(def) = default {
+                        let ty = ColumnType::Enum {
+                            name: to.name.clone(),
+                            variants: to.variants.clone(),
+                        };
+                        out.push(format!(
+                            "ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}",
+                            t(table),
+                            t(column),
+                            render_default(d, &ty, def)
+                        ));
+                    }
+                }
+                out.push(format!("DROP TYPE {}", t(&old)));
+                out
+            }
+            Step::DropEnum(e) => vec![format!("DROP TYPE {}", t(&e.name))],
+            Step::CreateTable(table) => {
+                let mut out = vec![create_table_sql(d, table, &table.name)];
+                out.extend(
+                    table
+                        .indexes
+                        .iter()
+                        .map(|i| create_index_sql(d, &table.name, i)),
+                );
+                out
+            }
+            Step::DropTable(table) => vec![format!("DROP TABLE {}", t(&table.name))],
+            Step::RenameTable { from, to } => {
+                vec![format!("ALTER TABLE {} RENAME TO {}", t(from), t(to))]
+            }
+            Step::AddColumn { table, column } => {
+                vec![format!(
+                    "ALTER TABLE {} ADD COLUMN {}",
+                    t(table),
+                    column_sql(d, column, false)
+                )]
+            }
+            Step::DropColumn { table, column } => {
+                vec![format!(
+                    "ALTER TABLE {} DROP COLUMN {}",
+                    t(table),
+                    t(&column.name)
+                )]
+            }
+            Step::RenameColumn { table, from, to } => {
+                vec![format!(
+                    "ALTER TABLE {} RENAME COLUMN {} TO {}",
+                    t(table),
+                    t(from),
+                    t(to)
+                )]
+            }
+            Step::AlterColumn { table, from, to } => alter_column_sql(d, table, from, to),
+            Step::AlterPrimaryKey { table, from, to } => {
+                let mut out = Vec::new();
+                match d.backend {
+                    Backend::MySql => {
+                        let mut parts = Vec::new();
+                        if from.is_some() {
+                            parts.push("DROP PRIMARY KEY".to_owned());
+                        }
+                        if let Some(pk) = to {
+                            parts.push(format!("ADD PRIMARY KEY ({})", list(d, &pk.columns)));
+                        }
+                        out.push(format!("ALTER TABLE {} {}", t(table), parts.join(", ")));
+                    }
+                    _ => {
+                        if let Some(pk) = from {
+                            out.push(format!(
+                                "ALTER TABLE {} DROP CONSTRAINT {}",
+                                t(table),
+                                t(&pk.name)
+                            ));
+                        }
+                        if let Some(pk) = to {
+                            out.push(format!(
+                                "ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY ({})",
+                                t(table),
+                                t(&pk.name),
+                                list(d, &pk.columns)
+                            ));
+                        }
+                    }
+                }
+                out
+            }
+            Step::RenameConstraint { table, from, to } => {
+                vec![format!(
+                    "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
+                    t(table),
+                    t(from),
+                    t(to)
+                )]
+            }
+            Step::CreateIndex { table, index } => vec![create_index_sql(d, table, index)],
+            Step::DropIndex { table, index } => vec![drop_index_sql(d, table, index)],
+            Step::RenameIndex { table, from, to } => match d.backend {
+                Backend::MySql => vec![format!(
+                    "ALTER TABLE {} RENAME INDEX {} TO {}",
+                    t(table),
+                    t(from),
+                    t(to)
+                )],
+                _ => vec![format!("ALTER INDEX {} RENAME TO {}", t(from), t(to))],
+            },
+            Step::AddForeignKey { table, fk } => {
+                vec![format!("ALTER TABLE {} ADD {}", t(table), fk_sql(d, fk))]
+            }
+            Step::DropForeignKey { table, fk } => match d.backend {
+                Backend::MySql => vec![format!(
+                    "ALTER TABLE {} DROP FOREIGN KEY {}",
+                    t(table),
+                    t(&fk.name)
+                )],
+                _ => vec![format!(
+                    "ALTER TABLE {} DROP CONSTRAINT {}",
+                    t(table),
+                    t(&fk.name)
+                )],
+            },
+            Step::RebuildTable { from, to } => {
+                let tmp = format!("_orm_new_{}", to.name);
+                let mut out = vec![create_table_sql(d, to, &tmp)];
+                let mut cols = Vec::new();
+                let mut exprs = Vec::new();
+                for c in &to.columns {
+                    let Some(f) = from.column(&c.name) else {
+                        continue;
+                    };
+                    cols.push(t(&c.name));
+                    match (&c.default, f.nullable && !c.nullable) {
+                        (Some(def), true) => exprs.push(format!(
+                            "COALESCE({}, {})",
+                            t(&c.name),
+                            render_default(d, &c.ty, def)
+                        )),
+                        _ => exprs.push(t(&c.name)),
+                    }
+                }
+                if !cols.is_empty() {
+                    out.push(format!(
+                        "INSERT INTO {} ({}) SELECT {} FROM {}",
+                        t(&tmp),
+                        cols.join(", "),
+                        exprs.join(", "),
+                        t(&from.name)
+                    ));
+                }
+                out.push(format!("DROP TABLE {}", t(&from.name)));
+                out.push(format!("ALTER TABLE {} RENAME TO {}", t(&tmp), t(&to.name)));
+                out.extend(to.indexes.iter().map(|i| create_index_sql(d, &to.name, i)));
+                out
+            }
+        }
+    }
+
+    /// The step in words, for reviews and `migrate status`.
+    pub fn describe(&self) -> String {
+        match self {
+            Step::CreateEnum(e) => format!("create enum `{}` ({})", e.name, e.variants.join(", ")),
+            Step::AddEnumVariants { name, variants } => {
+                format!("add variant(s) {} to enum `{name}`", variants.join(", "))
+            }
+            Step::ReplaceEnum { from, to, .. } => format!(
+                "change enum `{}` from ({}) to ({})",
+                to.name,
+                from.variants.join(", "),
+                to.variants.join(", ")
+            ),
+            Step::DropEnum(e) => format!("drop enum `{}`", e.name),
+            Step::CreateTable(t) => format!("create table `{}`", t.name),
+            Step::DropTable(t) => format!("drop table `{}`", t.name),
+            Step::RenameTable { from, to } => format!("rename table `{from}` to `{to}`"),
+            Step::AddColumn { table, column } => {
+                format!(
+                    "add column `{table}.{}` ({})",
+                    column.name,
+                    column_summary(column)
+                )
+            }
+            Step::DropColumn { table, column } => format!("drop column `{table}.{}`", column.name),
+            Step::RenameColumn { table, from, to } => {
+                format!("rename column `{table}.{from}` to `{to}`")
+            }
+            Step::AlterColumn { table, from, to } => format!(
+                "change column `{table}.{}`: {}",
+                to.name,
+                column_changes(from, to).join(", ")
+            ),
+            Step::AlterPrimaryKey { table, to, .. } => match to {
+                Some(pk) => format!(
+                    "set the primary key of `{table}` to ({})",
+                    pk.columns.join(", ")
+                ),
+                None => format!("drop the primary key of `{table}`"),
+            },
+            Step::RenameConstraint { table, from, to } => {
+                format!("rename constraint `{from}` on `{table}` to `{to}`")
+            }
+            Step::CreateIndex { table, index } => format!(
+                "create {}index `{}` on `{table}` ({})",
+                if index.unique { "unique " } else { "" },
+                index.name,
+                index.columns.join(", ")
+            ),
+            Step::DropIndex { table, index } => format!("drop index `{}` on `{table}`", index.name),
+            Step::RenameIndex { table, from, to } => {
+                format!("rename index `{from}` on `{table}` to `{to}`")
+            }
+            Step::AddForeignKey { table, fk } => format!(
+                "add foreign key `{}` on `{table}` ({}) referencing `{}` ({})",
+                fk.name,
+                fk.columns.join(", "),
+                fk.referenced_table,
+                fk.referenced_columns.join(", ")
+            ),
+            Step::DropForeignKey { table, fk } => {
+                format!("drop foreign key `{}` on `{table}`", fk.name)
+            }
+            Step::RebuildTable { from, to } => {
+                let mut changes = Vec::new();
+                for c in &to.columns {
+                    match from.column(&c.name) {
+                        None => changes.push(format!("add column `{}`", c.name)),
+                        Some(f) => {
+                            let diff = column_changes(f, c);
+                            if !diff.is_empty() {
+                                changes.push(format!(
+                                    "change column `{}`: {}",
+                                    c.name,
+                                    diff.join(", ")
+                                ));
+                            }
+                        }
+                    }
+                }
+                for f in &from.columns {
+                    if to.column(&f.name).is_none() {
+                        changes.push(format!("drop column `{}`", f.name));
+                    }
+                }
+                if from.foreign_keys.len() != to.foreign_keys.len()
+                    || !from
+                        .foreign_keys
+                        .iter()
+                        .all(|f| to.foreign_keys.iter().any(|g| same_fk_shape(f, g)))
+                {
+                    changes.push("change foreign keys".into());
+                }
+                if from.primary_key.as_ref().map(|p| &p.columns)
+                    != to.primary_key.as_ref().map(|p| &p.columns)
+                {
+                    changes.push("change the primary key".into());
+                }
+                if changes.is_empty() {
+                    changes.push("recreate".into());
+                }
+                format!("rebuild table `{}`: {}", to.name, changes.join("; "))
+            }
+        }
+    }
+
+    /// What this step destroys, if anything, with the query that counts the affected rows.
+    pub fn data_loss(&self, d: Dialect) -> Option<DataLoss> {
+        let t = |n: &str| q(d, n);
+        match self {
+            Step::DropTable(table) => Some(DataLoss {
+                description: format!("drops table `{}` and every row in it", table.name),
+                count_sql: format!("SELECT COUNT(*) FROM {}", t(&table.name)),
+            }),
+            Step::DropColumn { table, column } => Some(DataLoss {
+                description: format!("drops column `{table}.{}` and its values", column.name),
+                count_sql: format!(
+                    "SELECT COUNT(*) FROM {} WHERE {} IS NOT NULL",
+                    t(table),
+                    t(&column.name)
+                ),
+            }),
+            Step::AddColumn { table, column }
+                if !column.nullable && column.default.is_none() && !column.autoincrement =>
+            {
+                Some(DataLoss {
+                    description: format!(
+                        "adds required column `{table}.{}` without a default: fails on a table with rows",
+                        column.name
+                    ),
+                    count_sql: format!("SELECT COUNT(*) FROM {}", t(table)),
+                })
+            }
+            Step::AlterColumn { table, from, to } => column_loss(d, table, from, to),
+            Step::ReplaceEnum { from, to, usages } => {
+                let removed: Vec<&String> = from
+                    .variants
+                    .iter()
+                    .filter(|v| !to.variants.contains(v))
+                    .collect();
+                if removed.is_empty() || usages.is_empty() {
+                    return None;
+                }
+                let lits = removed
+                    .iter()
+                    .map(|v| str_lit(d, v))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let counts: Vec<String> = usages
+                    .iter()
+                    .map(|(table, column, _)| {
+                        format!(
+                            "(SELECT COUNT(*) FROM {} WHERE {}::text IN ({lits}))",
+                            t(table),
+                            t(column)
+                        )
+                    })
+                    .collect();
+                Some(DataLoss {
+                    description: format!(
+                        "removes variant(s) {} from enum `{}`: rows holding them cannot be converted",
+                        removed
+                            .iter()
+                            .map(|v| v.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        to.name
+                    ),
+                    count_sql: format!("SELECT {}", counts.join(" + ")),
+                })
+            }
+            Step::RebuildTable { from, to } => {
+                let mut parts = Vec::new();
+                let mut counts = Vec::new();
+                for f in &from.columns {
+                    if to.column(&f.name).is_none() {
+                        parts.push(format!("drops column `{}.{}`", from.name, f.name));
+                        counts.push(format!(
+                            "(SELECT COUNT(*) FROM {} WHERE {} IS NOT NULL)",
+                            t(&from.name),
+                            t(&f.name)
+                        ));
+                    }
+                }
+                for c in &to.columns {
+                    match from.column(&c.name) {
+                        Some(f) => {
+                            if let Some(loss) = column_loss(d, &from.name, f, c) {
+                                parts.push(loss.description);
+                                counts.push(format!("({})", loss.count_sql));
+                            }
+                        }
+                        None if !c.nullable && c.default.is_none() && !c.autoincrement => {
+                            parts.push(format!(
+                                "adds required column `{}.{}` without a default",
+                                from.name, c.name
+                            ));
+                            counts.push(format!("(SELECT COUNT(*) FROM {})", t(&from.name)));
+                        }
+                        None => {}
+                    }
+                }
+                (!parts.is_empty()).then(|| DataLoss {
+                    description: parts.join("; "),
+                    count_sql: format!("SELECT {}", counts.join(" + ")),
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+fn column_loss(d: Dialect, table: &str, from: &Column, to: &Column) -> Option<DataLoss> {
+    let t = |n: &str| q(d, n);
+    if !widening(&from.ty, &to.ty) && !same_type(d, &from.ty, &to.ty) {
+        return Some(DataLoss {
+            description: format!(
+                "changes the type of `{table}.{}` from {} to {}: values may not convert",
+                to.name,
+                render_type(d, &from.ty, false),
+                render_type(d, &to.ty, false)
+            ),
+            count_sql: format!(
+                "SELECT COUNT(*) FROM {} WHERE {} IS NOT NULL",
+                t(table),
+                t(&from.name)
+            ),
+        });
+    }
+    if from.nullable && !to.nullable && to.default.is_none() {
+        return Some(DataLoss {
+            description: format!(
+                "makes `{table}.{}` required without a default: fails while rows hold NULL",
+                to.name
+            ),
+            count_sql: format!(
+                "SELECT COUNT(*) FROM {} WHERE {} IS NULL",
+                t(table),
+                t(&from.name)
+            ),
+        });
+    }
+    None
+}
+
+fn column_summary(c: &Column) -> String {
+    let mut s = type_name(&c.ty);
+    if !c.nullable {
+        s.push_str(" NOT NULL");
+    }
+    if c.autoincrement {
+        s.push_str(" autoincrement");
+    }
+    if let Some(def) = &c.default {
+        let _ = write!(s, " DEFAULT {}", default_name(def));
+    }
+    s
+}
+
+fn type_name(ty: &ColumnType) -> String {
+    match ty {
+        ColumnType::Enum { name, variants } if name.is_empty() => {
+            format!("enum({})", variants.join(", "))
+        }
+        ColumnType::Enum { name, .. } => format!("enum {name}"),
+        ColumnType::Other(s) => s.clone(),
+        ColumnType::Decimal { precision, scale } => format!("decimal({precision},{scale})"),
+        ColumnType::VarChar(n) => format!("varchar({n})"),
+        ColumnType::Char(n) => format!("char({n})"),
+        other => format!("{other:?}").to_ascii_lowercase(),
+    }
+}
+
+fn default_name(d: &ColumnDefault) -> String {
+    match d {
+        ColumnDefault::Now => "now".into(),
+        ColumnDefault::Literal(l) => l.clone(),
+    }
+}
+
+fn column_changes(from: &Column, to: &Column) -> Vec<String> {
+    let mut out = Vec::new();
+    if from.ty != to.ty {
+        out.push(format!(
+            "type {} → {}",
+            type_name(&from.ty),
+            type_name(&to.ty)
+        ));
+    }
+    if from.nullable != to.nullable {
+        out.push(if to.nullable {
+            "NULL allowed".into()
+        } else {
+            "NOT NULL".into()
+        });
+    }
+    if from.default != to.default && !to.autoincrement {
+        let show = |d: &Option<ColumnDefault>| d.as_ref().map_or("none".into(), default_name);
+        out.push(format!(
+            "default {} → {}",
+            show(&from.default),
+            show(&to.default)
+        ));
+    }
+    if from.autoincrement != to.autoincrement {
+        out.push(if to.autoincrement {
+            "autoincrement".into()
+        } else {
+            "no autoincrement".into()
+        });
+    }
+    out
+}
+
+fn alter_column_sql(d: Dialect, table: &str, from: &Column, to: &Column) -> Vec<String> {
+    let t = |n: &str| q(d, n);
+    let mut out = Vec::new();
+    // Rows holding NULL get the default before the column becomes required.
+    if from.nullable && !to.nullable {
+        if let Some(def) = &to.default {
+            out.push(format!(
+                "UPDATE {} SET {} = {} WHERE {} IS NULL",
+                t(table),
+                t(&to.name),
+                render_default(d, &to.ty, def),
+                t(&to.name)
+            ));
+        }
+    }
+    match d.backend {
+        Backend::MySql => out.push(format!(
+            "ALTER TABLE {} MODIFY COLUMN {}",
+            t(table),
+            column_sql(d, to, false)
+        )),
+        _ => {
+            let alter =
+                |s: String| format!("ALTER TABLE {} ALTER COLUMN {} {s}", t(table), t(&to.name));
+            let type_changed = !same_type(d, &from.ty, &to.ty);
+            let default_changed = from.default != to.default || type_changed;
+            if from.autoincrement && !to.autoincrement {
+                out.push(alter("DROP DEFAULT".into()));
+            }
+            if default_changed && from.default.is_some() && !from.autoincrement {
+                out.push(alter("DROP DEFAULT".into()));
+            }
+            if type_changed {
+                let ty = render_type(d, &to.ty, false);
+                out.push(alter(format!("TYPE {ty} USING {}::{ty}", t(&to.name))));
+            }
+            if from.nullable != to.nullable {
+                out.push(alter(if to.nullable {
+                    "DROP NOT NULL".into()
+                } else {
+                    "SET NOT NULL".into()
+                }));
+            }
+            if default_changed && !to.autoincrement {
+                if let Some(def) = &to.default {
+                    out.push(alter(format!(
+                        "SET DEFAULT {}",
+                        render_default(d, &to.ty, def)
+                    )));
+                }
+            }
+            if to.autoincrement && !from.autoincrement {
+                out.push(alter("ADD GENERATED BY DEFAULT AS IDENTITY".into()));
+            }
+        }
+    }
+    out
+}

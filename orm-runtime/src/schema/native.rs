@@ -1,0 +1,456 @@
+//! Native types and literals per dialect: rendering a [`ColumnType`] or a default as SQL, and parsing
+//! what a database reports back into the same normalised form.
+
+use super::repr::{ColumnDefault, ColumnType};
+use crate::model::{ColumnDef, DefaultDef};
+use crate::sql::{Backend, Dialect};
+use crate::types::ScalarKind;
+use crate::value::Value;
+
+/// Quotes an identifier.
+pub(crate) fn q(d: Dialect, ident: &str) -> String {
+    match d.backend {
+        Backend::MySql => format!("`{}`", ident.replace('`', "``")),
+        _ => format!("\"{}\"", ident.replace('"', "\"\"")),
+    }
+}
+
+/// A string literal. MySQL treats `\` as an escape inside literals, so it is doubled there.
+pub(crate) fn str_lit(d: Dialect, s: &str) -> String {
+    let s = s.replace('\'', "''");
+    if d.backend == Backend::MySql {
+        format!("'{}'", s.replace('\\', "\\\\"))
+    } else {
+        format!("'{s}'")
+    }
+}
+
+/// The logical type a model column asks for, before normalisation.
+pub(crate) fn model_type(d: Dialect, col: &ColumnDef) -> ColumnType {
+    if let Some(t) = col.db_type {
+        return parse_type(d, t);
+    }
+    let ty = match col.kind {
+        ScalarKind::Bool => ColumnType::Boolean,
+        ScalarKind::I16 => ColumnType::SmallInt,
+        ScalarKind::I32 => ColumnType::Integer,
+        ScalarKind::I64 => ColumnType::BigInt,
+        ScalarKind::F32 => ColumnType::Real,
+        ScalarKind::F64 => ColumnType::Double,
+        ScalarKind::Decimal => ColumnType::Decimal {
+            precision: 65,
+            scale: 30,
+        },
+        ScalarKind::String => match d.backend {
+            Backend::MySql => ColumnType::VarChar(191),
+            _ => ColumnType::Text,
+        },
+        ScalarKind::Bytes => ColumnType::Bytes,
+        ScalarKind::Uuid => ColumnType::Uuid,
+        ScalarKind::DateTime => ColumnType::Timestamptz,
+        ScalarKind::NaiveDateTime => ColumnType::Timestamp,
+        ScalarKind::Date => ColumnType::Date,
+        ScalarKind::Time => ColumnType::Time,
+        ScalarKind::Json => ColumnType::Json,
+        ScalarKind::Enum(e) => ColumnType::Enum {
+            name: e.db_name.to_owned(),
+            variants: e.variants.iter().map(|v| (*v).to_owned()).collect(),
+        },
+    };
+    normalize_type(d, ty)
+}
+
+/// What `ty` becomes on `d` once created: the type the database will report back.
+pub(crate) fn normalize_type(d: Dialect, ty: ColumnType) -> ColumnType {
+    match ty {
+        ColumnType::Enum { .. } | ColumnType::Other(_) => ty,
+        ty => parse_type(d, &render_type(d, &ty, false)),
+    }
+}
+
+/// The SQL type for `ty` on `d`; `serial` asks for PostgreSQL's auto-incrementing forms.
+pub(crate) fn render_type(d: Dialect, ty: &ColumnType, serial: bool) -> String {
+    use ColumnType as T;
+    match d.backend {
+        Backend::Postgres => match ty {
+            T::Boolean => "BOOLEAN".into(),
+            T::SmallInt => if serial { "SMALLSERIAL" } else { "SMALLINT" }.into(),
+            T::Integer => if serial { "SERIAL" } else { "INTEGER" }.into(),
+            T::BigInt => if serial { "BIGSERIAL" } else { "BIGINT" }.into(),
+            T::Real => "REAL".into(),
+            T::Double => "DOUBLE PRECISION".into(),
+            T::Decimal { precision, scale } => format!("NUMERIC({precision},{scale})"),
+            T::Text => "TEXT".into(),
+            T::VarChar(n) => format!("VARCHAR({n})"),
+            T::Char(n) => format!("CHAR({n})"),
+            T::Bytes => "BYTEA".into(),
+            T::Uuid => "UUID".into(),
+            T::Timestamptz => "TIMESTAMPTZ".into(),
+            T::Timestamp => "TIMESTAMP".into(),
+            T::Date => "DATE".into(),
+            T::Time => "TIME".into(),
+            T::Json => "JSONB".into(),
+            T::Enum { name, .. } => q(d, name),
+            T::Other(s) => s.clone(),
+        },
+        Backend::MySql => match ty {
+            T::Boolean => "BOOLEAN".into(),
+            T::SmallInt => "SMALLINT".into(),
+            T::Integer => "INT".into(),
+            T::BigInt => "BIGINT".into(),
+            T::Real => "FLOAT".into(),
+            T::Double => "DOUBLE".into(),
+            T::Decimal { precision, scale } => format!("DECIMAL({precision},{scale})"),
+            T::Text => "TEXT".into(),
+            T::VarChar(n) => format!("VARCHAR({n})"),
+            T::Char(n) => format!("CHAR({n})"),
+            T::Bytes => "LONGBLOB".into(),
+            T::Uuid => "CHAR(36)".into(),
+            T::Timestamptz | T::Timestamp => "DATETIME(6)".into(),
+            T::Date => "DATE".into(),
+            T::Time => "TIME(6)".into(),
+            T::Json => "JSON".into(),
+            T::Enum { variants, .. } => {
+                let v: Vec<String> = variants.iter().map(|v| str_lit(d, v)).collect();
+                format!("ENUM({})", v.join(", "))
+            }
+            T::Other(s) => s.clone(),
+        },
+        Backend::Sqlite => match ty {
+            T::Boolean | T::SmallInt | T::Integer | T::BigInt => "INTEGER".into(),
+            T::Real | T::Double => "REAL".into(),
+            T::Bytes => "BLOB".into(),
+            T::Other(s) => s.clone(),
+            _ => "TEXT".into(),
+        },
+    }
+}
+
+/// Parses a native type as a database reports it (or as written in `db_type`).
+pub(crate) fn parse_type(d: Dialect, raw: &str) -> ColumnType {
+    use ColumnType as T;
+    let s = raw.trim().to_ascii_lowercase();
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (base, args) = match s.find('(') {
+        Some(i) if s.ends_with(')') => (
+            s[..i].trim().to_owned(),
+            Some(s[i + 1..s.len() - 1].to_owned()),
+        ),
+        Some(i) => {
+            // `timestamp(3) with time zone`
+            let close = s.find(')').unwrap_or(s.len() - 1);
+            let rest = s[close + 1..].trim();
+            let base = format!("{} {rest}", s[..i].trim());
+            (base.trim().to_owned(), Some(s[i + 1..close].to_owned()))
+        }
+        None => (s.clone(), None),
+    };
+    let num = |a: &Option<String>| a.as_deref().and_then(|a| a.trim().parse::<u32>().ok());
+    match d.backend {
+        Backend::Sqlite => match base.as_str() {
+            "integer" | "int" | "bigint" | "smallint" | "boolean" | "tinyint" => T::BigInt,
+            "real" | "double" | "float" | "double precision" => T::Double,
+            "text" | "varchar" | "char" | "clob" => T::Text,
+            "blob" => T::Bytes,
+            _ => T::Other(s),
+        },
+        Backend::Postgres => match (base.as_str(), &args) {
+            ("boolean" | "bool", None) => T::Boolean,
+            ("smallint" | "int2" | "smallserial", None) => T::SmallInt,
+            ("integer" | "int" | "int4" | "serial", None) => T::Integer,
+            ("bigint" | "int8" | "bigserial", None) => T::BigInt,
+            ("real" | "float4", None) => T::Real,
+            ("double precision" | "float8", None) => T::Double,
+            ("numeric" | "decimal", Some(a)) => match a.split_once(',') {
+                Some((p, sc)) => match (p.trim().parse(), sc.trim().parse()) {
+                    (Ok(precision), Ok(scale)) => T::Decimal { precision, scale },
+                    _ => T::Other(s),
+                },
+                None => T::Other(s),
+            },
+            ("text", None) => T::Text,
+            ("character varying" | "varchar", Some(_)) => {
+                num(&args).map_or(T::Other(s), T::VarChar)
+            }
+            ("character" | "char" | "bpchar", Some(_)) => num(&args).map_or(T::Other(s), T::Char),
+            ("bytea", None) => T::Bytes,
+            ("uuid", None) => T::Uuid,
+            ("timestamp with time zone" | "timestamptz", None) => T::Timestamptz,
+            ("timestamp without time zone" | "timestamp", None) => T::Timestamp,
+            ("date", None) => T::Date,
+            ("time without time zone" | "time", None) => T::Time,
+            ("jsonb", None) => T::Json,
+            ("timestamp with time zone" | "timestamptz", Some(a)) => {
+                T::Other(format!("timestamptz({a})"))
+            }
+            ("timestamp without time zone" | "timestamp", Some(a)) => {
+                T::Other(format!("timestamp({a})"))
+            }
+            ("time without time zone" | "time", Some(a)) => T::Other(format!("time({a})")),
+            _ => T::Other(s),
+        },
+        Backend::MySql => match (base.as_str(), &args) {
+            ("boolean" | "bool", None) => T::Boolean,
+            ("tinyint", Some(a)) if a.trim() == "1" => T::Boolean,
+            // Display widths (`int(11)`) mean nothing for storage.
+            ("smallint", _) => T::SmallInt,
+            ("int" | "integer", _) => T::Integer,
+            ("bigint", _) => T::BigInt,
+            ("float", None) => T::Real,
+            ("double" | "double precision", None) => T::Double,
+            ("decimal" | "numeric", Some(a)) => match a.split_once(',') {
+                Some((p, sc)) => match (p.trim().parse(), sc.trim().parse()) {
+                    (Ok(precision), Ok(scale)) => T::Decimal { precision, scale },
+                    _ => T::Other(s),
+                },
+                None => T::Other(s),
+            },
+            ("text", None) => T::Text,
+            ("varchar", Some(_)) => num(&args).map_or(T::Other(s), T::VarChar),
+            ("char", Some(_)) => num(&args).map_or(T::Other(s), T::Char),
+            ("longblob", None) => T::Bytes,
+            ("datetime", Some(a)) if a.trim() == "6" => T::Timestamp,
+            ("date", None) => T::Date,
+            ("time", Some(a)) if a.trim() == "6" => T::Time,
+            ("json", None) => T::Json,
+            ("enum", Some(_)) => T::Enum {
+                name: String::new(),
+                variants: parse_string_list(
+                    raw[raw.find('(').unwrap_or(0) + 1..raw.len() - 1].trim(),
+                ),
+            },
+            _ => T::Other(s),
+        },
+    }
+}
+
+/// Parses `'a', 'b'` (doubled quotes and backslash escapes allowed) into its strings.
+pub(crate) fn parse_string_list(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\'' {
+            continue;
+        }
+        let mut cur = String::new();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => {
+                    if let Some(n) = chars.next() {
+                        cur.push(n);
+                    }
+                }
+                '\'' if chars.peek() == Some(&'\'') => {
+                    chars.next();
+                    cur.push('\'');
+                }
+                '\'' => break,
+                c => cur.push(c),
+            }
+        }
+        out.push(cur);
+    }
+    out
+}
+
+/// A constant as an SQL literal (for `DEFAULT` clauses; query values are always bound).
+pub(crate) fn literal(d: Dialect, v: &Value) -> String {
+    match v {
+        Value::Null(_) => "NULL".into(),
+        Value::Bool(b) => match d.backend {
+            Backend::Postgres => if *b { "true" } else { "false" }.into(),
+            _ => if *b { "1" } else { "0" }.into(),
+        },
+        Value::I16(n) => n.to_string(),
+        Value::I32(n) => n.to_string(),
+        Value::I64(n) => n.to_string(),
+        Value::F32(n) => n.to_string(),
+        Value::F64(n) => n.to_string(),
+        Value::Decimal(n) => n.to_string(),
+        Value::String(s) => str_lit(d, s),
+        Value::Bytes(b) => {
+            let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+            match d.backend {
+                Backend::Postgres => format!("'\\x{hex}'"),
+                _ => format!("X'{hex}'"),
+            }
+        }
+        Value::Uuid(u) => str_lit(d, &u.to_string()),
+        Value::DateTime(t) => str_lit(
+            d,
+            &t.format(crate::types::decode::SQLITE_DATETIME).to_string(),
+        ),
+        Value::NaiveDateTime(t) => str_lit(
+            d,
+            &t.format(crate::types::decode::SQLITE_DATETIME).to_string(),
+        ),
+        Value::Date(t) => str_lit(d, &t.to_string()),
+        Value::Time(t) => str_lit(d, &t.to_string()),
+        Value::Json(j) => str_lit(d, &j.to_string()),
+        Value::Enum { value, .. } => str_lit(d, value),
+    }
+}
+
+/// The default a model column declares, normalised; `None` for client-side defaults.
+pub(crate) fn model_default(d: Dialect, col: &ColumnDef, ty: &ColumnType) -> Option<ColumnDefault> {
+    match col.default? {
+        DefaultDef::Now => Some(ColumnDefault::Now),
+        DefaultDef::Value(f) => match f() {
+            Value::Null(_) => None,
+            v => normalize_default(d, ty, &literal(d, &v)),
+        },
+        DefaultDef::Cuid | DefaultDef::UuidV4 | DefaultDef::UuidV7 | DefaultDef::Autoincrement => {
+            None
+        }
+    }
+}
+
+/// Normalises a default expression as a database reports it (or as we would write it).
+pub(crate) fn normalize_default(d: Dialect, ty: &ColumnType, raw: &str) -> Option<ColumnDefault> {
+    let mut s = raw.trim().to_owned();
+    // Outer parentheses: SQLite keeps `(expr)`, MySQL needs them for expression defaults.
+    while s.starts_with('(') && s.ends_with(')') && balanced(&s[1..s.len() - 1]) {
+        s = s[1..s.len() - 1].trim().to_owned();
+    }
+    let lower = s.to_ascii_lowercase();
+    if lower == "null" || s.is_empty() {
+        return None;
+    }
+    if lower.starts_with("current_timestamp")
+        || lower == "now()"
+        || lower.starts_with("strftime(")
+        || lower == "localtimestamp"
+    {
+        return Some(ColumnDefault::Now);
+    }
+    // PostgreSQL casts: `'draft'::"PostStatus"`, `'{}'::jsonb`, `'x'::character varying`.
+    if d.backend == Backend::Postgres {
+        if let Some(i) = last_cast(&s) {
+            s = s[..i].to_owned();
+        }
+    }
+    let unquoted = (s.len() >= 2 && s.starts_with('\'') && s.ends_with('\''))
+        .then(|| parse_string_list(&s).into_iter().next().unwrap_or_default());
+    let numeric = matches!(
+        ty,
+        ColumnType::SmallInt
+            | ColumnType::Integer
+            | ColumnType::BigInt
+            | ColumnType::Real
+            | ColumnType::Double
+            | ColumnType::Decimal { .. }
+    );
+    if *ty == ColumnType::Boolean {
+        let v = unquoted.as_deref().unwrap_or(&s).to_ascii_lowercase();
+        return Some(ColumnDefault::Literal(
+            match v.as_str() {
+                "1" | "true" | "t" => "true",
+                "0" | "false" | "f" => "false",
+                other => other,
+            }
+            .to_owned(),
+        ));
+    }
+    if numeric {
+        let v = unquoted.unwrap_or(s);
+        return Some(ColumnDefault::Literal(normalize_number(&v)));
+    }
+    match unquoted {
+        Some(text) => Some(ColumnDefault::Literal(str_lit(Dialect::SQLITE, &text))),
+        // MySQL 8 reports string defaults unquoted.
+        None if d.backend == Backend::MySql
+            && !s
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit() || c == '-') =>
+        {
+            Some(ColumnDefault::Literal(str_lit(Dialect::SQLITE, &s)))
+        }
+        None => Some(ColumnDefault::Literal(s)),
+    }
+}
+
+fn normalize_number(v: &str) -> String {
+    let v = v.trim();
+    if let Ok(n) = v.parse::<i64>() {
+        return n.to_string();
+    }
+    if let Ok(n) = v.parse::<rust_decimal::Decimal>() {
+        return n.normalize().to_string();
+    }
+    if let Ok(f) = v.parse::<f64>() {
+        return f.to_string();
+    }
+    v.to_owned()
+}
+
+fn balanced(s: &str) -> bool {
+    let mut depth = 0i32;
+    let mut in_str = false;
+    for c in s.chars() {
+        match c {
+            '\'' => in_str = !in_str,
+            '(' if !in_str => depth += 1,
+            ')' if !in_str => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    depth == 0
+}
+
+/// The byte offset of a trailing `::type` cast outside quotes.
+fn last_cast(s: &str) -> Option<usize> {
+    let mut in_str = false;
+    let mut last = None;
+    let b = s.as_bytes();
+    for i in 0..b.len() {
+        match b[i] {
+            b'\'' => in_str = !in_str,
+            b':' if !in_str
+                && i + 1 < b.len()
+                && b[i + 1] == b':'
+                && last.is_none_or(|l| l + 1 != i) =>
+            {
+                last = Some(i)
+            }
+            _ => {}
+        }
+    }
+    last.filter(|&i| i > 0)
+}
+
+/// A default as it is written into DDL.
+pub(crate) fn render_default(d: Dialect, ty: &ColumnType, def: &ColumnDefault) -> String {
+    match def {
+        ColumnDefault::Now => match d.backend {
+            Backend::Postgres => "CURRENT_TIMESTAMP".into(),
+            Backend::MySql => "CURRENT_TIMESTAMP(6)".into(),
+            Backend::Sqlite => "(strftime('%Y-%m-%d %H:%M:%f', 'now'))".into(),
+        },
+        ColumnDefault::Literal(lit) => {
+            let lit = match (d.backend, lit.as_str()) {
+                (Backend::MySql | Backend::Sqlite, "true") => "1".to_owned(),
+                (Backend::MySql | Backend::Sqlite, "false") => "0".to_owned(),
+                // Normalised literals use SQLite's quoting; MySQL also escapes backslashes.
+                (Backend::MySql, l) if l.starts_with('\'') => str_lit(
+                    d,
+                    &parse_string_list(l).into_iter().next().unwrap_or_default(),
+                ),
+                (_, l) => l.to_owned(),
+            };
+            // MySQL accepts literal defaults on TEXT/BLOB/JSON columns only as expressions.
+            let expr_only = matches!(ty, ColumnType::Json | ColumnType::Bytes | ColumnType::Text)
+                || matches!(ty, ColumnType::Other(t) if t.contains("text") || t.contains("blob"));
+            if d.backend == Backend::MySql && expr_only {
+                format!("({lit})")
+            } else {
+                lit
+            }
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! The database schema as data: what the models describe and what introspection reads back, in one
+//! representation, so the two can be compared by [`diff`](super::diff()).
+
+use crate::relation::Action;
+
+/// A whole database schema: tables and (PostgreSQL) enum types.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DbSchema {
+    /// The tables, in creation order.
+    pub tables: Vec<Table>,
+    /// Enum types (PostgreSQL only; MySQL and SQLite declare enums on the column).
+    pub enums: Vec<EnumType>,
+}
+
+impl DbSchema {
+    /// The table named `name`.
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+
+    /// The enum type named `name`.
+    pub fn enum_type(&self, name: &str) -> Option<&EnumType> {
+        self.enums.iter().find(|e| e.name == name)
+    }
+
+    /// Whether the schema has no tables and no types.
+    pub fn is_empty(&self) -> bool {
+        self.tables.is_empty() && self.enums.is_empty()
+    }
+}
+
+/// An enum type: its name and its variants' database names, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumType {
+    /// The type name.
+    pub name: String,
+    /// The variants, in declaration order.
+    pub variants: Vec<String>,
+}
+
+/// One table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    /// The table name.
+    pub name: String,
+    /// The columns, in order.
+    pub columns: Vec<Column>,
+    /// The primary key.
+    pub primary_key: Option<PrimaryKey>,
+    /// Unique and secondary indexes (not the primary key).
+    pub indexes: Vec<Index>,
+    /// Foreign keys.
+    pub foreign_keys: Vec<ForeignKey>,
+    /// The name this table had before (`#[orm(renamed_from = "...")]` on the model); models only.
+    pub renamed_from: Option<String>,
+}
+
+impl Table {
+    /// The column named `name`.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+/// One column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// The column name.
+    pub name: String,
+    /// The column type.
+    pub ty: ColumnType,
+    /// Whether `NULL` is allowed.
+    pub nullable: bool,
+    /// The database-side default.
+    pub default: Option<ColumnDefault>,
+    /// Filled by the database from a sequence (`SERIAL`, `AUTO_INCREMENT`, `AUTOINCREMENT`).
+    pub autoincrement: bool,
+    /// The name this column had before (`#[orm(renamed_from = "...")]`); models only.
+    pub renamed_from: Option<String>,
+}
+
+/// A column type, normalised so that a type written by the models and the same type read back from
+/// the database compare equal.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ColumnType {
+    /// `BOOLEAN` (MySQL: `TINYINT(1)`).
+    Boolean,
+    /// 16-bit integer.
+    SmallInt,
+    /// 32-bit integer.
+    Integer,
+    /// 64-bit integer (every integer on SQLite).
+    BigInt,
+    /// 32-bit float.
+    Real,
+    /// 64-bit float.
+    Double,
+    /// Exact decimal with precision and scale.
+    Decimal {
+        /// Total digits.
+        precision: u32,
+        /// Digits after the point.
+        scale: u32,
+    },
+    /// Unbounded text.
+    Text,
+    /// Text up to `n` characters.
+    VarChar(u32),
+    /// Fixed-length text.
+    Char(u32),
+    /// Binary data.
+    Bytes,
+    /// `UUID` (PostgreSQL).
+    Uuid,
+    /// Timestamp with time zone (PostgreSQL `TIMESTAMPTZ`).
+    Timestamptz,
+    /// Timestamp without time zone (MySQL `DATETIME(6)`).
+    Timestamp,
+    /// Date.
+    Date,
+    /// Time of day.
+    Time,
+    /// JSON (`JSONB` on PostgreSQL).
+    Json,
+    /// An enum: a PostgreSQL type, a MySQL `ENUM(...)`, or `TEXT` with a `CHECK` on SQLite.
+    Enum {
+        /// The type name (PostgreSQL); derived from the table and column elsewhere.
+        name: String,
+        /// The variants.
+        variants: Vec<String>,
+    },
+    /// Any other native type, lower-cased.
+    Other(String),
+}
+
+/// A column default as SQL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ColumnDefault {
+    /// The current time.
+    Now,
+    /// A constant, as a normalised SQL literal (`'draft'`, `0`, `true`).
+    Literal(String),
+}
+
+/// A primary key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrimaryKey {
+    /// The constraint name (`<table>_pkey`; only PostgreSQL keeps it).
+    pub name: String,
+    /// The columns, in key order.
+    pub columns: Vec<String>,
+}
+
+/// A unique or secondary index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Index {
+    /// The index name.
+    pub name: String,
+    /// The columns, in index order.
+    pub columns: Vec<String>,
+    /// A unique index.
+    pub unique: bool,
+}
+
+/// A foreign key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignKey {
+    /// The constraint name (`<table>_<column>_fkey`).
+    pub name: String,
+    /// The referencing columns.
+    pub columns: Vec<String>,
+    /// The referenced table.
+    pub referenced_table: String,
+    /// The referenced columns.
+    pub referenced_columns: Vec<String>,
+    /// `ON DELETE`.
+    pub on_delete: Action,
+    /// `ON UPDATE`.
+    pub on_update: Action,
+}
