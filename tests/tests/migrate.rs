@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use orm_runtime::migrate::{DevOptions, MigrationState, Migrator};
+use orm_runtime::migrate::{DevOptions, MigrateError, MigrationState, Migrator};
 use orm_runtime::prelude::*;
 use orm_runtime::schema::{DbSchema, diff, introspect};
 use orm_tests::{IsolatedDb, TestBackend};
@@ -58,6 +58,14 @@ impl Env {
         let _ = std::fs::remove_dir_all(&self.dir);
         self.isolated.cleanup().await;
     }
+}
+
+/// The schema with each table's columns sorted by name.
+fn by_name(mut s: DbSchema) -> DbSchema {
+    for t in &mut s.tables {
+        t.columns.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    s
 }
 
 macro_rules! migrate_test {
@@ -128,3 +136,288 @@ migrate_test!(blog_schema_from_empty, |env| async move {
     assert!(env.live().await.is_empty(), "{:#?}", env.live().await);
     Ok(())
 });
+
+/// The schema before the change.
+mod v1 {
+    use orm_runtime::prelude::*;
+
+    #[derive(DbEnum, Debug, Clone, Copy, PartialEq, Eq)]
+    #[orm(name = "item_kind")]
+    pub enum Kind {
+        A,
+        B,
+    }
+
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[orm(table = "owners")]
+    pub struct Owner {
+        #[orm(id)]
+        pub id: i64,
+        pub name: String,
+    }
+
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[orm(table = "items")]
+    pub struct Item {
+        #[orm(id)]
+        pub id: i64,
+        pub title: String,
+        pub legacy: Option<String>,
+        pub old_name: String,
+        pub price: i32,
+        pub note: Option<String>,
+        pub kind: Kind,
+        #[orm(index)]
+        pub code: String,
+        pub owner_id: Option<i64>,
+        #[orm(belongs_to(fk = owner_id, on_delete = SetNull))]
+        pub owner: BelongsTo<Option<Owner>>,
+    }
+
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[orm(table = "old_tags")]
+    pub struct Tag {
+        #[orm(id)]
+        pub id: i64,
+        pub name: String,
+    }
+
+    pub fn schema() -> Schema {
+        Schema::new()
+            .model::<Owner>()
+            .model::<Item>()
+            .model::<Tag>()
+    }
+}
+
+/// The schema after: a dropped column, a renamed column, a widened type, a nullable column made
+/// required with a default, an enum variant, an added column with a default, a new index, a dropped
+/// index, a changed foreign key, and a renamed table.
+mod v2 {
+    use orm_runtime::prelude::*;
+
+    #[derive(DbEnum, Debug, Clone, Copy, PartialEq, Eq)]
+    #[orm(name = "item_kind")]
+    pub enum Kind {
+        A,
+        B,
+        C,
+    }
+
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[orm(table = "owners")]
+    pub struct Owner {
+        #[orm(id)]
+        pub id: i64,
+        pub name: String,
+    }
+
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[orm(table = "items")]
+    pub struct Item {
+        #[orm(id)]
+        pub id: i64,
+        #[orm(index)]
+        pub title: String,
+        #[orm(renamed_from = "old_name")]
+        pub label: String,
+        pub price: i64,
+        #[orm(default = "none")]
+        pub note: String,
+        pub kind: Kind,
+        pub code: String,
+        #[orm(default = 0)]
+        pub stock: i32,
+        pub owner_id: Option<i64>,
+        #[orm(belongs_to(fk = owner_id, on_delete = Cascade))]
+        pub owner: BelongsTo<Option<Owner>>,
+    }
+
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[orm(table = "labels", renamed_from = "old_tags")]
+    pub struct Tag {
+        #[orm(id)]
+        pub id: i64,
+        pub name: String,
+    }
+
+    pub fn schema() -> Schema {
+        Schema::new()
+            .model::<Owner>()
+            .model::<Item>()
+            .model::<Tag>()
+    }
+}
+
+async fn seed_v1(db: &Client) -> orm_runtime::Result<()> {
+    use v1::*;
+    Owner::create_many(vec![
+        NewOwner {
+            id: 1,
+            name: "ann".into(),
+        },
+        NewOwner {
+            id: 2,
+            name: "bob".into(),
+        },
+    ])
+    .exec(db)
+    .await?;
+    let items = (1..=6)
+        .map(|i| NewItem {
+            id: i,
+            title: format!("title {i}"),
+            legacy: (i % 2 == 0).then(|| format!("legacy {i}")),
+            old_name: format!("name {i}"),
+            price: 100 * i as i32,
+            note: (i % 3 == 0).then(|| format!("note {i}")),
+            kind: if i % 2 == 0 { Kind::A } else { Kind::B },
+            code: format!("c{i}"),
+            owner_id: if i == 6 { None } else { Some(1 + i % 2) },
+        })
+        .collect::<Vec<_>>();
+    Item::create_many(items).exec(db).await?;
+    Tag::create_many(vec![
+        NewTag {
+            id: 1,
+            name: "rust".into(),
+        },
+        NewTag {
+            id: 2,
+            name: "sql".into(),
+        },
+    ])
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+migrate_test!(
+    every_change_keeps_rows_and_down_restores,
+    |env| async move {
+        let db = &env.db;
+        let m1 = env.migrator(v1::schema());
+        m1.dev(db, "init", DevOptions::default())
+            .await?
+            .expect("init");
+        seed_v1(db).await?;
+        let before = env.live().await;
+
+        // Dropping `legacy` (3 rows hold a value) is refused without the accept flag; nothing is written.
+        let m2 = env.migrator(v2::schema());
+        match m2.dev(db, "change", DevOptions::default()).await {
+            Err(Error::Migrate(MigrateError::DataLoss { warnings })) => {
+                let legacy = warnings
+                    .iter()
+                    .find(|w| w.description.contains("items.legacy"))
+                    .unwrap_or_else(|| panic!("{warnings:?}"));
+                assert_eq!(legacy.rows, 3);
+            }
+            other => panic!("expected a data-loss refusal, got {other:?}"),
+        }
+        assert_eq!(m2.local()?.len(), 1, "a refused migration writes no files");
+
+        let change = m2
+            .dev(
+                db,
+                "change",
+                DevOptions {
+                    accept_data_loss: true,
+                    ..Default::default()
+                },
+            )
+            .await?
+            .expect("a second migration");
+        let described: Vec<String> = change.steps.iter().map(|s| s.describe()).collect();
+        assert!(
+            described
+                .iter()
+                .any(|s| s.contains("rename table `old_tags` to `labels`")),
+            "{described:#?}"
+        );
+        assert!(
+            described
+                .iter()
+                .any(|s| s.contains("rename column `items.old_name` to `label`")),
+            "{described:#?}"
+        );
+        assert!(
+            change
+                .up
+                .contains("-- WARNING: drops column `items.legacy`"),
+            "{}",
+            change.up
+        );
+        assert_eq!(env.changes_to(&v2::schema()).await, Vec::<String>::new());
+
+        // Every row survived, with its values carried over.
+        let items = v2::Item::find_many()
+            .order_by(v2::Item::ID.asc())
+            .exec(db)
+            .await?;
+        assert_eq!(items.len(), 6);
+        for it in &items {
+            let i = it.id;
+            assert_eq!(it.title, format!("title {i}"));
+            assert_eq!(it.label, format!("name {i}"));
+            assert_eq!(it.price, 100 * i);
+            let note = if i % 3 == 0 {
+                format!("note {i}")
+            } else {
+                "none".into()
+            };
+            assert_eq!(it.note, note);
+            assert_eq!(it.kind, if i % 2 == 0 { v2::Kind::A } else { v2::Kind::B });
+            assert_eq!(it.stock, 0);
+            assert_eq!(it.owner_id, if i == 6 { None } else { Some(1 + i % 2) });
+        }
+        let tags = v2::Tag::find_many()
+            .order_by(v2::Tag::ID.asc())
+            .exec(db)
+            .await?;
+        assert_eq!(
+            tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+            ["rust", "sql"]
+        );
+        // The new variant and the new foreign-key action work.
+        v2::Item::update(v2::Item::ID.eq(1))
+            .data(v2::ItemUpdate {
+                kind: Patch::set(v2::Kind::C),
+                ..Default::default()
+            })
+            .exec(db)
+            .await?;
+        v2::Item::update(v2::Item::ID.eq(1))
+            .data(v2::ItemUpdate {
+                kind: Patch::set(v2::Kind::A),
+                ..Default::default()
+            })
+            .exec(db)
+            .await?;
+        v2::Owner::delete(v2::Owner::ID.eq(2)).exec(db).await?;
+        assert_eq!(
+            v2::Item::count().exec(db).await?,
+            3,
+            "ON DELETE CASCADE removed owner 2's items"
+        );
+
+        // Down returns to the identical schema; the rows keep everything but the dropped column.
+        assert_eq!(m2.down(db, None).await?, vec![change.name.clone()]);
+        // (Column positions aside: PostgreSQL and MySQL append a re-added column at the end.)
+        assert_eq!(by_name(env.live().await), by_name(before));
+        let items = v1::Item::find_many()
+            .order_by(v1::Item::ID.asc())
+            .exec(db)
+            .await?;
+        assert_eq!(items.iter().map(|i| i.id).collect::<Vec<_>>(), [2, 4, 6]);
+        for it in &items {
+            assert_eq!(it.old_name, format!("name {}", it.id));
+            assert_eq!(it.price, 100 * it.id as i32);
+            assert_eq!(it.legacy, None);
+        }
+        // And up again.
+        assert_eq!(m2.deploy(db).await?, vec![change.name.clone()]);
+        assert_eq!(env.changes_to(&v2::schema()).await, Vec::<String>::new());
+        Ok(())
+    }
+);

@@ -226,6 +226,11 @@ pub fn render_models(schema: &DbSchema, d: Dialect) -> String {
         out.push('\n');
         render_table(&mut out, d, schema, t, &struct_names, &enum_names[ti]);
     }
+    out.push_str("\n/// Every model above.\npub fn schema() -> Schema {\n    Schema::new()");
+    for n in &struct_names {
+        let _ = write!(out, "\n        .model::<{n}>()");
+    }
+    out.push_str("\n}\n");
     out
 }
 
@@ -326,7 +331,15 @@ fn render_table(
         if *renamed {
             attrs.push(format!("column = {:?}", c.name));
         }
-        let (rust, default_ty) = rust_type(d, &c.ty, &enum_names[ci]);
+        let (mut rust, mut default_ty) = rust_type(d, &c.ty, &enum_names[ci]);
+        // SQLite stores times as text; a column defaulting to the current time holds one.
+        if d.backend == Backend::Sqlite
+            && c.ty == ColumnType::Text
+            && c.default == Some(ColumnDefault::Now)
+        {
+            rust = "chrono::DateTime<chrono::Utc>".into();
+            default_ty = ColumnType::Text;
+        }
         if !matches!(c.ty, ColumnType::Enum { .. }) && default_ty != c.ty {
             attrs.push(format!("db_type = {:?}", render_type(d, &c.ty, false)));
         }

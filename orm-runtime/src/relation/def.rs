@@ -14,7 +14,7 @@ pub enum RelationKind {
 }
 
 /// A referential action for `ON DELETE` / `ON UPDATE`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Action {
     /// Delete (or update) the referring rows too.
     Cascade,

@@ -4,7 +4,7 @@
 use crate::relation::Action;
 
 /// A whole database schema: tables and (PostgreSQL) enum types.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DbSchema {
     /// The tables, in creation order.
     pub tables: Vec<Table>,
@@ -30,7 +30,7 @@ impl DbSchema {
 }
 
 /// An enum type: its name and its variants' database names, in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EnumType {
     /// The type name.
     pub name: String,
@@ -39,7 +39,7 @@ pub struct EnumType {
 }
 
 /// One table.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Table {
     /// The table name.
     pub name: String,
@@ -63,7 +63,7 @@ impl Table {
 }
 
 /// One column.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Column {
     /// The column name.
     pub name: String,
@@ -81,7 +81,7 @@ pub struct Column {
 
 /// A column type, normalised so that a type written by the models and the same type read back from
 /// the database compare equal.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ColumnType {
     /// `BOOLEAN` (MySQL: `TINYINT(1)`).
     Boolean,
@@ -134,7 +134,7 @@ pub enum ColumnType {
 }
 
 /// A column default as SQL.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ColumnDefault {
     /// The current time.
     Now,
@@ -143,7 +143,7 @@ pub enum ColumnDefault {
 }
 
 /// A primary key.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PrimaryKey {
     /// The constraint name (`<table>_pkey`; only PostgreSQL keeps it).
     pub name: String,
@@ -152,7 +152,7 @@ pub struct PrimaryKey {
 }
 
 /// A unique or secondary index.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Index {
     /// The index name.
     pub name: String,
@@ -163,7 +163,7 @@ pub struct Index {
 }
 
 /// A foreign key.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ForeignKey {
     /// The constraint name (`<table>_<column>_fkey`).
     pub name: String,
