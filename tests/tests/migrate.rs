@@ -421,3 +421,116 @@ migrate_test!(
         Ok(())
     }
 );
+
+migrate_test!(drift_checksum_and_failed_migrations, |env| async move {
+    let db = &env.db;
+    let d = db.dialect();
+    let m = env.migrator(v1::schema());
+    let init = m.dev(db, "init", DevOptions::default()).await?.expect("init");
+    seed_v1(db).await?;
+
+    // Drift: a column and an index added by hand are explained, and `dev` refuses to go on.
+    orm_runtime::sql!("ALTER TABLE owners ADD COLUMN extra INTEGER").execute(db).await?;
+    orm_runtime::sql!("CREATE INDEX owners_name_hand ON owners (name)").execute(db).await?;
+    let drift = m.drift(db).await?;
+    assert!(
+        drift.contains(&"column `owners.extra` exists in the database, but no migration adds it".to_owned()),
+        "{drift:#?}"
+    );
+    assert!(
+        drift.iter().any(|l| l.contains("index `owners_name_hand` on `owners` exists in the database")),
+        "{drift:#?}"
+    );
+    match m.dev(db, "next", DevOptions::default()).await {
+        Err(Error::Migrate(MigrateError::Drift { differences })) => assert_eq!(differences.len(), 2),
+        other => panic!("expected drift, got {other:?}"),
+    }
+    orm_runtime::sql!("DROP INDEX owners_name_hand ON owners").execute(db).await.ok();
+    if d.backend != orm_runtime::sql::Backend::MySql {
+        orm_runtime::sql!("DROP INDEX owners_name_hand").execute(db).await?;
+    }
+    orm_runtime::sql!("ALTER TABLE owners DROP COLUMN extra").execute(db).await?;
+    assert!(m.drift(db).await?.is_empty());
+
+    // An applied migration edited afterwards is refused.
+    let up = init.path.join("up.sql");
+    let original = std::fs::read_to_string(&up).unwrap();
+    std::fs::write(&up, format!("{original}\n-- edited\n")).unwrap();
+    match m.deploy(db).await {
+        Err(Error::Migrate(MigrateError::ChecksumMismatch { name, .. })) => assert_eq!(name, init.name),
+        other => panic!("expected a checksum error, got {other:?}"),
+    }
+    assert_eq!(m.status(db).await?[0].state, MigrationState::Modified);
+    std::fs::write(&up, &original).unwrap();
+
+    // A failing migration: atomic on PostgreSQL and SQLite (nothing applied, nothing recorded);
+    // on MySQL recorded as failed, and everything refuses until it is resolved.
+    let bad = env.dir.join("29990101000000_bad");
+    std::fs::create_dir_all(&bad).unwrap();
+    std::fs::write(
+        bad.join("up.sql"),
+        "CREATE TABLE half_done (id INTEGER);\nINSERT INTO no_such_table VALUES (1);\n",
+    )
+    .unwrap();
+    std::fs::write(bad.join("down.sql"), "DROP TABLE half_done;\n").unwrap();
+    match m.deploy(db).await {
+        Err(Error::Migrate(MigrateError::Apply { name, recorded, .. })) => {
+            assert_eq!(name, "29990101000000_bad");
+            assert_eq!(recorded, d.backend == orm_runtime::sql::Backend::MySql);
+        }
+        other => panic!("expected a failed migration, got {other:?}"),
+    }
+    let half_done = env.live().await.table("half_done").is_some();
+    if d.backend == orm_runtime::sql::Backend::MySql {
+        assert!(half_done, "MySQL commits DDL statement by statement");
+        assert!(matches!(
+            m.status(db).await?.last().unwrap().state,
+            MigrationState::Failed { .. }
+        ));
+        match m.deploy(db).await {
+            Err(Error::Migrate(MigrateError::Failed { name, logs })) => {
+                assert_eq!(name, "29990101000000_bad");
+                assert!(logs.unwrap_or_default().contains("no_such_table"));
+            }
+            other => panic!("expected the failed migration to block, got {other:?}"),
+        }
+        // Undo by hand, fix the file, resolve, deploy.
+        orm_runtime::sql!("DROP TABLE half_done").execute(db).await?;
+        m.resolve_rolled_back(db, "29990101000000_bad").await?;
+    } else {
+        assert!(!half_done, "the failed migration was rolled back as a whole");
+        assert_eq!(m.status(db).await?.last().unwrap().state, MigrationState::Pending);
+    }
+    std::fs::write(bad.join("up.sql"), "CREATE TABLE half_done (id INTEGER);\n").unwrap();
+    assert_eq!(m.deploy(db).await?, vec!["29990101000000_bad".to_owned()]);
+    assert!(env.live().await.table("half_done").is_some());
+    assert_eq!(m.down(db, Some(&init.name)).await?, vec!["29990101000000_bad".to_owned()]);
+    assert!(env.live().await.table("half_done").is_none());
+    // The seeded rows were never touched.
+    assert_eq!(v1::Item::count().exec(db).await?, 6);
+
+    // Reset drops everything and re-applies.
+    std::fs::remove_dir_all(&bad).unwrap();
+    assert_eq!(m.reset(db).await?, vec![init.name.clone()]);
+    assert_eq!(v1::Item::count().exec(db).await?, 0);
+    assert_eq!(env.changes_to(&v1::schema()).await, Vec::<String>::new());
+    Ok(())
+});
+
+migrate_test!(db_push_syncs_without_history, |env| async move {
+    let db = &env.db;
+    let m1 = env.migrator(v1::schema());
+    assert!(!m1.push(db, false).await?.is_empty());
+    seed_v1(db).await?;
+    assert!(m1.push(db, false).await?.is_empty(), "a second push has nothing to do");
+    let m2 = env.migrator(v2::schema());
+    assert!(matches!(
+        m2.push(db, false).await,
+        Err(Error::Migrate(MigrateError::DataLoss { .. }))
+    ));
+    m2.push(db, true).await?;
+    assert_eq!(env.changes_to(&v2::schema()).await, Vec::<String>::new());
+    assert_eq!(v2::Item::count().exec(db).await?, 6);
+    assert!(m2.history(db).await?.is_empty());
+    Ok(())
+});
