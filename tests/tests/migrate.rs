@@ -534,3 +534,42 @@ migrate_test!(db_push_syncs_without_history, |env| async move {
     assert!(m2.history(db).await?.is_empty());
     Ok(())
 });
+
+/// `db pull` of the blog database on every configured backend writes models that compile and
+/// describe the same schema again: each generated file is built and run by trybuild, and its `main`
+/// diffs the pulled models against the introspected schema (embedded as JSON).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn db_pull_writes_models_that_compile_and_round_trip() {
+    let dir = std::env::temp_dir().join("orm-tests").join("pull");
+    std::fs::create_dir_all(&dir).unwrap();
+    let cases = trybuild::TestCases::new();
+    for backend in orm_tests::isolation::configured_backends() {
+        let env = Env::new(backend).await;
+        let m = env.migrator(blog_models::schema());
+        m.push(&env.db, false).await.expect("push");
+        let live = env.live().await;
+        let d = env.db.dialect();
+        let source = orm_runtime::migrate::render_models(&live, d);
+        assert!(source.contains("pub struct User {"), "{source}");
+        assert!(source.contains("BelongsTo<User>"), "{source}");
+        let dialect = match d.backend {
+            orm_runtime::sql::Backend::Postgres => "POSTGRES",
+            orm_runtime::sql::Backend::MySql if d.mariadb => "MARIADB",
+            orm_runtime::sql::Backend::MySql => "MYSQL",
+            orm_runtime::sql::Backend::Sqlite => "SQLITE",
+        };
+        let json = serde_json::to_string(&live).unwrap();
+        let program = format!(
+            "{source}\nfn main() {{\n    let live: orm_runtime::schema::DbSchema = serde_json::from_str(LIVE).unwrap();\n    \
+             let d = orm_runtime::sql::Dialect::{dialect};\n    \
+             let steps = orm_runtime::schema::diff(&live, &schema().describe(d), d);\n    \
+             let described: Vec<String> = steps.iter().map(|s| s.describe()).collect();\n    \
+             assert!(described.is_empty(), \"{{described:#?}}\");\n}}\n\nconst LIVE: &str = r####\"{json}\"####;\n"
+        );
+        let file = dir.join(format!("blog_{}.rs", dialect.to_ascii_lowercase()));
+        std::fs::write(&file, program).unwrap();
+        cases.pass(&file);
+        env.finish().await;
+    }
+    drop(cases);
+}
