@@ -426,30 +426,50 @@ migrate_test!(drift_checksum_and_failed_migrations, |env| async move {
     let db = &env.db;
     let d = db.dialect();
     let m = env.migrator(v1::schema());
-    let init = m.dev(db, "init", DevOptions::default()).await?.expect("init");
+    let init = m
+        .dev(db, "init", DevOptions::default())
+        .await?
+        .expect("init");
     seed_v1(db).await?;
 
     // Drift: a column and an index added by hand are explained, and `dev` refuses to go on.
-    orm_runtime::sql!("ALTER TABLE owners ADD COLUMN extra INTEGER").execute(db).await?;
-    orm_runtime::sql!("CREATE INDEX owners_name_hand ON owners (name)").execute(db).await?;
+    orm_runtime::sql!("ALTER TABLE owners ADD COLUMN extra INTEGER")
+        .execute(db)
+        .await?;
+    orm_runtime::sql!("CREATE INDEX owners_name_hand ON owners (name)")
+        .execute(db)
+        .await?;
     let drift = m.drift(db).await?;
     assert!(
-        drift.contains(&"column `owners.extra` exists in the database, but no migration adds it".to_owned()),
+        drift.contains(
+            &"column `owners.extra` exists in the database, but no migration adds it".to_owned()
+        ),
         "{drift:#?}"
     );
     assert!(
-        drift.iter().any(|l| l.contains("index `owners_name_hand` on `owners` exists in the database")),
+        drift
+            .iter()
+            .any(|l| l.contains("index `owners_name_hand` on `owners` exists in the database")),
         "{drift:#?}"
     );
     match m.dev(db, "next", DevOptions::default()).await {
-        Err(Error::Migrate(MigrateError::Drift { differences })) => assert_eq!(differences.len(), 2),
+        Err(Error::Migrate(MigrateError::Drift { differences })) => {
+            assert_eq!(differences.len(), 2)
+        }
         other => panic!("expected drift, got {other:?}"),
     }
-    orm_runtime::sql!("DROP INDEX owners_name_hand ON owners").execute(db).await.ok();
+    orm_runtime::sql!("DROP INDEX owners_name_hand ON owners")
+        .execute(db)
+        .await
+        .ok();
     if d.backend != orm_runtime::sql::Backend::MySql {
-        orm_runtime::sql!("DROP INDEX owners_name_hand").execute(db).await?;
+        orm_runtime::sql!("DROP INDEX owners_name_hand")
+            .execute(db)
+            .await?;
     }
-    orm_runtime::sql!("ALTER TABLE owners DROP COLUMN extra").execute(db).await?;
+    orm_runtime::sql!("ALTER TABLE owners DROP COLUMN extra")
+        .execute(db)
+        .await?;
     assert!(m.drift(db).await?.is_empty());
 
     // An applied migration edited afterwards is refused.
@@ -457,7 +477,9 @@ migrate_test!(drift_checksum_and_failed_migrations, |env| async move {
     let original = std::fs::read_to_string(&up).unwrap();
     std::fs::write(&up, format!("{original}\n-- edited\n")).unwrap();
     match m.deploy(db).await {
-        Err(Error::Migrate(MigrateError::ChecksumMismatch { name, .. })) => assert_eq!(name, init.name),
+        Err(Error::Migrate(MigrateError::ChecksumMismatch { name, .. })) => {
+            assert_eq!(name, init.name)
+        }
         other => panic!("expected a checksum error, got {other:?}"),
     }
     assert_eq!(m.status(db).await?[0].state, MigrationState::Modified);
@@ -495,16 +517,27 @@ migrate_test!(drift_checksum_and_failed_migrations, |env| async move {
             other => panic!("expected the failed migration to block, got {other:?}"),
         }
         // Undo by hand, fix the file, resolve, deploy.
-        orm_runtime::sql!("DROP TABLE half_done").execute(db).await?;
+        orm_runtime::sql!("DROP TABLE half_done")
+            .execute(db)
+            .await?;
         m.resolve_rolled_back(db, "29990101000000_bad").await?;
     } else {
-        assert!(!half_done, "the failed migration was rolled back as a whole");
-        assert_eq!(m.status(db).await?.last().unwrap().state, MigrationState::Pending);
+        assert!(
+            !half_done,
+            "the failed migration was rolled back as a whole"
+        );
+        assert_eq!(
+            m.status(db).await?.last().unwrap().state,
+            MigrationState::Pending
+        );
     }
     std::fs::write(bad.join("up.sql"), "CREATE TABLE half_done (id INTEGER);\n").unwrap();
     assert_eq!(m.deploy(db).await?, vec!["29990101000000_bad".to_owned()]);
     assert!(env.live().await.table("half_done").is_some());
-    assert_eq!(m.down(db, Some(&init.name)).await?, vec!["29990101000000_bad".to_owned()]);
+    assert_eq!(
+        m.down(db, Some(&init.name)).await?,
+        vec!["29990101000000_bad".to_owned()]
+    );
     assert!(env.live().await.table("half_done").is_none());
     // The seeded rows were never touched.
     assert_eq!(v1::Item::count().exec(db).await?, 6);
@@ -522,7 +555,10 @@ migrate_test!(db_push_syncs_without_history, |env| async move {
     let m1 = env.migrator(v1::schema());
     assert!(!m1.push(db, false).await?.is_empty());
     seed_v1(db).await?;
-    assert!(m1.push(db, false).await?.is_empty(), "a second push has nothing to do");
+    assert!(
+        m1.push(db, false).await?.is_empty(),
+        "a second push has nothing to do"
+    );
     let m2 = env.migrator(v2::schema());
     assert!(matches!(
         m2.push(db, false).await,
@@ -572,4 +608,71 @@ async fn db_pull_writes_models_that_compile_and_round_trip() {
         env.finish().await;
     }
     drop(cases);
+}
+
+/// The `orm` command line on every configured backend: exit codes a script can rely on.
+#[test]
+fn cli_commands_and_exit_codes() {
+    use orm_runtime::migrate::cli::{Cli, EXIT_PENDING};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    for backend in orm_tests::isolation::configured_backends() {
+        let env = rt.block_on(Env::new(backend));
+        let url = env.isolated.url.clone();
+        let dir = env.dir.to_string_lossy().into_owned();
+        let cli = |args: &[&str]| -> u8 {
+            let mut all = vec!["orm", "--database-url", &url, "--migrations", &dir];
+            all.extend_from_slice(args);
+            Cli::new(blog_models::schema())
+                .seed(|db| async move {
+                    blog_models::seed::seed(&db, blog_models::seed::SeedSize::small())
+                        .await
+                        .map(|_| ())
+                })
+                .exit_status_from(all)
+        };
+        assert_eq!(
+            cli(&["migrate", "status"]),
+            EXIT_PENDING,
+            "{backend:?}: models not migrated"
+        );
+        assert_eq!(cli(&["migrate", "dev", "--name", "init"]), 0, "{backend:?}");
+        assert_eq!(std::fs::read_dir(&env.dir).unwrap().count(), 1);
+        assert_eq!(cli(&["migrate", "status"]), 0, "{backend:?}: up to date");
+        assert_eq!(cli(&["migrate", "diff"]), 0, "{backend:?}");
+        assert_eq!(cli(&["db", "seed"]), 0, "{backend:?}");
+        assert_eq!(cli(&["migrate", "down"]), 0, "{backend:?}");
+        assert_eq!(
+            cli(&["migrate", "status"]),
+            EXIT_PENDING,
+            "{backend:?}: pending"
+        );
+        assert_eq!(cli(&["migrate", "deploy"]), 0, "{backend:?}");
+        let pulled = env.dir.join("pulled.rs");
+        assert_eq!(
+            cli(&["db", "pull", "--output", &pulled.to_string_lossy()]),
+            0
+        );
+        assert!(
+            std::fs::read_to_string(&pulled)
+                .unwrap()
+                .contains("pub struct Post {")
+        );
+        assert_eq!(
+            cli(&["migrate", "reset"]),
+            2,
+            "{backend:?}: reset needs --force"
+        );
+        assert_eq!(cli(&["migrate", "reset", "--force"]), 0, "{backend:?}");
+        assert_eq!(
+            cli(&["migrate", "resolve", "--applied", "nope"]),
+            1,
+            "{backend:?}"
+        );
+        assert_eq!(
+            cli(&["migrate"]),
+            2,
+            "{backend:?}: a missing subcommand is a usage error"
+        );
+        rt.block_on(env.finish());
+    }
 }

@@ -186,12 +186,22 @@ impl Cli {
         I: IntoIterator<Item = T>,
         T: Into<std::ffi::OsString> + Clone,
     {
+        ExitCode::from(self.exit_status_from(args))
+    }
+
+    /// Like [`run_from`](Self::run_from), returning the exit status as a number (for tests and
+    /// wrappers). Must not be called from inside an async runtime: it starts its own.
+    pub fn exit_status_from<I, T>(self, args: I) -> u8
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
         let _ = dotenvy::dotenv();
         let opts = match Opts::try_parse_from(args) {
             Ok(o) => o,
             Err(e) => {
                 let _ = e.print();
-                return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+                return if e.use_stderr() { 2 } else { 0 };
             }
         };
         let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -201,7 +211,7 @@ impl Cli {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("{RED}error{RED:#}: cannot start the async runtime: {e}");
-                return ExitCode::FAILURE;
+                return 1;
             }
         };
         match runtime.block_on(self.execute(opts)) {
@@ -209,19 +219,19 @@ impl Cli {
             Err(e) => {
                 eprintln!("{RED}error{RED:#}: {e}");
                 match e {
-                    Error::Migrate(MigrateError::DataLoss { .. }) => ExitCode::from(EXIT_DATA_LOSS),
-                    _ => ExitCode::FAILURE,
+                    Error::Migrate(MigrateError::DataLoss { .. }) => EXIT_DATA_LOSS,
+                    _ => 1,
                 }
             }
         }
     }
 
-    async fn execute(&self, opts: Opts) -> Result<ExitCode> {
+    async fn execute(&self, opts: Opts) -> Result<u8> {
         let Some(url) = opts.database_url.clone() else {
             eprintln!(
                 "{RED}error{RED:#}: no database: pass --database-url or set DATABASE_URL (in the environment or .env)"
             );
-            return Ok(ExitCode::from(2));
+            return Ok(2);
         };
         let db = with_spinner("connecting", Client::connect(&url)).await?;
         let mut migrator = Migrator::new(self.schema.clone()).dir(&opts.migrations);
@@ -236,7 +246,7 @@ impl Cli {
         Ok(code)
     }
 
-    async fn migrate(&self, m: &Migrator, db: &Client, cmd: MigrateCmd) -> Result<ExitCode> {
+    async fn migrate(&self, m: &Migrator, db: &Client, cmd: MigrateCmd) -> Result<u8> {
         match cmd {
             MigrateCmd::Dev {
                 name,
@@ -296,7 +306,7 @@ impl Cli {
                     eprintln!(
                         "{RED}error{RED:#}: reset drops every table and row; rerun with --force to confirm"
                     );
-                    return Ok(ExitCode::from(2));
+                    return Ok(2);
                 }
                 let applied = with_spinner("resetting", m.reset(db)).await?;
                 println!(
@@ -332,10 +342,10 @@ impl Cli {
                 }
             }
         }
-        Ok(ExitCode::SUCCESS)
+        Ok(0)
     }
 
-    async fn status(&self, m: &Migrator, db: &Client) -> Result<ExitCode> {
+    async fn status(&self, m: &Migrator, db: &Client) -> Result<u8> {
         let mut todo = false;
         let status = m.status(db).await?;
         if status.is_empty() {
@@ -372,7 +382,7 @@ impl Cli {
             }
         }
         if todo {
-            return Ok(ExitCode::from(EXIT_PENDING));
+            return Ok(EXIT_PENDING);
         }
         let drift = with_spinner("checking for drift", m.drift(db)).await?;
         if !drift.is_empty() {
@@ -380,7 +390,7 @@ impl Cli {
             for d in drift {
                 println!("  - {d}");
             }
-            return Ok(ExitCode::from(EXIT_PENDING));
+            return Ok(EXIT_PENDING);
         }
         let changes = with_spinner("comparing the models", m.pending_changes(db)).await?;
         if !changes.is_empty() {
@@ -390,13 +400,13 @@ impl Cli {
             for c in changes {
                 println!("  - {}", c.describe());
             }
-            return Ok(ExitCode::from(EXIT_PENDING));
+            return Ok(EXIT_PENDING);
         }
         println!("{GREEN}Up to date.{GREEN:#}");
-        Ok(ExitCode::SUCCESS)
+        Ok(0)
     }
 
-    async fn db(&self, m: &Migrator, db: &Client, cmd: DbCmd) -> Result<ExitCode> {
+    async fn db(&self, m: &Migrator, db: &Client, cmd: DbCmd) -> Result<u8> {
         match cmd {
             DbCmd::Push { accept_data_loss } => {
                 let steps =
@@ -433,11 +443,11 @@ impl Cli {
                 }
                 None => {
                     eprintln!("{RED}error{RED:#}: this binary has no seed function (Cli::seed)");
-                    return Ok(ExitCode::FAILURE);
+                    return Ok(1);
                 }
             },
         }
-        Ok(ExitCode::SUCCESS)
+        Ok(0)
     }
 }
 
