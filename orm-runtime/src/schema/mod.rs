@@ -183,9 +183,11 @@ impl Schema {
         create_statements(&self.models, dialect)
     }
 
-    /// Creates every table, type and index (on a database that has none of them). To bring an
+    /// [Verifies](Self::verify) the schema, then creates every table, type and index (on a database
+    /// that has none of them). To bring an
     /// existing database in line with the models, use the [migration engine](crate::migrate).
     pub async fn push<E: Executor + ?Sized>(&self, db: &E) -> Result<()> {
+        self.verify()?;
         for sql in self.create_sql(db.__dialect()) {
             db.__execute(Statement {
                 sql,
