@@ -192,7 +192,7 @@ mod v1 {
 
 /// The schema after: a dropped column, a renamed column, a widened type, a nullable column made
 /// required with a default, an enum variant, an added column with a default, a new index, a dropped
-/// index, a changed foreign key, and a renamed table.
+/// index, a full-text index, a changed foreign key, and a renamed table.
 mod v2 {
     use orm_runtime::prelude::*;
 
@@ -213,7 +213,7 @@ mod v2 {
     }
 
     #[derive(Model, Debug, Clone, PartialEq)]
-    #[orm(table = "items")]
+    #[orm(table = "items", fulltext(title, label))]
     pub struct Item {
         #[orm(id)]
         pub id: i64,

@@ -305,7 +305,8 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
     let index_defs = m.indexes.iter().map(|u| {
         let n = &u.name;
         let cols = &u.fields;
-        quote!(#p::IndexDef { name: #n, columns: &[#(#cols),*] })
+        let fulltext = u.fulltext;
+        quote!(#p::IndexDef { name: #n, columns: &[#(#cols),*], fulltext: #fulltext })
     });
     let unique_count = m.uniques.len();
     let index_count = m.indexes.len();

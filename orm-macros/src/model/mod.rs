@@ -50,6 +50,7 @@ pub struct Field<'a> {
 pub struct Key {
     pub name: String,
     pub fields: Vec<usize>,
+    pub fulltext: bool,
 }
 
 pub struct Model<'a> {
@@ -123,6 +124,7 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
     let mut struct_id: Option<Vec<Ident>> = None;
     let mut struct_uniques: Vec<Vec<Ident>> = Vec::new();
     let mut struct_indexes: Vec<Vec<Ident>> = Vec::new();
+    let mut struct_fulltexts: Vec<Vec<Ident>> = Vec::new();
     let mut table_renamed_from: Option<String> = None;
 
     for attr in input.attrs.iter().filter(|a| a.path().is_ident("orm")) {
@@ -147,6 +149,7 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
                 }
                 "unique" => struct_uniques.push(ident_list(&meta)?),
                 "index" => struct_indexes.push(ident_list(&meta)?),
+                "fulltext" => struct_fulltexts.push(ident_list(&meta)?),
                 "renamed_from" => {
                     let v: LitStr = meta.value()?.parse()?;
                     if table_renamed_from.replace(v.value()).is_some() {
@@ -155,7 +158,7 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
                 }
                 _ => {
                     return Err(meta.error(format!(
-                        "unknown orm attribute `{}` on a model; expected `table`, `id(..)`, `unique(..)`, `index(..)`, `renamed_from` or `crate`",
+                        "unknown orm attribute `{}` on a model; expected `table`, `id(..)`, `unique(..)`, `index(..)`, `fulltext(..)`, `renamed_from` or `crate`",
                         path_str(&meta.path)
                     )));
                 }
@@ -376,6 +379,7 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
             uniques.push(Key {
                 name: key_name(&[i], "key"),
                 fields: vec![i],
+                fulltext: false,
             });
         }
     }
@@ -384,6 +388,7 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
         uniques.push(Key {
             name: key_name(&cols, "key"),
             fields: cols,
+            fulltext: false,
         });
     }
     let mut indexes = Vec::new();
@@ -392,6 +397,7 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
             indexes.push(Key {
                 name: key_name(&[i], "idx"),
                 fields: vec![i],
+                fulltext: false,
             });
         }
     }
@@ -400,6 +406,15 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
         indexes.push(Key {
             name: key_name(&cols, "idx"),
             fields: cols,
+            fulltext: false,
+        });
+    }
+    for list in &struct_fulltexts {
+        let cols = find(cx, list);
+        indexes.push(Key {
+            name: key_name(&cols, "fts"),
+            fields: cols,
+            fulltext: true,
         });
     }
 

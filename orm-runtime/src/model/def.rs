@@ -106,8 +106,11 @@ pub struct UniqueDef {
 /// A secondary index.
 #[derive(Debug)]
 pub struct IndexDef {
-    /// The index name: `<table>_<col>_<col>_idx` unless given.
+    /// The index name: `<table>_<col>_<col>_idx` (`_fts` for a full-text index).
     pub name: &'static str,
     /// The columns (indexes into [`ModelDef::columns`]).
     pub columns: &'static [usize],
+    /// A full-text index (`#[orm(fulltext(..))]`): `GIN` over `to_tsvector` on PostgreSQL,
+    /// `FULLTEXT` on MySQL; SQLite has none (its FTS5 needs a virtual table).
+    pub fulltext: bool,
 }

@@ -27,7 +27,9 @@ pub(crate) fn fk_indexes(m: &ModelDef) -> Vec<(String, usize)> {
         let col = r.fk[0];
         let covered = m.primary_key.first() == Some(&col)
             || m.uniques.iter().any(|u| u.columns.first() == Some(&col))
-            || m.indexes.iter().any(|i| i.columns.first() == Some(&col))
+            || m.indexes
+                .iter()
+                .any(|i| !i.fulltext && i.columns.first() == Some(&col))
             || out.iter().any(|(_, c)| *c == col);
         if !covered {
             out.push((format!("{}_{}_idx", m.table, m.columns[col].name), col));
@@ -78,13 +80,20 @@ pub fn describe(models: &[&'static ModelDef], d: Dialect) -> DbSchema {
                 name: u.name.to_owned(),
                 columns: names(u.columns),
                 unique: true,
+                fulltext: false,
             });
         }
-        for i in m.indexes {
+        // SQLite has no full-text index on a plain table.
+        for i in m
+            .indexes
+            .iter()
+            .filter(|i| !(i.fulltext && d.backend == Backend::Sqlite))
+        {
             table.indexes.push(Index {
                 name: i.name.to_owned(),
                 columns: names(i.columns),
                 unique: false,
+                fulltext: i.fulltext,
             });
         }
         for (name, col) in fk_indexes(m) {
@@ -92,6 +101,7 @@ pub fn describe(models: &[&'static ModelDef], d: Dialect) -> DbSchema {
                 name,
                 columns: names(&[col]),
                 unique: false,
+                fulltext: false,
             });
         }
         for r in foreign_keys(m) {

@@ -605,6 +605,29 @@ fn fk_sql(d: Dialect, fk: &ForeignKey) -> String {
 }
 
 fn create_index_sql(d: Dialect, table: &str, i: &Index) -> String {
+    if i.fulltext {
+        return match d.backend {
+            Backend::Postgres => {
+                let doc = i
+                    .columns
+                    .iter()
+                    .map(|c| format!("COALESCE({}, '')", q(d, c)))
+                    .collect::<Vec<_>>()
+                    .join(" || ' ' || ");
+                format!(
+                    "CREATE INDEX {} ON {} USING GIN (to_tsvector('simple', {doc}))",
+                    q(d, &i.name),
+                    q(d, table)
+                )
+            }
+            _ => format!(
+                "CREATE FULLTEXT INDEX {} ON {} ({})",
+                q(d, &i.name),
+                q(d, table),
+                list(d, &i.columns)
+            ),
+        };
+    }
     format!(
         "CREATE {}INDEX {} ON {} ({})",
         if i.unique { "UNIQUE " } else { "" },
@@ -913,7 +936,13 @@ impl Step {
             }
             Step::CreateIndex { table, index } => format!(
                 "create {}index `{}` on `{table}` ({})",
-                if index.unique { "unique " } else { "" },
+                if index.unique {
+                    "unique "
+                } else if index.fulltext {
+                    "full-text "
+                } else {
+                    ""
+                },
                 index.name,
                 index.columns.join(", ")
             ),

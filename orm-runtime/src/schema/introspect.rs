@@ -161,9 +161,43 @@ async fn postgres(p: &sqlx::PgPool) -> Result<DbSchema> {
                     name: index,
                     columns: vec![column],
                     unique,
+                    fulltext: false,
                 }),
             }
         }
+    }
+    // Expression indexes: the full-text ones we write, `GIN (to_tsvector('simple', COALESCE(a, '') ..))`.
+    let expr_indexes: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT tc.relname::text, ic.relname::text, pg_get_indexdef(ix.indexrelid) \
+         FROM pg_index ix JOIN pg_class tc ON tc.oid = ix.indrelid JOIN pg_class ic ON ic.oid = ix.indexrelid \
+         JOIN pg_namespace n ON n.oid = tc.relnamespace \
+         WHERE n.nspname = current_schema() AND 0 = ANY(ix.indkey::int2[]) ORDER BY 1, 2",
+    )
+    .fetch_all(p)
+    .await
+    .map_err(err)?;
+    for (table, index, def) in expr_indexes {
+        let Some(t) = table_mut(&mut schema.tables, &table) else {
+            continue;
+        };
+        let lower = def.to_ascii_lowercase();
+        if !lower.contains("using gin (to_tsvector(") {
+            continue;
+        }
+        let columns = def
+            .match_indices("COALESCE(")
+            .filter_map(|(i, m)| {
+                let rest = &def[i + m.len()..];
+                let ident = rest[..rest.find(',')?].trim();
+                Some(ident.trim_matches('"').replace("\"\"", "\""))
+            })
+            .collect();
+        t.indexes.push(Index {
+            name: index,
+            columns,
+            unique: false,
+            fulltext: true,
+        });
     }
     let fks: Vec<(String, String, String, String, String, String, String)> = sqlx::query_as(
         "SELECT con.conname::text, c.relname::text, rc.relname::text, con.confdeltype::text, \
@@ -257,15 +291,16 @@ async fn mysql(p: &sqlx::MySqlPool, d: Dialect) -> Result<DbSchema> {
             renamed_from: None,
         });
     }
-    let indexes: Vec<(String, String, i64, String)> = sqlx::query_as(
-        "SELECT CAST(TABLE_NAME AS CHAR), CAST(INDEX_NAME AS CHAR), CAST(NON_UNIQUE AS SIGNED), CAST(COLUMN_NAME AS CHAR) \
+    let indexes: Vec<(String, String, i64, String, String)> = sqlx::query_as(
+        "SELECT CAST(TABLE_NAME AS CHAR), CAST(INDEX_NAME AS CHAR), CAST(NON_UNIQUE AS SIGNED), CAST(COLUMN_NAME AS CHAR), \
+         CAST(INDEX_TYPE AS CHAR) \
          FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() \
          ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
     )
     .fetch_all(p)
     .await
     .map_err(err)?;
-    for (table, index, non_unique, column) in indexes {
+    for (table, index, non_unique, column, index_type) in indexes {
         let Some(t) = table_mut(&mut schema.tables, &table) else {
             continue;
         };
@@ -284,6 +319,7 @@ async fn mysql(p: &sqlx::MySqlPool, d: Dialect) -> Result<DbSchema> {
                     name: index,
                     columns: vec![column],
                     unique: non_unique == 0,
+                    fulltext: index_type.eq_ignore_ascii_case("FULLTEXT"),
                 }),
             }
         }
@@ -430,6 +466,7 @@ async fn sqlite(p: &sqlx::SqlitePool) -> Result<DbSchema> {
                 name: index,
                 columns: columns.into_iter().map(|(c,)| c).collect(),
                 unique,
+                fulltext: false,
             });
         }
         let fks: Vec<(i64, String, String, Option<String>, String, String)> = sqlx::query_as(

@@ -160,6 +160,9 @@ pub struct Index {
     pub columns: Vec<String>,
     /// A unique index.
     pub unique: bool,
+    /// A full-text index.
+    #[serde(default)]
+    pub fulltext: bool,
 }
 
 /// A foreign key.
