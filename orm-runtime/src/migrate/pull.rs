@@ -273,17 +273,18 @@ fn render_table(
     // the rest are struct-level.
     let default_name =
         |cols: &[String], suffix: &str| format!("{}_{}_{suffix}", t.name, cols.join("_"));
+    let fields_of = |cols: &[String]| {
+        cols.iter()
+            .map(|c| field_of(c))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let mut notes: Vec<String> = Vec::new();
     let mut field_unique: Vec<&str> = Vec::new();
     let mut field_index: Vec<&str> = Vec::new();
     for i in &t.indexes {
         if i.fulltext {
-            let cols = i
-                .columns
-                .iter()
-                .map(|c| field_of(c))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let cols = fields_of(&i.columns);
             struct_attrs.push(format!("fulltext({cols})"));
             if i.name != default_name(&i.columns, "fts") {
                 notes.push(format!(
@@ -311,12 +312,7 @@ fn render_table(
             }
             continue;
         }
-        let cols = i
-            .columns
-            .iter()
-            .map(|c| field_of(c))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let cols = fields_of(&i.columns);
         let kind = if i.unique { "unique" } else { "index" };
         if !named {
             notes.push(format!(

@@ -51,6 +51,33 @@ fn action(s: &str) -> Action {
     }
 }
 
+/// Folds `(name, table, referenced table, on delete, on update, column, referenced column)` rows,
+/// one per key column in order, into the tables' foreign keys.
+fn add_foreign_keys(
+    schema: &mut DbSchema,
+    rows: Vec<(String, String, String, String, String, String, String)>,
+) {
+    for (name, table, referenced, del, upd, col, rcol) in rows {
+        let Some(t) = table_mut(&mut schema.tables, &table) else {
+            continue;
+        };
+        match t.foreign_keys.iter_mut().find(|f| f.name == name) {
+            Some(f) => {
+                f.columns.push(col);
+                f.referenced_columns.push(rcol);
+            }
+            None => t.foreign_keys.push(ForeignKey {
+                name,
+                columns: vec![col],
+                referenced_table: referenced,
+                referenced_columns: vec![rcol],
+                on_delete: action(&del),
+                on_update: action(&upd),
+            }),
+        }
+    }
+}
+
 fn table_mut<'a>(tables: &'a mut Vec<Table>, name: &str) -> Option<&'a mut Table> {
     tables.iter_mut().find(|t| t.name == name)
 }
@@ -212,25 +239,7 @@ async fn postgres(p: &sqlx::PgPool) -> Result<DbSchema> {
     .fetch_all(p)
     .await
     .map_err(err)?;
-    for (name, table, referenced, del, upd, col, rcol) in fks {
-        let Some(t) = table_mut(&mut schema.tables, &table) else {
-            continue;
-        };
-        match t.foreign_keys.iter_mut().find(|f| f.name == name) {
-            Some(f) => {
-                f.columns.push(col);
-                f.referenced_columns.push(rcol);
-            }
-            None => t.foreign_keys.push(ForeignKey {
-                name,
-                columns: vec![col],
-                referenced_table: referenced,
-                referenced_columns: vec![rcol],
-                on_delete: action(&del),
-                on_update: action(&upd),
-            }),
-        }
-    }
+    add_foreign_keys(&mut schema, fks);
     Ok(schema)
 }
 
@@ -337,25 +346,7 @@ async fn mysql(p: &sqlx::MySqlPool, d: Dialect) -> Result<DbSchema> {
     .fetch_all(p)
     .await
     .map_err(err)?;
-    for (name, table, referenced, del, upd, col, rcol) in fks {
-        let Some(t) = table_mut(&mut schema.tables, &table) else {
-            continue;
-        };
-        match t.foreign_keys.iter_mut().find(|f| f.name == name) {
-            Some(f) => {
-                f.columns.push(col);
-                f.referenced_columns.push(rcol);
-            }
-            None => t.foreign_keys.push(ForeignKey {
-                name,
-                columns: vec![col],
-                referenced_table: referenced,
-                referenced_columns: vec![rcol],
-                on_delete: action(&del),
-                on_update: action(&upd),
-            }),
-        }
-    }
+    add_foreign_keys(&mut schema, fks);
     Ok(schema)
 }
 
