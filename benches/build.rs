@@ -11,7 +11,15 @@ fn main() {
     println!("cargo:rustc-env=BENCH_RUSTC_VERSION={version}");
 
     let lock = std::fs::read_to_string("Cargo.lock").unwrap_or_default();
-    let wanted = ["sqlx", "sea-orm", "diesel", "diesel-async", "tokio-postgres", "mysql_async", "tokio"];
+    let wanted = [
+        "sqlx",
+        "sea-orm",
+        "diesel",
+        "diesel-async",
+        "tokio-postgres",
+        "mysql_async",
+        "tokio",
+    ];
     let mut found = Vec::new();
     let mut name = None;
     for line in lock.lines() {

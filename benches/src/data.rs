@@ -28,7 +28,10 @@ impl Fp {
     }
     pub fn post(&mut self, id: i32, user_id: i32, title: &str, body: Option<&str>) {
         self.posts += 1;
-        self.sum += id as i64 * 11 + user_id as i64 * 13 + title.len() as i64 + body.map_or(0, |b| b.len() as i64 * 5);
+        self.sum += id as i64 * 11
+            + user_id as i64 * 13
+            + title.len() as i64
+            + body.map_or(0, |b| b.len() as i64 * 5);
     }
     pub fn comment(&mut self, id: i32, post_id: i32, text: &str) {
         self.comments += 1;
@@ -39,7 +42,10 @@ impl Fp {
         self.sum += (parent as i64 * 31) ^ child as i64;
     }
     pub fn rows(n: u64) -> Fp {
-        Fp { users: n, ..Fp::default() }
+        Fp {
+            users: n,
+            ..Fp::default()
+        }
     }
 }
 
@@ -112,7 +118,8 @@ impl Admin {
     pub async fn truncate(&self, backend: Backend) -> AnyResult<()> {
         match backend {
             Backend::Postgres => {
-                self.exec("TRUNCATE users, posts, comments RESTART IDENTITY").await
+                self.exec("TRUNCATE users, posts, comments RESTART IDENTITY")
+                    .await
             }
             Backend::MySql => {
                 self.exec("TRUNCATE TABLE comments; TRUNCATE TABLE posts; TRUNCATE TABLE users")
@@ -159,7 +166,9 @@ impl Admin {
         for u in 1..=users {
             for k in 0..posts_of(u) {
                 let body = if k % 2 == 0 {
-                    format!("'Body of post {k} by user {u}, long enough to be a realistic paragraph.'")
+                    format!(
+                        "'Body of post {k} by user {u}, long enough to be a realistic paragraph.'"
+                    )
                 } else {
                     "NULL".to_string()
                 };
@@ -167,7 +176,8 @@ impl Admin {
             }
         }
         let n_posts = posts.len();
-        self.insert_rows("posts", "user_id, title, body", posts).await?;
+        self.insert_rows("posts", "user_id, title, body", posts)
+            .await?;
         let mut rows = Vec::new();
         for p in 1..=n_posts {
             for k in 0..comments {

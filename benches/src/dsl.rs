@@ -90,7 +90,9 @@ pub async fn connect(url: &str, pool: usize) -> AnyResult<Db> {
         Db::MySql(Pool::builder(m).max_size(pool).build()?)
     } else {
         // diesel wants a plain path, not sqlx's `sqlite:` URL.
-        let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+        let path = url
+            .trim_start_matches("sqlite://")
+            .trim_start_matches("sqlite:");
         let path = path.split('?').next().unwrap_or(path).to_string();
         let m = AsyncDieselConnectionManager::<Lite>::new(path);
         Db::Sqlite(Pool::builder(m).max_size(pool).build()?)
@@ -121,7 +123,10 @@ macro_rules! on_conn {
 }
 
 pub async fn trivial(db: &Db) -> AnyResult<Fp> {
-    let users: Vec<User> = on_conn!(db, |c| users::table.select(User::as_select()).load(c).await?);
+    let users: Vec<User> = on_conn!(db, |c| users::table
+        .select(User::as_select())
+        .load(c)
+        .await?);
     let mut fp = Fp::default();
     for u in &users {
         fp.user(u.id, &u.name, u.hair_color.as_deref());
@@ -178,16 +183,25 @@ pub async fn associations(db: &Db) -> AnyResult<Fp> {
 
 pub async fn insert(db: &Db, n: usize, seq: usize) -> AnyResult<Fp> {
     let rows: Vec<NewUser> = (0..n)
-        .map(|i| NewUser { name: format!("New user {}", seq + i), hair_color: hair(i) })
+        .map(|i| NewUser {
+            name: format!("New user {}", seq + i),
+            hair_color: hair(i),
+        })
         .collect();
     let inserted = match db {
         Db::Postgres(p) => {
             let mut c = p.get().await?;
-            diesel::insert_into(users::table).values(&rows).execute(&mut *c).await?
+            diesel::insert_into(users::table)
+                .values(&rows)
+                .execute(&mut *c)
+                .await?
         }
         Db::MySql(p) => {
             let mut c = p.get().await?;
-            diesel::insert_into(users::table).values(&rows).execute(&mut *c).await?
+            diesel::insert_into(users::table)
+                .values(&rows)
+                .execute(&mut *c)
+                .await?
         }
         // diesel-async's async `execute` has no SQLite batch insert (sync Diesel implements it on
         // `SqliteConnection` itself), so run sync Diesel on the wrapper's blocking thread, as its docs advise.

@@ -80,14 +80,34 @@ pub async fn connect(url: &str, pool: u32) -> AnyResult<Db> {
     let test = std::env::var("BENCH_SQLX_TEST_BEFORE_ACQUIRE").map_or(true, |v| v != "0");
     Ok(if url.starts_with("postgres") {
         let o: PgConnectOptions = url.parse()?;
-        Db::Postgres(PgPoolOptions::new().max_connections(pool).test_before_acquire(test).connect_with(o).await?)
+        Db::Postgres(
+            PgPoolOptions::new()
+                .max_connections(pool)
+                .test_before_acquire(test)
+                .connect_with(o)
+                .await?,
+        )
     } else if url.starts_with("mysql") {
         let o: MySqlConnectOptions = url.parse()?;
-        Db::MySql(MySqlPoolOptions::new().max_connections(pool).test_before_acquire(test).connect_with(o).await?)
+        Db::MySql(
+            MySqlPoolOptions::new()
+                .max_connections(pool)
+                .test_before_acquire(test)
+                .connect_with(o)
+                .await?,
+        )
     } else {
         let o: SqliteConnectOptions = url.parse()?;
-        let o = o.journal_mode(SqliteJournalMode::Wal).busy_timeout(Duration::from_secs(5));
-        Db::Sqlite(SqlitePoolOptions::new().max_connections(pool).test_before_acquire(test).connect_with(o).await?)
+        let o = o
+            .journal_mode(SqliteJournalMode::Wal)
+            .busy_timeout(Duration::from_secs(5));
+        Db::Sqlite(
+            SqlitePoolOptions::new()
+                .max_connections(pool)
+                .test_before_acquire(test)
+                .connect_with(o)
+                .await?,
+        )
     })
 }
 
@@ -159,15 +179,20 @@ pub async fn medium(db: &Db) -> AnyResult<Fp> {
 macro_rules! in_list_tree {
     ($db:ty, $e:expr, $users:ident, $posts:ident, $comments_of:ident) => {
         $users = sqlx::query_as(USERS).fetch_all($e).await?;
-        $posts = in_list::<$db>("SELECT id, user_id, title, body FROM posts WHERE user_id IN (", $users.iter().map(|u| u.id))
-            .build_query_as()
-            .fetch_all($e)
-            .await?;
-        let comments: Vec<Comment> =
-            in_list::<$db>("SELECT id, post_id, text FROM comments WHERE post_id IN (", $posts.iter().map(|p| p.id))
-                .build_query_as()
-                .fetch_all($e)
-                .await?;
+        $posts = in_list::<$db>(
+            "SELECT id, user_id, title, body FROM posts WHERE user_id IN (",
+            $users.iter().map(|u| u.id),
+        )
+        .build_query_as()
+        .fetch_all($e)
+        .await?;
+        let comments: Vec<Comment> = in_list::<$db>(
+            "SELECT id, post_id, text FROM comments WHERE post_id IN (",
+            $posts.iter().map(|p| p.id),
+        )
+        .build_query_as()
+        .fetch_all($e)
+        .await?;
         for c in comments {
             $comments_of.entry(c.post_id).or_default().push(c);
         }
@@ -187,10 +212,12 @@ pub async fn associations(db: &Db) -> AnyResult<Fp> {
             let mut c = p.acquire().await?;
             users = sqlx::query_as(USERS).fetch_all(&mut *c).await?;
             let ids: Vec<i32> = users.iter().map(|u| u.id).collect();
-            posts = sqlx::query_as("SELECT id, user_id, title, body FROM posts WHERE user_id = ANY($1)")
-                .bind(&ids)
-                .fetch_all(&mut *c)
-                .await?;
+            posts = sqlx::query_as(
+                "SELECT id, user_id, title, body FROM posts WHERE user_id = ANY($1)",
+            )
+            .bind(&ids)
+            .fetch_all(&mut *c)
+            .await?;
             let ids: Vec<i32> = posts.iter().map(|p| p.id).collect();
             let comments: Vec<Comment> =
                 sqlx::query_as("SELECT id, post_id, text FROM comments WHERE post_id = ANY($1)")
@@ -213,7 +240,11 @@ pub async fn associations(db: &Db) -> AnyResult<Fp> {
     Ok(fingerprint_tree(users, posts, comments_of))
 }
 
-fn fingerprint_tree(users: Vec<User>, posts: Vec<Post>, mut comments_of: HashMap<i32, Vec<Comment>>) -> Fp {
+fn fingerprint_tree(
+    users: Vec<User>,
+    posts: Vec<Post>,
+    mut comments_of: HashMap<i32, Vec<Comment>>,
+) -> Fp {
     let mut posts_of: HashMap<i32, Vec<(Post, Vec<Comment>)>> = HashMap::with_capacity(users.len());
     for p in posts {
         let cs = comments_of.remove(&p.id).unwrap_or_default();
@@ -241,10 +272,7 @@ fn fingerprint_tree(users: Vec<User>, posts: Vec<Post>, mut comments_of: HashMap
     fp
 }
 
-fn in_list<DB: sqlx::Database>(
-    head: &str,
-    ids: impl Iterator<Item = i32>,
-) -> QueryBuilder<DB>
+fn in_list<DB: sqlx::Database>(head: &str, ids: impl Iterator<Item = i32>) -> QueryBuilder<DB>
 where
     i32: for<'a> sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
@@ -264,12 +292,14 @@ pub async fn insert(db: &Db, n: usize, seq: usize) -> AnyResult<Fp> {
     let affected = match db {
         Db::Postgres(p) => {
             let hairs: Vec<Option<&str>> = (0..n).map(hair).collect();
-            sqlx::query("INSERT INTO users (name, hair_color) SELECT * FROM UNNEST($1::text[], $2::text[])")
-                .bind(&names)
-                .bind(&hairs)
-                .execute(p)
-                .await?
-                .rows_affected()
+            sqlx::query(
+                "INSERT INTO users (name, hair_color) SELECT * FROM UNNEST($1::text[], $2::text[])",
+            )
+            .bind(&names)
+            .bind(&hairs)
+            .execute(p)
+            .await?
+            .rows_affected()
         }
         Db::MySql(p) => {
             let mut q = QueryBuilder::<MySql>::new("INSERT INTO users (name, hair_color) ");
@@ -310,10 +340,13 @@ pub mod same_sql {
                     .bind("black")
                     .fetch_all(p)
                     .await?;
-                let posts = in_list("SELECT id, user_id, title, body FROM posts WHERE user_id IN (", users.iter().map(|u| u.id))
-                    .build_query_as()
-                    .fetch_all(p)
-                    .await?;
+                let posts = in_list(
+                    "SELECT id, user_id, title, body FROM posts WHERE user_id IN (",
+                    users.iter().map(|u| u.id),
+                )
+                .build_query_as()
+                .fetch_all(p)
+                .await?;
                 (users, posts)
             }
             Db::MySql(p) => {
@@ -321,10 +354,13 @@ pub mod same_sql {
                     .bind("black")
                     .fetch_all(p)
                     .await?;
-                let posts = in_list("SELECT id, user_id, title, body FROM posts WHERE user_id IN (", users.iter().map(|u| u.id))
-                    .build_query_as()
-                    .fetch_all(p)
-                    .await?;
+                let posts = in_list(
+                    "SELECT id, user_id, title, body FROM posts WHERE user_id IN (",
+                    users.iter().map(|u| u.id),
+                )
+                .build_query_as()
+                .fetch_all(p)
+                .await?;
                 (users, posts)
             }
             Db::Sqlite(p) => {
@@ -332,10 +368,13 @@ pub mod same_sql {
                     .bind("black")
                     .fetch_all(p)
                     .await?;
-                let posts = in_list("SELECT id, user_id, title, body FROM posts WHERE user_id IN (", users.iter().map(|u| u.id))
-                    .build_query_as()
-                    .fetch_all(p)
-                    .await?;
+                let posts = in_list(
+                    "SELECT id, user_id, title, body FROM posts WHERE user_id IN (",
+                    users.iter().map(|u| u.id),
+                )
+                .build_query_as()
+                .fetch_all(p)
+                .await?;
                 (users, posts)
             }
         };
@@ -369,16 +408,19 @@ pub mod same_sql {
             Db::Postgres(p) if std::env::var("BENCH_SAME_SQL_ANY").is_ok_and(|v| v == "1") => {
                 users = sqlx::query_as(USERS).fetch_all(p).await?;
                 let ids: Vec<i32> = users.iter().map(|u| u.id).collect();
-                posts = sqlx::query_as("SELECT id, user_id, title, body FROM posts WHERE user_id = ANY($1)")
-                    .bind(&ids)
-                    .fetch_all(p)
-                    .await?;
+                posts = sqlx::query_as(
+                    "SELECT id, user_id, title, body FROM posts WHERE user_id = ANY($1)",
+                )
+                .bind(&ids)
+                .fetch_all(p)
+                .await?;
                 let ids: Vec<i32> = posts.iter().map(|p| p.id).collect();
-                let comments: Vec<Comment> =
-                    sqlx::query_as("SELECT id, post_id, text FROM comments WHERE post_id = ANY($1)")
-                        .bind(&ids)
-                        .fetch_all(p)
-                        .await?;
+                let comments: Vec<Comment> = sqlx::query_as(
+                    "SELECT id, post_id, text FROM comments WHERE post_id = ANY($1)",
+                )
+                .bind(&ids)
+                .fetch_all(p)
+                .await?;
                 for c in comments {
                     comments_of.entry(c.post_id).or_default().push(c);
                 }

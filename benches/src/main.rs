@@ -1,11 +1,14 @@
 //! Benchmarks `orm-runtime` against hand-written sqlx (the floor), SeaORM and Diesel (diesel-async) on
-//! the same database and data, in one process. See BENCHMARKS.md at the repository root.
+//! the same database and data, in one process; and the seed's `DatabaseService` (blog-models) on a
+//! scaled seed data set against hand-written sqlx. See BENCHMARKS.md at the repository root.
 //!
 //! ```sh
 //! cargo run --release --manifest-path benches/Cargo.toml -- --backend postgres
 //! cargo run --release --manifest-path benches/Cargo.toml -- --backend all --quick --no-write
 //! ```
 
+mod blog;
+mod blog_floor;
 mod data;
 mod dsl;
 mod floor;
@@ -17,6 +20,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use blog::SeedOp;
 use data::{Admin, AnyResult, Fp};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -50,20 +54,30 @@ pub enum Imp {
     Ours,
     SeaOrm,
     Diesel,
-    /// Our ORM through the relation API: `include(..)` with `Strategy::Query` (medium, associations).
+    /// Our ORM through the relation API: `include(..)` with `Strategy::Query` (medium, associations;
+    /// on the seed workloads, `DatabaseService::with_strategy(Strategy::Query)`).
     OursIncludeQuery,
     /// The same with `Strategy::Join` (one statement, related rows aggregated as JSON).
     OursIncludeJoin,
     /// Analysis only: hand-written sqlx sending the ORM's statements (`--only sqlx-same-sql`).
     SqlxSameSql,
+    /// Analysis only (`--only ours-manual`, associations): our ORM without the relation API — three
+    /// `find_many` with `in_(ids)`, grouped in memory — to separate the include machinery's cost.
+    OursManual,
 }
 
 /// The four implementations of the headline table.
 pub const IMPS: [Imp; 4] = [Imp::Sqlx, Imp::Ours, Imp::SeaOrm, Imp::Diesel];
 /// Measured by default: the headline four and our relation-include variants.
-pub const DEFAULT_IMPS: [Imp; 6] =
-    [Imp::Sqlx, Imp::Ours, Imp::SeaOrm, Imp::Diesel, Imp::OursIncludeQuery, Imp::OursIncludeJoin];
-const ALL_IMPS: [Imp; 7] = [
+pub const DEFAULT_IMPS: [Imp; 6] = [
+    Imp::Sqlx,
+    Imp::Ours,
+    Imp::SeaOrm,
+    Imp::Diesel,
+    Imp::OursIncludeQuery,
+    Imp::OursIncludeJoin,
+];
+const ALL_IMPS: [Imp; 8] = [
     Imp::Sqlx,
     Imp::Ours,
     Imp::SeaOrm,
@@ -71,6 +85,7 @@ const ALL_IMPS: [Imp; 7] = [
     Imp::OursIncludeQuery,
     Imp::OursIncludeJoin,
     Imp::SqlxSameSql,
+    Imp::OursManual,
 ];
 
 impl Imp {
@@ -83,13 +98,23 @@ impl Imp {
             Imp::OursIncludeQuery => "ours-include-query",
             Imp::OursIncludeJoin => "ours-include-join",
             Imp::SqlxSameSql => "sqlx-same-sql",
+            Imp::OursManual => "ours-manual",
         }
     }
     /// Whether this implementation has its own code for `work` (the include variants only differ
-    /// from `ours` where relations are loaded).
+    /// from `ours` where relations are loaded). The seed workloads are measured for sqlx and our
+    /// `DatabaseService`: under both strategies where the operation loads relations, once (`ours`,
+    /// the backend's default strategy) where it does not.
     pub fn applies(self, work: Work) -> bool {
-        match self {
-            Imp::OursIncludeQuery | Imp::OursIncludeJoin => matches!(work, Work::Medium | Work::Assoc),
+        match (self, work) {
+            (Imp::Sqlx, _) => true,
+            (Imp::Ours, Work::Seed(op)) => !op.loads_relations(),
+            (Imp::OursIncludeQuery | Imp::OursIncludeJoin, Work::Seed(op)) => op.loads_relations(),
+            (_, Work::Seed(_)) => false,
+            (Imp::OursIncludeQuery | Imp::OursIncludeJoin, w) => {
+                matches!(w, Work::Medium | Work::Assoc)
+            }
+            (Imp::OursManual, w) => w == Work::Assoc,
             _ => true,
         }
     }
@@ -108,6 +133,8 @@ pub enum Work {
     Assoc,
     /// A batch insert of this many users.
     Insert(usize),
+    /// One operation of the seed's `DatabaseService` on the scaled seed data set.
+    Seed(SeedOp),
 }
 
 pub const MEDIUM_USERS: usize = 1000;
@@ -115,7 +142,7 @@ pub const ASSOC_USERS: usize = 100;
 pub const ASSOC_POSTS: usize = 10;
 pub const ASSOC_COMMENTS: usize = 10;
 
-const WORKS: [Work; 8] = [
+const CLASSIC: [Work; 8] = [
     Work::Trivial(1),
     Work::Trivial(100),
     Work::Trivial(10_000),
@@ -126,8 +153,21 @@ const WORKS: [Work; 8] = [
     Work::Insert(100),
 ];
 
-/// Workloads also measured as 16-way concurrent throughput.
-const CONCURRENT: [Work; 2] = [Work::Trivial(1), Work::Assoc];
+/// Every workload, in running order: the classic set, then the seed's.
+fn all_works() -> Vec<Work> {
+    CLASSIC
+        .into_iter()
+        .chain(SeedOp::ALL.map(Work::Seed))
+        .collect()
+}
+
+/// Workloads also measured as 16-way concurrent throughput: two classic ones and every seed one.
+fn concurrent_works() -> Vec<Work> {
+    [Work::Trivial(1), Work::Assoc]
+        .into_iter()
+        .chain(SeedOp::ALL.map(Work::Seed))
+        .collect()
+}
 
 impl Work {
     pub fn id(self) -> String {
@@ -136,6 +176,7 @@ impl Work {
             Work::Medium => "medium".into(),
             Work::Assoc => "associations".into(),
             Work::Insert(n) => format!("insert_{n}"),
+            Work::Seed(op) => op.id().into(),
         }
     }
     pub fn title(self) -> String {
@@ -146,10 +187,11 @@ impl Work {
                 "associations: {ASSOC_USERS} users × {ASSOC_POSTS} posts × {ASSOC_COMMENTS} comments"
             ),
             Work::Insert(n) => format!("insert batch of {n}"),
+            Work::Seed(op) => op.title(),
         }
     }
     fn parse(s: &str) -> Option<Work> {
-        WORKS.into_iter().find(|w| w.id() == s)
+        all_works().into_iter().find(|w| w.id() == s)
     }
 }
 
@@ -160,6 +202,8 @@ pub struct Ctx {
     sea: sea_orm::DatabaseConnection,
     diesel: dsl::Db,
     seq: AtomicUsize,
+    /// The seed data set's database (set up when a seed workload is selected).
+    blog: Option<blog::BlogCtx>,
 }
 
 impl Ctx {
@@ -167,25 +211,36 @@ impl Ctx {
         match work {
             Work::Trivial(_) => match imp {
                 Imp::Sqlx | Imp::SqlxSameSql => floor::trivial(&self.floor).await,
-                Imp::Ours | Imp::OursIncludeQuery | Imp::OursIncludeJoin => ours::trivial(&self.ours).await,
+                Imp::Ours | Imp::OursIncludeQuery | Imp::OursIncludeJoin | Imp::OursManual => {
+                    ours::trivial(&self.ours).await
+                }
                 Imp::SeaOrm => seaorm::trivial(&self.sea).await,
                 Imp::Diesel => dsl::trivial(&self.diesel).await,
             },
             Work::Medium => match imp {
                 Imp::Sqlx => floor::medium(&self.floor).await,
                 Imp::SqlxSameSql => floor::same_sql::medium(&self.floor).await,
-                Imp::OursIncludeQuery => ours::include_medium(&self.ours, orm_runtime::Strategy::Query).await,
-                Imp::OursIncludeJoin => ours::include_medium(&self.ours, orm_runtime::Strategy::Join).await,
-                Imp::Ours => ours::medium(&self.ours).await,
+                Imp::OursIncludeQuery => {
+                    ours::include_medium(&self.ours, orm_runtime::Strategy::Query).await
+                }
+                Imp::OursIncludeJoin => {
+                    ours::include_medium(&self.ours, orm_runtime::Strategy::Join).await
+                }
+                Imp::Ours | Imp::OursManual => ours::medium(&self.ours).await,
                 Imp::SeaOrm => seaorm::medium(&self.sea).await,
                 Imp::Diesel => dsl::medium(&self.diesel).await,
             },
             Work::Assoc => match imp {
                 Imp::Sqlx => floor::associations(&self.floor).await,
                 Imp::SqlxSameSql => floor::same_sql::associations(&self.floor).await,
-                Imp::OursIncludeQuery => ours::include_associations(&self.ours, orm_runtime::Strategy::Query).await,
-                Imp::OursIncludeJoin => ours::include_associations(&self.ours, orm_runtime::Strategy::Join).await,
+                Imp::OursIncludeQuery => {
+                    ours::include_associations(&self.ours, Some(orm_runtime::Strategy::Query)).await
+                }
+                Imp::OursIncludeJoin => {
+                    ours::include_associations(&self.ours, Some(orm_runtime::Strategy::Join)).await
+                }
                 Imp::Ours => ours::ours_associations(&self.ours).await,
+                Imp::OursManual => ours::manual_associations(&self.ours).await,
                 Imp::SeaOrm => seaorm::associations(&self.sea).await,
                 Imp::Diesel => dsl::associations(&self.diesel).await,
             },
@@ -193,13 +248,30 @@ impl Ctx {
                 let seq = self.seq.fetch_add(n, Ordering::Relaxed);
                 match imp {
                     Imp::Sqlx | Imp::SqlxSameSql => floor::insert(&self.floor, n, seq).await,
-                    Imp::Ours | Imp::OursIncludeQuery | Imp::OursIncludeJoin => {
+                    Imp::Ours | Imp::OursIncludeQuery | Imp::OursIncludeJoin | Imp::OursManual => {
                         ours::insert(&self.ours, n, seq).await
                     }
                     Imp::SeaOrm => seaorm::insert(&self.sea, n, seq).await,
                     Imp::Diesel => dsl::insert(&self.diesel, n, seq).await,
                 }
             }
+            Work::Seed(op) => self.blog()?.run(imp, op).await,
+        }
+    }
+
+    fn blog(&self) -> AnyResult<&blog::BlogCtx> {
+        Ok(self
+            .blog
+            .as_ref()
+            .ok_or("the seed data set was not set up")?)
+    }
+
+    /// Undoes what a write workload created (untimed; the seed workloads delete their rows, the
+    /// classic inserts let `users` grow).
+    async fn cleanup(&self, work: Work) -> AnyResult<()> {
+        match work {
+            Work::Seed(op) => self.blog()?.cleanup(op).await,
+            _ => Ok(()),
         }
     }
 }
@@ -221,11 +293,15 @@ struct Args {
 fn usage() -> ! {
     eprintln!(
         "usage: orm-bench [--backend postgres|mysql|sqlite|all[,..]] [--quick] [--no-write]\n\
-         \x20                [--only sqlx,ours,seaorm,diesel,ours-include-query,ours-include-join,sqlx-same-sql] [--workload trivial_1,medium,..]\n\
+         \x20                [--only sqlx,ours,seaorm,diesel,ours-include-query,ours-include-join,sqlx-same-sql,ours-manual]\n\
+         \x20                [--workload trivial_1,trivial_100,trivial_10000,medium,associations,insert_1,insert_10,insert_100,\n\
+         \x20                            seed_user_stats,seed_posts_page,seed_posts_cursor,seed_posts_search,\n\
+         \x20                            seed_popular_tags,seed_create_post,seed_notifications]\n\
          \x20                [--concurrency 16] [--pool 16] [--loop IMP:WORKLOAD:N]\n\
          env: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test),\n\
          \x20    BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306/test); the benchmark creates and\n\
-         \x20    uses a database named orm_bench on those servers, and a SQLite file in the temp dir."
+         \x20    uses databases named orm_bench and orm_bench_blog on those servers, and SQLite files in\n\
+         \x20    the temp dir."
     );
     std::process::exit(2)
 }
@@ -236,7 +312,7 @@ fn parse_args() -> Args {
         quick: false,
         write: true,
         imps: DEFAULT_IMPS.to_vec(),
-        works: WORKS.to_vec(),
+        works: all_works(),
         concurrency: 16,
         pool: 16,
         postgres_url: std::env::var("BENCH_POSTGRES_URL")
@@ -264,14 +340,20 @@ fn parse_args() -> Args {
             "--quick" => a.quick = true,
             "--no-write" => a.write = false,
             "--only" => {
-                let mut v: Vec<Imp> = val().split(',').map(|s| Imp::parse(s).unwrap_or_else(|| usage())).collect();
+                let mut v: Vec<Imp> = val()
+                    .split(',')
+                    .map(|s| Imp::parse(s).unwrap_or_else(|| usage()))
+                    .collect();
                 if !v.contains(&Imp::Sqlx) {
                     v.insert(0, Imp::Sqlx); // ratios need the floor
                 }
                 a.imps = ALL_IMPS.into_iter().filter(|i| v.contains(i)).collect();
             }
             "--workload" => {
-                a.works = val().split(',').map(|s| Work::parse(s).unwrap_or_else(|| usage())).collect()
+                a.works = val()
+                    .split(',')
+                    .map(|s| Work::parse(s).unwrap_or_else(|| usage()))
+                    .collect()
             }
             "--concurrency" => a.concurrency = val().parse().unwrap_or_else(|_| usage()),
             "--pool" => a.pool = val().parse().unwrap_or_else(|_| usage()),
@@ -370,6 +452,8 @@ pub struct BackendRun {
     pub imps: Vec<Imp>,
     pub elapsed: Duration,
     pub load_start: String,
+    /// What the seed data set holds (when seed workloads ran).
+    pub data_set: Option<String>,
 }
 
 fn with_db(url: &str, db: &str) -> String {
@@ -398,7 +482,9 @@ async fn prepare(args: &Args, backend: Backend) -> AnyResult<(String, Admin, Str
                     .fetch_optional(&server)
                     .await?;
             if exists.is_none() {
-                sqlx::raw_sql("CREATE DATABASE orm_bench").execute(&server).await?;
+                sqlx::raw_sql("CREATE DATABASE orm_bench")
+                    .execute(&server)
+                    .await?;
             }
             server.close().await;
             let url = with_db(&args.postgres_url, "orm_bench");
@@ -408,7 +494,9 @@ async fn prepare(args: &Args, backend: Backend) -> AnyResult<(String, Admin, Str
         }
         Backend::MySql => {
             let server = sqlx::MySqlPool::connect(&args.mysql_url).await?;
-            sqlx::raw_sql("CREATE DATABASE IF NOT EXISTS orm_bench").execute(&server).await?;
+            sqlx::raw_sql("CREATE DATABASE IF NOT EXISTS orm_bench")
+                .execute(&server)
+                .await?;
             server.close().await;
             let url = with_db(&args.mysql_url, "orm_bench");
             let admin = Admin::MySql(sqlx::MySqlPool::connect(&url).await?);
@@ -437,12 +525,19 @@ async fn prepare(args: &Args, backend: Backend) -> AnyResult<(String, Admin, Str
                     .await?,
             );
             let v = admin.scalar("SELECT sqlite_version()").await?;
-            (url, admin, format!("SQLite {v} (file in the temp dir, WAL)"))
+            (
+                url,
+                admin,
+                format!("SQLite {v} (file in the temp dir, WAL)"),
+            )
         }
     })
 }
 
 async fn seed(admin: &Admin, backend: Backend, work: Work) -> AnyResult<()> {
+    if let Work::Seed(_) = work {
+        return Ok(()); // the seed data set is created once per backend (blog::setup)
+    }
     admin.truncate(backend).await?;
     match work {
         Work::Trivial(n) => admin.seed_users(n).await?,
@@ -452,9 +547,11 @@ async fn seed(admin: &Admin, backend: Backend, work: Work) -> AnyResult<()> {
         }
         Work::Assoc => {
             admin.seed_users(ASSOC_USERS).await?;
-            admin.seed_posts(ASSOC_USERS, |_| ASSOC_POSTS, ASSOC_COMMENTS).await?;
+            admin
+                .seed_posts(ASSOC_USERS, |_| ASSOC_POSTS, ASSOC_COMMENTS)
+                .await?;
         }
-        Work::Insert(_) => {}
+        Work::Insert(_) | Work::Seed(_) => {}
     }
     let analyze = match backend {
         Backend::Postgres => "ANALYZE users, posts, comments",
@@ -468,17 +565,32 @@ async fn seed(admin: &Admin, backend: Backend, work: Work) -> AnyResult<()> {
 async fn expected(ctx: &Ctx, work: Work) -> AnyResult<Fp> {
     match work {
         Work::Insert(n) => Ok(Fp::rows(n as u64)),
-        _ => ctx.run(Imp::Sqlx, work).await,
+        _ => {
+            let fp = ctx.run(Imp::Sqlx, work).await?;
+            ctx.cleanup(work).await?;
+            Ok(fp)
+        }
     }
 }
 
-async fn bench_work(ctx: &Ctx, admin: &Admin, backend: Backend, work: Work, imps: &[Imp], plan: &Plan) -> AnyResult<WorkResult> {
+async fn bench_work(
+    ctx: &Ctx,
+    admin: &Admin,
+    backend: Backend,
+    work: Work,
+    imps: &[Imp],
+    plan: &Plan,
+) -> AnyResult<WorkResult> {
     seed(admin, backend, work).await?;
     let want = expected(ctx, work).await?;
     let mut series: Vec<Series> = imps
         .iter()
         .filter(|i| i.applies(work))
-        .map(|&imp| Series { imp, samples: Vec::new(), error: None })
+        .map(|&imp| Series {
+            imp,
+            samples: Vec::new(),
+            error: None,
+        })
         .collect();
     // Correctness: every implementation must return the same data as the floor.
     for s in &mut series {
@@ -488,7 +600,10 @@ async fn bench_work(ctx: &Ctx, admin: &Admin, backend: Backend, work: Work, imps
             Err(e) => s.error = Some(format!("error: {e}")),
         }
     }
-    let live: Vec<usize> = (0..series.len()).filter(|&i| series[i].error.is_none()).collect();
+    ctx.cleanup(work).await?;
+    let live: Vec<usize> = (0..series.len())
+        .filter(|&i| series[i].error.is_none())
+        .collect();
     // Warm-up (statement caches, pools, allocator) and calibration of the iteration count.
     let started = Instant::now();
     let mut rounds = 0usize;
@@ -498,6 +613,7 @@ async fn bench_work(ctx: &Ctx, admin: &Admin, backend: Backend, work: Work, imps
                 series[i].error = Some(format!("error: {e}"));
             }
         }
+        ctx.cleanup(work).await?;
         rounds += 1;
     }
     let per_round = started.elapsed() / rounds as u32;
@@ -505,7 +621,10 @@ async fn bench_work(ctx: &Ctx, admin: &Admin, backend: Backend, work: Work, imps
         .clamp(plan.min_iters, plan.max_iters);
     // Interleaved rounds, rotating the order, so drift (autovacuum, caches, table growth on inserts)
     // hits every implementation alike.
-    let live: Vec<usize> = live.into_iter().filter(|&i| series[i].error.is_none()).collect();
+    let live: Vec<usize> = live
+        .into_iter()
+        .filter(|&i| series[i].error.is_none())
+        .collect();
     for s in &mut series {
         s.samples.reserve(iters);
     }
@@ -523,20 +642,38 @@ async fn bench_work(ctx: &Ctx, admin: &Admin, backend: Backend, work: Work, imps
                 Err(e) => series[i].error = Some(format!("error: {e}")),
             }
         }
+        ctx.cleanup(work).await?;
     }
-    Ok(WorkResult { work, iters, series })
+    Ok(WorkResult {
+        work,
+        iters,
+        series,
+    })
 }
 
-async fn bench_concurrent(ctx: Arc<Ctx>, admin: &Admin, backend: Backend, work: Work, imps: &[Imp], plan: &Plan, tasks: usize) -> AnyResult<Vec<ConcResult>> {
+async fn bench_concurrent(
+    ctx: Arc<Ctx>,
+    admin: &Admin,
+    backend: Backend,
+    work: Work,
+    imps: &[Imp],
+    plan: &Plan,
+    tasks: usize,
+) -> AnyResult<Vec<ConcResult>> {
     seed(admin, backend, work).await?;
     let imps: Vec<Imp> = imps.iter().copied().filter(|i| i.applies(work)).collect();
     // Warm every pooled connection first.
     for &imp in &imps {
         let _ = run_tasks(ctx.clone(), imp, work, tasks, plan.warmup / 2).await;
+        ctx.cleanup(work).await?;
     }
     // Interleaved slices, rotating the order, so a burst of outside load lands on every
     // implementation alike; throughput is the median over an implementation's slices.
-    let slices = if plan.concurrent < Duration::from_secs(1) { 2 } else { 5 };
+    let slices = if plan.concurrent < Duration::from_secs(1) {
+        2
+    } else {
+        5
+    };
     let slice = plan.concurrent / slices as u32;
     let mut rates: Vec<Vec<f64>> = vec![Vec::new(); imps.len()];
     let mut lats: Vec<Vec<Duration>> = vec![Vec::new(); imps.len()];
@@ -554,6 +691,7 @@ async fn bench_concurrent(ctx: Arc<Ctx>, admin: &Admin, backend: Backend, work: 
                 }
                 Err(e) => errors[i] = Some(e.to_string()),
             }
+            ctx.cleanup(work).await?;
         }
     }
     let mut out = Vec::new();
@@ -580,7 +718,13 @@ async fn bench_concurrent(ctx: Arc<Ctx>, admin: &Admin, backend: Backend, work: 
     Ok(out)
 }
 
-async fn run_tasks(ctx: Arc<Ctx>, imp: Imp, work: Work, tasks: usize, dur: Duration) -> AnyResult<(usize, Duration, Vec<Duration>)> {
+async fn run_tasks(
+    ctx: Arc<Ctx>,
+    imp: Imp,
+    work: Work,
+    tasks: usize,
+    dur: Duration,
+) -> AnyResult<(usize, Duration, Vec<Duration>)> {
     let started = Instant::now();
     let deadline = started + dur;
     let handles: Vec<_> = (0..tasks)
@@ -599,7 +743,10 @@ async fn run_tasks(ctx: Arc<Ctx>, imp: Imp, work: Work, tasks: usize, dur: Durat
         .collect();
     let mut all = Vec::new();
     for h in handles {
-        all.extend(h.await?.map_err(|e| -> Box<dyn std::error::Error + Send + Sync> { e.into() })?);
+        all.extend(
+            h.await?
+                .map_err(|e| -> Box<dyn std::error::Error + Send + Sync> { e.into() })?,
+        );
     }
     let elapsed = started.elapsed();
     if all.is_empty() {
@@ -621,6 +768,11 @@ async fn run_backend(args: &Args, backend: Backend) -> AnyResult<BackendRun> {
         sea: seaorm::connect(&url, args.pool).await?,
         diesel: dsl::connect(&url, args.pool as usize).await?,
         seq: AtomicUsize::new(0),
+        blog: if args.works.iter().any(|w| matches!(w, Work::Seed(_))) {
+            Some(blog::setup(backend, &args.postgres_url, &args.mysql_url, args.pool).await?)
+        } else {
+            None
+        },
     });
 
     if let Some((imp, work, n)) = args.profile {
@@ -633,7 +785,14 @@ async fn run_backend(args: &Args, backend: Backend) -> AnyResult<BackendRun> {
             ctx.run(imp, work).await?;
         }
         let dt = t.elapsed();
-        eprintln!("{} {} x{n}: {:?} total, {:?} per op", imp.name(), work.id(), dt, dt / n as u32);
+        ctx.cleanup(work).await?;
+        eprintln!(
+            "{} {} x{n}: {:?} total, {:?} per op",
+            imp.name(),
+            work.id(),
+            dt,
+            dt / n as u32
+        );
         std::process::exit(0);
     }
 
@@ -644,11 +803,20 @@ async fn run_backend(args: &Args, backend: Backend) -> AnyResult<BackendRun> {
         works.push(r);
     }
     let mut conc = Vec::new();
-    for work in CONCURRENT {
+    for work in concurrent_works() {
         if !args.works.contains(&work) {
             continue;
         }
-        let r = bench_concurrent(ctx.clone(), &admin, backend, work, &args.imps, &plan, args.concurrency).await?;
+        let r = bench_concurrent(
+            ctx.clone(),
+            &admin,
+            backend,
+            work,
+            &args.imps,
+            &plan,
+            args.concurrency,
+        )
+        .await?;
         report::print_conc(&r);
         conc.extend(r);
     }
@@ -664,12 +832,15 @@ async fn run_backend(args: &Args, backend: Backend) -> AnyResult<BackendRun> {
         imps: args.imps.clone(),
         elapsed: started.elapsed(),
         load_start,
+        data_set: ctx.blog.as_ref().map(|b| b.data_set.clone()),
     })
 }
 
 fn main() -> AnyResult<()> {
     let args = parse_args();
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async {
         for &backend in &args.backends {
             match run_backend(&args, backend).await {

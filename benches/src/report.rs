@@ -3,8 +3,9 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use crate::blog::SeedOp;
 use crate::data::AnyResult;
-use crate::{BackendRun, ConcResult, IMPS, Imp, WorkResult};
+use crate::{Backend, BackendRun, ConcResult, IMPS, Imp, Work, WorkResult};
 
 pub fn fmt_dur(d: Duration) -> String {
     let us = d.as_secs_f64() * 1e6;
@@ -52,7 +53,10 @@ pub fn print_work(r: &WorkResult) {
 
 pub fn print_conc(rs: &[ConcResult]) {
     let Some(first) = rs.first() else { return };
-    let floor = rs.iter().find(|c| c.imp == Imp::Sqlx).map_or(0.0, |c| c.ops_per_sec);
+    let floor = rs
+        .iter()
+        .find(|c| c.imp == Imp::Sqlx)
+        .map_or(0.0, |c| c.ops_per_sec);
     eprintln!("-- {} — concurrent", first.work.title());
     for c in rs {
         match &c.error {
@@ -95,7 +99,8 @@ fn orm_rev() -> String {
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
     };
     let rev = git(&["rev-parse", "--short", "HEAD"]).unwrap_or_else(|| "unknown".into());
-    let dirty = git(&["status", "--porcelain", "--", "orm-runtime", "orm-macros"]).is_some_and(|s| !s.is_empty());
+    let dirty = git(&["status", "--porcelain", "--", "orm-runtime", "orm-macros"])
+        .is_some_and(|s| !s.is_empty());
     format!("{rev}{}", if dirty { " + uncommitted changes" } else { "" })
 }
 
@@ -131,14 +136,21 @@ pub fn markdown(run: &BackendRun) -> String {
         run.elapsed
     );
     if run.quick {
-        let _ = writeln!(s, "\n**Quick smoke run: too few iterations for the numbers to mean much.**");
+        let _ = writeln!(
+            s,
+            "\n**Quick smoke run: too few iterations for the numbers to mean much.**"
+        );
     }
     let _ = writeln!(s);
     let _ = writeln!(s, "| machine | |");
     let _ = writeln!(s, "|---|---|");
     let _ = writeln!(s, "| cores (`nproc`) | {cores} |");
     let _ = writeln!(s, "| CPU (`/proc/cpuinfo`) | {} |", cpu_model());
-    let _ = writeln!(s, "| database | {} (same host, loopback) |", run.server_version);
+    let _ = writeln!(
+        s,
+        "| database | {} (same host, loopback) |",
+        run.server_version
+    );
     let _ = writeln!(s, "| rustc | {} |", env!("BENCH_RUSTC_VERSION"));
     let _ = writeln!(
         s,
@@ -158,17 +170,33 @@ pub fn markdown(run: &BackendRun) -> String {
         run.pool, cores
     );
     let _ = writeln!(s);
-    let main: Vec<Imp> = run.imps.iter().copied().filter(|i| IMPS.contains(i)).collect();
+    let classic: Vec<&WorkResult> = run.works.iter().filter(|r| !is_seed(r.work)).collect();
+    let seed: Vec<&WorkResult> = run.works.iter().filter(|r| is_seed(r.work)).collect();
+    let main: Vec<Imp> = run
+        .imps
+        .iter()
+        .copied()
+        .filter(|i| IMPS.contains(i))
+        .collect();
     let mut extra: Vec<Imp> = vec![Imp::Sqlx, Imp::Ours];
     extra.extend(run.imps.iter().copied().filter(|i| !IMPS.contains(i)));
-    let extra_works: Vec<&WorkResult> = run
-        .works
+    let extra_works: Vec<&WorkResult> = classic
         .iter()
+        .copied()
         .filter(|r| r.series.iter().any(|x| !IMPS.contains(&x.imp)))
         .collect();
-    let _ = writeln!(s, "#### Single caller: median (p99) per operation, and cost relative to hand-written sqlx");
-    let _ = writeln!(s);
-    single_table(&mut s, &run.works.iter().collect::<Vec<_>>(), &main);
+    let seed_imps: Vec<Imp> = SEED_IMPS
+        .into_iter()
+        .filter(|i| run.imps.contains(i))
+        .collect();
+    if !classic.is_empty() {
+        let _ = writeln!(
+            s,
+            "#### Single caller: median (p99) per operation, and cost relative to hand-written sqlx"
+        );
+        let _ = writeln!(s);
+        single_table(&mut s, &classic, &main, Imp::name);
+    }
     if !extra_works.is_empty() && extra.len() > 2 {
         let _ = writeln!(s);
         let _ = writeln!(
@@ -176,19 +204,45 @@ pub fn markdown(run: &BackendRun) -> String {
             "Our ORM through the relation API (`include(..)`, both load strategies) on the workloads that load relations:"
         );
         let _ = writeln!(s);
-        single_table(&mut s, &extra_works, &extra);
+        single_table(&mut s, &extra_works, &extra, Imp::name);
+    }
+    if !seed.is_empty() {
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "#### The seed's `DatabaseService` on the seed data set: single caller, median (p99), cost relative to hand-written sqlx"
+        );
+        let _ = writeln!(s);
+        if let Some(data) = &run.data_set {
+            let _ = writeln!(s, "Data set (`blog_models::seed`): {data}.");
+        }
+        let _ = writeln!(
+            s,
+            "**ours-query** / **ours-join**: `DatabaseService::with_strategy(Strategy::Query / Join)` (the {} default is `{:?}`); \
+             **ours**: `DatabaseService::new` on the operations that load no relation.",
+            run.backend.title(),
+            default_strategy(run.backend)
+        );
+        let _ = writeln!(s);
+        single_table(&mut s, &seed, &seed_imps, seed_label);
     }
     let failures: Vec<String> = run
         .works
         .iter()
         .flat_map(|r| {
             r.series.iter().filter_map(move |x| {
-                x.error.as_ref().map(|e| format!("{} on {}: {e}", x.imp.name(), r.work.id()))
+                x.error
+                    .as_ref()
+                    .map(|e| format!("{} on {}: {e}", x.imp.name(), r.work.id()))
             })
         })
         .collect();
     if !failures.is_empty() {
-        let _ = writeln!(s, "\n¹ {}", failures.join("; ").replace('|', "\\|").replace('\n', " "));
+        let _ = writeln!(
+            s,
+            "\n¹ {}",
+            failures.join("; ").replace('|', "\\|").replace('\n', " ")
+        );
     }
     if !run.conc.is_empty() {
         let _ = writeln!(s);
@@ -198,13 +252,130 @@ pub fn markdown(run: &BackendRun) -> String {
             run.concurrency
         );
         let _ = writeln!(s);
-        let conc_imps: Vec<Imp> = run.imps.iter().copied().filter(|i| run.conc.iter().any(|c| c.imp == *i)).collect();
-        conc_table(&mut s, &run.conc, &conc_imps);
+        let (seed_conc, classic_conc): (Vec<&ConcResult>, Vec<&ConcResult>) =
+            run.conc.iter().partition(|c| is_seed(c.work));
+        let conc_imps: Vec<Imp> = run
+            .imps
+            .iter()
+            .copied()
+            .filter(|i| classic_conc.iter().any(|c| c.imp == *i))
+            .collect();
+        if !classic_conc.is_empty() {
+            conc_table(&mut s, &classic_conc, &conc_imps, Imp::name);
+        }
+        if !seed_conc.is_empty() {
+            if !classic_conc.is_empty() {
+                let _ = writeln!(s);
+                let _ = writeln!(
+                    s,
+                    "The seed's `DatabaseService`, {} concurrent callers:",
+                    run.concurrency
+                );
+                let _ = writeln!(s);
+            }
+            conc_table(&mut s, &seed_conc, &seed_imps, seed_label);
+        }
+    }
+    if run.backend == Backend::Postgres && !seed.is_empty() {
+        prisma_table(&mut s, &seed, &run.conc);
     }
     s
 }
 
-fn header(s: &mut String, imps: &[Imp], first: &str) {
+/// The implementations of the seed workloads' tables, in column order.
+const SEED_IMPS: [Imp; 4] = [
+    Imp::Sqlx,
+    Imp::Ours,
+    Imp::OursIncludeQuery,
+    Imp::OursIncludeJoin,
+];
+
+fn is_seed(w: Work) -> bool {
+    matches!(w, Work::Seed(_))
+}
+
+fn seed_label(i: Imp) -> &'static str {
+    match i {
+        Imp::OursIncludeQuery => "ours-query",
+        Imp::OursIncludeJoin => "ours-join",
+        i => i.name(),
+    }
+}
+
+/// `Strategy::default_for` the backend (what `DatabaseService::new` uses).
+fn default_strategy(b: Backend) -> orm_runtime::Strategy {
+    match b {
+        Backend::Sqlite => orm_runtime::Strategy::Join,
+        Backend::Postgres | Backend::MySql => orm_runtime::Strategy::Query,
+    }
+}
+
+/// Our median next to Prisma 7's reference medians (PostgreSQL).
+fn prisma_table(s: &mut String, seed: &[&WorkResult], conc: &[ConcResult]) {
+    let default = match default_strategy(Backend::Postgres) {
+        orm_runtime::Strategy::Join => Imp::OursIncludeJoin,
+        _ => Imp::OursIncludeQuery,
+    };
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "#### Against Prisma 7 (reference numbers, not measured in this run)\n\n\
+         Prisma's medians are the reference numbers for Prisma 7 on PostgreSQL on this machine class from the \
+         benchmark's brief; they were not measured by this harness, in this run or on this data. \
+         \"× Prisma\" is Prisma's median divided by ours, i.e. how many of our single-caller operations fit in the \
+         time of one of Prisma's (target: ≥ 5×). Ours is `DatabaseService` with the PostgreSQL default strategy \
+         (`Strategy::Query`), with `Strategy::Join` alongside."
+    );
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "| operation | Prisma 7 p50 (reference) | ours p50 (Query, default) | **× Prisma** | ours p50 (Join) | **× Prisma** | ours 16-way ops/s (default) |"
+    );
+    let _ = writeln!(s, "|---|--:|--:|--:|--:|--:|--:|");
+    for r in seed {
+        let Work::Seed(op) = r.work else { continue };
+        let Some(prisma_ms) = op.prisma_p50_ms() else {
+            continue;
+        };
+        let prisma = Duration::from_secs_f64(prisma_ms / 1e3);
+        let cells = |imp: Imp| match median_of(r, imp) {
+            Some(m) => (
+                fmt_dur(m),
+                format!("**{:.1}×**", prisma.as_secs_f64() / m.as_secs_f64()),
+            ),
+            None => ("–".into(), "–".into()),
+        };
+        let (first, other) = if op.loads_relations() {
+            (default, Imp::OursIncludeJoin)
+        } else {
+            (Imp::Ours, Imp::Ours)
+        };
+        let (d_med, d_x) = cells(first);
+        let (j_med, j_x) = if op.loads_relations() {
+            cells(other)
+        } else {
+            ("(no relations)".into(), "–".into())
+        };
+        let ops = conc
+            .iter()
+            .find(|c| c.work == r.work && c.imp == first && c.error.is_none())
+            .map_or("–".into(), |c| format!("{:.0}", c.ops_per_sec));
+        let _ = writeln!(
+            s,
+            "| {} | {} | {d_med} | {d_x} | {j_med} | {j_x} | {ops} |",
+            op.title(),
+            fmt_dur(prisma)
+        );
+    }
+    let missing: Vec<String> = SeedOp::ALL
+        .into_iter()
+        .filter(|op| op.prisma_p50_ms().is_none())
+        .map(|op| op.title())
+        .collect();
+    let _ = writeln!(s, "\nNo Prisma reference for: {}.", missing.join(", "));
+}
+
+fn header(s: &mut String, imps: &[Imp], first: &str, label: fn(Imp) -> &'static str) {
     let others: Vec<Imp> = imps.iter().copied().filter(|&i| i != Imp::Sqlx).collect();
     let mut head = format!("| {first} |");
     let mut rule = String::from("|---|");
@@ -212,19 +383,24 @@ fn header(s: &mut String, imps: &[Imp], first: &str) {
         head.push_str(" iters |");
         rule.push_str("--:|");
     }
-    for i in imps {
-        let _ = write!(head, " {} |", i.name());
+    for &i in imps {
+        let _ = write!(head, " {} |", label(i));
         rule.push_str("--:|");
     }
-    for i in &others {
-        let _ = write!(head, " **{}/sqlx** |", i.name());
+    for &i in &others {
+        let _ = write!(head, " **{}/sqlx** |", label(i));
         rule.push_str("--:|");
     }
     let _ = writeln!(s, "{head}\n{rule}");
 }
 
-fn single_table(s: &mut String, works: &[&WorkResult], imps: &[Imp]) {
-    header(s, imps, "workload");
+fn single_table(
+    s: &mut String,
+    works: &[&WorkResult],
+    imps: &[Imp],
+    label: fn(Imp) -> &'static str,
+) {
+    header(s, imps, "workload", label);
     for r in works {
         let floor = median_of(r, Imp::Sqlx).map_or(0.0, |d| d.as_secs_f64());
         let _ = write!(s, "| {} | {} |", r.work.title(), r.iters);
@@ -247,13 +423,16 @@ fn single_table(s: &mut String, works: &[&WorkResult], imps: &[Imp]) {
     }
 }
 
-fn conc_table(s: &mut String, conc: &[ConcResult], imps: &[Imp]) {
-    header(s, imps, "workload (concurrent)");
+fn conc_table(s: &mut String, conc: &[&ConcResult], imps: &[Imp], label: fn(Imp) -> &'static str) {
+    header(s, imps, "workload (concurrent)", label);
     let mut works: Vec<_> = conc.iter().map(|c| c.work).collect();
     works.dedup();
     for w in works {
-        let row: Vec<&ConcResult> = conc.iter().filter(|c| c.work == w).collect();
-        let floor = row.iter().find(|c| c.imp == Imp::Sqlx).map_or(0.0, |c| c.ops_per_sec);
+        let row: Vec<&ConcResult> = conc.iter().copied().filter(|c| c.work == w).collect();
+        let floor = row
+            .iter()
+            .find(|c| c.imp == Imp::Sqlx)
+            .map_or(0.0, |c| c.ops_per_sec);
         let _ = write!(s, "| {} |", w.title());
         for i in imps {
             let cell = match row.iter().find(|c| c.imp == *i) {
@@ -274,7 +453,8 @@ fn conc_table(s: &mut String, conc: &[ConcResult], imps: &[Imp]) {
     }
 }
 
-const FILE_HEADER: &str = "# Benchmarks\n\n<!-- generated result sections are inserted below; see benches/ -->\n";
+const FILE_HEADER: &str =
+    "# Benchmarks\n\n<!-- generated result sections are inserted below; see benches/ -->\n";
 
 /// Replaces (or appends) this backend's generated section of BENCHMARKS.md, keeping everything else.
 pub fn write_markdown(run: &BackendRun) -> AnyResult<()> {

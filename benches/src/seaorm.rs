@@ -4,8 +4,7 @@
 
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectOptions, Database, DatabaseConnection, EntityTrait,
-    QueryFilter,
+    ColumnTrait, ConnectOptions, Database, DatabaseConnection, EntityTrait, QueryFilter,
 };
 
 use crate::data::{AnyResult, Fp, hair};
