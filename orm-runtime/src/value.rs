@@ -54,6 +54,51 @@ pub enum Value {
         /// The variant's database name.
         value: &'static str,
     },
+    /// A list of keys bound as one PostgreSQL array (`col = ANY($1)`); built by the SQL writer only.
+    #[doc(hidden)]
+    Array(KeyArray),
+}
+
+/// A homogeneous list of key values, bound as one PostgreSQL array.
+#[doc(hidden)]
+#[derive(Clone, Debug, PartialEq)]
+pub enum KeyArray {
+    /// `INTEGER[]`-like.
+    I16(Vec<i16>),
+    /// `INTEGER[]`.
+    I32(Vec<i32>),
+    /// `BIGINT[]`.
+    I64(Vec<i64>),
+    /// `TEXT[]`.
+    String(Vec<String>),
+    /// `UUID[]`.
+    Uuid(Vec<Uuid>),
+}
+
+impl KeyArray {
+    /// The values as one array when they are all non-null and of one key kind.
+    pub(crate) fn from_values(values: &[Value]) -> Option<KeyArray> {
+        macro_rules! collect {
+            ($variant:ident) => {
+                values
+                    .iter()
+                    .map(|v| match v {
+                        Value::$variant(x) => Some(x.clone()),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<_>>>()
+                    .map(KeyArray::$variant)
+            };
+        }
+        match values.first()? {
+            Value::I16(_) => collect!(I16),
+            Value::I32(_) => collect!(I32),
+            Value::I64(_) => collect!(I64),
+            Value::String(_) => collect!(String),
+            Value::Uuid(_) => collect!(Uuid),
+            _ => None,
+        }
+    }
 }
 
 impl Value {

@@ -10,7 +10,7 @@ use sqlx::sqlite::SqliteArguments;
 use crate::error::Error;
 use crate::types::ScalarKind;
 use crate::types::decode::{SQLITE_DATE, SQLITE_DATETIME, SQLITE_TIME};
-use crate::value::Value;
+use crate::value::{KeyArray, Value};
 
 /// A PostgreSQL enum value: sent as text, typed as the enum so no cast is needed in SQL.
 struct PgEnum {
@@ -34,6 +34,10 @@ impl sqlx::Encode<'_, Postgres> for PgEnum {
     fn produces(&self) -> Option<PgTypeInfo> {
         Some(PgTypeInfo::with_name(self.type_name))
     }
+}
+
+fn not_postgres() -> Error {
+    Error::InvalidQuery("array binds are PostgreSQL-only".into())
 }
 
 fn bind_err(e: BoxDynError) -> Error {
@@ -85,6 +89,13 @@ pub(crate) fn postgres(binds: Vec<Value>) -> Result<PgArguments, Error> {
                 type_name,
                 value: Some(value),
             }),
+            Value::Array(arr) => match arr {
+                KeyArray::I16(v) => a.add(v),
+                KeyArray::I32(v) => a.add(v),
+                KeyArray::I64(v) => a.add(v),
+                KeyArray::String(v) => a.add(v),
+                KeyArray::Uuid(v) => a.add(v),
+            },
         }
         .map_err(bind_err)?;
     }
@@ -128,6 +139,7 @@ pub(crate) fn mysql(binds: Vec<Value>) -> Result<MySqlArguments, Error> {
             Value::Time(v) => a.add(v),
             Value::Json(v) => a.add(v.to_string()),
             Value::Enum { value, .. } => a.add(value),
+            Value::Array(_) => return Err(not_postgres()),
         }
         .map_err(bind_err)?;
     }
@@ -161,6 +173,7 @@ pub(crate) fn sqlite(binds: Vec<Value>) -> Result<SqliteArguments, Error> {
             Value::Time(v) => a.add(v.format(SQLITE_TIME).to_string()),
             Value::Json(v) => a.add(v.to_string()),
             Value::Enum { value, .. } => a.add(value),
+            Value::Array(_) => return Err(not_postgres()),
         }
         .map_err(bind_err)?;
     }

@@ -87,6 +87,29 @@ pub struct ClientOptions {
     statement_cache_capacity: usize,
     persistent: bool,
     slow_threshold: Option<Duration>,
+    ping_after_idle: Option<Duration>,
+}
+
+/// Pings a pooled connection before handing it out only when it sat idle for `idle` or longer
+/// (sqlx's default pings on every checkout: a round trip per statement).
+fn ping_policy<DB: sqlx::Database>(
+    opts: sqlx::pool::PoolOptions<DB>,
+    idle: Option<Duration>,
+) -> sqlx::pool::PoolOptions<DB> {
+    match idle {
+        Some(d) if d.is_zero() => opts.test_before_acquire(true),
+        Some(d) => opts
+            .test_before_acquire(false)
+            .before_acquire(move |conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= d {
+                        sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            }),
+        None => opts.test_before_acquire(false),
+    }
 }
 
 impl ClientOptions {
@@ -101,7 +124,17 @@ impl ClientOptions {
             statement_cache_capacity: 100,
             persistent: true,
             slow_threshold: Some(Duration::from_secs(1)),
+            ping_after_idle: Some(Duration::from_secs(10)),
         }
+    }
+
+    /// Checks a pooled connection with a ping before handing it out when it sat idle at least this
+    /// long (default 10 s), so a connection the server closed while idle is replaced rather than
+    /// failing a query. `Duration::ZERO` pings on every checkout (one extra round trip per statement);
+    /// `None` never pings.
+    pub fn ping_after_idle(mut self, d: impl Into<Option<Duration>>) -> Self {
+        self.ping_after_idle = d.into();
+        self
     }
 
     /// The most connections the pool opens (default 10).
@@ -164,7 +197,7 @@ impl ClientOptions {
             let opts = opts
                 .statement_cache_capacity(self.statement_cache_capacity)
                 .log_statements(log::LevelFilter::Trace);
-            let pool = PgPoolOptions::new()
+            let pool = ping_policy(PgPoolOptions::new(), self.ping_after_idle)
                 .max_connections(self.max_connections)
                 .min_connections(self.min_connections)
                 .acquire_timeout(self.acquire_timeout)
@@ -179,7 +212,7 @@ impl ClientOptions {
             let opts = opts
                 .statement_cache_capacity(self.statement_cache_capacity)
                 .log_statements(log::LevelFilter::Trace);
-            let pool = MySqlPoolOptions::new()
+            let pool = ping_policy(MySqlPoolOptions::new(), self.ping_after_idle)
                 .max_connections(self.max_connections)
                 .min_connections(self.min_connections)
                 .acquire_timeout(self.acquire_timeout)
@@ -224,7 +257,7 @@ impl ClientOptions {
             } else {
                 (self.max_connections, self.idle_timeout)
             };
-            let pool = SqlitePoolOptions::new()
+            let pool = ping_policy(SqlitePoolOptions::new(), self.ping_after_idle)
                 .max_connections(max)
                 .min_connections(if memory { 1 } else { self.min_connections })
                 .acquire_timeout(self.acquire_timeout)

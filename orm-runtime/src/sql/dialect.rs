@@ -67,7 +67,11 @@ impl Dialect {
 pub(crate) trait Rules: Sync {
     fn quote(&self, out: &mut String, ident: &str) {
         out.push('"');
-        out.push_str(&ident.replace('"', "\"\""));
+        if ident.contains('"') {
+            out.push_str(&ident.replace('"', "\"\""));
+        } else {
+            out.push_str(ident);
+        }
         out.push('"');
     }
     /// Writes the placeholder for bind number `n` (1-based).
@@ -154,7 +158,11 @@ pub(crate) struct MySql;
 impl Rules for MySql {
     fn quote(&self, out: &mut String, ident: &str) {
         out.push('`');
-        out.push_str(&ident.replace('`', "``"));
+        if ident.contains('`') {
+            out.push_str(&ident.replace('`', "``"));
+        } else {
+            out.push_str(ident);
+        }
         out.push('`');
     }
     fn insert_returning(&self) -> bool {

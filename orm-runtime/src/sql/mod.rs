@@ -216,6 +216,16 @@ impl Writer {
                     self.push(if *negated { "1=1" } else { "1=0" });
                     return;
                 }
+                // PostgreSQL: one array bind, so every list length shares one prepared statement.
+                if self.dialect.backend == Backend::Postgres && values.len() > 1 {
+                    if let Some(arr) = crate::value::KeyArray::from_values(values) {
+                        self.column(alias, column);
+                        self.push(if *negated { " <> ALL(" } else { " = ANY(" });
+                        self.bind(Value::Array(arr));
+                        self.push(")");
+                        return;
+                    }
+                }
                 self.column(alias, column);
                 self.push(if *negated { " NOT IN (" } else { " IN (" });
                 for (i, v) in values.iter().enumerate() {

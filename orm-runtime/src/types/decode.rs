@@ -67,6 +67,14 @@ impl<'r> RowRef<'r> {
         found.ok_or_else(|| format!("the result has no column named `{name}`").into())
     }
 
+    /// Whether a decoder may turn `NULL` into a value instead of failing (SQLite reads it as 0 or
+    /// an empty string), so non-nullable columns must check first.
+    #[doc(hidden)]
+    #[inline]
+    pub fn __decodes_null_silently(&self) -> bool {
+        matches!(self, RowRef::Sqlite(_))
+    }
+
     /// Whether the value at `index` is `NULL`.
     #[inline]
     pub fn is_null(&self, index: usize) -> Result<bool, DecodeError> {

@@ -173,12 +173,23 @@ macro_rules! __impl_field_type_for_scalar {
             #[inline]
             fn decode(row: $crate::types::RowRef<'_>, index: usize)
                 -> ::core::result::Result<Self, $crate::types::DecodeError> {
-                if row.is_null(index)? {
+                // PostgreSQL, MySQL and JSON decoders refuse NULL themselves, so the check costs a
+                // second column lookup only on SQLite (which would read NULL as 0 or "").
+                if row.__decodes_null_silently() && row.is_null(index)? {
                     return ::core::result::Result::Err(
                         ::core::convert::From::from("unexpected NULL in a non-nullable column"),
                     );
                 }
-                <$t as $crate::types::Scalar>::decode(row, index)
+                match <$t as $crate::types::Scalar>::decode(row, index) {
+                    ::core::result::Result::Ok(v) => ::core::result::Result::Ok(v),
+                    ::core::result::Result::Err(e) if row.is_null(index).unwrap_or(false) => {
+                        let _ = e;
+                        ::core::result::Result::Err(::core::convert::From::from(
+                            "unexpected NULL in a non-nullable column",
+                        ))
+                    }
+                    ::core::result::Result::Err(e) => ::core::result::Result::Err(e),
+                }
             }
         }
     )*};
