@@ -53,6 +53,10 @@ impl RawBind for &String {
 
 /// A row type raw queries decode into: tuples of column types (by position), models (in column
 /// order), and structs with `#[derive(FromRow)]` (by column name).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be decoded from a row",
+    note = "decode into a tuple of column types (up to 8), a model, or a struct with `#[derive(FromRow)]`"
+)]
 pub trait FromRow: Sized + Send {
     /// Decodes one row.
     fn from_row(row: RowRef<'_>) -> Result<Self>;

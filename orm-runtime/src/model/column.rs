@@ -251,6 +251,10 @@ impl<M: Model, T> UniqueKey<M, T> {
 }
 
 /// A tuple of values for a compound key whose column types are `T`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not match the compound key's columns `{T}`",
+    note = "pass a tuple with one value per key column, in the key's order"
+)]
 pub trait IntoValues<T> {
     /// The values, in key order.
     fn into_values(self) -> Vec<crate::Value>;

@@ -364,7 +364,8 @@ marker!(Ordered: i16, i32, i64, f32, f64, Decimal, String, Uuid, DateTime<Utc>, 
 marker!(Numeric: i16, i32, i64, f32, f64, Decimal);
 marker!(Text: String);
 
-/// A fieldless enum stored as a database enum. Implemented by `#[derive(DbEnum)]`.
+/// A fieldless enum stored as a database enum. Implemented by `#[derive(DbEnum)]`, which needs the
+/// enum to also derive `Clone` and `Copy` (values are copied into filters and bind lists).
 pub trait DbEnum: Scalar + Copy {
     /// The enum's description.
     const DEF: &'static EnumDef;
