@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use sqlx::mysql::{MySqlConnectOptions, MySqlPoolOptions, MySqlRow};
+use sqlx::pool::PoolOptions;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow};
 use sqlx::{FromRow, MySql, Pool, Postgres, QueryBuilder, Row, Sqlite};
@@ -74,25 +75,25 @@ pub enum Db {
     Sqlite(Pool<Sqlite>),
 }
 
-/// sqlx's default pool options (like the ORM's), so that only the code on top differs. Analysis knob:
-/// `BENCH_SQLX_TEST_BEFORE_ACQUIRE=0` turns off the ping sqlx's pool sends on every checkout.
+/// sqlx's pool with the ORM's checkout policy (`ClientOptions::ping_after_idle`, 10 s by default):
+/// a connection is pinged before it is handed out only when it sat idle for 10 s or longer, so that
+/// only the code on top differs. (sqlx's own default pings on every checkout: a round trip per
+/// statement.) Analysis knob: `BENCH_SQLX_TEST_BEFORE_ACQUIRE=1` restores sqlx's default.
 pub async fn connect(url: &str, pool: u32) -> AnyResult<Db> {
-    let test = std::env::var("BENCH_SQLX_TEST_BEFORE_ACQUIRE").map_or(true, |v| v != "0");
+    let ping_always = std::env::var("BENCH_SQLX_TEST_BEFORE_ACQUIRE").is_ok_and(|v| v == "1");
     Ok(if url.starts_with("postgres") {
         let o: PgConnectOptions = url.parse()?;
         Db::Postgres(
-            PgPoolOptions::new()
+            ping_policy(PgPoolOptions::new(), ping_always)
                 .max_connections(pool)
-                .test_before_acquire(test)
                 .connect_with(o)
                 .await?,
         )
     } else if url.starts_with("mysql") {
         let o: MySqlConnectOptions = url.parse()?;
         Db::MySql(
-            MySqlPoolOptions::new()
+            ping_policy(MySqlPoolOptions::new(), ping_always)
                 .max_connections(pool)
-                .test_before_acquire(test)
                 .connect_with(o)
                 .await?,
         )
@@ -102,13 +103,30 @@ pub async fn connect(url: &str, pool: u32) -> AnyResult<Db> {
             .journal_mode(SqliteJournalMode::Wal)
             .busy_timeout(Duration::from_secs(5));
         Db::Sqlite(
-            SqlitePoolOptions::new()
+            ping_policy(SqlitePoolOptions::new(), ping_always)
                 .max_connections(pool)
-                .test_before_acquire(test)
                 .connect_with(o)
                 .await?,
         )
     })
+}
+
+/// The idle time after which a pooled connection is pinged before use (the ORM's default).
+const PING_AFTER_IDLE: Duration = Duration::from_secs(10);
+
+fn ping_policy<DB: sqlx::Database>(opts: PoolOptions<DB>, ping_always: bool) -> PoolOptions<DB> {
+    if ping_always {
+        return opts.test_before_acquire(true);
+    }
+    opts.test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= PING_AFTER_IDLE {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
 }
 
 /// Runs `$body` with `$p` bound to the concrete pool of each backend (the body is type-checked once
@@ -324,10 +342,16 @@ pub async fn close(db: &Db) {
 }
 
 /// Hand-written sqlx sending the same statements our ORM sends (analysis only, `--only sqlx-same-sql`):
-/// separates the cost of the query shape (two queries instead of a join, an `IN ($1, …, $n)` list
-/// instead of `= ANY($1)`) from the ORM's own client-side overhead.
+/// separates the cost of the query shape (two queries instead of a join, a connection checked out
+/// per statement, `IN (?, …)` lists on MySQL and SQLite) from the ORM's own client-side overhead.
+/// Like the ORM, it sends `= ANY($1)` with one array bind on PostgreSQL; analysis knob:
+/// `BENCH_SAME_SQL_IN=1` sends `IN ($1, …, $n)` lists there instead (the ORM before it used arrays).
 pub mod same_sql {
     use super::*;
+
+    fn pg_in_lists() -> bool {
+        std::env::var("BENCH_SAME_SQL_IN").is_ok_and(|v| v == "1")
+    }
 
     fn users_black(ph: &str) -> String {
         format!("SELECT id, name, hair_color FROM users WHERE hair_color = {ph}")
@@ -340,13 +364,23 @@ pub mod same_sql {
                     .bind("black")
                     .fetch_all(p)
                     .await?;
-                let posts = in_list(
-                    "SELECT id, user_id, title, body FROM posts WHERE user_id IN (",
-                    users.iter().map(|u| u.id),
-                )
-                .build_query_as()
-                .fetch_all(p)
-                .await?;
+                let posts = if pg_in_lists() {
+                    in_list(
+                        "SELECT id, user_id, title, body FROM posts WHERE user_id IN (",
+                        users.iter().map(|u| u.id),
+                    )
+                    .build_query_as()
+                    .fetch_all(p)
+                    .await?
+                } else {
+                    let ids: Vec<i32> = users.iter().map(|u| u.id).collect();
+                    sqlx::query_as(
+                        "SELECT id, user_id, title, body FROM posts WHERE user_id = ANY($1)",
+                    )
+                    .bind(&ids)
+                    .fetch_all(p)
+                    .await?
+                };
                 (users, posts)
             }
             Db::MySql(p) => {
@@ -397,15 +431,14 @@ pub mod same_sql {
         Ok(fp)
     }
 
-    /// As [`super::associations`], but with `IN` lists on PostgreSQL too and each statement on the
-    /// pool (a connection checked out per statement), as the ORM does.
+    /// As [`super::associations`], but each statement on the pool (a connection checked out per
+    /// statement), as the ORM does.
     pub async fn associations(db: &Db) -> AnyResult<Fp> {
         let users: Vec<User>;
         let posts: Vec<Post>;
         let mut comments_of: HashMap<i32, Vec<Comment>> = HashMap::new();
         match db {
-            // Analysis knob: `BENCH_SAME_SQL_ANY=1` sends `= ANY($1)` instead of the IN list.
-            Db::Postgres(p) if std::env::var("BENCH_SAME_SQL_ANY").is_ok_and(|v| v == "1") => {
+            Db::Postgres(p) if !pg_in_lists() => {
                 users = sqlx::query_as(USERS).fetch_all(p).await?;
                 let ids: Vec<i32> = users.iter().map(|u| u.id).collect();
                 posts = sqlx::query_as(
