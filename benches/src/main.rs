@@ -762,13 +762,18 @@ async fn run_backend(args: &Args, backend: Backend) -> AnyResult<BackendRun> {
     let (url, admin, server_version) = prepare(args, backend).await?;
     eprintln!("== {} ({server_version})", backend.title());
     admin.create_schema(backend).await?;
+    // The seed data set is created only when a seed workload runs (or is profiled).
+    let needs_blog = match args.profile {
+        Some((_, work, _)) => matches!(work, Work::Seed(_)),
+        None => args.works.iter().any(|w| matches!(w, Work::Seed(_))),
+    };
     let ctx = Arc::new(Ctx {
         ours: ours::connect(&url, args.pool).await?,
         floor: floor::connect(&url, args.pool).await?,
         sea: seaorm::connect(&url, args.pool).await?,
         diesel: dsl::connect(&url, args.pool as usize).await?,
         seq: AtomicUsize::new(0),
-        blog: if args.works.iter().any(|w| matches!(w, Work::Seed(_))) {
+        blog: if needs_blog {
             Some(blog::setup(backend, &args.postgres_url, &args.mysql_url, args.pool).await?)
         } else {
             None

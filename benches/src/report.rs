@@ -215,6 +215,7 @@ pub fn markdown(run: &BackendRun) -> String {
         let _ = writeln!(s);
         if let Some(data) = &run.data_set {
             let _ = writeln!(s, "Data set (`blog_models::seed`): {data}.");
+            let _ = writeln!(s);
         }
         let _ = writeln!(
             s,
