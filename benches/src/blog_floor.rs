@@ -5,7 +5,7 @@
 //! | operation | PostgreSQL | MySQL/MariaDB, SQLite |
 //! |---|---|---|
 //! | user with stats | one statement: user ⟕ settings, five correlated `COUNT`s | same |
-//! | posts page (`LIMIT` in the SQL text) | one statement: posts ⋈ author ⟕ category, two `COUNT`s, the tags as four `array_agg` columns of a `LATERAL` subquery | posts ⋈ author ⟕ category with the `COUNT`s, then the page's tags by `IN` list (one connection) |
+//! | posts page (`LIMIT` in the SQL text) | one statement: posts ⋈ author ⟕ category, two `COUNT`s, the tags as four `array_agg` columns of a `LATERAL` subquery | the page's ids first ("deferred join"), then author, category and `COUNT`s for those rows; SQLite: the tags as a `json_group_array` column; MySQL: the 21st row's `created_at` looked up first so the page is an index range, and the tags by `IN` list (one connection) |
 //! | … with cursor | `created_at <= (cursor's) AND (created_at < (cursor's) OR id >= cursor)`: an index range | same |
 //! | … with search | `ILIKE` with one bound pattern | `LOWER(col) LIKE` (MySQL: `_bin` collation), `LIKE … ESCAPE` (SQLite) |
 //! | popular tags | the service's own SQL (it is hand-written already) | same |
