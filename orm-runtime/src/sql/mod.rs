@@ -381,9 +381,10 @@ impl Writer {
     }
 
     fn limit_offset(&mut self, skip: Option<u64>, take: Option<u64>) {
+        // A literal: PostgreSQL plans a bound LIMIT anew on every execution (a custom plan per
+        // call), and a page size hardly varies. The offset, which does, stays a parameter.
         if let Some(take) = take {
-            self.push(" LIMIT ");
-            self.bind(Value::I64(take.min(i64::MAX as u64) as i64));
+            self.push(&format!(" LIMIT {}", take.min(i64::MAX as u64)));
         }
         if let Some(skip) = skip.filter(|s| *s > 0) {
             if take.is_none() {
@@ -417,8 +418,27 @@ impl Writer {
     /// Rows at or after the cursor row in `order` (which ends with a unique key):
     /// `(a > ca) OR (a = ca AND b > cb) OR ... OR (a = ca AND b = cb ...)`, where each `cX` reads the
     /// cursor row's value in a scalar subquery.
+    /// Rows at or after the cursor row in `order`: `k1 >= c1 AND ((k1 > c1) OR (k1 = c1 AND k2 > c2)
+    /// OR … OR (k1 = c1 AND … AND kn = cn))` (directions follow each term). The leading bound is
+    /// implied by the disjunction; it is there so the planner reads an index range that stops
+    /// after the page instead of filtering every row before the cursor.
     fn cursor_condition(&mut self, model: &ModelDef, order: &[OrderTerm], cursor: &Expr) {
+        let Some(first) = order.first() else {
+            self.push("1=1");
+            return;
+        };
         self.push("(");
+        self.cursor_compare(
+            model,
+            first,
+            if first.order == Order::Asc {
+                " >= "
+            } else {
+                " <= "
+            },
+            cursor,
+        );
+        self.push(" AND (");
         for i in 0..=order.len() {
             if i > 0 {
                 self.push(" OR ");
@@ -431,11 +451,6 @@ impl Writer {
                 if j > 0 {
                     self.push(" AND ");
                 }
-                let column = term
-                    .key
-                    .column()
-                    .expect("cursor pagination orders by columns only");
-                self.ident(column.name);
                 let op = if j < i {
                     " = "
                 } else if term.order == Order::Asc {
@@ -443,19 +458,29 @@ impl Writer {
                 } else {
                     " < "
                 };
-                self.push(op);
-                self.push("(SELECT ");
-                self.column(Some("orm_cursor"), column);
-                self.push(" FROM ");
-                self.ident(model.table);
-                self.push(" ");
-                self.ident("orm_cursor");
-                self.push(" WHERE ");
-                self.expr(cursor, Some("orm_cursor"));
-                self.push(")");
+                self.cursor_compare(model, term, op, cursor);
             }
             self.push(")");
         }
+        self.push("))");
+    }
+
+    /// `column <op> (SELECT column FROM table orm_cursor WHERE <cursor>)`.
+    fn cursor_compare(&mut self, model: &ModelDef, term: &OrderTerm, op: &str, cursor: &Expr) {
+        let column = term
+            .key
+            .column()
+            .expect("cursor pagination orders by columns only");
+        self.ident(column.name);
+        self.push(op);
+        self.push("(SELECT ");
+        self.column(Some("orm_cursor"), column);
+        self.push(" FROM ");
+        self.ident(model.table);
+        self.push(" ");
+        self.ident("orm_cursor");
+        self.push(" WHERE ");
+        self.expr(cursor, Some("orm_cursor"));
         self.push(")");
     }
 
