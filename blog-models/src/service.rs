@@ -642,7 +642,7 @@ impl<D: Database> DatabaseService<D> {
         .await
     }
 
-    /// The seed's `getPostsPaginated`: posts newest first (ties broken by id), `limit` per page
+    /// The seed's `getPostsPaginated`: posts newest first (ties broken by id, descending), `limit` per page
     /// (clamped to `1..=`[`MAX_PAGE_SIZE`]), starting at `cursor` (the `next_cursor` of the
     /// previous page; `None` for the first page; an unknown cursor gives an empty page).
     ///

@@ -26,11 +26,12 @@ fn ids(cards: &[PostCard]) -> Vec<String> {
     cards.iter().map(|c| c.id.clone()).collect()
 }
 
-/// The ids of the seeded posts matching `keep`, in the service's order (newest first, then by id),
+/// The ids of the seeded posts matching `keep`, in the service's order (newest first, ties by id
+/// descending: the primary key follows the last order term's direction),
 /// computed from the seed's documented formulas rather than read from the database.
 fn expected_posts(size: &SeedSize, keep: impl Fn(usize) -> bool) -> Vec<String> {
     let mut posts: Vec<usize> = (1..=size.posts()).filter(|&k| keep(k)).collect();
-    posts.sort_by_key(|&k| (std::cmp::Reverse(size.post_created_at(k)), seed::post_id(k)));
+    posts.sort_by_key(|&k| std::cmp::Reverse((size.post_created_at(k), seed::post_id(k))));
     posts.into_iter().map(seed::post_id).collect()
 }
 
@@ -265,7 +266,7 @@ backend_test!(
             assert_eq!(
                 ids(&all),
                 published,
-                "{st:?}: every published post exactly once, newest first, ties by id"
+                "{st:?}: every published post exactly once, newest first, ties by id descending"
             );
 
             // What each card carries, checked against the seed's formulas.

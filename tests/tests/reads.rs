@@ -358,8 +358,8 @@ backend_test!(
         assert_eq!(ids.len(), 25, "no row twice");
         assert!(
             seen.windows(2)
-                .all(|w| w[0].0 > w[1].0 || (w[0].0 == w[1].0 && w[0].1 < w[1].1)),
-            "ordered by views desc, then id"
+                .all(|w| w[0].0 > w[1].0 || (w[0].0 == w[1].0 && w[0].1 > w[1].1)),
+            "ordered by views desc, then id in the same direction"
         );
         Ok(())
     }

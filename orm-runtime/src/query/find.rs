@@ -130,7 +130,9 @@ impl<M: Model> FindMany<M> {
         self
     }
 
-    /// Adds an ordering term (earlier terms sort first).
+    /// Adds an ordering term (earlier terms sort first). The primary key is appended as a final
+    /// tie-break, in the direction of the last term (`created_at DESC` → `created_at DESC, id DESC`),
+    /// so results are deterministic and an index on the order columns serves them.
     pub fn order_by(mut self, order: impl IntoOrderBy<M>) -> Self {
         let o = order.into_order_by();
         self.order.push(OrderTerm {
@@ -181,6 +183,10 @@ impl<M: Model> FindMany<M> {
     /// The order terms followed by the primary key columns they do not already name: a total order.
     pub(crate) fn order_with_key(&self) -> Vec<OrderTerm> {
         let mut order = self.order.clone();
+        // Ties are broken by the primary key in the direction of the last term, so that an index on
+        // the order columns (which ends with the key) serves the whole order in one direction;
+        // `created_at DESC, id ASC` would make MySQL sort every row.
+        let direction = order.last().map_or(Order::Asc, |t| t.order);
         for &pk in M::DEF.primary_key {
             if !order
                 .iter()
@@ -188,7 +194,7 @@ impl<M: Model> FindMany<M> {
             {
                 order.push(OrderTerm {
                     key: OrderKey::Column(&M::DEF.columns[pk]),
-                    order: Order::Asc,
+                    order: direction,
                     nulls: None,
                 });
             }
