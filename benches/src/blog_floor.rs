@@ -6,7 +6,7 @@
 //! |---|---|---|
 //! | user with stats | one statement: user ⟕ settings, five correlated `COUNT`s | same |
 //! | posts page (`LIMIT` in the SQL text) | one statement: posts ⋈ author ⟕ category, two `COUNT`s, the tags as four `array_agg` columns of a `LATERAL` subquery | the page's ids first ("deferred join"), then author, category and `COUNT`s for those rows; SQLite: the tags as a `json_group_array` column; MySQL: the 21st row's `created_at` looked up first so the page is an index range, and the tags by `IN` list (one connection) |
-//! | … with cursor | `created_at <= (cursor's) AND (created_at < (cursor's) OR id >= cursor)`: an index range | same |
+//! | … with cursor | `created_at <= (cursor's) AND (created_at < (cursor's) OR id <= cursor)`: an index range | same |
 //! | … with search | `ILIKE` with one bound pattern | `LOWER(col) LIKE` (MySQL: `_bin` collation), `LIKE … ESCAPE` (SQLite) |
 //! | popular tags | the service's own SQL (it is hand-written already) | same |
 //! | create post with tags | one statement: `WITH` two `INSERT`s, `SELECT` author ⟕ category ⟕ tags (atomic without `BEGIN`/`COMMIT`) | transaction: `INSERT` post, `INSERT` tags (one multi-row statement), one `SELECT` author ⟕ category ⟕ tags |
@@ -228,7 +228,7 @@ macro_rules! pg_tags_from {
     };
 }
 
-/// From the cursor (inclusive) in `created_at DESC, id ASC` order, on the posts aliased `$t`;
+/// From the cursor (inclusive) in `created_at DESC, id DESC` order, on the posts aliased `$t`;
 /// `created_at <= (cursor's)` makes it a range of the `(published, created_at)` index. An unknown
 /// cursor matches nothing.
 macro_rules! cursor_where {
@@ -244,7 +244,7 @@ macro_rules! cursor_where {
             $b,
             ") OR ",
             $t,
-            ".id >= ",
+            ".id <= ",
             $c,
             ")"
         )
@@ -256,7 +256,7 @@ macro_rules! cursor_where {
 /// about as much as executing it.
 macro_rules! page_order {
     () => {
-        " ORDER BY p.created_at DESC, p.id ASC LIMIT 21"
+        " ORDER BY p.created_at DESC, p.id DESC LIMIT 21"
     };
 }
 const _: () = assert!(PAGE_SIZE == 20, "the page SQL reads PAGE_SIZE + 1 rows");
@@ -307,9 +307,9 @@ macro_rules! deferred {
             $extra,
             " FROM (SELECT q.id FROM posts q WHERE ",
             $($cond,)+
-            " ORDER BY q.created_at DESC, q.id ASC LIMIT 21) pg JOIN posts p ON p.id = pg.id \
+            " ORDER BY q.created_at DESC, q.id DESC LIMIT 21) pg JOIN posts p ON p.id = pg.id \
              JOIN users u ON u.id = p.author_id LEFT JOIN categories c ON c.id = p.category_id \
-             ORDER BY p.created_at DESC, p.id ASC"
+             ORDER BY p.created_at DESC, p.id DESC"
         )
     };
 }
@@ -321,8 +321,8 @@ const SQLITE_PAGE_SEARCH: &str = deferred!(sqlite_tags!();
     "q.published = ? AND (q.title LIKE ? ESCAPE '\\' OR q.content LIKE ? ESCAPE '\\' OR q.excerpt LIKE ? ESCAPE '\\')"
 );
 
-/// MariaDB cannot read `created_at DESC, id ASC` from the `(published, created_at)` index and
-/// sorts every candidate row; so the page first looks up the `created_at` of its 21st row
+/// (With the tie-break `id ASC`, MariaDB could not read the order from the `(published, created_at)`
+/// index and sorted every candidate row.) The page first looks up the `created_at` of its 21st row
 /// (`ORDER BY created_at DESC` alone is an index scan that stops there), and the page query is
 /// then a short index range (`created_at >= ?`) sorted in memory.
 const MYSQL_BOUND: &str =
