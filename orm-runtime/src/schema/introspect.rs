@@ -51,6 +51,42 @@ fn action(s: &str) -> Action {
     }
 }
 
+/// One column of one index, as the catalogs list them (in key order).
+struct IndexRow {
+    table: String,
+    index: String,
+    column: String,
+    primary: bool,
+    unique: bool,
+    fulltext: bool,
+}
+
+/// Adds an index column to its table's primary key (named `pk_name`) or index.
+fn add_index_column(schema: &mut DbSchema, row: IndexRow, pk_name: String) {
+    let Some(t) = table_mut(&mut schema.tables, &row.table) else {
+        return;
+    };
+    if row.primary {
+        t.primary_key
+            .get_or_insert_with(|| PrimaryKey {
+                name: pk_name,
+                columns: Vec::new(),
+            })
+            .columns
+            .push(row.column);
+    } else {
+        match t.indexes.iter_mut().find(|i| i.name == row.index) {
+            Some(i) => i.columns.push(row.column),
+            None => t.indexes.push(Index {
+                name: row.index,
+                columns: vec![row.column],
+                unique: row.unique,
+                fulltext: row.fulltext,
+            }),
+        }
+    }
+}
+
 /// Folds `(name, table, referenced table, on delete, on update, column, referenced column)` rows,
 /// one per key column in order, into the tables' foreign keys.
 fn add_foreign_keys(
@@ -170,28 +206,16 @@ async fn postgres(p: &sqlx::PgPool) -> Result<DbSchema> {
     .await
     .map_err(err)?;
     for (table, index, unique, primary, column) in indexes {
-        let Some(t) = table_mut(&mut schema.tables, &table) else {
-            continue;
+        let pk_name = index.clone();
+        let row = IndexRow {
+            table,
+            index,
+            column,
+            primary,
+            unique,
+            fulltext: false,
         };
-        if primary {
-            t.primary_key
-                .get_or_insert_with(|| PrimaryKey {
-                    name: index,
-                    columns: Vec::new(),
-                })
-                .columns
-                .push(column);
-        } else {
-            match t.indexes.iter_mut().find(|i| i.name == index) {
-                Some(i) => i.columns.push(column),
-                None => t.indexes.push(Index {
-                    name: index,
-                    columns: vec![column],
-                    unique,
-                    fulltext: false,
-                }),
-            }
-        }
+        add_index_column(&mut schema, row, pk_name);
     }
     // Expression indexes: the full-text ones we write, `GIN (to_tsvector('simple', COALESCE(a, '') ..))`.
     let expr_indexes: Vec<(String, String, String)> = sqlx::query_as(
@@ -310,28 +334,16 @@ async fn mysql(p: &sqlx::MySqlPool, d: Dialect) -> Result<DbSchema> {
     .await
     .map_err(err)?;
     for (table, index, non_unique, column, index_type) in indexes {
-        let Some(t) = table_mut(&mut schema.tables, &table) else {
-            continue;
+        let pk_name = format!("{table}_pkey");
+        let row = IndexRow {
+            table,
+            primary: index == "PRIMARY",
+            index,
+            column,
+            unique: non_unique == 0,
+            fulltext: index_type.eq_ignore_ascii_case("FULLTEXT"),
         };
-        if index == "PRIMARY" {
-            t.primary_key
-                .get_or_insert_with(|| PrimaryKey {
-                    name: format!("{table}_pkey"),
-                    columns: Vec::new(),
-                })
-                .columns
-                .push(column);
-        } else {
-            match t.indexes.iter_mut().find(|i| i.name == index) {
-                Some(i) => i.columns.push(column),
-                None => t.indexes.push(Index {
-                    name: index,
-                    columns: vec![column],
-                    unique: non_unique == 0,
-                    fulltext: index_type.eq_ignore_ascii_case("FULLTEXT"),
-                }),
-            }
-        }
+        add_index_column(&mut schema, row, pk_name);
     }
     let fks: Vec<(String, String, String, String, String, String, String)> = sqlx::query_as(
         "SELECT CAST(k.CONSTRAINT_NAME AS CHAR), CAST(k.TABLE_NAME AS CHAR), CAST(k.REFERENCED_TABLE_NAME AS CHAR), \
