@@ -121,13 +121,11 @@ impl MigConn {
     }
 
     /// Writes the failure log of a migration (MySQL, where the failed record stays).
-    pub(crate) async fn record_failure(
-        &mut self,
-        table: &str,
-        name: &str,
-        logs: &str,
-    ) -> Result<()> {
-        let sql = format!("UPDATE `{table}` SET logs = ? WHERE name = ?");
+    pub(crate) async fn record_failure(&mut self, name: &str, logs: &str) -> Result<()> {
+        let sql = format!(
+            "UPDATE `{}` SET logs = ? WHERE name = ?",
+            crate::schema::HISTORY_TABLE
+        );
         match self {
             MigConn::MySql(c) => sqlx::query(AssertSqlSafe(sql))
                 .bind(logs)

@@ -179,7 +179,7 @@ impl Migrator {
             Option<String>,
         )> = db
             .__fetch(
-                stmt(format!(
+                Statement::text(format!(
                     "SELECT name, checksum, started_at, finished_at, logs FROM {} ORDER BY name",
                     quote(db.dialect(), HISTORY_TABLE)
                 )),
@@ -357,10 +357,7 @@ impl Migrator {
         if steps.is_empty() {
             return Ok(None);
         }
-        let warnings = data_loss(db, &steps).await?;
-        if warnings.iter().any(|w| w.rows != 0) && !opts.accept_data_loss {
-            return Err(MigrateError::DataLoss { warnings }.into());
-        }
+        let warnings = guard_data_loss(db, &steps, opts.accept_data_loss).await?;
         let down_steps = diff(&target, &reverse_renames(&expected, &steps), d);
         let dir_name = files::next_name(&local, name);
         let up = files::render(d, &dir_name, "up", &steps, &warnings);
@@ -393,17 +390,16 @@ impl Migrator {
     /// returns the names rolled back, newest first.
     pub async fn down(&self, db: &Client, to: Option<&str>) -> Result<Vec<String>> {
         let (local, history) = self.check_history(db).await?;
-        let applied: Vec<&AppliedMigration> = history.iter().collect();
         let targets: Vec<&AppliedMigration> = match to {
-            None => applied.last().copied().into_iter().collect(),
+            None => history.last().into_iter().collect(),
             Some(to) => {
-                let Some(pos) = applied.iter().position(|h| h.name == to) else {
+                let Some(pos) = history.iter().position(|h| h.name == to) else {
                     return Err(MigrateError::UnknownMigration {
                         name: to.to_owned(),
                     }
                     .into());
                 };
-                applied[pos + 1..].iter().rev().copied().collect()
+                history[pos + 1..].iter().rev().collect()
             }
         };
         let mut done = Vec::new();
@@ -427,16 +423,7 @@ impl Migrator {
     /// Drops everything in the database (tables, enum types, the history) and applies every
     /// migration from scratch.
     pub async fn reset(&self, db: &Client) -> Result<Vec<String>> {
-        let live = introspect(db).await?;
-        let d = db.dialect();
-        let mut sql: Vec<String> = diff(&live, &DbSchema::default(), d)
-            .iter()
-            .flat_map(|s| s.sql(d))
-            .collect();
-        sql.push(format!("DROP TABLE IF EXISTS {}", quote(d, HISTORY_TABLE)));
-        let mut conn = MigConn::acquire(db).await?;
-        run_script(&mut conn, &sql.join(";\n"), None).await?;
-        drop(conn);
+        drop_all(db).await?;
         self.deploy(db).await
     }
 
@@ -447,13 +434,8 @@ impl Migrator {
         let d = db.dialect();
         let live = introspect(db).await?;
         let steps = diff(&live, &self.schema.describe(d), d);
-        let warnings = data_loss(db, &steps).await?;
-        if warnings.iter().any(|w| w.rows != 0) && !accept_data_loss {
-            return Err(MigrateError::DataLoss { warnings }.into());
-        }
-        let sql: Vec<String> = steps.iter().flat_map(|s| s.sql(d)).collect();
-        let mut conn = MigConn::acquire(db).await?;
-        run_script(&mut conn, &sql.join(";\n"), None).await?;
+        guard_data_loss(db, &steps, accept_data_loss).await?;
+        run_steps(db, &steps, None).await?;
         Ok(steps)
     }
 
@@ -481,9 +463,9 @@ impl Migrator {
                 exec(
                     db,
                     format!(
-                        "UPDATE {t} SET finished_at = {now}, logs = NULL, checksum = '{}' WHERE name = '{}'",
-                        m.checksum,
-                        m.name,
+                        "UPDATE {t} SET finished_at = {now}, logs = NULL, checksum = {} WHERE name = {}",
+                        lit(d, &m.checksum),
+                        lit(d, &m.name),
                         now = now_sql(d)
                     ),
                 )
@@ -514,9 +496,9 @@ impl Migrator {
                 exec(
                     db,
                     format!(
-                        "DELETE FROM {} WHERE name = '{}'",
+                        "DELETE FROM {} WHERE name = {}",
                         quote(d, HISTORY_TABLE),
-                        name
+                        lit(d, name)
                     ),
                 )
                 .await?;
@@ -606,6 +588,39 @@ pub fn explain_drift(step: &Step) -> String {
     }
 }
 
+/// Counts on the live database what `steps` would destroy; refuses (`DataLoss`) when rows would be
+/// lost and `accept` is false.
+async fn guard_data_loss(
+    db: &Client,
+    steps: &[Step],
+    accept: bool,
+) -> Result<Vec<DataLossWarning>> {
+    let warnings = data_loss(db, steps).await?;
+    if warnings.iter().any(|w| w.rows != 0) && !accept {
+        return Err(MigrateError::DataLoss { warnings }.into());
+    }
+    Ok(warnings)
+}
+
+/// Runs `steps`, then `then`, as one script: atomically where the backend allows.
+async fn run_steps(db: &Client, steps: &[Step], then: Option<String>) -> Result<()> {
+    let d = db.dialect();
+    let mut sql: Vec<String> = steps.iter().flat_map(|s| s.sql(d)).collect();
+    sql.extend(then);
+    let mut conn = MigConn::acquire(db).await?;
+    run_script(&mut conn, &sql.join(";\n"), None).await
+}
+
+/// Drops every table and enum type, and the history table: what `reset` and a reused shadow
+/// database start from.
+pub(crate) async fn drop_all(db: &Client) -> Result<()> {
+    let d = db.dialect();
+    let live = introspect(db).await?;
+    let steps = diff(&live, &DbSchema::default(), d);
+    let history = format!("DROP TABLE IF EXISTS {}", quote(d, HISTORY_TABLE));
+    run_steps(db, &steps, Some(history)).await
+}
+
 async fn data_loss(db: &Client, steps: &[Step]) -> Result<Vec<DataLossWarning>> {
     let d = db.dialect();
     let mut out = Vec::new();
@@ -627,20 +642,17 @@ async fn data_loss(db: &Client, steps: &[Step]) -> Result<Vec<DataLossWarning>> 
     Ok(out)
 }
 
-fn stmt(sql: String) -> Statement {
-    Statement {
-        sql,
-        binds: Vec::new(),
-        model: None,
-    }
-}
-
 async fn exec(db: &Client, sql: String) -> Result<()> {
-    db.__execute(stmt(sql)).await.map(|_| ())
+    db.__execute(Statement::text(sql)).await.map(|_| ())
 }
 
 fn quote(d: Dialect, ident: &str) -> String {
     crate::schema::native::q(d, ident)
+}
+
+/// A string literal: migration names and checksums come from the file system.
+fn lit(d: Dialect, s: &str) -> String {
+    crate::schema::native::str_lit(d, s)
 }
 
 fn now_sql(d: Dialect) -> &'static str {
@@ -653,8 +665,10 @@ fn now_sql(d: Dialect) -> &'static str {
 
 fn insert_history_sql(d: Dialect, name: &str, checksum: &str, finished: bool) -> String {
     format!(
-        "INSERT INTO {} (name, checksum, started_at, finished_at) VALUES ('{name}', '{checksum}', {now}, {})",
+        "INSERT INTO {} (name, checksum, started_at, finished_at) VALUES ({}, {}, {now}, {})",
         quote(d, HISTORY_TABLE),
+        lit(d, name),
+        lit(d, checksum),
         if finished { now_sql(d) } else { "NULL" },
         now = now_sql(d),
     )
@@ -729,16 +743,15 @@ async fn apply(db: &Client, name: &str, checksum: &str, up: &str) -> Result<()> 
         match conn.batch(up).await {
             Ok(()) => {
                 conn.batch(&format!(
-                    "UPDATE {} SET finished_at = {} WHERE name = '{name}'",
+                    "UPDATE {} SET finished_at = {} WHERE name = {}",
                     quote(d, HISTORY_TABLE),
-                    now_sql(d)
+                    now_sql(d),
+                    lit(d, name)
                 ))
                 .await
             }
             Err(e) => {
-                let _ = conn
-                    .record_failure(HISTORY_TABLE, name, &e.to_string())
-                    .await;
+                let _ = conn.record_failure(name, &e.to_string()).await;
                 Err(MigrateError::Apply {
                     name: name.to_owned(),
                     recorded: true,
@@ -770,8 +783,9 @@ async fn revert(db: &Client, name: &str, down: &str) -> Result<()> {
     let d = db.dialect();
     let mut conn = MigConn::acquire(db).await?;
     let delete = format!(
-        "DELETE FROM {} WHERE name = '{name}'",
-        quote(d, HISTORY_TABLE)
+        "DELETE FROM {} WHERE name = {}",
+        quote(d, HISTORY_TABLE),
+        lit(d, name)
     );
     run_script(&mut conn, down, Some(&delete))
         .await

@@ -7,7 +7,7 @@ use super::conn::MigConn;
 use super::error::MigrateError;
 use crate::client::{Client, ClientOptions};
 use crate::error::{Error, Result};
-use crate::schema::{DbSchema, diff, introspect};
+use crate::schema::{DbSchema, introspect};
 use crate::sql::Backend;
 
 fn shadow_err(e: Error) -> Error {
@@ -32,19 +32,7 @@ async fn open(db: &Client, url: Option<&str>) -> Result<(Client, Cleanup)> {
     if let Some(url) = url {
         let shadow = opts(url.to_owned()).connect().await?;
         // Empty it: drop whatever a previous run left.
-        let live = introspect(&shadow).await?;
-        let d = shadow.dialect();
-        let mut sql: Vec<String> = diff(&live, &DbSchema::default(), d)
-            .iter()
-            .flat_map(|s| s.sql(d))
-            .collect();
-        sql.push(format!(
-            "DROP TABLE IF EXISTS {}",
-            crate::schema::native::q(d, crate::schema::HISTORY_TABLE)
-        ));
-        let mut conn = MigConn::acquire(&shadow).await?;
-        super::run_script(&mut conn, &sql.join(";\n"), None).await?;
-        drop(conn);
+        super::drop_all(&shadow).await?;
         return Ok((shadow, Cleanup::None));
     }
     let base = &db.inner.url;

@@ -134,23 +134,19 @@ impl Schema {
                     }
                 }
             }
-            let d = describe::describe(&[*m], Dialect::POSTGRES);
-            for t in &d.tables {
-                let constraint_names = t
-                    .indexes
-                    .iter()
-                    .map(|i| i.name.clone())
-                    .chain(t.primary_key.iter().map(|p| p.name.clone()))
-                    .chain(t.foreign_keys.iter().map(|f| f.name.clone()));
-                for n in constraint_names {
-                    if let Some((_, other)) = names.iter().find(|(x, _)| *x == n) {
-                        problems.push(format!(
-                            "the index or constraint name `{n}` is used by `{other}` and `{}`",
-                            m.name
-                        ));
-                    } else {
-                        names.push((n, m.name));
-                    }
+            let constraint_names = std::iter::once(m.primary_key_name())
+                .chain(m.uniques.iter().map(|u| u.name.to_owned()))
+                .chain(m.indexes.iter().map(|i| i.name.to_owned()))
+                .chain(describe::fk_indexes(m).into_iter().map(|(n, _)| n))
+                .chain(describe::foreign_keys(m).map(|r| describe::fk_name(m, r)));
+            for n in constraint_names {
+                if let Some((_, other)) = names.iter().find(|(x, _)| *x == n) {
+                    problems.push(format!(
+                        "the index or constraint name `{n}` is used by `{other}` and `{}`",
+                        m.name
+                    ));
+                } else {
+                    names.push((n, m.name));
                 }
             }
             for c in m.columns {
@@ -189,12 +185,7 @@ impl Schema {
     pub async fn push<E: Executor + ?Sized>(&self, db: &E) -> Result<()> {
         self.verify()?;
         for sql in self.create_sql(db.__dialect()) {
-            db.__execute(Statement {
-                sql,
-                binds: Vec::new(),
-                model: None,
-            })
-            .await?;
+            db.__execute(Statement::text(sql)).await?;
         }
         Ok(())
     }

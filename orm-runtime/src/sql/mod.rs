@@ -27,6 +27,17 @@ pub struct Statement {
     pub model: Option<&'static ModelDef>,
 }
 
+impl Statement {
+    /// A statement without binds and without a model (DDL, migration bookkeeping).
+    pub(crate) fn text(sql: String) -> Statement {
+        Statement {
+            sql,
+            binds: Vec::new(),
+            model: None,
+        }
+    }
+}
+
 pub(crate) struct Writer {
     pub(crate) dialect: Dialect,
     rules: &'static dyn Rules,
