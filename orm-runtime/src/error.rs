@@ -80,6 +80,36 @@ pub enum Error {
     /// The transaction was chosen as a deadlock victim; retrying it may succeed.
     #[error("deadlock detected (retryable)")]
     Deadlock(#[source] Box<sqlx::Error>),
+    /// A lock could not be acquired in time (MySQL `innodb_lock_wait_timeout`, PostgreSQL
+    /// `lock_timeout` or `NOWAIT`, SQLite's busy timeout); retrying may succeed.
+    #[error("lock wait timeout (retryable)")]
+    LockTimeout(#[source] Box<sqlx::Error>),
+    /// A value the column cannot hold: refused before it was written (by the ORM, or by the database
+    /// in strict mode), never stored altered, truncated or as `NULL`.
+    #[error("invalid value{} for {}: {reason}{}", on_model(*model), field.as_deref().unwrap_or("(unknown column)"), value.as_deref().map(|v| format!(" (value: {v})")).unwrap_or_default())]
+    InvalidValue {
+        /// The model, when the statement was about one.
+        model: Option<&'static str>,
+        /// The field (or column, when the database names it), when known.
+        field: Option<String>,
+        /// The refused value, abbreviated, when known.
+        value: Option<String>,
+        /// Why the value was refused.
+        reason: String,
+        /// The driver's error, when the database refused it.
+        #[source]
+        source: Option<Box<sqlx::Error>>,
+    },
+    /// The transaction can no longer commit: a statement in it failed (or was cancelled while
+    /// running), so the database has rolled it back or will. Every backend behaves alike: after a
+    /// failed statement the transaction is poisoned, later statements and `commit` return this error,
+    /// and the transaction rolls back. Run a statement that may fail inside a nested
+    /// [`transaction`](crate::Transaction::transaction) (a savepoint) to recover from its failure.
+    #[error("the transaction was aborted and rolled back: {reason}")]
+    TransactionAborted {
+        /// What aborted it: the failed statement's error.
+        reason: String,
+    },
     /// A column's value could not be decoded into its Rust type.
     #[error("cannot decode {}.{column}: {source}", model.unwrap_or("row"))]
     Decode {
@@ -135,9 +165,44 @@ fn fields_or(fields: &[String], constraint: &Option<String>) -> String {
 }
 
 impl Error {
-    /// Whether retrying the whole transaction may succeed (serialization failures and deadlocks).
+    /// Whether retrying the whole transaction may succeed: serialization failures, deadlocks and
+    /// lock timeouts.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, Error::SerializationFailure(_) | Error::Deadlock(_))
+        matches!(
+            self,
+            Error::SerializationFailure(_) | Error::Deadlock(_) | Error::LockTimeout(_)
+        )
+    }
+
+    /// Whether the database could not be reached or the connection broke ([`Error::Connection`]):
+    /// a new connection may succeed, but a write that was under way may or may not have applied.
+    pub fn is_connection(&self) -> bool {
+        matches!(self, Error::Connection(_))
+    }
+
+    /// A value refused before it was sent.
+    pub(crate) fn invalid_value(
+        model: Option<&'static str>,
+        field: impl Into<String>,
+        value: impl std::fmt::Debug,
+        reason: impl Into<String>,
+    ) -> Self {
+        let mut value = format!("{value:?}");
+        if value.len() > 80 {
+            let mut end = 77;
+            while !value.is_char_boundary(end) {
+                end -= 1;
+            }
+            value.truncate(end);
+            value.push_str("...");
+        }
+        Error::InvalidValue {
+            model,
+            field: Some(field.into()),
+            value: Some(value),
+            reason: reason.into(),
+            source: None,
+        }
     }
 
     pub(crate) fn decode(
@@ -161,18 +226,16 @@ impl Error {
             sqlx::Error::PoolTimedOut => return Error::PoolTimeout(Box::new(err)),
             sqlx::Error::Io(_)
             | sqlx::Error::Tls(_)
+            | sqlx::Error::Protocol(_)
             | sqlx::Error::PoolClosed
-            | sqlx::Error::WorkerCrashed => {
-                return Error::Connection(Box::new(err));
-            }
-            sqlx::Error::Protocol(_) => return Error::Connection(Box::new(err)),
+            | sqlx::Error::WorkerCrashed => return Error::Connection(Box::new(err)),
             _ => return Error::Database(Box::new(err)),
         };
-        let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
+        let class = classify(db.as_ref());
         let message = db.message().to_owned();
         let constraint = db.constraint().map(str::to_owned);
-        match db.kind() {
-            ErrorKind::UniqueViolation => {
+        match (db.kind(), class) {
+            (ErrorKind::UniqueViolation, _) => {
                 let constraint = constraint.or_else(|| mysql_key_name(&message));
                 let fields = unique_fields(model, constraint.as_deref(), &message);
                 Error::UniqueViolation {
@@ -182,7 +245,7 @@ impl Error {
                     source: Box::new(err),
                 }
             }
-            ErrorKind::ForeignKeyViolation => {
+            (ErrorKind::ForeignKeyViolation, _) | (_, Class::ForeignKey) => {
                 let constraint = constraint.or_else(|| mysql_fk_name(&message));
                 Error::ForeignKeyViolation {
                     model: name,
@@ -190,37 +253,124 @@ impl Error {
                     source: Box::new(err),
                 }
             }
-            ErrorKind::NotNullViolation => {
-                let column = null_column(&message);
-                Error::NullViolation {
-                    model: name,
-                    column,
-                    source: Box::new(err),
-                }
-            }
-            ErrorKind::CheckViolation => Error::CheckViolation {
+            (ErrorKind::NotNullViolation, _) | (_, Class::NotNull) => Error::NullViolation {
+                model: name,
+                column: null_column(&message),
+                source: Box::new(err),
+            },
+            (ErrorKind::CheckViolation, _) => Error::CheckViolation {
                 model: name,
                 source: Box::new(err),
             },
-            _ => match code.as_str() {
-                // PostgreSQL serialization_failure / deadlock_detected.
-                "40001" => Error::SerializationFailure(Box::new(err)),
-                "40P01" | "1213" => Error::Deadlock(Box::new(err)),
-                // MySQL/MariaDB: lock wait timeout; SQLite: SQLITE_BUSY and its extended codes.
-                "1205" | "5" | "517" | "261" | "773" => Error::SerializationFailure(Box::new(err)),
-                // MySQL/MariaDB: column cannot be null (strict mode).
-                "1048" | "1364" => {
-                    let column = null_column(&message);
-                    Error::NullViolation {
-                        model: name,
-                        column,
-                        source: Box::new(err),
-                    }
-                }
-                _ => Error::Database(Box::new(err)),
+            (_, Class::Serialization) => Error::SerializationFailure(Box::new(err)),
+            (_, Class::Deadlock) => Error::Deadlock(Box::new(err)),
+            (_, Class::LockTimeout) => Error::LockTimeout(Box::new(err)),
+            (_, Class::Connection) => Error::Connection(Box::new(err)),
+            (_, Class::InvalidValue) => Error::InvalidValue {
+                model: name,
+                field: value_column(&message).map(|c| {
+                    model
+                        .and_then(|m| m.column_by_name(&c))
+                        .map_or(c, |col| col.field.to_owned())
+                }),
+                value: None,
+                reason: message,
+                source: Some(Box::new(err)),
             },
+            (_, Class::Aborted) => Error::TransactionAborted { reason: message },
+            (_, Class::Other) => Error::Database(Box::new(err)),
         }
     }
+}
+
+/// What a database error means, read from the backend's own code: the SQLSTATE on PostgreSQL, the
+/// error number on MySQL/MariaDB (whose SQLSTATEs are too coarse: a deadlock is `40001`), the
+/// extended result code on SQLite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    ForeignKey,
+    NotNull,
+    Serialization,
+    Deadlock,
+    LockTimeout,
+    Connection,
+    InvalidValue,
+    Aborted,
+    Other,
+}
+
+fn classify(db: &dyn sqlx::error::DatabaseError) -> Class {
+    if let Some(my) = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+        return match my.number() {
+            1213 => Class::Deadlock,
+            // Lock wait timeout; NOWAIT / SKIP LOCKED could not lock (MySQL 8 3572, MariaDB 1205).
+            1205 | 3572 => Class::LockTimeout,
+            // Column cannot be null; field has no default.
+            1048 | 1364 => Class::NotNull,
+            // Out of range; data too long; incorrect date-time / string / integer value; division
+            // by zero; BIGINT value out of range; truncated wrong value.
+            1264 | 1406 | 1292 | 1366 | 1365 | 1690 | 1367 | 4078 => Class::InvalidValue,
+            // Server shutdown; connection killed (MariaDB); too many connections; server gone away;
+            // lost connection; query interrupted by KILL CONNECTION.
+            1053 | 1927 | 1040 | 2006 | 2013 | 1152 | 1158 | 1159 | 1160 | 1161 => {
+                Class::Connection
+            }
+            _ => Class::Other,
+        };
+    }
+    let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
+    if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+        let extended: u32 = code.parse().unwrap_or(0);
+        return match (extended, extended & 0xff) {
+            // SQLITE_BUSY_SNAPSHOT: a read snapshot went stale under a writer.
+            (517, _) => Class::Serialization,
+            // SQLITE_BUSY and SQLITE_LOCKED, with their extended codes.
+            (_, 5 | 6) => Class::LockTimeout,
+            // SQLITE_CONSTRAINT_TRIGGER: how ON DELETE/UPDATE RESTRICT reports.
+            (1811, _) if db.message().contains("FOREIGN KEY") => Class::ForeignKey,
+            // SQLITE_TOOBIG, SQLITE_MISMATCH.
+            (_, 18 | 20) => Class::InvalidValue,
+            // `abs(i64::MIN)`: the overflow guard of integer arithmetic (see the SQL writer).
+            (1, _) if db.message() == "integer overflow" => Class::InvalidValue,
+            // SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_NOTADB.
+            (_, 10 | 14 | 26) => Class::Connection,
+            _ => Class::Other,
+        };
+    }
+    // PostgreSQL SQLSTATEs.
+    match code.as_str() {
+        "40001" => Class::Serialization,
+        "40P01" => Class::Deadlock,
+        "55P03" => Class::LockTimeout,
+        // admin_shutdown, crash_shutdown, cannot_connect_now; too_many_connections.
+        "57P01" | "57P02" | "57P03" | "53300" => Class::Connection,
+        c if c.starts_with("08") => Class::Connection,
+        // string_data_right_truncation, numeric_value_out_of_range, invalid_datetime_format,
+        // datetime_field_overflow, division_by_zero, character_not_in_repertoire,
+        // untranslatable_character, invalid_text_representation, null_value_not_allowed (NUL in JSON).
+        "22001" | "22003" | "22007" | "22008" | "22012" | "22021" | "22P05" | "22P02" | "22004" => {
+            Class::InvalidValue
+        }
+        "25P02" => Class::Aborted,
+        _ => Class::Other,
+    }
+}
+
+/// MySQL: `Out of range value for column 'x' at row 1`, `Data too long for column 'x'`,
+/// `Incorrect datetime value: '…' for column `db`.`t`.`x``.
+fn value_column(message: &str) -> Option<String> {
+    let rest = message.split("for column ").nth(1)?;
+    let rest = rest.trim_start();
+    let name = if let Some(r) = rest.strip_prefix('\'') {
+        r.split('\'').next()?
+    } else {
+        // `db`.`t`.`x`
+        rest.split('`')
+            .filter(|p| !p.is_empty() && *p != ".")
+            .nth(2)
+            .or_else(|| rest.split('`').nth(1))?
+    };
+    Some(name.to_owned())
 }
 
 /// `Duplicate entry 'x' for key 'users_email_key'` (MySQL 8 writes `'users.users_email_key'`).
