@@ -180,31 +180,6 @@ impl Error {
         matches!(self, Error::Connection(_))
     }
 
-    /// A value refused before it was sent.
-    pub(crate) fn invalid_value(
-        model: Option<&'static str>,
-        field: impl Into<String>,
-        value: impl std::fmt::Debug,
-        reason: impl Into<String>,
-    ) -> Self {
-        let mut value = format!("{value:?}");
-        if value.len() > 80 {
-            let mut end = 77;
-            while !value.is_char_boundary(end) {
-                end -= 1;
-            }
-            value.truncate(end);
-            value.push_str("...");
-        }
-        Error::InvalidValue {
-            model,
-            field: Some(field.into()),
-            value: Some(value),
-            reason: reason.into(),
-            source: None,
-        }
-    }
-
     pub(crate) fn decode(
         model: Option<&'static str>,
         column: impl Into<String>,

@@ -4,7 +4,7 @@
 use crate::client::Executor;
 use crate::error::{Error, Result};
 use crate::model::Model;
-use crate::sql::{Backend, Statement};
+use crate::sql::{Backend, Dialect, Statement};
 use crate::types::{FieldType, RowRef};
 use crate::value::Value;
 
@@ -86,7 +86,22 @@ impl RawSql {
         RawSql { parts, binds }
     }
 
-    fn statement(self, backend: Backend) -> Statement {
+    fn statement(self, dialect: Dialect) -> Result<Statement> {
+        let backend = dialect.backend;
+        let mut binds = Vec::with_capacity(self.binds.len());
+        for (i, v) in self.binds.into_iter().enumerate() {
+            let v = crate::sql::normalize(v);
+            if let Some(reason) = dialect.refuse(&v) {
+                return Err(Error::InvalidValue {
+                    model: None,
+                    field: Some(format!("parameter {}", i + 1)),
+                    value: Some(crate::sql::abbreviate(&v)),
+                    reason,
+                    source: None,
+                });
+            }
+            binds.push(v);
+        }
         let mut sql = String::with_capacity(self.parts.iter().map(|p| p.len() + 3).sum());
         for (i, part) in self.parts.iter().enumerate() {
             sql.push_str(part);
@@ -100,16 +115,16 @@ impl RawSql {
                 }
             }
         }
-        Statement {
+        Ok(Statement {
             sql,
-            binds: self.binds,
+            binds,
             model: None,
-        }
+        })
     }
 
     /// Runs the statement and decodes every row.
     pub async fn fetch_all<T: FromRow, E: Executor + ?Sized>(self, db: &E) -> Result<Vec<T>> {
-        let stmt = self.statement(db.__dialect().backend);
+        let stmt = self.statement(db.__dialect())?;
         db.__fetch(stmt, T::from_row).await
     }
 
@@ -130,7 +145,7 @@ impl RawSql {
 
     /// Runs a statement that returns no rows; returns the number of rows affected.
     pub async fn execute<E: Executor + ?Sized>(self, db: &E) -> Result<u64> {
-        let stmt = self.statement(db.__dialect().backend);
+        let stmt = self.statement(db.__dialect())?;
         Ok(db.__execute(stmt).await?.rows_affected)
     }
 }

@@ -59,29 +59,49 @@ pub enum Value {
     Array(KeyArray),
 }
 
-/// A homogeneous list of key values, bound as one PostgreSQL array.
+/// A homogeneous list of values, bound as one PostgreSQL array.
 #[doc(hidden)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum KeyArray {
-    /// `INTEGER[]`-like.
+    /// `BOOLEAN[]`.
+    Bool(Vec<bool>),
+    /// `SMALLINT[]`.
     I16(Vec<i16>),
     /// `INTEGER[]`.
     I32(Vec<i32>),
     /// `BIGINT[]`.
     I64(Vec<i64>),
-    /// `TEXT[]`.
+    /// `REAL[]`.
+    F32(Vec<f32>),
+    /// `DOUBLE PRECISION[]`.
+    F64(Vec<f64>),
+    /// `NUMERIC[]`.
+    Decimal(Vec<Decimal>),
+    /// `TEXT[]` (also enum values, cast to the enum's array type in SQL).
     String(Vec<String>),
+    /// `BYTEA[]`.
+    Bytes(Vec<Vec<u8>>),
     /// `UUID[]`.
     Uuid(Vec<Uuid>),
+    /// `TIMESTAMPTZ[]`.
+    DateTime(Vec<DateTime<Utc>>),
+    /// `TIMESTAMP[]`.
+    NaiveDateTime(Vec<NaiveDateTime>),
+    /// `DATE[]`.
+    Date(Vec<NaiveDate>),
+    /// `TIME[]`.
+    Time(Vec<NaiveTime>),
+    /// `JSONB[]`.
+    Json(Vec<serde_json::Value>),
 }
 
 impl KeyArray {
-    /// The values as one array when they are all non-null and of one key kind.
-    pub(crate) fn from_values(values: &[Value]) -> Option<KeyArray> {
+    /// The values as one array when they are all non-null and of one kind (enum values as text).
+    pub(crate) fn from_values<'a>(values: impl IntoIterator<Item = &'a Value>) -> Option<KeyArray> {
+        let mut values = values.into_iter().peekable();
         macro_rules! collect {
             ($variant:ident) => {
                 values
-                    .iter()
                     .map(|v| match v {
                         Value::$variant(x) => Some(x.clone()),
                         _ => None,
@@ -90,13 +110,30 @@ impl KeyArray {
                     .map(KeyArray::$variant)
             };
         }
-        match values.first()? {
+        match values.peek()? {
+            Value::Bool(_) => collect!(Bool),
             Value::I16(_) => collect!(I16),
             Value::I32(_) => collect!(I32),
             Value::I64(_) => collect!(I64),
+            Value::F32(_) => collect!(F32),
+            Value::F64(_) => collect!(F64),
+            Value::Decimal(_) => collect!(Decimal),
             Value::String(_) => collect!(String),
+            Value::Bytes(_) => collect!(Bytes),
             Value::Uuid(_) => collect!(Uuid),
-            _ => None,
+            Value::DateTime(_) => collect!(DateTime),
+            Value::NaiveDateTime(_) => collect!(NaiveDateTime),
+            Value::Date(_) => collect!(Date),
+            Value::Time(_) => collect!(Time),
+            Value::Json(_) => collect!(Json),
+            Value::Enum { .. } => values
+                .map(|v| match v {
+                    Value::Enum { value, .. } => Some((*value).to_owned()),
+                    _ => None,
+                })
+                .collect::<Option<Vec<_>>>()
+                .map(KeyArray::String),
+            Value::Null(_) | Value::Array(_) => None,
         }
     }
 }

@@ -90,11 +90,23 @@ pub(crate) fn postgres(binds: Vec<Value>) -> Result<PgArguments, Error> {
                 value: Some(value),
             }),
             Value::Array(arr) => match arr {
+                KeyArray::Bool(v) => a.add(v),
                 KeyArray::I16(v) => a.add(v),
                 KeyArray::I32(v) => a.add(v),
                 KeyArray::I64(v) => a.add(v),
+                KeyArray::F32(v) => a.add(v),
+                KeyArray::F64(v) => a.add(v),
+                KeyArray::Decimal(v) => a.add(v),
                 KeyArray::String(v) => a.add(v),
+                KeyArray::Bytes(v) => a.add(v),
                 KeyArray::Uuid(v) => a.add(v),
+                KeyArray::DateTime(v) => a.add(v),
+                KeyArray::NaiveDateTime(v) => a.add(v),
+                KeyArray::Date(v) => a.add(v),
+                KeyArray::Time(v) => a.add(v),
+                KeyArray::Json(v) => {
+                    a.add(v.into_iter().map(sqlx::types::Json).collect::<Vec<_>>())
+                }
             },
         }
         .map_err(bind_err)?;
@@ -115,8 +127,9 @@ pub(crate) fn mysql(binds: Vec<Value>) -> Result<MySqlArguments, Error> {
                 ScalarKind::F64 => a.add(None::<f64>),
                 ScalarKind::Decimal => a.add(None::<rust_decimal::Decimal>),
                 ScalarKind::Bytes => a.add(None::<Vec<u8>>),
-                ScalarKind::DateTime => a.add(None::<chrono::DateTime<chrono::Utc>>),
-                ScalarKind::NaiveDateTime => a.add(None::<chrono::NaiveDateTime>),
+                ScalarKind::DateTime | ScalarKind::NaiveDateTime => {
+                    a.add(None::<chrono::NaiveDateTime>)
+                }
                 ScalarKind::Date => a.add(None::<chrono::NaiveDate>),
                 ScalarKind::Time => a.add(None::<chrono::NaiveTime>),
                 ScalarKind::String | ScalarKind::Uuid | ScalarKind::Json | ScalarKind::Enum(_) => {
@@ -133,7 +146,9 @@ pub(crate) fn mysql(binds: Vec<Value>) -> Result<MySqlArguments, Error> {
             Value::String(v) => a.add(v),
             Value::Bytes(v) => a.add(v),
             Value::Uuid(v) => a.add(v.hyphenated().to_string()),
-            Value::DateTime(v) => a.add(v),
+            // As the column's DATETIME: sqlx would send a TIMESTAMP, which the server turns into
+            // NULL outside 1970..2038.
+            Value::DateTime(v) => a.add(v.naive_utc()),
             Value::NaiveDateTime(v) => a.add(v),
             Value::Date(v) => a.add(v),
             Value::Time(v) => a.add(v),

@@ -53,6 +53,96 @@ struct Shared {
     abandoned: StdMutex<Vec<usize>>,
     /// The outer handle was dropped unfinished while another handle was using the connection.
     abandoned_outer: AtomicBool,
+    /// Set when a statement failed (or was cancelled while running): the savepoint depth it ran at
+    /// and why. Until a savepoint at or above that depth rolls back, every statement and `commit`
+    /// fail with [`Error::TransactionAborted`] — on every backend, although only PostgreSQL aborts
+    /// the transaction itself (MySQL and SQLite would go on and commit the other writes).
+    poisoned: StdMutex<Option<(usize, String)>>,
+}
+
+impl Shared {
+    fn poisoned(&self) -> std::sync::MutexGuard<'_, Option<(usize, String)>> {
+        self.poisoned.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn poison(&self, reason: String) {
+        let mut p = self.poisoned();
+        if p.is_none() {
+            *p = Some((self.depth.load(Ordering::SeqCst), reason));
+        }
+    }
+
+    /// The error a poisoned transaction answers with, if it is poisoned.
+    fn check_poisoned(&self) -> Result<()> {
+        match &*self.poisoned() {
+            Some((_, reason)) => Err(Error::TransactionAborted {
+                reason: reason.clone(),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// A savepoint at `level` rolled back: it undid the failure if the failure happened inside it.
+    fn rolled_back_to(&self, level: usize) {
+        let mut p = self.poisoned();
+        if p.as_ref().is_some_and(|(depth, _)| *depth >= level) {
+            *p = None;
+        }
+    }
+
+    /// Records the outcome of a statement: a failure the server saw poisons the transaction.
+    fn observe<T>(&self, r: Result<T>) -> Result<T> {
+        if let Err(e) = &r {
+            if poisons(e) {
+                self.poison(e.to_string());
+            }
+        }
+        r
+    }
+}
+
+/// Whether an error from a statement inside a transaction leaves the transaction unable to commit
+/// what it did: anything the database reported. Errors raised before the statement was sent (an
+/// invalid query or value) and errors decoding rows the statement returned do not.
+fn poisons(e: &Error) -> bool {
+    !matches!(
+        e,
+        Error::InvalidQuery(_)
+            | Error::InvalidValue { source: None, .. }
+            | Error::Decode { .. }
+            | Error::TransactionAborted { .. }
+            | Error::TransactionClosed
+    )
+}
+
+/// Poisons the transaction if the statement future is dropped before the statement finished: the
+/// server may have run it, failed it, or still be running it.
+struct InFlight<'a> {
+    shared: &'a Shared,
+    done: bool,
+}
+
+impl<'a> InFlight<'a> {
+    fn start(shared: &'a Shared) -> Self {
+        InFlight {
+            shared,
+            done: false,
+        }
+    }
+
+    fn finish<T>(mut self, r: Result<T>) -> Result<T> {
+        self.done = true;
+        self.shared.observe(r)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            self.shared
+                .poison("a statement was cancelled while it ran; its outcome is unknown".into());
+        }
+    }
 }
 
 /// An open transaction (or, from [`Transaction::begin`], a savepoint inside one).
@@ -144,6 +234,7 @@ impl Client {
                 depth: AtomicUsize::new(0),
                 abandoned: StdMutex::new(Vec::new()),
                 abandoned_outer: AtomicBool::new(false),
+                poisoned: StdMutex::new(None),
             }),
             level: 0,
             owner: true,
@@ -176,6 +267,18 @@ impl Client {
     {
         let tx = self.begin_with(level).await?;
         tx.run(f).await
+    }
+}
+
+/// Ends a transaction with `ROLLBACK`.
+async fn rollback_conn(client: &Client, conn: Conn) -> Result<()> {
+    client.inner.statements.fetch_add(1, Ordering::Relaxed);
+    let err = |e| Error::from_sqlx(e, None);
+    match conn {
+        Conn::Postgres(t) => t.rollback().await.map_err(err),
+        Conn::MySql(t) => t.rollback().await.map_err(err),
+        Conn::Sqlite(t) => t.rollback().await.map_err(err),
+        Conn::Closed => Err(Error::TransactionClosed),
     }
 }
 
@@ -252,9 +355,17 @@ impl Transaction {
     }
 
     /// Commits (or releases the savepoint).
+    ///
+    /// Fails with [`Error::TransactionAborted`], and rolls back instead, when a statement of this
+    /// transaction (or savepoint) failed or was cancelled: a commit that did not commit everything
+    /// that ran is an error, never `Ok`.
     pub async fn commit(mut self) -> Result<()> {
         self.finished = true;
         if self.level > 0 {
+            if let Err(e) = self.shared.check_poisoned() {
+                self.rollback_savepoint().await?;
+                return Err(e);
+            }
             self.raw(&format!("RELEASE SAVEPOINT {}", savepoint_name(self.level)))
                 .await?;
             self.shared.depth.store(self.level - 1, Ordering::SeqCst);
@@ -262,6 +373,13 @@ impl Transaction {
         }
         let mut guard = self.shared.conn.lock().await;
         self.settle(&mut guard).await?;
+        if let Err(e) = self.shared.check_poisoned() {
+            let conn = std::mem::replace(&mut *guard, Conn::Closed);
+            // The caller learns that nothing was committed; a failing rollback (a dead connection)
+            // changes nothing about that.
+            let _ = rollback_conn(&self.shared.client, conn).await;
+            return Err(e);
+        }
         let conn = std::mem::replace(&mut *guard, Conn::Closed);
         self.shared
             .client
@@ -281,26 +399,27 @@ impl Transaction {
     pub async fn rollback(mut self) -> Result<()> {
         self.finished = true;
         if self.level > 0 {
-            let name = savepoint_name(self.level);
-            self.raw(&format!("ROLLBACK TO SAVEPOINT {name}")).await?;
-            self.raw(&format!("RELEASE SAVEPOINT {name}")).await?;
-            self.shared.depth.store(self.level - 1, Ordering::SeqCst);
-            return Ok(());
+            return self.rollback_savepoint().await;
         }
         let mut guard = self.shared.conn.lock().await;
         let conn = std::mem::replace(&mut *guard, Conn::Closed);
-        self.shared
-            .client
-            .inner
-            .statements
-            .fetch_add(1, Ordering::Relaxed);
-        let err = |e| Error::from_sqlx(e, None);
-        match conn {
-            Conn::Postgres(t) => t.rollback().await.map_err(err),
-            Conn::MySql(t) => t.rollback().await.map_err(err),
-            Conn::Sqlite(t) => t.rollback().await.map_err(err),
-            Conn::Closed => Err(Error::TransactionClosed),
+        rollback_conn(&self.shared.client, conn).await
+    }
+
+    /// `ROLLBACK TO SAVEPOINT` + `RELEASE`: undoes the savepoint, and with it a failure inside it.
+    async fn rollback_savepoint(&self) -> Result<()> {
+        let name = savepoint_name(self.level);
+        let mut guard = self.shared.conn.lock().await;
+        self.settle(&mut guard).await?;
+        for sql in [
+            format!("ROLLBACK TO SAVEPOINT {name}"),
+            format!("RELEASE SAVEPOINT {name}"),
+        ] {
+            self.raw_on(&mut guard, sql).await?;
         }
+        self.shared.rolled_back_to(self.level);
+        self.shared.depth.store(self.level - 1, Ordering::SeqCst);
+        Ok(())
     }
 
     /// Rolls back savepoints whose handles were dropped unfinished, deepest first.
@@ -324,6 +443,7 @@ impl Transaction {
             ] {
                 self.raw_on(conn, sql).await?;
             }
+            self.shared.rolled_back_to(lowest);
             self.shared.depth.store(lowest - 1, Ordering::SeqCst);
         }
         if self.level > self.shared.depth.load(Ordering::SeqCst) {
@@ -335,6 +455,7 @@ impl Transaction {
     async fn raw(&self, sql: &str) -> Result<()> {
         let mut guard = self.shared.conn.lock().await;
         self.settle(&mut guard).await?;
+        self.shared.check_poisoned()?;
         self.raw_on(&mut guard, sql.to_owned()).await
     }
 
@@ -346,12 +467,14 @@ impl Transaction {
             .fetch_add(1, Ordering::Relaxed);
         let err = |e| Error::from_sqlx(e, None);
         let q = sqlx::raw_sql(AssertSqlSafe(sql));
-        match conn {
+        let flight = InFlight::start(&self.shared);
+        let r = match conn {
             Conn::Postgres(t) => q.execute(&mut **t).await.map(|_| ()).map_err(err),
             Conn::MySql(t) => q.execute(&mut **t).await.map(|_| ()).map_err(err),
             Conn::Sqlite(t) => q.execute(&mut **t).await.map(|_| ()).map_err(err),
             Conn::Closed => Err(Error::TransactionClosed),
-        }
+        };
+        flight.finish(r)
     }
 }
 
@@ -389,7 +512,9 @@ impl Executor for Transaction {
         let inner = &*self.shared.client.inner;
         let mut guard = self.shared.conn.lock().await;
         self.settle(&mut guard).await?;
-        match &mut *guard {
+        self.shared.check_poisoned()?;
+        let flight = InFlight::start(&self.shared);
+        let r = match &mut *guard {
             Conn::Postgres(t) => {
                 fetch(
                     inner,
@@ -424,19 +549,23 @@ impl Executor for Transaction {
                 .await
             }
             Conn::Closed => Err(Error::TransactionClosed),
-        }
+        };
+        flight.finish(r)
     }
 
     async fn __execute(&self, stmt: Statement) -> Result<ExecResult> {
         let inner = &*self.shared.client.inner;
         let mut guard = self.shared.conn.lock().await;
         self.settle(&mut guard).await?;
-        match &mut *guard {
+        self.shared.check_poisoned()?;
+        let flight = InFlight::start(&self.shared);
+        let r = match &mut *guard {
             Conn::Postgres(t) => execute(inner, &mut **t, stmt, bind::postgres, pg_result).await,
             Conn::MySql(t) => execute(inner, &mut **t, stmt, bind::mysql, mysql_result).await,
             Conn::Sqlite(t) => execute(inner, &mut **t, stmt, bind::sqlite, sqlite_result).await,
             Conn::Closed => Err(Error::TransactionClosed),
-        }
+        };
+        flight.finish(r)
     }
 
     async fn __atomic(&self) -> Result<Transaction> {

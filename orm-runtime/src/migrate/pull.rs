@@ -128,7 +128,7 @@ fn rust_type(d: Dialect, ty: &ColumnType, enum_name: &str) -> (String, ColumnTyp
 ///         name: "users".into(),
 ///         columns: vec![Column {
 ///             name: "id".into(), ty: ColumnType::BigInt, nullable: false, default: None,
-///             autoincrement: true, renamed_from: None,
+///             autoincrement: true, collation: None, renamed_from: None,
 ///         }],
 ///         primary_key: Some(PrimaryKey { name: "users_pkey".into(), columns: vec!["id".into()] }),
 ///         indexes: vec![],

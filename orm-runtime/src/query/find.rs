@@ -245,11 +245,11 @@ impl<M: Model> FindMany<M> {
         let shape = &self.shape;
         if self.joined(db.__dialect()) {
             return db
-                .__fetch(w.finish(Some(M::DEF)), |row| shape.decode_joined(row))
+                .__fetch(w.finish(Some(M::DEF))?, |row| shape.decode_joined(row))
                 .await;
         }
         let mut rows = db
-            .__fetch(w.finish(Some(M::DEF)), |row| shape.decode(row))
+            .__fetch(w.finish(Some(M::DEF))?, |row| shape.decode(row))
             .await?;
         if !shape.includes.is_empty() {
             shape.load(db.__db(), &mut rows).await?;
@@ -283,7 +283,7 @@ pub(crate) async fn scalar_i64<E: Executor + ?Sized>(
     model: &'static crate::model::ModelDef,
 ) -> Result<i64> {
     let rows = db
-        .__fetch(w.finish(Some(model)), |row: RowRef<'_>| {
+        .__fetch(w.finish(Some(model))?, |row: RowRef<'_>| {
             <i64 as FieldType>::decode(row, 0)
                 .map_err(|e| Error::decode(Some(model.name), "count", e))
         })

@@ -100,7 +100,7 @@ async fn select_where<M: Model, E: Executor + ?Sized>(db: &E, filter: &Expr) -> 
         partition: None,
         joins: &[],
     });
-    db.__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0))
+    db.__fetch(w.finish(Some(M::DEF))?, |row| M::decode(row, 0))
         .await
 }
 
@@ -208,7 +208,7 @@ async fn insert_one<M: Model, E: Executor + ?Sized>(
     if w.rules().insert_returning() {
         w.insert(M::DEF, &columns, [values], &OnConflict::Error, true);
         return one(db
-            .__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0))
+            .__fetch(w.finish(Some(M::DEF))?, |row| M::decode(row, 0))
             .await?);
     }
     w.insert(
@@ -218,7 +218,7 @@ async fn insert_one<M: Model, E: Executor + ?Sized>(
         &OnConflict::Error,
         false,
     );
-    let r = db.__execute(w.finish(Some(M::DEF))).await?;
+    let r = db.__execute(w.finish(Some(M::DEF))?).await?;
     let key = inserted_key(M::DEF, &columns, &values, r)?;
     one(select_where::<M, E>(db, &key_filter(M::DEF, &key)).await?)
 }
@@ -330,7 +330,7 @@ async fn run_batches<M: Model, E: Executor + ?Sized>(
     for (columns, rows) in batches {
         let mut w = Writer::new(db.__dialect());
         w.insert(M::DEF, &columns, rows, conflict, false);
-        n += db.__execute(w.finish(Some(M::DEF))).await?.rows_affected;
+        n += db.__execute(w.finish(Some(M::DEF))?).await?.rows_affected;
     }
     Ok(n)
 }
@@ -363,7 +363,7 @@ impl<M: Model> CreateManyAndReturn<M> {
                 let mut w = Writer::new(dialect);
                 w.insert(M::DEF, &columns, rows, &conflict, true);
                 out.extend(
-                    tx.__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0))
+                    tx.__fetch(w.finish(Some(M::DEF))?, |row| M::decode(row, 0))
                         .await?,
                 );
             } else {
@@ -371,7 +371,7 @@ impl<M: Model> CreateManyAndReturn<M> {
                 for values in rows {
                     let mut w = Writer::new(dialect);
                     w.insert(M::DEF, &columns, [values.clone()], &conflict, false);
-                    let r = tx.__execute(w.finish(Some(M::DEF))).await?;
+                    let r = tx.__execute(w.finish(Some(M::DEF))?).await?;
                     if r.rows_affected == 0 {
                         continue;
                     }
@@ -567,7 +567,7 @@ impl<M: Model> Update<M> {
         if w.rules().update_returning() {
             w.update(M::DEF, &changes, &self.filter.filter.expr, true);
             return one(db
-                .__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0))
+                .__fetch(w.finish(Some(M::DEF))?, |row| M::decode(row, 0))
                 .await?);
         }
         // MySQL: update, then read the row back by its key (with the key's new values, if set).
@@ -586,7 +586,7 @@ impl<M: Model> Update<M> {
             }
         }
         w.update(M::DEF, &changes, &self.filter.filter.expr, false);
-        let r = db.__execute(w.finish(Some(M::DEF))).await?;
+        let r = db.__execute(w.finish(Some(M::DEF))?).await?;
         if r.rows_affected == 0 {
             return Err(Error::NotFound { model: M::DEF.name });
         }
@@ -628,7 +628,7 @@ impl<M: Model> UpdateMany<M> {
         }
         let mut w = Writer::new(db.__dialect());
         w.update(M::DEF, &changes, &self.filter, false);
-        Ok(db.__execute(w.finish(Some(M::DEF))).await?.rows_affected)
+        Ok(db.__execute(w.finish(Some(M::DEF))?).await?.rows_affected)
     }
 }
 
@@ -687,7 +687,7 @@ impl<M: Model> Upsert<M> {
         if w.rules().insert_returning() && !w.rules().on_duplicate_key() {
             w.insert(M::DEF, &columns, [values], &conflict, true);
             return one(db
-                .__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0))
+                .__fetch(w.finish(Some(M::DEF))?, |row| M::decode(row, 0))
                 .await?);
         }
         let mut key = self.filter.key.clone();
@@ -697,7 +697,7 @@ impl<M: Model> Upsert<M> {
             }
         }
         w.insert(M::DEF, &columns, [values], &conflict, false);
-        db.__execute(w.finish(Some(M::DEF))).await?;
+        db.__execute(w.finish(Some(M::DEF))?).await?;
         one(select_where::<M, E>(db, &key_filter(M::DEF, &key)).await?)
     }
 }
@@ -719,12 +719,12 @@ impl<M: Model> Delete<M> {
         if w.rules().delete_returning() {
             w.delete(M::DEF, &self.filter.filter.expr, true);
             return one(db
-                .__fetch(w.finish(Some(M::DEF)), |row| M::decode(row, 0))
+                .__fetch(w.finish(Some(M::DEF))?, |row| M::decode(row, 0))
                 .await?);
         }
         let row = one(select_where::<M, E>(db, &self.filter.filter.expr).await?)?;
         w.delete(M::DEF, &self.filter.filter.expr, false);
-        if db.__execute(w.finish(Some(M::DEF))).await?.rows_affected == 0 {
+        if db.__execute(w.finish(Some(M::DEF))?).await?.rows_affected == 0 {
             return Err(Error::NotFound { model: M::DEF.name });
         }
         Ok(row)
@@ -757,6 +757,6 @@ impl<M: Model> DeleteMany<M> {
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<u64> {
         let mut w = Writer::new(db.__dialect());
         w.delete(M::DEF, &self.filter, false);
-        Ok(db.__execute(w.finish(Some(M::DEF))).await?.rows_affected)
+        Ok(db.__execute(w.finish(Some(M::DEF))?).await?.rows_affected)
     }
 }

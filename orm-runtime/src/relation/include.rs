@@ -379,7 +379,7 @@ where
                     joins: &[],
                 });
                 let rows = db
-                    .__fetch(w.finish(Some(<W::Target as Model>::DEF)), |row| {
+                    .__fetch(w.finish(Some(<W::Target as Model>::DEF))?, |row| {
                         q.shape.decode(row)
                     })
                     .await?;

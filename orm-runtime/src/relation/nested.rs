@@ -207,7 +207,7 @@ impl Children<'_> {
         w.update(self.target, &changes, &filter, false);
         Ok(self
             .db
-            .__execute(w.finish(Some(self.target)))
+            .__execute(w.finish(Some(self.target))?)
             .await?
             .rows_affected)
     }
@@ -273,7 +273,7 @@ impl<P: Model, W: RelationField> AfterOp<P> for ChildWrite<P, W> {
                 ChildKind::Delete(filter, unique) => {
                     let mut w = Writer::new(db.__dialect());
                     w.delete(c.target, &c.of_parent(filter), false);
-                    let r = db.__execute(w.finish(Some(c.target))).await?;
+                    let r = db.__execute(w.finish(Some(c.target))?).await?;
                     if unique && r.rows_affected == 0 {
                         return Err(Error::NotFound {
                             model: c.target.name,

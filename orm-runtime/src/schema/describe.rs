@@ -38,6 +38,42 @@ pub(crate) fn fk_indexes(m: &ModelDef) -> Vec<(String, usize)> {
     out
 }
 
+/// The collation text columns get on `d`: a binary one without trailing-space padding, so that
+/// equality and uniqueness are exact as on PostgreSQL and SQLite (MySQL/MariaDB only).
+pub(crate) fn text_collation(d: Dialect, ty: &ColumnType) -> Option<&'static str> {
+    if d.backend != Backend::MySql || !is_text(ty) {
+        return None;
+    }
+    Some(table_collation(d))
+}
+
+/// The table default collation on MySQL/MariaDB.
+pub(crate) fn table_collation(d: Dialect) -> &'static str {
+    if d.mariadb {
+        "utf8mb4_nopad_bin"
+    } else {
+        "utf8mb4_0900_bin"
+    }
+}
+
+/// Whether a column of this type has a collation (MySQL's character types).
+pub(crate) fn is_text(ty: &ColumnType) -> bool {
+    match ty {
+        ColumnType::Text
+        | ColumnType::VarChar(_)
+        | ColumnType::Char(_)
+        | ColumnType::Uuid
+        | ColumnType::Enum { .. } => true,
+        ColumnType::Other(t) => {
+            t.contains("char")
+                || t.contains("text")
+                || t.starts_with("enum")
+                || t.starts_with("set")
+        }
+        _ => false,
+    }
+}
+
 /// The schema `models` describe on `d`.
 pub fn describe(models: &[&'static ModelDef], d: Dialect) -> DbSchema {
     let mut schema = DbSchema::default();
@@ -69,6 +105,7 @@ pub fn describe(models: &[&'static ModelDef], d: Dialect) -> DbSchema {
             table.columns.push(Column {
                 name: c.name.to_owned(),
                 default: model_default(d, c, &ty),
+                collation: text_collation(d, &ty).map(str::to_owned),
                 ty,
                 nullable: c.nullable,
                 autoincrement: matches!(c.default, Some(DefaultDef::Autoincrement)),

@@ -175,6 +175,7 @@ fn same_type(d: Dialect, a: &ColumnType, b: &ColumnType) -> bool {
 
 fn same_column(d: Dialect, a: &Column, b: &Column) -> bool {
     same_type(d, &a.ty, &b.ty)
+        && a.collation == b.collation
         && a.nullable == b.nullable
         && a.autoincrement == b.autoincrement
         && (a.autoincrement || a.default == b.default)
@@ -571,6 +572,9 @@ fn column_sql(d: Dialect, c: &Column, inline_pk: bool) -> String {
     if !c.nullable {
         sql.push_str(" NOT NULL");
     }
+    if let (Backend::MySql, Some(collation)) = (d.backend, &c.collation) {
+        let _ = write!(sql, " COLLATE {collation}");
+    }
     if d.backend == Backend::MySql && c.autoincrement {
         sql.push_str(" AUTO_INCREMENT");
     }
@@ -681,7 +685,11 @@ fn create_table_sql(d: Dialect, t: &Table, name: &str) -> String {
     }
     sql.push(')');
     if d.backend == Backend::MySql {
-        sql.push_str(" ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
+        let _ = write!(
+            sql,
+            " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={}",
+            super::describe::table_collation(d)
+        );
     }
     sql
 }
@@ -1184,6 +1192,14 @@ fn column_changes(from: &Column, to: &Column) -> Vec<String> {
             "type {} → {}",
             type_name(&from.ty),
             type_name(&to.ty)
+        ));
+    }
+    if from.collation != to.collation {
+        let show = |c: &Option<String>| c.clone().unwrap_or_else(|| "none".into());
+        out.push(format!(
+            "collation {} → {}",
+            show(&from.collation),
+            show(&to.collation)
         ));
     }
     if from.nullable != to.nullable {

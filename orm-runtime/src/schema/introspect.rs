@@ -1,6 +1,7 @@
 //! Reading a live database's schema into a [`DbSchema`]: PostgreSQL catalogs (the current schema),
 //! `information_schema` on MySQL/MariaDB (the current database), `sqlite_schema` and pragmas on SQLite.
 
+use super::describe::is_text;
 use super::native::{normalize_default, parse_string_list, parse_type};
 use super::repr::{Column, ColumnType, DbSchema, EnumType, ForeignKey, Index, PrimaryKey, Table};
 use crate::client::{Client, Pool};
@@ -191,6 +192,7 @@ async fn postgres(p: &sqlx::PgPool) -> Result<DbSchema> {
             nullable: !not_null,
             default,
             autoincrement,
+            collation: None,
             renamed_from: None,
         });
     }
@@ -281,9 +283,19 @@ async fn mysql(p: &sqlx::MySqlPool, d: Dialect) -> Result<DbSchema> {
     } else {
         Vec::new()
     };
-    let columns: Vec<(String, String, String, String, Option<String>, String)> = sqlx::query_as(
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        Option<String>,
+    );
+    let columns: Vec<Row> = sqlx::query_as(
         "SELECT CAST(c.TABLE_NAME AS CHAR), CAST(c.COLUMN_NAME AS CHAR), CAST(c.COLUMN_TYPE AS CHAR), \
-         CAST(c.IS_NULLABLE AS CHAR), CAST(c.COLUMN_DEFAULT AS CHAR), CAST(c.EXTRA AS CHAR) \
+         CAST(c.IS_NULLABLE AS CHAR), CAST(c.COLUMN_DEFAULT AS CHAR), CAST(c.EXTRA AS CHAR), \
+         CAST(c.COLLATION_NAME AS CHAR) \
          FROM information_schema.COLUMNS c JOIN information_schema.TABLES t \
          ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME \
          WHERE c.TABLE_SCHEMA = DATABASE() AND t.TABLE_TYPE = 'BASE TABLE' \
@@ -292,7 +304,7 @@ async fn mysql(p: &sqlx::MySqlPool, d: Dialect) -> Result<DbSchema> {
     .fetch_all(p)
     .await
     .map_err(err)?;
-    for (table, name, ty, nullable, default, extra) in columns {
+    for (table, name, ty, nullable, default, extra, collation) in columns {
         if table_mut(&mut schema.tables, &table).is_none() {
             schema.tables.push(new_table(table.clone()));
         }
@@ -315,12 +327,15 @@ async fn mysql(p: &sqlx::MySqlPool, d: Dialect) -> Result<DbSchema> {
             default.and_then(|s| normalize_default(d, &ty, &s))
         };
         let t = table_mut(&mut schema.tables, &table).expect("pushed above");
+        // MariaDB's JSON is LONGTEXT with its own fixed collation.
+        let collation = collation.filter(|_| is_text(&ty));
         t.columns.push(Column {
             name,
             ty,
             nullable: nullable.eq_ignore_ascii_case("YES"),
             default,
             autoincrement,
+            collation,
             renamed_from: None,
         });
     }
@@ -438,6 +453,7 @@ async fn sqlite(p: &sqlx::SqlitePool) -> Result<DbSchema> {
                 // A rowid alias (`INTEGER PRIMARY KEY`) never holds NULL.
                 nullable: !*not_null && !(autoincrement),
                 autoincrement,
+                collation: None,
                 renamed_from: None,
             });
         }

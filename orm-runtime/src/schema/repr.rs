@@ -75,6 +75,10 @@ pub struct Column {
     pub default: Option<ColumnDefault>,
     /// Filled by the database from a sequence (`SERIAL`, `AUTO_INCREMENT`, `AUTOINCREMENT`).
     pub autoincrement: bool,
+    /// The collation of a text column on MySQL/MariaDB (`None` elsewhere): models ask for a binary
+    /// `NO PAD` one, so that comparisons are exact (`'a' <> 'a '`).
+    #[serde(default)]
+    pub collation: Option<String>,
     /// The name this column had before (`#[orm(renamed_from = "...")]`); models only.
     pub renamed_from: Option<String>,
 }

@@ -45,6 +45,24 @@ pub(crate) struct Writer {
     pub(crate) binds: Vec<Value>,
     /// Nesting depth of correlated subqueries (names their aliases `orm_r1`, `orm_r2`, ...).
     depth: usize,
+    /// The first value a column of this backend cannot hold: `(field, value, reason)`. The
+    /// statement is refused by [`Writer::finish`] and never sent.
+    invalid: Option<(&'static str, String, String)>,
+}
+
+/// A value as every backend stores it: date-times and times at microsecond precision (the finest
+/// any backend keeps; PostgreSQL would round, MySQL and SQLite truncate — truncating here makes all
+/// three agree, in filters as in writes).
+pub(crate) fn normalize(v: Value) -> Value {
+    use chrono::{SubsecRound, Timelike};
+    match v {
+        Value::DateTime(t) if t.nanosecond() % 1000 != 0 => Value::DateTime(t.trunc_subsecs(6)),
+        Value::NaiveDateTime(t) if t.nanosecond() % 1000 != 0 => {
+            Value::NaiveDateTime(t.trunc_subsecs(6))
+        }
+        Value::Time(t) if t.nanosecond() % 1000 != 0 => Value::Time(t.trunc_subsecs(6)),
+        v => v,
+    }
 }
 
 /// An ordering term in untyped form.
@@ -132,14 +150,44 @@ impl Writer {
             sql: String::with_capacity(256),
             binds: Vec::new(),
             depth: 0,
+            invalid: None,
         }
     }
 
-    pub(crate) fn finish(self, model: Option<&'static ModelDef>) -> Statement {
-        Statement {
+    /// The statement, or [`Error::InvalidValue`](crate::Error::InvalidValue) when a bound value
+    /// cannot be stored by this backend (nothing is sent then).
+    pub(crate) fn finish(self, model: Option<&'static ModelDef>) -> crate::Result<Statement> {
+        if let Some((field, value, reason)) = self.invalid {
+            return Err(crate::Error::InvalidValue {
+                model: model.map(|m| m.name),
+                field: Some(field.to_owned()),
+                value: Some(value),
+                reason,
+                source: None,
+            });
+        }
+        Ok(Statement {
             sql: self.sql,
             binds: self.binds,
             model,
+        })
+    }
+
+    /// Binds a value of `column`: normalised, and checked against what the backend can hold.
+    pub(crate) fn bind_col(&mut self, column: &'static ColumnDef, value: Value) {
+        let value = normalize(value);
+        if self.invalid.is_none() {
+            if let Some(reason) = self.rules.refuse(&value) {
+                self.invalid = Some((column.field, abbreviate(&value), reason));
+            }
+        }
+        self.bind(value);
+    }
+
+    /// Refuses the statement: `value` of `column` is not acceptable.
+    pub(crate) fn refuse(&mut self, column: &'static ColumnDef, value: &Value, reason: String) {
+        if self.invalid.is_none() {
+            self.invalid = Some((column.field, abbreviate(value), reason));
         }
     }
 
@@ -184,6 +232,10 @@ impl Writer {
     }
 
     /// Renders a boolean expression.
+    ///
+    /// Filters are two-valued: a comparison with a `NULL` column is false (never unknown), `ne` and
+    /// `not_in` are the complements of `eq` and `in_` (so they match `NULL`s), and `NOT` is the
+    /// complement of what it negates.
     pub(crate) fn expr(&mut self, expr: &Expr, alias: Option<&str>) {
         match expr {
             Expr::Compare {
@@ -191,62 +243,12 @@ impl Writer {
                 op,
                 value,
                 insensitive,
-            } => {
-                if value.is_null() && matches!(op, CmpOp::Eq | CmpOp::Ne) {
-                    self.column(alias, column);
-                    self.push(if *op == CmpOp::Eq {
-                        " IS NULL"
-                    } else {
-                        " IS NOT NULL"
-                    });
-                    return;
-                }
-                let lower = *insensitive && column.kind == ScalarKind::String;
-                if lower {
-                    self.push(self.rules.lower());
-                }
-                self.column(alias, column);
-                if lower {
-                    self.push(")");
-                }
-                self.push(cmp_sql(*op));
-                if lower {
-                    self.push(self.rules.lower());
-                }
-                self.bind(value.clone());
-                if lower {
-                    self.push(")");
-                }
-            }
+            } => self.compare(alias, column, *op, value, *insensitive),
             Expr::In {
                 column,
                 values,
                 negated,
-            } => {
-                if values.is_empty() {
-                    self.push(if *negated { "1=1" } else { "1=0" });
-                    return;
-                }
-                // PostgreSQL: one array bind, so every list length shares one prepared statement.
-                if self.dialect.backend == Backend::Postgres && values.len() > 1 {
-                    if let Some(arr) = crate::value::KeyArray::from_values(values) {
-                        self.column(alias, column);
-                        self.push(if *negated { " <> ALL(" } else { " = ANY(" });
-                        self.bind(Value::Array(arr));
-                        self.push(")");
-                        return;
-                    }
-                }
-                self.column(alias, column);
-                self.push(if *negated { " NOT IN (" } else { " IN (" });
-                for (i, v) in values.iter().enumerate() {
-                    if i > 0 {
-                        self.push(", ");
-                    }
-                    self.bind(v.clone());
-                }
-                self.push(")");
-            }
+            } => self.in_list(alias, column, values, *negated),
             Expr::IsNull { column, negated } => {
                 self.column(alias, column);
                 self.push(if *negated { " IS NOT NULL" } else { " IS NULL" });
@@ -257,17 +259,15 @@ impl Writer {
                 pattern,
                 insensitive,
             } => {
-                let like = self.rules.like(*op, pattern, *insensitive);
-                if like.lower_column {
-                    self.push(self.rules.lower());
-                }
-                self.column(alias, column);
-                if like.lower_column {
-                    self.push(")");
-                }
-                self.push(like.before);
-                self.bind(Value::String(like.pattern));
-                self.push(like.after);
+                let rules = self.rules;
+                rules.like(
+                    self,
+                    &|w: &mut Writer| w.column(alias, column),
+                    column,
+                    *op,
+                    pattern,
+                    *insensitive,
+                );
             }
             Expr::And(list) | Expr::Or(list) => {
                 let is_and = matches!(expr, Expr::And(_));
@@ -289,9 +289,17 @@ impl Writer {
                 self.push(")");
             }
             Expr::Not(inner) => {
-                self.push("NOT (");
-                self.expr(inner, alias);
-                self.push(")");
+                // An unknown (NULL) operand would make `NOT` unknown too, and drop the row: read it
+                // as false, so `NOT` keeps exactly the rows the operand does not.
+                if may_be_unknown(inner) {
+                    self.push("NOT COALESCE(");
+                    self.expr(inner, alias);
+                    self.push(", 1=0)");
+                } else {
+                    self.push("NOT (");
+                    self.expr(inner, alias);
+                    self.push(")");
+                }
             }
             Expr::Bool(b) => self.push(if *b { "1=1" } else { "1=0" }),
             Expr::Exists {
@@ -314,6 +322,114 @@ impl Writer {
                 self.push(cmp_sql(*op));
                 self.bind(Value::I64(*value));
             }
+        }
+    }
+
+    fn compare(
+        &mut self,
+        alias: Option<&str>,
+        column: &'static ColumnDef,
+        op: CmpOp,
+        value: &Value,
+        insensitive: bool,
+    ) {
+        if value.is_null() {
+            // `eq(None)` / `ne(None)` test for NULL; an order comparison with NULL holds for no row.
+            match op {
+                CmpOp::Eq | CmpOp::Ne => {
+                    self.column(alias, column);
+                    self.push(if op == CmpOp::Eq {
+                        " IS NULL"
+                    } else {
+                        " IS NOT NULL"
+                    });
+                }
+                _ => self.push("1=0"),
+            }
+            return;
+        }
+        // `ne(v)` is the complement of `eq(v)`: a NULL differs from every value.
+        let or_null = op == CmpOp::Ne && column.nullable;
+        if or_null {
+            self.push("(");
+        }
+        let lower = insensitive && column.kind == ScalarKind::String;
+        if lower {
+            self.push(self.rules.lower());
+        }
+        self.column(alias, column);
+        if lower {
+            self.push(")");
+        }
+        self.push(cmp_sql(op));
+        if lower {
+            self.push(self.rules.lower());
+        }
+        self.bind_col(column, value.clone());
+        if lower {
+            self.push(")");
+        }
+        if or_null {
+            self.push(" OR ");
+            self.column(alias, column);
+            self.push(" IS NULL)");
+        }
+    }
+
+    /// `col IN (..)`, two-valued: a `None` in the list matches NULLs, and `NOT IN` matches NULLs
+    /// unless the list holds `None`.
+    fn in_list(
+        &mut self,
+        alias: Option<&str>,
+        column: &'static ColumnDef,
+        values: &[Value],
+        negated: bool,
+    ) {
+        let has_null = values.iter().any(Value::is_null);
+        let present: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+        if present.is_empty() {
+            match (has_null, negated) {
+                (false, false) => self.push("1=0"),
+                (false, true) => self.push("1=1"),
+                (true, _) => {
+                    self.column(alias, column);
+                    self.push(if negated { " IS NOT NULL" } else { " IS NULL" });
+                }
+            }
+            return;
+        }
+        // The NULL test that makes the list two-valued: `IN` also matches NULLs when the list has
+        // `None`; `NOT IN` matches them when it has not.
+        let null_test = match (has_null, negated, column.nullable) {
+            (true, false, _) => Some(" IS NULL"),
+            (true, true, _) => Some(" IS NOT NULL"),
+            (false, true, true) => Some(" IS NULL"),
+            _ => None,
+        };
+        if let Some(test) = null_test {
+            self.push("(");
+            self.column(alias, column);
+            self.push(test);
+            self.push(if negated && has_null { " AND " } else { " OR " });
+        }
+        let mut checked = Vec::with_capacity(present.len());
+        for v in present {
+            let v = normalize(v.clone());
+            if let Some(reason) = self.rules.refuse(&v) {
+                self.refuse(column, &v, reason);
+            }
+            checked.push(v);
+        }
+        let rules = self.rules;
+        rules.in_list(
+            self,
+            &|w: &mut Writer| w.column(alias, column),
+            column,
+            checked,
+            negated,
+        );
+        if null_test.is_some() {
+            self.push(")");
         }
     }
 
@@ -696,7 +812,7 @@ impl Writer {
     /// `INSERT INTO t (columns) VALUES (...), ... [conflict clause] [RETURNING *]`.
     pub(crate) fn insert(
         &mut self,
-        model: &ModelDef,
+        model: &'static ModelDef,
         columns: &[usize],
         rows: impl IntoIterator<Item = Vec<Value>>,
         conflict: &OnConflict<'_>,
@@ -720,7 +836,7 @@ impl Writer {
                 if j > 0 {
                     self.push(", ");
                 }
-                self.bind(v);
+                self.bind_col(&model.columns[columns[j]], v);
             }
             self.push(")");
         }
@@ -792,7 +908,7 @@ impl Writer {
         self.ident(col.name);
     }
 
-    fn changes(&mut self, model: &ModelDef, changes: &[(usize, Change)], upsert: bool) {
+    fn changes(&mut self, model: &'static ModelDef, changes: &[(usize, Change)], upsert: bool) {
         for (i, (c, change)) in changes.iter().enumerate() {
             if i > 0 {
                 self.push(", ");
@@ -802,30 +918,26 @@ impl Writer {
             self.push(" = ");
             let (op, v) = match change {
                 Change::Set(v) => {
-                    self.bind(v.clone());
+                    self.bind_col(col, v.clone());
                     continue;
                 }
-                Change::Increment(v) => (" + ", v),
-                Change::Decrement(v) => (" - ", v),
-                Change::Multiply(v) => (" * ", v),
-                Change::Divide(v) => {
-                    let int = matches!(
-                        col.kind,
-                        ScalarKind::I16 | ScalarKind::I32 | ScalarKind::I64
-                    );
-                    (
-                        if int && self.dialect.backend == Backend::MySql {
-                            " DIV "
-                        } else {
-                            " / "
-                        },
-                        v,
-                    )
-                }
+                Change::Increment(v) => (Arith::Add, v),
+                Change::Decrement(v) => (Arith::Sub, v),
+                Change::Multiply(v) => (Arith::Mul, v),
+                Change::Divide(v) => (Arith::Div, v),
             };
-            self.column_for_change(model, col, upsert);
-            self.push(op);
-            self.bind(v.clone());
+            if op == Arith::Div && is_zero(v) {
+                // PostgreSQL and MySQL would fail, SQLite would store NULL.
+                self.refuse(col, v, "division by zero".into());
+            }
+            let rules = self.rules;
+            rules.arithmetic(
+                self,
+                &|w: &mut Writer| w.column_for_change(model, col, upsert),
+                col,
+                op,
+                v.clone(),
+            );
         }
     }
 
@@ -836,7 +948,7 @@ impl Writer {
 
     pub(crate) fn update(
         &mut self,
-        model: &ModelDef,
+        model: &'static ModelDef,
         changes: &[(usize, Change)],
         filter: &Expr,
         returning: bool,
@@ -869,6 +981,70 @@ impl Writer {
     pub(crate) fn rules(&self) -> &'static dyn Rules {
         self.rules
     }
+}
+
+/// An arithmetic update: `column = column <op> value`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Arith {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+impl Arith {
+    pub(crate) fn sql(self) -> &'static str {
+        match self {
+            Arith::Add => " + ",
+            Arith::Sub => " - ",
+            Arith::Mul => " * ",
+            Arith::Div => " / ",
+        }
+    }
+}
+
+fn is_zero(v: &Value) -> bool {
+    match v {
+        Value::I16(n) => *n == 0,
+        Value::I32(n) => *n == 0,
+        Value::I64(n) => *n == 0,
+        Value::F32(f) => *f == 0.0,
+        Value::F64(f) => *f == 0.0,
+        Value::Decimal(d) => d.is_zero(),
+        _ => false,
+    }
+}
+
+/// Whether an expression can evaluate to SQL's unknown (a comparison with a NULL column).
+fn may_be_unknown(e: &Expr) -> bool {
+    match e {
+        Expr::Compare {
+            column, op, value, ..
+        } => column.nullable && *op != CmpOp::Ne && !value.is_null(),
+        Expr::In {
+            column,
+            values,
+            negated,
+        } => column.nullable && !negated && !values.iter().any(Value::is_null),
+        Expr::Like { column, .. } => column.nullable,
+        Expr::And(list) | Expr::Or(list) => list.iter().any(may_be_unknown),
+        Expr::Not(_) | Expr::IsNull { .. } | Expr::Bool(_) => false,
+        Expr::Exists { .. } | Expr::CountCmp { .. } => false,
+    }
+}
+
+/// A value's `Debug` form, cut to a length an error message can carry.
+pub(crate) fn abbreviate(v: &Value) -> String {
+    let mut s = format!("{v:?}");
+    if s.len() > 80 {
+        let mut end = 77;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+        s.push_str("...");
+    }
+    s
 }
 
 fn cmp_sql(op: CmpOp) -> &'static str {
