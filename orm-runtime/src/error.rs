@@ -393,7 +393,10 @@ fn unique_fields(
         let key = if name == m.primary_key_name() || name == "PRIMARY" {
             Some(m.primary_key)
         } else {
-            m.uniques.iter().find(|u| u.name == name).map(|u| u.columns)
+            m.uniques
+                .iter()
+                .find(|u| u.db_name() == name)
+                .map(|u| u.columns)
         };
         match key {
             Some(cols) => cols.iter().map(|&i| m.columns[i].name.to_owned()).collect(),

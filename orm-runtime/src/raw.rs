@@ -119,6 +119,7 @@ impl RawSql {
             sql,
             binds,
             model: None,
+            read_only: false,
         })
     }
 

@@ -10,6 +10,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sqlx::ConnectOptions;
+
+pub(crate) use run::{acquire, value_size};
 use sqlx::mysql::{MySqlConnectOptions, MySqlPool, MySqlPoolOptions};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
@@ -52,6 +54,8 @@ pub(crate) struct ClientInner {
     pub(crate) url: String,
     /// An in-memory SQLite database (closing its one connection would lose it).
     pub(crate) memory: bool,
+    /// The largest statement the server accepts (MySQL's `max_allowed_packet`).
+    pub(crate) max_packet: Option<usize>,
 }
 
 impl std::fmt::Debug for Client {
@@ -88,6 +92,7 @@ pub struct ClientOptions {
     persistent: bool,
     slow_threshold: Option<Duration>,
     ping_after_idle: Option<Duration>,
+    busy_timeout: Duration,
 }
 
 /// Pings a pooled connection before handing it out only when it sat idle for `idle` or longer
@@ -125,7 +130,15 @@ impl ClientOptions {
             persistent: true,
             slow_threshold: Some(Duration::from_secs(1)),
             ping_after_idle: Some(Duration::from_secs(10)),
+            busy_timeout: Duration::from_secs(5),
         }
+    }
+
+    /// SQLite: how long a statement waits for a database another connection has locked before it
+    /// fails with [`Error::LockTimeout`] (default 5 s). Ignored by the other backends.
+    pub fn busy_timeout(mut self, d: Duration) -> Self {
+        self.busy_timeout = d;
+        self
     }
 
     /// Checks a pooled connection with a ping before handing it out when it sat idle at least this
@@ -191,61 +204,85 @@ impl ClientOptions {
         let url = self.url.as_str();
         let memory =
             url.starts_with("sqlite:") && (url.contains(":memory:") || url.contains("mode=memory"));
-        let (pool, dialect) = if url.starts_with("postgres://") || url.starts_with("postgresql://")
+        // sqlx's pool retries a refused connection until the acquire timeout and then reports only
+        // the timeout: one direct connection first fails fast with the cause.
+        let probe_timeout = self.acquire_timeout;
+        let probe = |e: sqlx::Error| match e {
+            sqlx::Error::Configuration(_) => conn_err(e),
+            e => Error::Connection(Box::new(e)),
+        };
+        let (pool, dialect, max_packet) = if url.starts_with("postgres://")
+            || url.starts_with("postgresql://")
         {
             let opts: PgConnectOptions = url.parse().map_err(conn_err)?;
+            // Date-times reach the ORM in UTC whatever the server's zone (JSON aggregation renders
+            // them in the session's zone).
             let opts = opts
                 .statement_cache_capacity(self.statement_cache_capacity)
-                .log_statements(log::LevelFilter::Trace);
+                .log_statements(log::LevelFilter::Trace)
+                .options([("TimeZone", "UTC")]);
+            let conn = tokio::time::timeout(probe_timeout, opts.connect())
+                .await
+                .map_err(|_| Error::PoolTimeout(Box::new(sqlx::Error::PoolTimedOut)))?
+                .map_err(probe)?;
+            let _ = sqlx::Connection::close(conn).await;
             let pool = ping_policy(PgPoolOptions::new(), self.ping_after_idle)
                 .max_connections(self.max_connections)
                 .min_connections(self.min_connections)
                 .acquire_timeout(self.acquire_timeout)
                 .idle_timeout(self.idle_timeout)
-                .connect_with(opts)
-                .await
-                .map_err(conn_err)?;
-            (Pool::Postgres(pool), Dialect::POSTGRES)
+                .connect_lazy_with(opts);
+            (Pool::Postgres(pool), Dialect::POSTGRES, None)
         } else if url.starts_with("mysql://") || url.starts_with("mariadb://") {
             let url = url.replacen("mariadb://", "mysql://", 1);
             let opts: MySqlConnectOptions = url.parse().map_err(conn_err)?;
             let opts = opts
                 .statement_cache_capacity(self.statement_cache_capacity)
                 .log_statements(log::LevelFilter::Trace);
-            let pool = ping_policy(MySqlPoolOptions::new(), self.ping_after_idle)
-                .max_connections(self.max_connections)
-                .min_connections(self.min_connections)
-                .acquire_timeout(self.acquire_timeout)
-                .idle_timeout(self.idle_timeout)
-                // JSON_ARRAYAGG (the Join load strategy) is capped by group_concat_max_len,
-                // 1 MiB by default: lift the cap so large includes are never truncated.
-                .after_connect(|conn, _meta| {
-                    Box::pin(async move {
-                        sqlx::query("SET SESSION group_concat_max_len = 4294967295")
-                            .execute(conn)
-                            .await
-                            .map(|_| ())
-                    })
-                })
-                .connect_with(opts)
+            let mut conn = tokio::time::timeout(probe_timeout, opts.connect())
                 .await
-                .map_err(conn_err)?;
-            let version: String = sqlx::query_scalar("SELECT VERSION()")
-                .fetch_one(&pool)
-                .await
-                .map_err(conn_err)?;
+                .map_err(|_| Error::PoolTimeout(Box::new(sqlx::Error::PoolTimedOut)))?
+                .map_err(probe)?;
+            let (version, max_packet): (String, i64) =
+                sqlx::query_as("SELECT VERSION(), CAST(@@max_allowed_packet AS SIGNED)")
+                    .fetch_one(&mut conn)
+                    .await
+                    .map_err(conn_err)?;
+            let _ = sqlx::Connection::close(conn).await;
             let dialect = if version.to_ascii_lowercase().contains("mariadb") {
                 Dialect::MARIADB
             } else {
                 Dialect::MYSQL
             };
-            (Pool::MySql(pool), dialect)
+            let pool = ping_policy(MySqlPoolOptions::new(), self.ping_after_idle)
+                .max_connections(self.max_connections)
+                .min_connections(self.min_connections)
+                .acquire_timeout(self.acquire_timeout)
+                .idle_timeout(self.idle_timeout)
+                .after_connect(|conn, _meta| {
+                    Box::pin(async move {
+                        // JSON_ARRAYAGG (the Join load strategy) is capped by group_concat_max_len,
+                        // 1 MiB by default: lift the cap so large includes are never truncated.
+                        // Strict mode on every table: a value the column cannot hold is an error,
+                        // never truncated, zeroed or NULL, whatever the server's default mode.
+                        sqlx::query(
+                            "SET SESSION group_concat_max_len = 4294967295, \
+                             sql_mode = CONCAT(@@sql_mode, \
+                             ',STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO')",
+                        )
+                        .execute(conn)
+                        .await
+                        .map(|_| ())
+                    })
+                })
+                .connect_lazy_with(opts);
+            (Pool::MySql(pool), dialect, usize::try_from(max_packet).ok())
         } else if url.starts_with("sqlite:") {
             let opts: SqliteConnectOptions = url.parse().map_err(conn_err)?;
             let memory = url.contains(":memory:") || url.contains("mode=memory");
             let mut opts = opts
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(5))
+                .busy_timeout(self.busy_timeout)
                 .statement_cache_capacity(self.statement_cache_capacity)
                 .log_statements(log::LevelFilter::Trace);
             if !memory {
@@ -270,7 +307,7 @@ impl ClientOptions {
                 .connect_with(opts)
                 .await
                 .map_err(conn_err)?;
-            (Pool::Sqlite(pool), Dialect::SQLITE)
+            (Pool::Sqlite(pool), Dialect::SQLITE, None)
         } else {
             return Err(Error::UnsupportedUrl(self.url));
         };
@@ -282,9 +319,20 @@ impl ClientOptions {
                 slow_threshold: self.slow_threshold,
                 statements: AtomicU64::new(0),
                 memory,
+                max_packet,
                 url: self.url,
             }),
         })
+    }
+}
+
+impl ClientInner {
+    /// Bytes of values per statement for bulk writes: a quarter of MySQL's `max_allowed_packet`
+    /// (which caps a whole statement), 32 MiB elsewhere.
+    pub(crate) fn statement_budget(&self) -> usize {
+        const DEFAULT: usize = 32 << 20;
+        self.max_packet
+            .map_or(DEFAULT, |p| (p / 4).clamp(1 << 16, DEFAULT))
     }
 }
 

@@ -4,11 +4,11 @@ use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex as StdMutex};
 
-use sqlx::AssertSqlSafe;
+use sqlx::{AssertSqlSafe, SqlSafeStr};
 use tokio::sync::Mutex;
 
 use super::run::{ExecResult, Executor, execute, fetch, mysql_result, pg_result, sqlite_result};
-use super::{Client, Pool, bind};
+use super::{Client, Pool, acquire, bind};
 use crate::error::{Error, Result};
 use crate::sql::{Backend, Dialect, Statement};
 use crate::types::RowRef;
@@ -199,19 +199,18 @@ impl Client {
     async fn begin_inner(&self, level: Option<IsolationLevel>) -> Result<Transaction> {
         let err = |e| Error::from_sqlx(e, None);
         self.inner.statements.fetch_add(1, Ordering::Relaxed);
+        let begin = |sql: String| AssertSqlSafe(sql).into_sql_str();
         let conn = match &self.inner.pool {
-            Pool::Postgres(p) => Conn::Postgres(
-                match level {
-                    Some(l) => {
-                        p.begin_with(AssertSqlSafe(format!("BEGIN ISOLATION LEVEL {}", l.sql())))
-                            .await
-                    }
-                    None => p.begin().await,
-                }
-                .map_err(err)?,
-            ),
+            Pool::Postgres(p) => {
+                let statement = level.map(|l| begin(format!("BEGIN ISOLATION LEVEL {}", l.sql())));
+                Conn::Postgres(
+                    sqlx::Transaction::begin(acquire(p).await?, statement)
+                        .await
+                        .map_err(err)?,
+                )
+            }
             Pool::MySql(p) => {
-                let mut conn = p.acquire().await.map_err(err)?;
+                let mut conn = acquire(p).await?;
                 if let Some(l) = level {
                     // Applies to the next transaction on this connection only.
                     self.inner.statements.fetch_add(1, Ordering::Relaxed);
@@ -225,7 +224,11 @@ impl Client {
                 }
                 Conn::MySql(sqlx::Transaction::begin(conn, None).await.map_err(err)?)
             }
-            Pool::Sqlite(p) => Conn::Sqlite(p.begin().await.map_err(err)?),
+            Pool::Sqlite(p) => Conn::Sqlite(
+                sqlx::Transaction::begin(acquire(p).await?, None)
+                    .await
+                    .map_err(err)?,
+            ),
         };
         Ok(Transaction {
             shared: Arc::new(Shared {

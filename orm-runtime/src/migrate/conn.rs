@@ -4,7 +4,7 @@
 use sqlx::pool::PoolConnection;
 use sqlx::{AssertSqlSafe, Row};
 
-use crate::client::{Client, Pool};
+use crate::client::{Client, Pool, acquire};
 use crate::error::{Error, Result};
 use crate::sql::Backend;
 
@@ -34,17 +34,17 @@ impl MigConn {
         let memory = db.inner.memory;
         Ok(match &db.inner.pool {
             Pool::Postgres(p) => {
-                let mut c = p.acquire().await.map_err(err)?;
+                let mut c = acquire(p).await?;
                 c.close_on_drop();
                 MigConn::Postgres(c)
             }
             Pool::MySql(p) => {
-                let mut c = p.acquire().await.map_err(err)?;
+                let mut c = acquire(p).await?;
                 c.close_on_drop();
                 MigConn::MySql(c)
             }
             Pool::Sqlite(p) => {
-                let mut c = p.acquire().await.map_err(err)?;
+                let mut c = acquire(p).await?;
                 if !memory {
                     c.close_on_drop();
                 }

@@ -271,8 +271,10 @@ fn render_table(
     }
     // Single-column unique indexes with the default name become `#[orm(unique)]` on the field;
     // the rest are struct-level.
-    let default_name =
-        |cols: &[String], suffix: &str| format!("{}_{}_{suffix}", t.name, cols.join("_"));
+    let default_name = |cols: &[String], suffix: &str| {
+        crate::model::fit_identifier(&format!("{}_{}_{suffix}", t.name, cols.join("_")))
+            .into_owned()
+    };
     let fields_of = |cols: &[String]| {
         cols.iter()
             .map(|c| field_of(c))

@@ -36,9 +36,9 @@ impl ModelDef {
         self.columns.iter().find(|c| c.name == name)
     }
 
-    /// The primary key constraint's name: `<table>_pkey`.
+    /// The primary key constraint's name: `<table>_pkey` (see [`fit_identifier`]).
     pub fn primary_key_name(&self) -> String {
-        format!("{}_pkey", self.table)
+        fit_identifier(&format!("{}_pkey", self.table)).into_owned()
     }
 
     /// The relation for a Rust field name.
@@ -51,6 +51,50 @@ impl ModelDef {
         self.columns
             .iter()
             .find(|c| matches!(c.default, Some(DefaultDef::Autoincrement)))
+    }
+}
+
+/// The longest identifier every backend keeps whole: PostgreSQL cuts names at 63 bytes (MySQL at
+/// 64), so that two long generated names could become one.
+pub const MAX_IDENTIFIER: usize = 63;
+
+/// A generated constraint or index name as it is created: unchanged when it fits in
+/// [`MAX_IDENTIFIER`] bytes, otherwise cut and suffixed with `_` and eight hex digits of its
+/// SHA-256, so that it stays unique and stable across builds and introspection.
+///
+/// ```
+/// use orm_runtime::model::fit_identifier;
+/// assert_eq!(fit_identifier("users_email_key"), "users_email_key");
+/// let long = format!("{}_key", "a_very_long_column_name".repeat(4));
+/// let fitted = fit_identifier(&long);
+/// assert_eq!(fitted.len(), 63);
+/// assert_ne!(fitted, fit_identifier(&format!("{long}2")));
+/// ```
+pub fn fit_identifier(name: &str) -> std::borrow::Cow<'_, str> {
+    use sha2::Digest;
+    if name.len() <= MAX_IDENTIFIER {
+        return std::borrow::Cow::Borrowed(name);
+    }
+    let digest = sha2::Sha256::digest(name.as_bytes());
+    let mut end = MAX_IDENTIFIER - 9;
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    let hex: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    std::borrow::Cow::Owned(format!("{}_{hex}", &name[..end]))
+}
+
+impl UniqueDef {
+    /// The constraint's name as created ([`fit_identifier`] of [`name`](UniqueDef::name)).
+    pub fn db_name(&self) -> std::borrow::Cow<'static, str> {
+        fit_identifier(self.name)
+    }
+}
+
+impl IndexDef {
+    /// The index's name as created ([`fit_identifier`] of [`name`](IndexDef::name)).
+    pub fn db_name(&self) -> std::borrow::Cow<'static, str> {
+        fit_identifier(self.name)
     }
 }
 

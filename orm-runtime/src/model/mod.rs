@@ -5,7 +5,9 @@ mod column;
 mod def;
 
 pub use column::{AsUniqueKey, Column, IntoValues, Plain, Unique, UniqueKey};
-pub use def::{ColumnDef, DefaultDef, IndexDef, ModelDef, UniqueDef};
+pub use def::{
+    ColumnDef, DefaultDef, IndexDef, MAX_IDENTIFIER, ModelDef, UniqueDef, fit_identifier,
+};
 
 use crate::error::Error;
 use crate::types::RowRef;

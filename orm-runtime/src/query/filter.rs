@@ -120,18 +120,6 @@ impl Expr {
         }
     }
 
-    /// The number of bind parameters this expression renders (an upper bound).
-    pub(crate) fn bind_count(&self) -> usize {
-        match self {
-            Expr::Compare { .. } | Expr::Like { .. } => 1,
-            Expr::In { values, .. } => values.len(),
-            Expr::IsNull { .. } | Expr::Bool(_) => 0,
-            Expr::And(list) | Expr::Or(list) => list.iter().map(Expr::bind_count).sum(),
-            Expr::Not(inner) | Expr::Exists { filter: inner, .. } => inner.bind_count(),
-            Expr::CountCmp { filter, .. } => filter.bind_count() + 1,
-        }
-    }
-
     pub(crate) fn and(self, other: Expr) -> Expr {
         match (self, other) {
             (Expr::Bool(true), e) | (e, Expr::Bool(true)) => e,

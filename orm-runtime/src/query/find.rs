@@ -211,11 +211,6 @@ impl<M: Model> FindMany<M> {
 
     pub(crate) fn write_select(&self, w: &mut Writer) -> Result<()> {
         let order = self.effective_order();
-        if self.cursor.is_some() && order.iter().any(|t| t.key.column().is_none()) {
-            return Err(Error::InvalidQuery(
-                "cursor pagination needs an order by the model's own columns".into(),
-            ));
-        }
         w.select(&SelectSpec {
             model: M::DEF,
             filter: Some(&self.filter),

@@ -223,23 +223,32 @@ async fn insert_one<M: Model, E: Executor + ?Sized>(
     one(select_where::<M, E>(db, &key_filter(M::DEF, &key)).await?)
 }
 
-/// Splits rows into statements under the backend's bind limit, grouping rows that insert the same
+/// Splits rows into statements under the backend's bind limit and the executor's byte budget
+/// (MySQL refuses a statement over `max_allowed_packet`), grouping rows that insert the same
 /// columns (rows that leave an auto-increment key to the database differ from rows that give it).
-fn batches(
+fn batches<E: Executor + ?Sized>(
+    db: &E,
     def: &'static ModelDef,
     data: Vec<Vec<Option<Value>>>,
-    max_binds: usize,
 ) -> Result<Vec<(Vec<usize>, Vec<Vec<Value>>)>> {
-    let mut out: Vec<(Vec<usize>, Vec<Vec<Value>>)> = Vec::new();
+    let max_binds = db.__dialect().max_binds();
+    let budget = db.__statement_budget();
+    let mut out: Vec<(Vec<usize>, Vec<Vec<Value>>, usize)> = Vec::new();
     for given in data {
         let (columns, values) = complete_row(def, given)?;
         let per_stmt = (max_binds / columns.len().max(1)).max(1);
+        let size: usize = values.iter().map(crate::client::value_size).sum();
         match out.last_mut() {
-            Some((cols, rows)) if *cols == columns && rows.len() < per_stmt => rows.push(values),
-            _ => out.push((columns, vec![values])),
+            Some((cols, rows, bytes))
+                if *cols == columns && rows.len() < per_stmt && *bytes + size <= budget =>
+            {
+                rows.push(values);
+                *bytes += size;
+            }
+            _ => out.push((columns, vec![values], size)),
         }
     }
-    Ok(out)
+    Ok(out.into_iter().map(|(c, r, _)| (c, r)).collect())
 }
 
 /// Inserts many rows. From [`ModelQuery::create_many`](super::ModelQuery::create_many).
@@ -310,7 +319,7 @@ impl<M: Model> CreateMany<M> {
         } else {
             OnConflict::Error
         };
-        let batches = batches(M::DEF, self.data, db.__dialect().max_binds())?;
+        let batches = batches(db, M::DEF, self.data)?;
         if batches.len() == 1 {
             return run_batches::<M, E>(db, batches, &conflict).await;
         }
@@ -355,7 +364,7 @@ impl<M: Model> CreateManyAndReturn<M> {
         };
         let dialect = db.__dialect();
         let returning = Writer::new(dialect).rules().insert_returning();
-        let batches = batches(M::DEF, inner.data, dialect.max_binds())?;
+        let batches = batches(db, M::DEF, inner.data)?;
         let tx = db.__atomic().await?;
         let mut out = Vec::new();
         for (columns, rows) in batches {
@@ -407,7 +416,7 @@ impl<M: Model> UpsertMany<M> {
         if self.data.is_empty() {
             return Ok(0);
         }
-        let batches = batches(M::DEF, self.data, db.__dialect().max_binds())?;
+        let batches = batches(db, M::DEF, self.data)?;
         let conflict = OnConflict::Overwrite {
             key: &self.key,
             columns: &self.columns,

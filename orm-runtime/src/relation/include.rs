@@ -353,38 +353,32 @@ where
                 skip: q.skip.unwrap_or(0),
                 take: q.take,
             });
-            let dialect = db.__dialect();
-            let budget = dialect
-                .max_binds()
-                .saturating_sub(q.filter.bind_count() + 2)
-                .max(1);
-            for chunk in keys.chunks(budget) {
-                let filter = Expr::In {
-                    column: target,
-                    values: chunk.to_vec(),
-                    negated: false,
-                }
-                .and(q.filter.clone());
-                let mut w = Writer::new(dialect);
-                w.select(&SelectSpec {
-                    model: <W::Target as Model>::DEF,
-                    filter: Some(&filter),
-                    order: &order,
-                    skip: None,
-                    take: None,
-                    cursor: None,
-                    distinct: &[],
-                    counts: &q.shape.count_cols,
-                    partition,
-                    joins: &[],
-                });
-                let rows = db
-                    .__fetch(w.finish(Some(<W::Target as Model>::DEF))?, |row| {
-                        q.shape.decode(row)
-                    })
-                    .await?;
-                children.extend(rows);
+            // One statement for every parent: a long key list is bound as one array (PostgreSQL)
+            // or one JSON document (MySQL, SQLite), never split.
+            let filter = Expr::In {
+                column: target,
+                values: keys,
+                negated: false,
             }
+            .and(q.filter.clone());
+            let mut w = Writer::new(db.__dialect());
+            w.select(&SelectSpec {
+                model: <W::Target as Model>::DEF,
+                filter: Some(&filter),
+                order: &order,
+                skip: None,
+                take: None,
+                cursor: None,
+                distinct: &[],
+                counts: &q.shape.count_cols,
+                partition,
+                joins: &[],
+            });
+            children = db
+                .__fetch(w.finish(Some(<W::Target as Model>::DEF))?, |row| {
+                    q.shape.decode(row)
+                })
+                .await?;
             q.shape.load(db, &mut children).await?;
         }
 

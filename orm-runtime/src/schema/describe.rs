@@ -2,7 +2,7 @@
 
 use super::native::{model_default, model_type};
 use super::repr::{Column, ColumnType, DbSchema, EnumType, ForeignKey, Index, PrimaryKey, Table};
-use crate::model::{DefaultDef, ModelDef};
+use crate::model::{DefaultDef, ModelDef, fit_identifier};
 use crate::relation::{RelationDef, RelationKind};
 use crate::sql::{Backend, Dialect};
 
@@ -15,7 +15,7 @@ pub(crate) fn foreign_keys(m: &ModelDef) -> impl Iterator<Item = &'static Relati
 
 /// The foreign-key constraint name: `<table>_<column>_fkey`.
 pub(crate) fn fk_name(m: &ModelDef, r: &RelationDef) -> String {
-    format!("{}_{}_fkey", m.table, m.columns[r.fk[0]].name)
+    fit_identifier(&format!("{}_{}_fkey", m.table, m.columns[r.fk[0]].name)).into_owned()
 }
 
 /// Indexes on foreign keys that no primary key, unique constraint or index starts with (PostgreSQL
@@ -32,7 +32,8 @@ pub(crate) fn fk_indexes(m: &ModelDef) -> Vec<(String, usize)> {
                 .any(|i| !i.fulltext && i.columns.first() == Some(&col))
             || out.iter().any(|(_, c)| *c == col);
         if !covered {
-            out.push((format!("{}_{}_idx", m.table, m.columns[col].name), col));
+            let name = format!("{}_{}_idx", m.table, m.columns[col].name);
+            out.push((fit_identifier(&name).into_owned(), col));
         }
     }
     out
@@ -114,7 +115,7 @@ pub fn describe(models: &[&'static ModelDef], d: Dialect) -> DbSchema {
         }
         for u in m.uniques {
             table.indexes.push(Index {
-                name: u.name.to_owned(),
+                name: u.db_name().into_owned(),
                 columns: names(u.columns),
                 unique: true,
                 fulltext: false,
@@ -127,7 +128,7 @@ pub fn describe(models: &[&'static ModelDef], d: Dialect) -> DbSchema {
             .filter(|i| !(i.fulltext && d.backend == Backend::Sqlite))
         {
             table.indexes.push(Index {
-                name: i.name.to_owned(),
+                name: i.db_name().into_owned(),
                 columns: names(i.columns),
                 unique: false,
                 fulltext: i.fulltext,

@@ -6,6 +6,7 @@ use super::native::{normalize_default, parse_string_list, parse_type};
 use super::repr::{Column, ColumnType, DbSchema, EnumType, ForeignKey, Index, PrimaryKey, Table};
 use crate::client::{Client, Pool};
 use crate::error::{Error, Result};
+use crate::model::fit_identifier;
 use crate::relation::Action;
 use crate::sql::Dialect;
 
@@ -349,7 +350,7 @@ async fn mysql(p: &sqlx::MySqlPool, d: Dialect) -> Result<DbSchema> {
     .await
     .map_err(err)?;
     for (table, index, non_unique, column, index_type) in indexes {
-        let pk_name = format!("{table}_pkey");
+        let pk_name = fit_identifier(&format!("{table}_pkey")).into_owned();
         let row = IndexRow {
             table,
             primary: index == "PRIMARY",
@@ -460,7 +461,7 @@ async fn sqlite(p: &sqlx::SqlitePool) -> Result<DbSchema> {
         pk.sort();
         if !pk.is_empty() {
             t.primary_key = Some(PrimaryKey {
-                name: format!("{name}_pkey"),
+                name: fit_identifier(&format!("{name}_pkey")).into_owned(),
                 columns: pk.into_iter().map(|(_, c)| c).collect(),
             });
         }
@@ -517,8 +518,9 @@ async fn sqlite(p: &sqlx::SqlitePool) -> Result<DbSchema> {
             }
         }
         for (_, mut f) in by_id {
-            f.name = sqlite_fk_name(&sql, &f.columns)
-                .unwrap_or_else(|| format!("{name}_{}_fkey", f.columns.join("_")));
+            f.name = sqlite_fk_name(&sql, &f.columns).unwrap_or_else(|| {
+                fit_identifier(&format!("{name}_{}_fkey", f.columns.join("_"))).into_owned()
+            });
             t.foreign_keys.push(f);
         }
         schema.tables.push(t);

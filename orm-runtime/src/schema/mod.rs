@@ -135,8 +135,8 @@ impl Schema {
                 }
             }
             let constraint_names = std::iter::once(m.primary_key_name())
-                .chain(m.uniques.iter().map(|u| u.name.to_owned()))
-                .chain(m.indexes.iter().map(|i| i.name.to_owned()))
+                .chain(m.uniques.iter().map(|u| u.db_name().into_owned()))
+                .chain(m.indexes.iter().map(|i| i.db_name().into_owned()))
                 .chain(describe::fk_indexes(m).into_iter().map(|(n, _)| n))
                 .chain(describe::foreign_keys(m).map(|r| describe::fk_name(m, r)));
             for n in constraint_names {

@@ -110,6 +110,14 @@ pub(crate) trait Rules: Sync {
     fn native_nulls_order(&self) -> bool {
         true
     }
+    /// Without `NULLS FIRST/LAST`, `NULL` sorts as the largest value (PostgreSQL) or the smallest.
+    fn null_is_largest(&self) -> bool {
+        true
+    }
+    /// `NULL`-safe equality.
+    fn null_safe_eq(&self) -> &'static str {
+        " IS NOT DISTINCT FROM "
+    }
     /// `column` contains / starts with / ends with the literal `text` (never a wildcard pattern).
     fn like(
         &self,
@@ -360,6 +368,12 @@ impl Rules for MySql {
     fn native_nulls_order(&self) -> bool {
         false
     }
+    fn null_safe_eq(&self) -> &'static str {
+        " <=> "
+    }
+    fn null_is_largest(&self) -> bool {
+        false
+    }
     fn like(
         &self,
         w: &mut Writer,
@@ -512,6 +526,12 @@ impl Rules for MariaDb {
         false
     }
     fn native_nulls_order(&self) -> bool {
+        false
+    }
+    fn null_safe_eq(&self) -> &'static str {
+        " <=> "
+    }
+    fn null_is_largest(&self) -> bool {
         false
     }
     fn like(
@@ -701,6 +721,12 @@ impl Rules for Sqlite {
     }
     fn offset_only_limit(&self) -> Option<&'static str> {
         Some(" LIMIT -1")
+    }
+    fn null_is_largest(&self) -> bool {
+        false
+    }
+    fn null_safe_eq(&self) -> &'static str {
+        " IS "
     }
     fn refuse(&self, v: &Value) -> Option<String> {
         match v {

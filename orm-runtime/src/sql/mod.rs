@@ -25,6 +25,9 @@ pub struct Statement {
     pub binds: Vec<Value>,
     /// The model the statement is about (used to explain constraint errors).
     pub model: Option<&'static ModelDef>,
+    /// A read the ORM generated: running it twice changes nothing, so it may be retried on a
+    /// fresh connection when its pooled connection turns out to be dead.
+    pub(crate) read_only: bool,
 }
 
 impl Statement {
@@ -34,6 +37,7 @@ impl Statement {
             sql,
             binds: Vec::new(),
             model: None,
+            read_only: false,
         }
     }
 }
@@ -167,6 +171,7 @@ impl Writer {
             });
         }
         Ok(Statement {
+            read_only: self.sql.starts_with("SELECT "),
             sql: self.sql,
             binds: self.binds,
             model,
@@ -526,6 +531,7 @@ impl Writer {
 
     /// `WHERE filter AND <cursor condition>` (or nothing).
     fn where_clause(&mut self, spec: &SelectSpec<'_>) {
+        let model = spec.model;
         let has_filter = spec.filter.is_some_and(|f| !matches!(f, Expr::Bool(true)));
         if !has_filter && spec.cursor.is_none() {
             return;
@@ -538,70 +544,66 @@ impl Writer {
             }
         }
         if let Some(cursor) = spec.cursor {
-            self.cursor_condition(spec.model, spec.order, cursor);
+            self.cursor_condition(model, spec.order, cursor);
         }
     }
 
     /// Rows at or after the cursor row in `order` (which ends with a unique key):
-    /// `(a > ca) OR (a = ca AND b > cb) OR ... OR (a = ca AND b = cb ...)`, where each `cX` reads the
-    /// cursor row's value in a scalar subquery.
-    /// Rows at or after the cursor row in `order`: `k1 >= c1 AND ((k1 > c1) OR (k1 = c1 AND k2 > c2)
-    /// OR … OR (k1 = c1 AND … AND kn = cn))` (directions follow each term). The leading bound is
-    /// implied by the disjunction; it is there so the planner reads an index range that stops
-    /// after the page instead of filtering every row before the cursor.
-    fn cursor_condition(&mut self, model: &ModelDef, order: &[OrderTerm], cursor: &Expr) {
-        let Some(first) = order.first() else {
+    /// `(k1 > c1) OR (k1 = c1 AND k2 > c2) OR … OR (k1 = c1 AND … AND kn = cn)`, where each `cX` reads
+    /// the cursor row's value in a scalar subquery, `>` follows each term's direction, and both
+    /// comparisons place `NULL` where the order does (equality is `NULL`-safe). When the first key
+    /// cannot be `NULL`, a leading `k1 >= c1` lets the planner read an index range that stops after
+    /// the page. A cursor row that does not exist selects nothing.
+    fn cursor_condition(&mut self, model: &'static ModelDef, order: &[OrderTerm], cursor: &Expr) {
+        if order.is_empty() {
             self.push("1=1");
             return;
-        };
+        }
         self.push("(");
-        self.cursor_compare(
-            model,
-            first,
-            if first.order == Order::Asc {
+        if order.iter().any(|t| key_nullable(&t.key)) {
+            self.push("EXISTS (SELECT 1 FROM ");
+            self.ident(model.table);
+            self.push(" ");
+            self.ident("orm_cursor");
+            self.push(" WHERE ");
+            self.expr(cursor, Some("orm_cursor"));
+            self.push(") AND ");
+        } else {
+            let first = &order[0];
+            self.order_key(&first.key, None);
+            self.push(if first.order == Order::Asc {
                 " >= "
             } else {
                 " <= "
-            },
-            cursor,
-        );
-        self.push(" AND (");
+            });
+            self.cursor_value(model, first, cursor);
+            self.push(" AND ");
+        }
+        self.push("(");
         for i in 0..=order.len() {
             if i > 0 {
                 self.push(" OR ");
             }
             self.push("(");
             for (j, term) in order.iter().enumerate().take(i + 1) {
-                if j == order.len() {
-                    break;
-                }
                 if j > 0 {
                     self.push(" AND ");
                 }
-                let op = if j < i {
-                    " = "
-                } else if term.order == Order::Asc {
-                    " > "
+                if j < i || i == order.len() {
+                    self.cursor_equal(model, term, cursor);
                 } else {
-                    " < "
-                };
-                self.cursor_compare(model, term, op, cursor);
+                    self.cursor_after(model, term, cursor);
+                }
             }
             self.push(")");
         }
         self.push("))");
     }
 
-    /// `column <op> (SELECT column FROM table orm_cursor WHERE <cursor>)`.
-    fn cursor_compare(&mut self, model: &ModelDef, term: &OrderTerm, op: &str, cursor: &Expr) {
-        let column = term
-            .key
-            .column()
-            .expect("cursor pagination orders by columns only");
-        self.ident(column.name);
-        self.push(op);
+    /// The cursor row's value of an order key: `(SELECT <key> FROM table orm_cursor WHERE <cursor>)`.
+    fn cursor_value(&mut self, model: &'static ModelDef, term: &OrderTerm, cursor: &Expr) {
         self.push("(SELECT ");
-        self.column(Some("orm_cursor"), column);
+        self.order_key(&term.key, Some("orm_cursor"));
         self.push(" FROM ");
         self.ident(model.table);
         self.push(" ");
@@ -609,6 +611,65 @@ impl Writer {
         self.push(" WHERE ");
         self.expr(cursor, Some("orm_cursor"));
         self.push(")");
+    }
+
+    /// The row equals the cursor row on `term` (two `NULL`s are equal).
+    fn cursor_equal(&mut self, model: &'static ModelDef, term: &OrderTerm, cursor: &Expr) {
+        self.order_key(&term.key, None);
+        self.push(if key_nullable(&term.key) {
+            self.rules.null_safe_eq()
+        } else {
+            " = "
+        });
+        self.cursor_value(model, term, cursor);
+    }
+
+    /// The row sorts strictly after the cursor row on `term`.
+    fn cursor_after(&mut self, model: &'static ModelDef, term: &OrderTerm, cursor: &Expr) {
+        let op = if term.order == Order::Asc {
+            " > "
+        } else {
+            " < "
+        };
+        if !key_nullable(&term.key) {
+            self.order_key(&term.key, None);
+            self.push(op);
+            self.cursor_value(model, term, cursor);
+            return;
+        }
+        // NULLs last: after a non-NULL cursor value come greater values, then every NULL.
+        // NULLs first: after the NULLs come all values; after a value, the greater ones.
+        let (outer_null, inner_null): (&dyn Fn(&mut Self), &dyn Fn(&mut Self)) =
+            if self.nulls_last(term) {
+                (
+                    &|w: &mut Self| w.cursor_value(model, term, cursor),
+                    &|w: &mut Self| w.order_key(&term.key, None),
+                )
+            } else {
+                (
+                    &|w: &mut Self| w.order_key(&term.key, None),
+                    &|w: &mut Self| w.cursor_value(model, term, cursor),
+                )
+            };
+        self.push("(");
+        outer_null(self);
+        self.push(" IS NOT NULL AND (");
+        inner_null(self);
+        self.push(" IS NULL OR ");
+        self.order_key(&term.key, None);
+        self.push(op);
+        self.cursor_value(model, term, cursor);
+        self.push("))");
+    }
+
+    /// Whether `NULL`s sort after every value in this term: as asked, or the backend's rule
+    /// (PostgreSQL sorts `NULL` as the largest value, MySQL and SQLite as the smallest).
+    fn nulls_last(&self, term: &OrderTerm) -> bool {
+        let null_is_largest = self.rules.null_is_largest();
+        match term.nulls {
+            Some(n) => n == Nulls::Last,
+            None => (term.order == Order::Asc) == null_is_largest,
+        }
     }
 
     /// The model's columns, then one `COUNT(*)` subquery per relation count, then one JSON
@@ -1012,6 +1073,16 @@ fn is_zero(v: &Value) -> bool {
         Value::F64(f) => *f == 0.0,
         Value::Decimal(d) => d.is_zero(),
         _ => false,
+    }
+}
+
+/// Whether an order key can be `NULL`: a nullable column, a related row's column (the row may be
+/// missing); never a count.
+fn key_nullable(key: &OrderKey) -> bool {
+    match key {
+        OrderKey::Column(c) => c.nullable,
+        OrderKey::Related { .. } => true,
+        OrderKey::Count { .. } => false,
     }
 }
 
