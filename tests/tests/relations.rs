@@ -511,14 +511,30 @@ backend_test!(
             users.iter().map(|u| u.email.as_str()).collect::<Vec<_>>(),
             ["ada@example.com", "bob@example.com"]
         );
-        // A cursor needs a total order over the model's own columns.
-        let err = User::find_many()
+        // A cursor works over a relation count too: the page starts at the cursor row of the
+        // full order, and `count` of the same query agrees.
+        let all: Vec<String> = User::find_many()
             .order_by(User::FOLLOWERS.count().desc())
-            .cursor(User::EMAIL.eq("ada@example.com"))
+            .order_by(User::EMAIL.asc())
             .exec(&db)
-            .await
-            .unwrap_err();
-        assert!(matches!(err, Error::InvalidQuery(_)), "{err:?}");
+            .await?
+            .into_iter()
+            .map(|u| u.email)
+            .collect();
+        let page = User::find_many()
+            .order_by(User::FOLLOWERS.count().desc())
+            .order_by(User::EMAIL.asc())
+            .cursor(User::EMAIL.eq("bob@example.com"));
+        let from = all.iter().position(|e| e == "bob@example.com").unwrap();
+        let counted = User::find_many()
+            .order_by(User::FOLLOWERS.count().desc())
+            .order_by(User::EMAIL.asc())
+            .cursor(User::EMAIL.eq("bob@example.com"))
+            .count(&db)
+            .await?;
+        let page: Vec<String> = page.exec(&db).await?.into_iter().map(|u| u.email).collect();
+        assert_eq!(page, all[from..]);
+        assert_eq!(counted, page.len() as i64);
         Ok(())
     }
 );
