@@ -32,8 +32,23 @@ impl sqlx::Encode<'_, Postgres> for PgEnum {
         }
     }
     fn produces(&self) -> Option<PgTypeInfo> {
-        Some(PgTypeInfo::with_name(self.type_name))
+        Some(PgTypeInfo::with_name(quoted_type_name(self.type_name)))
     }
+}
+
+/// `"TypeName"`: sqlx looks types up by name with `to_regtype`, which folds an unquoted name to
+/// lower case (`NotificationType` would not be found). Interned: one leaked string per enum type.
+fn quoted_type_name(name: &'static str) -> &'static str {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static NAMES: OnceLock<Mutex<HashMap<&'static str, &'static str>>> = OnceLock::new();
+    let mut names = NAMES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    names
+        .entry(name)
+        .or_insert_with(|| Box::leak(format!("\"{}\"", name.replace('"', "\"\"")).into_boxed_str()))
 }
 
 fn not_postgres() -> Error {
