@@ -132,6 +132,25 @@ pub(crate) trait Rules: Sync {
         w.push(if insensitive { " ILIKE " } else { " LIKE " });
         w.bind_col(column, Value::String(like_pattern(op, text)));
     }
+    /// The function that builds a JSON array from its arguments (`Join` strategy rows).
+    fn json_array(&self) -> &'static str {
+        "json_build_array("
+    }
+    /// The aggregate that collects values into a JSON array.
+    fn json_agg(&self) -> &'static str {
+        "json_agg("
+    }
+    /// A column as an element of a JSON row, in a form its decoder reads back exactly.
+    fn json_value(&self, w: &mut Writer, col: ColumnSql<'_>, column: &'static ColumnDef) {
+        let (before, after) = match column.kind {
+            ScalarKind::Decimal => ("CAST(", " AS TEXT)"),
+            ScalarKind::Bytes => ("encode(", ", 'hex')"),
+            _ => ("", ""),
+        };
+        w.push(before);
+        col(w);
+        w.push(after);
+    }
     /// `column <op> value` as the new value of `column` (`target` renders its current value).
     fn arithmetic(
         &self,
@@ -405,6 +424,15 @@ impl Rules for MySql {
     ) {
         mysql_arithmetic(w, target, column, op, value)
     }
+    fn json_array(&self) -> &'static str {
+        "JSON_ARRAY("
+    }
+    fn json_agg(&self) -> &'static str {
+        "JSON_ARRAYAGG("
+    }
+    fn json_value(&self, w: &mut Writer, col: ColumnSql<'_>, column: &'static ColumnDef) {
+        mysql_json_value(w, col, column)
+    }
     fn offset_only_limit(&self) -> Option<&'static str> {
         Some(" LIMIT 18446744073709551615")
     }
@@ -481,6 +509,18 @@ fn mysql_in_list(
     w.push(", '$[*]' COLUMNS (v ");
     w.push(ty);
     w.push(" PATH '$')) AS orm_in)");
+}
+
+fn mysql_json_value(w: &mut Writer, col: ColumnSql<'_>, column: &'static ColumnDef) {
+    let (before, after) = match column.kind {
+        ScalarKind::Decimal => ("CAST(", " AS CHAR)"),
+        ScalarKind::Bytes => ("HEX(", ")"),
+        ScalarKind::Json => ("JSON_EXTRACT(", ", '$')"),
+        _ => ("", ""),
+    };
+    w.push(before);
+    col(w);
+    w.push(after);
 }
 
 /// `/` on integers yields a decimal on MySQL: integer division is `DIV`.
@@ -564,6 +604,15 @@ impl Rules for MariaDb {
         value: Value,
     ) {
         mysql_arithmetic(w, target, column, op, value)
+    }
+    fn json_array(&self) -> &'static str {
+        "JSON_ARRAY("
+    }
+    fn json_agg(&self) -> &'static str {
+        "JSON_ARRAYAGG("
+    }
+    fn json_value(&self, w: &mut Writer, col: ColumnSql<'_>, column: &'static ColumnDef) {
+        mysql_json_value(w, col, column)
     }
     fn offset_only_limit(&self) -> Option<&'static str> {
         MySql.offset_only_limit()
@@ -727,6 +776,35 @@ impl Rules for Sqlite {
     }
     fn null_safe_eq(&self) -> &'static str {
         " IS "
+    }
+    fn json_array(&self) -> &'static str {
+        "json_array("
+    }
+    fn json_agg(&self) -> &'static str {
+        "json_group_array("
+    }
+    fn json_value(&self, w: &mut Writer, col: ColumnSql<'_>, column: &'static ColumnDef) {
+        match column.kind {
+            ScalarKind::Bytes => {
+                w.push("hex(");
+                col(w);
+                w.push(")");
+            }
+            ScalarKind::Json => {
+                w.push("json(");
+                col(w);
+                w.push(")");
+            }
+            // JSON renders a REAL with 15 significant digits: 17 read back exactly.
+            ScalarKind::F32 | ScalarKind::F64 => {
+                w.push("CASE WHEN ");
+                col(w);
+                w.push(" IS NULL THEN NULL ELSE printf('%!.17g', ");
+                col(w);
+                w.push(") END");
+            }
+            _ => col(w),
+        }
     }
     fn refuse(&self, v: &Value) -> Option<String> {
         match v {

@@ -701,11 +701,7 @@ impl Writer {
         self.depth += 1;
         let r = format!("orm_r{}", self.depth);
         let (backend, maria) = (self.dialect.backend, self.dialect.mariadb);
-        let agg = match backend {
-            Backend::Postgres => "json_agg(",
-            Backend::MySql => "JSON_ARRAYAGG(",
-            Backend::Sqlite => "json_group_array(",
-        };
+        let agg = self.rules.json_agg();
         let paginated = j.skip.is_some() || j.take.is_some();
         // MariaDB cannot correlate a derived table, but paginates inside JSON_ARRAYAGG instead.
         let derived = j.many && paginated && !maria;
@@ -751,29 +747,13 @@ impl Writer {
     /// One related row as a JSON array: its columns (converted where JSON cannot carry the value
     /// exactly), its relation counts, its nested includes.
     fn json_row(&mut self, j: &JoinSpec<'_>, r: &str) {
-        let backend = self.dialect.backend;
-        self.push(match backend {
-            Backend::Postgres => "json_build_array(",
-            Backend::MySql => "JSON_ARRAY(",
-            Backend::Sqlite => "json_array(",
-        });
+        let rules = self.rules;
+        self.push(rules.json_array());
         for (i, c) in j.link.inner.columns.iter().enumerate() {
             if i > 0 {
                 self.push(", ");
             }
-            let (before, after) = match (c.kind, backend) {
-                (ScalarKind::Decimal, Backend::Postgres) => ("CAST(", " AS TEXT)"),
-                (ScalarKind::Decimal, Backend::MySql) => ("CAST(", " AS CHAR)"),
-                (ScalarKind::Bytes, Backend::Postgres) => ("encode(", ", 'hex')"),
-                (ScalarKind::Bytes, Backend::MySql) => ("HEX(", ")"),
-                (ScalarKind::Bytes, Backend::Sqlite) => ("hex(", ")"),
-                (ScalarKind::Json, Backend::MySql) => ("JSON_EXTRACT(", ", '$')"),
-                (ScalarKind::Json, Backend::Sqlite) => ("json(", ")"),
-                _ => ("", ""),
-            };
-            self.push(before);
-            self.column(Some(r), c);
-            self.push(after);
+            rules.json_value(self, &|w: &mut Writer| w.column(Some(r), c), c);
         }
         for c in j.counts {
             self.push(", ");

@@ -1,6 +1,6 @@
 //! Positional decoding of one column from a backend row.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
 use rust_decimal::Decimal;
 use sqlx::mysql::MySqlRow;
 use sqlx::postgres::PgRow;
@@ -153,14 +153,9 @@ impl<'r> RowRef<'r> {
     pub(crate) fn datetime(&self, index: usize) -> Result<DateTime<Utc>, DecodeError> {
         match self {
             RowRef::Postgres(r) => Ok(r.try_get(index)?),
-            RowRef::MySql(r) => Ok(r.try_get(index)?),
-            RowRef::Sqlite(_) | RowRef::Json(_) => {
-                let s = self.text(index)?;
-                if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
-                    return Ok(dt.with_timezone(&Utc));
-                }
-                Ok(Utc.from_utc_datetime(&parse_sqlite_naive(s)?))
-            }
+            // Bound and stored as DATETIME, in UTC.
+            RowRef::MySql(r) => Ok(Utc.from_utc_datetime(&r.try_get::<NaiveDateTime, _>(index)?)),
+            RowRef::Sqlite(_) | RowRef::Json(_) => parse_text_datetime(self.text(index)?),
         }
     }
 
@@ -168,7 +163,10 @@ impl<'r> RowRef<'r> {
         match self {
             RowRef::Postgres(r) => Ok(r.try_get(index)?),
             RowRef::MySql(r) => Ok(r.try_get(index)?),
-            RowRef::Sqlite(_) | RowRef::Json(_) => parse_sqlite_naive(self.text(index)?),
+            RowRef::Sqlite(_) | RowRef::Json(_) => {
+                let (year, rest) = split_year(self.text(index)?)?;
+                with_year(parse_sqlite_naive(&format!("2000{rest}"))?, year)
+            }
         }
     }
 
@@ -177,7 +175,10 @@ impl<'r> RowRef<'r> {
             RowRef::Postgres(r) => Ok(r.try_get(index)?),
             RowRef::MySql(r) => Ok(r.try_get(index)?),
             RowRef::Sqlite(_) | RowRef::Json(_) => {
-                Ok(NaiveDate::parse_from_str(self.text(index)?, SQLITE_DATE)?)
+                let (year, rest) = split_year(self.text(index)?)?;
+                let d = NaiveDate::parse_from_str(&format!("2000{rest}"), SQLITE_DATE)?;
+                d.with_year(year)
+                    .ok_or_else(|| format!("no day {rest} in year {year}").into())
             }
         }
     }
@@ -293,8 +294,79 @@ impl FromJson for Vec<u8> {
     }
 }
 
+/// A date-time as text: the SQLite format, RFC 3339 with an offset, or PostgreSQL's JSON rendering
+/// (years beyond 9999, and `… BC` for years before 1).
+fn parse_text_datetime(s: &str) -> Result<DateTime<Utc>, DecodeError> {
+    let (year, rest) = split_year(s)?;
+    let normal = format!("2000{rest}");
+    if let Ok(dt) = DateTime::parse_from_rfc3339(&normal) {
+        let local = with_year(dt.naive_local(), year)?;
+        return Ok(Utc.from_utc_datetime(&(local - dt.offset().fix())));
+    }
+    Ok(Utc.from_utc_datetime(&with_year(parse_sqlite_naive(&normal)?, year)?))
+}
+
+/// Splits the (proleptic, astronomical) year off a date text: `"-0044-03-15"`, `"10000-01-01"`,
+/// `"0044-03-15T00:00:00+00:00 BC"` (year -43) all work.
+fn split_year(s: &str) -> Result<(i32, &str), DecodeError> {
+    let (s, bc) = match s.strip_suffix(" BC") {
+        Some(s) => (s, true),
+        None => (s, false),
+    };
+    let (sign, digits) = match s.as_bytes().first() {
+        Some(b'-') => (-1, &s[1..]),
+        Some(b'+') => (1, &s[1..]),
+        _ => (1, s),
+    };
+    let end = digits
+        .find(|c: char| !c.is_ascii_digit())
+        .ok_or_else(|| format!("invalid date `{s}`"))?;
+    let year: i32 = digits[..end]
+        .parse()
+        .map_err(|_| format!("invalid year in `{s}`"))?;
+    let year = sign * year;
+    Ok((if bc { 1 - year } else { year }, &digits[end..]))
+}
+
+fn with_year(t: NaiveDateTime, year: i32) -> Result<NaiveDateTime, DecodeError> {
+    t.with_year(year)
+        .ok_or_else(|| format!("{t} does not exist in year {year}").into())
+}
+
 fn parse_sqlite_naive(s: &str) -> Result<NaiveDateTime, DecodeError> {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f")
         .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f"))
         .map_err(|e| format!("invalid date-time `{s}`: {e}").into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_datetimes_in_every_rendering() {
+        let at = |y, m, d, h| {
+            Utc.from_utc_datetime(
+                &NaiveDate::from_ymd_opt(y, m, d)
+                    .unwrap()
+                    .and_hms_opt(h, 0, 0)
+                    .unwrap(),
+            )
+        };
+        let cases = [
+            ("2024-02-29 12:00:00.000000", at(2024, 2, 29, 12)),
+            ("2024-02-29T12:00:00+00:00", at(2024, 2, 29, 12)),
+            ("2024-02-29T14:00:00+02:00", at(2024, 2, 29, 12)),
+            ("10000-01-01T00:00:00+00:00", at(10000, 1, 1, 0)),
+            ("0044-03-15T00:00:00+00:00 BC", at(-43, 3, 15, 0)),
+            ("0001-01-01T00:00:00+00:00 BC", at(0, 1, 1, 0)),
+            ("0005-02-29T00:00:00+00:00 BC", at(-4, 2, 29, 0)),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_text_datetime(text).unwrap(), want, "{text}");
+        }
+        assert!(parse_text_datetime("2023-02-29 00:00:00").is_err());
+        assert_eq!(split_year("0044-03-15 BC").unwrap(), (-43, "-03-15"));
+        assert_eq!(split_year("-0044-03-15").unwrap(), (-44, "-03-15"));
+    }
 }
