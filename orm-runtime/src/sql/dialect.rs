@@ -132,6 +132,10 @@ pub(crate) trait Rules: Sync {
         w.push(if insensitive { " ILIKE " } else { " LIKE " });
         w.bind_col(column, Value::String(like_pattern(op, text)));
     }
+    /// An operand of `<`, `>` or `ORDER BY` on `column` (`operand` renders the column or a value).
+    fn ordered(&self, w: &mut Writer, operand: ColumnSql<'_>, _column: &'static ColumnDef) {
+        operand(w)
+    }
     /// The function that builds a JSON array from its arguments (`Join` strategy rows).
     fn json_array(&self) -> &'static str {
         "json_build_array("
@@ -779,6 +783,17 @@ impl Rules for Sqlite {
     }
     fn json_array(&self) -> &'static str {
         "json_array("
+    }
+    /// Decimals are text here: they order as numbers (doubles, 15–17 significant digits), not as
+    /// text, where `10` would sort before `9`.
+    fn ordered(&self, w: &mut Writer, operand: ColumnSql<'_>, column: &'static ColumnDef) {
+        if column.kind == ScalarKind::Decimal {
+            w.push("CAST(");
+            operand(w);
+            w.push(" AS REAL)");
+        } else {
+            operand(w)
+        }
     }
     fn json_agg(&self) -> &'static str {
         "json_group_array("

@@ -65,6 +65,9 @@ pub(crate) fn normalize(v: Value) -> Value {
             Value::NaiveDateTime(t.trunc_subsecs(6))
         }
         Value::Time(t) if t.nanosecond() % 1000 != 0 => Value::Time(t.trunc_subsecs(6)),
+        // One text per value where decimals are text (SQLite): `1.50` is stored and compared as
+        // `1.5`.
+        Value::Decimal(d) => Value::Decimal(d.normalize()),
         v => v,
     }
 }
@@ -359,10 +362,16 @@ impl Writer {
             self.push("(");
         }
         let lower = insensitive && column.kind == ScalarKind::String;
+        let ordered = !matches!(op, CmpOp::Eq | CmpOp::Ne);
+        let rules = self.rules;
         if lower {
             self.push(self.rules.lower());
         }
-        self.column(alias, column);
+        if ordered {
+            rules.ordered(self, &|w: &mut Writer| w.column(alias, column), column);
+        } else {
+            self.column(alias, column);
+        }
         if lower {
             self.push(")");
         }
@@ -370,7 +379,16 @@ impl Writer {
         if lower {
             self.push(self.rules.lower());
         }
-        self.bind_col(column, value.clone());
+        if ordered {
+            let value = value.clone();
+            rules.ordered(
+                self,
+                &|w: &mut Writer| w.bind_col(column, value.clone()),
+                column,
+            );
+        } else {
+            self.bind_col(column, value.clone());
+        }
         if lower {
             self.push(")");
         }
@@ -475,7 +493,10 @@ impl Writer {
 
     fn order_key(&mut self, key: &OrderKey, alias: Option<&str>) {
         match key {
-            OrderKey::Column(c) => self.column(alias, c),
+            OrderKey::Column(c) => {
+                let rules = self.rules;
+                rules.ordered(self, &|w: &mut Writer| w.column(alias, c), c)
+            }
             OrderKey::Related { link, column } => {
                 self.related(Related::Column(column), link, &Expr::Bool(true), alias)
             }

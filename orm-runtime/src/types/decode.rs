@@ -119,26 +119,29 @@ impl<'r> RowRef<'r> {
         })
     }
 
+    /// A decimal with the smallest scale that holds its value (`1.50` and a `NUMERIC(65,30)`'s
+    /// `1.500…0` both read as `1.5`), so every backend returns the same representation.
     pub(crate) fn decimal(&self, index: usize) -> Result<Decimal, DecodeError> {
-        match self {
-            RowRef::Postgres(r) => Ok(r.try_get(index)?),
-            RowRef::MySql(r) => Ok(r.try_get(index)?),
+        let d: Decimal = match self {
+            RowRef::Postgres(r) => r.try_get(index)?,
+            RowRef::MySql(r) => r.try_get(index)?,
             RowRef::Sqlite(r) => {
                 let raw = r.try_get_raw(index)?;
                 let info = raw.type_info();
                 use sqlx::TypeInfo;
                 match info.name() {
-                    "INTEGER" => Ok(Decimal::from(r.try_get::<i64, _>(index)?)),
-                    "REAL" => Ok(Decimal::try_from(r.try_get::<f64, _>(index)?)?),
-                    _ => Ok(r.try_get::<&str, _>(index)?.parse()?),
+                    "INTEGER" => Decimal::from(r.try_get::<i64, _>(index)?),
+                    "REAL" => Decimal::try_from(r.try_get::<f64, _>(index)?)?,
+                    _ => r.try_get::<&str, _>(index)?.parse()?,
                 }
             }
             RowRef::Json(a) => match json_at(a, index)? {
-                serde_json::Value::String(s) => Ok(s.parse()?),
-                serde_json::Value::Number(n) => Ok(n.to_string().parse()?),
-                other => Err(format!("expected a decimal, found {other}").into()),
+                serde_json::Value::String(s) => s.parse()?,
+                serde_json::Value::Number(n) => n.to_string().parse()?,
+                other => return Err(format!("expected a decimal, found {other}").into()),
             },
-        }
+        };
+        Ok(d.normalize())
     }
 
     pub(crate) fn uuid(&self, index: usize) -> Result<Uuid, DecodeError> {
