@@ -284,7 +284,10 @@ fn classify(db: &dyn sqlx::error::DatabaseError) -> Class {
             1048 | 1364 => Class::NotNull,
             // Out of range; data too long; incorrect date-time / string / integer value; division
             // by zero; BIGINT value out of range; truncated wrong value.
-            1264 | 1406 | 1292 | 1366 | 1365 | 1690 | 1367 | 4078 => Class::InvalidValue,
+            // Data truncated (an ENUM value not in the list).
+            1264 | 1406 | 1292 | 1366 | 1365 | 1690 | 1367 | 4078 | 1265 => Class::InvalidValue,
+            // "Record has changed since last read" (MariaDB `innodb_snapshot_isolation`).
+            1020 => Class::Serialization,
             // Server shutdown; connection killed (MariaDB); too many connections; server gone away;
             // lost connection; query interrupted by KILL CONNECTION.
             1053 | 1927 | 1040 | 2006 | 2013 | 1152 | 1158 | 1159 | 1160 | 1161 => {

@@ -276,8 +276,8 @@ pub(crate) fn value_size(v: &crate::Value) -> usize {
     }
 }
 
-/// Runs a row-returning statement on a pooled connection, once more on a fresh one when that is
-/// safe (see [`retry_on_fresh_connection`]).
+/// Runs a row-returning statement on a pooled connection, again on another one when that is safe
+/// (see [`retry_on_fresh_connection`]).
 async fn fetch_pooled<DB, A, T, F>(
     inner: &ClientInner,
     pool: &sqlx::Pool<DB>,
@@ -302,16 +302,28 @@ where
     } = stmt;
     let args = binder(binds)?;
     let sql: SqlStr = AssertSqlSafe(sql).into_sql_str();
-    let mut conn = acquire(pool).await?;
-    let spare = args.clone();
-    match run_fetch(inner, &mut *conn, &sql, args, model, wrap, &mut decode).await {
-        Err(e) if retry_on_fresh_connection(&e, read_only) => {
-            conn.close_on_drop();
-            drop(conn);
-            let mut conn = acquire(pool).await?;
-            run_fetch(inner, &mut *conn, &sql, spare, model, wrap, &mut decode).await
+    // When the server ended every session, each idle connection fails in turn: try past all of
+    // them, at most once per pool slot, until a live or new connection runs the statement.
+    let mut attempts = pool.options().get_max_connections().max(1);
+    loop {
+        let mut conn = acquire(pool).await?;
+        match run_fetch(
+            inner,
+            &mut *conn,
+            &sql,
+            args.clone(),
+            model,
+            wrap,
+            &mut decode,
+        )
+        .await
+        {
+            Err(e) if attempts > 0 && retry_on_fresh_connection(&e, read_only) => {
+                conn.close_on_drop();
+                attempts -= 1;
+            }
+            r => return r,
         }
-        r => r,
     }
 }
 
@@ -337,16 +349,16 @@ where
     } = stmt;
     let args = binder(binds)?;
     let sql: SqlStr = AssertSqlSafe(sql).into_sql_str();
-    let mut conn = acquire(pool).await?;
-    let spare = args.clone();
-    match run_execute(inner, &mut *conn, &sql, args, model, result).await {
-        Err(e) if retry_on_fresh_connection(&e, read_only) => {
-            conn.close_on_drop();
-            drop(conn);
-            let mut conn = acquire(pool).await?;
-            run_execute(inner, &mut *conn, &sql, spare, model, result).await
+    let mut attempts = pool.options().get_max_connections().max(1);
+    loop {
+        let mut conn = acquire(pool).await?;
+        match run_execute(inner, &mut *conn, &sql, args.clone(), model, result).await {
+            Err(e) if attempts > 0 && retry_on_fresh_connection(&e, read_only) => {
+                conn.close_on_drop();
+                attempts -= 1;
+            }
+            r => return r,
         }
-        r => r,
     }
 }
 

@@ -49,8 +49,9 @@ struct Shared {
     conn: Mutex<Conn>,
     /// Open savepoint depth (0: only the outer transaction).
     depth: AtomicUsize,
-    /// Savepoints whose handles were dropped unfinished; rolled back before the next statement.
-    abandoned: StdMutex<Vec<usize>>,
+    /// Savepoints whose handles were dropped unfinished, with whether each was internal; rolled
+    /// back before the next statement.
+    abandoned: StdMutex<Vec<(usize, bool)>>,
     /// The outer handle was dropped unfinished while another handle was using the connection.
     abandoned_outer: AtomicBool,
     /// Set when a statement failed (or was cancelled while running): the savepoint depth it ran at
@@ -174,6 +175,10 @@ pub struct Transaction {
     level: usize,
     /// Whether dropping this handle unfinished rolls back (false for the copy a closure receives).
     owner: bool,
+    /// A savepoint the ORM opened to make one operation atomic (a chunked `create_many`, a nested
+    /// write): when the operation fails, undoing it does not undo the failure — the transaction
+    /// stays poisoned, as after any failed statement.
+    internal: bool,
     finished: bool,
 }
 
@@ -241,6 +246,7 @@ impl Client {
             }),
             level: 0,
             owner: true,
+            internal: false,
             finished: false,
         })
     }
@@ -315,6 +321,7 @@ impl Transaction {
             shared: self.shared.clone(),
             level: self.level,
             owner: false,
+            internal: self.internal,
             finished: false,
         };
         // `self` stays here: if `f` panics or this future is dropped, dropping it rolls back.
@@ -333,6 +340,10 @@ impl Transaction {
 
     /// Starts a nested transaction: a savepoint that commits into this transaction or rolls back alone.
     pub async fn begin(&self) -> Result<Transaction> {
+        self.savepoint(false).await
+    }
+
+    async fn savepoint(&self, internal: bool) -> Result<Transaction> {
         let level = self.shared.depth.load(Ordering::SeqCst) + 1;
         self.raw(&format!("SAVEPOINT {}", savepoint_name(level)))
             .await?;
@@ -341,6 +352,7 @@ impl Transaction {
             shared: self.shared.clone(),
             level,
             owner: true,
+            internal,
             finished: false,
         })
     }
@@ -420,7 +432,9 @@ impl Transaction {
         ] {
             self.raw_on(&mut guard, sql).await?;
         }
-        self.shared.rolled_back_to(self.level);
+        if !self.internal {
+            self.shared.rolled_back_to(self.level);
+        }
         self.shared.depth.store(self.level - 1, Ordering::SeqCst);
         Ok(())
     }
@@ -431,14 +445,14 @@ impl Transaction {
             *conn = Conn::Closed;
             return Err(Error::TransactionClosed);
         }
-        let pending: Vec<usize> = std::mem::take(
+        let pending: Vec<(usize, bool)> = std::mem::take(
             &mut *self
                 .shared
                 .abandoned
                 .lock()
                 .unwrap_or_else(|e| e.into_inner()),
         );
-        if let Some(&lowest) = pending.iter().min() {
+        if let Some(&(lowest, internal)) = pending.iter().min() {
             let name = savepoint_name(lowest);
             for sql in [
                 format!("ROLLBACK TO SAVEPOINT {name}"),
@@ -446,7 +460,9 @@ impl Transaction {
             ] {
                 self.raw_on(conn, sql).await?;
             }
-            self.shared.rolled_back_to(lowest);
+            if !internal {
+                self.shared.rolled_back_to(lowest);
+            }
             self.shared.depth.store(lowest - 1, Ordering::SeqCst);
         }
         if self.level > self.shared.depth.load(Ordering::SeqCst) {
@@ -491,7 +507,7 @@ impl Drop for Transaction {
                 .abandoned
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .push(self.level);
+                .push((self.level, self.internal));
             return;
         }
         // Dropping sqlx's transaction queues its ROLLBACK; the connection then returns to the pool.
@@ -572,7 +588,7 @@ impl Executor for Transaction {
     }
 
     async fn __atomic(&self) -> Result<Transaction> {
-        self.begin().await
+        self.savepoint(true).await
     }
 
     fn __db(&self) -> super::run::DbRef<'_> {
