@@ -57,6 +57,10 @@ pub enum Value {
     /// A list of keys bound as one PostgreSQL array (`col = ANY($1)`); built by the SQL writer only.
     #[doc(hidden)]
     Array(KeyArray),
+    /// A Rust value with no database form (a `Json<T>` serde cannot write): refused with
+    /// [`Error::InvalidValue`](crate::Error::InvalidValue) before a statement is sent.
+    #[doc(hidden)]
+    Invalid(String),
 }
 
 /// A homogeneous list of values, bound as one PostgreSQL array.
@@ -133,7 +137,7 @@ impl KeyArray {
                 })
                 .collect::<Option<Vec<_>>>()
                 .map(KeyArray::String),
-            Value::Null(_) | Value::Array(_) => None,
+            Value::Null(_) | Value::Array(_) | Value::Invalid(_) => None,
         }
     }
 }

@@ -672,7 +672,10 @@ backend_test!(
     |db: Client| async move {
         small_seed(&db).await?;
         let author = seed::user_id(1);
-        let at = |h: i64| chrono::Utc::now() - chrono::Duration::hours(h);
+        let at = |h: i64| {
+            use chrono::SubsecRound;
+            (chrono::Utc::now() - chrono::Duration::hours(h)).trunc_subsecs(6)
+        };
         let mk =
             |slug: &str, title: &str, content: &str, excerpt: &str, published: bool, h| NewPost {
                 title: title.into(),

@@ -104,6 +104,7 @@ pub(crate) fn postgres(binds: Vec<Value>) -> Result<PgArguments, Error> {
                 type_name,
                 value: Some(value),
             }),
+            Value::Invalid(reason) => return Err(Error::InvalidQuery(reason)),
             Value::Array(arr) => match arr {
                 KeyArray::Bool(v) => a.add(v),
                 KeyArray::I16(v) => a.add(v),
@@ -170,6 +171,7 @@ pub(crate) fn mysql(binds: Vec<Value>) -> Result<MySqlArguments, Error> {
             Value::Json(v) => a.add(v.to_string()),
             Value::Enum { value, .. } => a.add(value),
             Value::Array(_) => return Err(not_postgres()),
+            Value::Invalid(reason) => return Err(Error::InvalidQuery(reason)),
         }
         .map_err(bind_err)?;
     }
@@ -204,6 +206,7 @@ pub(crate) fn sqlite(binds: Vec<Value>) -> Result<SqliteArguments, Error> {
             Value::Json(v) => a.add(v.to_string()),
             Value::Enum { value, .. } => a.add(value),
             Value::Array(_) => return Err(not_postgres()),
+            Value::Invalid(reason) => return Err(Error::InvalidQuery(reason)),
         }
         .map_err(bind_err)?;
     }

@@ -170,10 +170,10 @@ impl<M: Model> FindMany<M> {
         self
     }
 
-    /// The order terms, completed with the primary key where pagination needs a total order.
+    /// The order terms, completed with the primary key into a total order whenever there is an
+    /// order (so equal keys always come back in the same order) or a cursor.
     pub(crate) fn effective_order(&self) -> Vec<OrderTerm> {
-        let paginated = self.cursor.is_some() || self.skip.is_some() || self.take.is_some();
-        if paginated && (!self.order.is_empty() || self.cursor.is_some()) {
+        if !self.order.is_empty() || self.cursor.is_some() {
             self.order_with_key()
         } else {
             self.order.clone()
@@ -202,11 +202,20 @@ impl<M: Model> FindMany<M> {
         order
     }
 
+    /// Whether the includes load with the `Join` strategy: asked for (or the backend's default),
+    /// and able to carry every included column exactly through the backend's JSON (SQLite's renders
+    /// floats with too few digits: those includes load with `Query`, which gives the same result).
     fn joined(&self, dialect: crate::sql::Dialect) -> bool {
         let strategy = self
             .strategy
             .unwrap_or_else(|| Strategy::default_for(dialect));
-        strategy == Strategy::Join && !self.shape.includes.is_empty()
+        strategy == Strategy::Join
+            && !self.shape.includes.is_empty()
+            && self
+                .shape
+                .join_specs()
+                .iter()
+                .all(|j| j.exact_in_json(dialect))
     }
 
     pub(crate) fn write_select(&self, w: &mut Writer) -> Result<()> {

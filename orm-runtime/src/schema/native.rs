@@ -288,7 +288,7 @@ pub(crate) fn literal(d: Dialect, v: &Value) -> String {
         Value::Time(t) => str_lit(d, &t.to_string()),
         Value::Json(j) => str_lit(d, &j.to_string()),
         Value::Enum { value, .. } => str_lit(d, value),
-        Value::Array(_) => "NULL".into(),
+        Value::Array(_) | Value::Invalid(_) => "NULL".into(),
     }
 }
 

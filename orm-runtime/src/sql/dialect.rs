@@ -68,9 +68,10 @@ impl Dialect {
         }
     }
 
-    /// Why a column of this backend cannot hold `v`, or `None` when it can.
+    /// Why `v` cannot be bound on this backend (no column of it holds the value exactly), or
+    /// `None` when it can.
     pub(crate) fn refuse(self, v: &Value) -> Option<String> {
-        self.rules().refuse(v)
+        refuse_anywhere(v).or_else(|| self.rules().refuse(v))
     }
 
     /// The largest number of bind parameters one statement may carry.
@@ -144,10 +145,15 @@ pub(crate) trait Rules: Sync {
     fn json_agg(&self) -> &'static str {
         "json_agg("
     }
+    /// Whether [`json_value`](Rules::json_value) carries every value of this kind exactly.
+    fn json_exact(&self, _kind: ScalarKind) -> bool {
+        true
+    }
     /// A column as an element of a JSON row, in a form its decoder reads back exactly.
     fn json_value(&self, w: &mut Writer, col: ColumnSql<'_>, column: &'static ColumnDef) {
+        // A JSON document as its text, so a JSON `null` stays apart from SQL `NULL`.
         let (before, after) = match column.kind {
-            ScalarKind::Decimal => ("CAST(", " AS TEXT)"),
+            ScalarKind::Decimal | ScalarKind::Json => ("CAST(", " AS TEXT)"),
             ScalarKind::Bytes => ("encode(", ", 'hex')"),
             _ => ("", ""),
         };
@@ -195,9 +201,60 @@ pub(crate) trait Rules: Sync {
     fn on_duplicate_key(&self) -> bool {
         false
     }
-    /// Why a column of this backend cannot hold `v` (checked before it is bound), or `None`.
-    fn refuse(&self, v: &Value) -> Option<String> {
-        refuse_leap_second(v)
+    /// Why a column of this backend cannot hold `v` (beyond what no backend holds), or `None`.
+    fn refuse(&self, _v: &Value) -> Option<String> {
+        None
+    }
+}
+
+/// JSON documents nested deeper than this cannot be read back (serde_json's recursion limit).
+const MAX_JSON_DEPTH: usize = 127;
+
+/// What no backend holds: sub-microsecond date-times (every backend keeps microseconds; they would
+/// be rounded or cut), leap seconds, JSON nested past what can be read back, and Rust values with no
+/// database form.
+fn refuse_anywhere(v: &Value) -> Option<String> {
+    let nanos = match v {
+        Value::DateTime(t) => t.nanosecond(),
+        Value::NaiveDateTime(t) => t.nanosecond(),
+        Value::Time(t) => t.nanosecond(),
+        Value::Json(j) if json_depth(j) > MAX_JSON_DEPTH => {
+            return Some(format!(
+                "JSON nested deeper than {MAX_JSON_DEPTH} levels cannot be read back"
+            ));
+        }
+        Value::Invalid(reason) => return Some(reason.clone()),
+        _ => return None,
+    };
+    if nanos >= 1_000_000_000 {
+        Some("a leap second cannot be stored".into())
+    } else if nanos % 1000 != 0 {
+        Some(
+            "date-times are stored to the microsecond and this one has nanoseconds \
+             (truncate it first: `chrono::SubsecRound::trunc_subsecs(6)`)"
+                .into(),
+        )
+    } else {
+        None
+    }
+}
+
+/// The nesting depth of a JSON document (a scalar is 0).
+fn json_depth(v: &serde_json::Value) -> usize {
+    match v {
+        serde_json::Value::Array(a) => 1 + a.iter().map(json_depth).max().unwrap_or(0),
+        serde_json::Value::Object(o) => 1 + o.values().map(json_depth).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// Whether a date-time value has digits past the microsecond (`None` for other values).
+pub(crate) fn sub_microsecond(v: &Value) -> bool {
+    match v {
+        Value::DateTime(t) => t.nanosecond() % 1000 != 0,
+        Value::NaiveDateTime(t) => t.nanosecond() % 1000 != 0,
+        Value::Time(t) => t.nanosecond() % 1000 != 0,
+        _ => false,
     }
 }
 
@@ -209,17 +266,6 @@ fn instant(v: &Value) -> Option<NaiveDateTime> {
         Value::Date(d) => d.and_hms_opt(0, 0, 0),
         _ => None,
     }
-}
-
-/// chrono represents a leap second as nanoseconds past 1e9; no backend stores one.
-fn refuse_leap_second(v: &Value) -> Option<String> {
-    let nanos = match v {
-        Value::DateTime(t) => t.nanosecond(),
-        Value::NaiveDateTime(t) => t.nanosecond(),
-        Value::Time(t) => t.nanosecond(),
-        _ => return None,
-    };
-    (nanos >= 1_000_000_000).then(|| "a leap second cannot be stored".to_owned())
 }
 
 /// Dates and date-times outside `from ..= to` (by calendar date).
@@ -290,7 +336,7 @@ fn json_element(v: Value) -> serde_json::Value {
         Value::Time(t) => J::String(t.format(SQLITE_TIME).to_string()),
         Value::Json(j) => J::String(j.to_string()),
         Value::Enum { value, .. } => J::String(value.to_owned()),
-        Value::Null(_) | Value::Array(_) => J::Null,
+        Value::Null(_) | Value::Array(_) | Value::Invalid(_) => J::Null,
     }
 }
 
@@ -362,8 +408,7 @@ impl Rules for Postgres {
                 Some("PostgreSQL JSON cannot hold a NUL character".into())
             }
             // Julian day 0 is PostgreSQL's first date; chrono reaches further back.
-            _ => refuse_outside(v, date(-4713, 11, 24), NaiveDate::MAX, "PostgreSQL")
-                .or_else(|| refuse_leap_second(v)),
+            _ => refuse_outside(v, date(-4713, 11, 24), NaiveDate::MAX, "PostgreSQL"),
         }
     }
 }
@@ -516,10 +561,12 @@ fn mysql_in_list(
 }
 
 fn mysql_json_value(w: &mut Writer, col: ColumnSql<'_>, column: &'static ColumnDef) {
+    // A JSON document as its text (a JSON `null` stays apart from SQL `NULL`); a FLOAT as a DOUBLE
+    // (JSON renders a FLOAT with 6 digits).
     let (before, after) = match column.kind {
-        ScalarKind::Decimal => ("CAST(", " AS CHAR)"),
+        ScalarKind::Decimal | ScalarKind::Json => ("CAST(", " AS CHAR)"),
+        ScalarKind::F32 => ("CAST(", " AS DOUBLE)"),
         ScalarKind::Bytes => ("HEX(", ")"),
-        ScalarKind::Json => ("JSON_EXTRACT(", ", '$')"),
         _ => ("", ""),
     };
     w.push(before);
@@ -556,8 +603,7 @@ fn refuse_mysql(v: &Value) -> Option<String> {
         Value::F64(f) if !f.is_finite() => {
             Some("MySQL and MariaDB cannot store NaN or infinity".into())
         }
-        _ => refuse_outside(v, date(1000, 1, 1), date(9999, 12, 31), "MySQL/MariaDB")
-            .or_else(|| refuse_leap_second(v)),
+        _ => refuse_outside(v, date(1000, 1, 1), date(9999, 12, 31), "MySQL/MariaDB"),
     }
 }
 
@@ -628,7 +674,13 @@ impl Rules for MariaDb {
         true
     }
     fn refuse(&self, v: &Value) -> Option<String> {
-        refuse_mysql(v)
+        match v {
+            // MariaDB's JSON_VALID check (every JSON column has one) refuses deeper documents.
+            Value::Json(j) if json_depth(j) > 31 => {
+                Some("MariaDB's JSON holds documents nested at most 31 levels deep".into())
+            }
+            v => refuse_mysql(v),
+        }
     }
 }
 
@@ -673,20 +725,21 @@ impl Rules for Sqlite {
                 w.bind_col(column, Value::Bytes(bytes));
                 w.push(") > 0");
             }
+            // `substr` of an empty blob is NULL, not `x''`.
             LikeOp::StartsWith => {
-                w.push("substr(");
+                w.push("coalesce(substr(");
                 subject(w);
                 w.push(", 1, ");
                 w.bind(Value::I64(len));
-                w.push(") = ");
+                w.push("), x'') = ");
                 w.bind_col(column, Value::Bytes(bytes));
             }
             LikeOp::EndsWith => {
-                w.push("substr(");
+                w.push("coalesce(substr(");
                 subject(w);
                 w.push(", -");
                 w.bind(Value::I64(len));
-                w.push(") = ");
+                w.push("), x'') = ");
                 w.bind_col(column, Value::Bytes(bytes));
             }
         }
@@ -800,26 +853,21 @@ impl Rules for Sqlite {
     }
     fn json_value(&self, w: &mut Writer, col: ColumnSql<'_>, column: &'static ColumnDef) {
         match column.kind {
+            // `hex(NULL)` is `''`.
             ScalarKind::Bytes => {
-                w.push("hex(");
-                col(w);
-                w.push(")");
-            }
-            ScalarKind::Json => {
-                w.push("json(");
-                col(w);
-                w.push(")");
-            }
-            // JSON renders a REAL with 15 significant digits: 17 read back exactly.
-            ScalarKind::F32 | ScalarKind::F64 => {
                 w.push("CASE WHEN ");
                 col(w);
-                w.push(" IS NULL THEN NULL ELSE printf('%!.17g', ");
+                w.push(" IS NULL THEN NULL ELSE hex(");
                 col(w);
                 w.push(") END");
             }
             _ => col(w),
         }
+    }
+    /// SQLite turns a REAL into text with about 16 correct digits (JSON and `printf` alike):
+    /// float columns cannot go through JSON exactly.
+    fn json_exact(&self, kind: ScalarKind) -> bool {
+        !matches!(kind, ScalarKind::F32 | ScalarKind::F64)
     }
     fn refuse(&self, v: &Value) -> Option<String> {
         match v {
@@ -827,8 +875,7 @@ impl Rules for Sqlite {
             Value::F32(f) if f.is_nan() => Some("SQLite cannot store NaN".into()),
             Value::F64(f) if f.is_nan() => Some("SQLite cannot store NaN".into()),
             // Date-times are text whose order must be time order: four-digit years only.
-            _ => refuse_outside(v, date(0, 1, 1), date(9999, 12, 31), "SQLite")
-                .or_else(|| refuse_leap_second(v)),
+            _ => refuse_outside(v, date(0, 1, 1), date(9999, 12, 31), "SQLite"),
         }
     }
 }

@@ -54,20 +54,23 @@ pub(crate) struct Writer {
     invalid: Option<(&'static str, String, String)>,
 }
 
-/// A value as every backend stores it: date-times and times at microsecond precision (the finest
-/// any backend keeps; PostgreSQL would round, MySQL and SQLite truncate — truncating here makes all
-/// three agree, in filters as in writes).
+/// A value in the one form every backend stores it in.
 pub(crate) fn normalize(v: Value) -> Value {
-    use chrono::{SubsecRound, Timelike};
     match v {
-        Value::DateTime(t) if t.nanosecond() % 1000 != 0 => Value::DateTime(t.trunc_subsecs(6)),
-        Value::NaiveDateTime(t) if t.nanosecond() % 1000 != 0 => {
-            Value::NaiveDateTime(t.trunc_subsecs(6))
-        }
-        Value::Time(t) if t.nanosecond() % 1000 != 0 => Value::Time(t.trunc_subsecs(6)),
         // One text per value where decimals are text (SQLite): `1.50` is stored and compared as
         // `1.5`.
         Value::Decimal(d) => Value::Decimal(d.normalize()),
+        v => v,
+    }
+}
+
+/// A date-time cut to the microsecond (the value just below it, for a value past it).
+fn floor_microsecond(v: Value) -> Value {
+    use chrono::SubsecRound;
+    match v {
+        Value::DateTime(t) => Value::DateTime(t.trunc_subsecs(6)),
+        Value::NaiveDateTime(t) => Value::NaiveDateTime(t.trunc_subsecs(6)),
+        Value::Time(t) => Value::Time(t.trunc_subsecs(6)),
         v => v,
     }
 }
@@ -108,6 +111,19 @@ pub(crate) struct JoinSpec<'a> {
     pub take: Option<u64>,
     pub counts: &'a [CountCol],
     pub children: Vec<JoinSpec<'a>>,
+}
+
+impl JoinSpec<'_> {
+    /// Whether the backend's JSON carries every column of these rows (and their includes) exactly.
+    pub(crate) fn exact_in_json(&self, dialect: Dialect) -> bool {
+        let rules = dialect.rules();
+        self.link
+            .inner
+            .columns
+            .iter()
+            .all(|c| rules.json_exact(c.kind))
+            && self.children.iter().all(|c| c.exact_in_json(dialect))
+    }
 }
 
 /// What a correlated subquery over related rows selects.
@@ -185,7 +201,7 @@ impl Writer {
     pub(crate) fn bind_col(&mut self, column: &'static ColumnDef, value: Value) {
         let value = normalize(value);
         if self.invalid.is_none() {
-            if let Some(reason) = self.rules.refuse(&value) {
+            if let Some(reason) = self.dialect.refuse(&value) {
                 self.invalid = Some((column.field, abbreviate(&value), reason));
             }
         }
@@ -356,6 +372,19 @@ impl Writer {
             }
             return;
         }
+        // Stored date-times hold microseconds, so against a value with nanoseconds `=` never holds
+        // and the order comparisons are exact against the microsecond just below it.
+        let (op, value) = if dialect::sub_microsecond(value) {
+            let op = match op {
+                CmpOp::Eq => return self.push("1=0"),
+                CmpOp::Ne => return self.push("1=1"),
+                CmpOp::Lt | CmpOp::Lte => CmpOp::Lte,
+                CmpOp::Gt | CmpOp::Gte => CmpOp::Gt,
+            };
+            (op, &floor_microsecond(value.clone()))
+        } else {
+            (op, value)
+        };
         // `ne(v)` is the complement of `eq(v)`: a NULL differs from every value.
         let or_null = op == CmpOp::Ne && column.nullable;
         if or_null {
@@ -409,7 +438,11 @@ impl Writer {
         negated: bool,
     ) {
         let has_null = values.iter().any(Value::is_null);
-        let present: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+        // A date-time with nanoseconds equals no stored one (they hold microseconds).
+        let present: Vec<&Value> = values
+            .iter()
+            .filter(|v| !v.is_null() && !dialect::sub_microsecond(v))
+            .collect();
         if present.is_empty() {
             match (has_null, negated) {
                 (false, false) => self.push("1=0"),
@@ -438,7 +471,7 @@ impl Writer {
         let mut checked = Vec::with_capacity(present.len());
         for v in present {
             let v = normalize(v.clone());
-            if let Some(reason) = self.rules.refuse(&v) {
+            if let Some(reason) = self.dialect.refuse(&v) {
                 self.refuse(column, &v, reason);
             }
             checked.push(v);
