@@ -5,6 +5,8 @@
 //! - [`service`]: the application layer — [`service::DatabaseService`] and the computed fields.
 //! - [`seed`]: a deterministic data set of any size, inserted in bulk.
 
+// clippy reads `index(a, b), index(c, b)` in `#[orm(..)]` as a repeated attribute.
+#![allow(clippy::duplicated_attributes)]
 #![warn(missing_docs)]
 #![allow(missing_docs)] // model fields are documented by their names
 

@@ -452,9 +452,9 @@ backend_test!(
         assert_eq!(
             uncategorised
                 .iter()
-                .map(|p| p.id.clone())
+                .map(|p| p.id.as_str())
                 .collect::<Vec<_>>(),
-            [s.draft.id.clone()]
+            [s.draft.id.as_str()]
         );
         let not_rust = Post::find_many()
             .filter(Post::CATEGORY.is_not(Category::SLUG.eq("rust")))
@@ -560,7 +560,7 @@ backend_test!(
             .await?;
         assert_eq!(
             author.into_iter().map(|u| u.id).collect::<Vec<_>>(),
-            [s.bob.id.clone()]
+            std::slice::from_ref(&s.bob.id)
         );
         let n = s.ada.posts_query().count(&db).await?;
         assert_eq!(n, 3);

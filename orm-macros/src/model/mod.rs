@@ -419,10 +419,10 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
     }
 
     for (i, f) in fields.iter().enumerate() {
-        if let Some(Default::Autoincrement(span)) = &f.default {
-            if primary_key != [i] {
-                cx.push(syn::Error::new(*span, "`autoincrement` applies to a single-column primary key only: add `#[orm(id)]` to this field or remove the default"));
-            }
+        if let Some(Default::Autoincrement(span)) = &f.default
+            && primary_key != [i]
+        {
+            cx.push(syn::Error::new(*span, "`autoincrement` applies to a single-column primary key only: add `#[orm(id)]` to this field or remove the default"));
         }
     }
 
@@ -507,7 +507,7 @@ fn validate_relation<'a>(
         let Some(fk_ident) = attr.fk.clone() else {
             cx.push(syn::Error::new(
                 attr.span,
-                format!("`belongs_to` needs `fk = <field>`: the field of this model holding the key of the related row"),
+                "`belongs_to` needs `fk = <field>`: the field of this model holding the key of the related row".to_string(),
             ));
             return None;
         };

@@ -128,10 +128,10 @@ pub fn wrapper(ty: &syn::Type) -> Option<(Wrapper, &syn::Type, bool)> {
     let (kind, inner) = [Wrapper::BelongsTo, Wrapper::HasOne, Wrapper::HasMany]
         .into_iter()
         .find_map(|k| super::generic_arg(ty, k.type_name()).map(|t| (k, t)))?;
-    if kind == Wrapper::BelongsTo {
-        if let Some(t) = super::generic_arg(inner, "Option") {
-            return Some((kind, t, true));
-        }
+    if kind == Wrapper::BelongsTo
+        && let Some(t) = super::generic_arg(inner, "Option")
+    {
+        return Some((kind, t, true));
     }
     Some((kind, inner, kind != Wrapper::BelongsTo))
 }

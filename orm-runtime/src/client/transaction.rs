@@ -93,10 +93,10 @@ impl Shared {
 
     /// Records the outcome of a statement: a failure the server saw poisons the transaction.
     fn observe<T>(&self, r: Result<T>) -> Result<T> {
-        if let Err(e) = &r {
-            if poisons(e) {
-                self.poison(e.to_string());
-            }
+        if let Err(e) = &r
+            && poisons(e)
+        {
+            self.poison(e.to_string());
         }
         r
     }

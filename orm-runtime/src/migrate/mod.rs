@@ -171,13 +171,14 @@ impl Migrator {
     /// The history table's rows, oldest first (empty before the first migration).
     pub async fn history(&self, db: &Client) -> Result<Vec<AppliedMigration>> {
         ensure_history(db).await?;
-        let rows: Vec<(
+        type Row = (
             String,
             String,
             DateTime<Utc>,
             Option<DateTime<Utc>>,
             Option<String>,
-        )> = db
+        );
+        let rows: Vec<Row> = db
             .__fetch(
                 Statement::text(format!(
                     "SELECT name, checksum, started_at, finished_at, logs FROM {} ORDER BY name",
@@ -526,10 +527,10 @@ fn reverse_renames(expected: &DbSchema, steps: &[Step]) -> DbSchema {
                         _ => None,
                     })
                     .unwrap_or_else(|| table.clone());
-                if let Some(t) = back.tables.iter_mut().find(|t| t.name == old_table) {
-                    if let Some(c) = t.columns.iter_mut().find(|c| c.name == *from) {
-                        c.renamed_from = Some(to.clone());
-                    }
+                if let Some(t) = back.tables.iter_mut().find(|t| t.name == old_table)
+                    && let Some(c) = t.columns.iter_mut().find(|c| c.name == *from)
+                {
+                    c.renamed_from = Some(to.clone());
                 }
             }
             _ => {}

@@ -226,11 +226,14 @@ async fn insert_one<M: Model, E: Executor + ?Sized>(
 /// Splits rows into statements under the backend's bind limit and the executor's byte budget
 /// (MySQL refuses a statement over `max_allowed_packet`), grouping rows that insert the same
 /// columns (rows that leave an auto-increment key to the database differ from rows that give it).
+/// The columns one `INSERT` writes and its rows.
+type Batch = (Vec<usize>, Vec<Vec<Value>>);
+
 fn batches<E: Executor + ?Sized>(
     db: &E,
     def: &'static ModelDef,
     data: Vec<Vec<Option<Value>>>,
-) -> Result<Vec<(Vec<usize>, Vec<Vec<Value>>)>> {
+) -> Result<Vec<Batch>> {
     let max_binds = db.__dialect().max_binds();
     let budget = db.__statement_budget();
     let mut out: Vec<(Vec<usize>, Vec<Vec<Value>>, usize)> = Vec::new();

@@ -146,13 +146,15 @@ impl<M: Model, W: ToMany> IntoCountInclude<M> for RelationQuery<M, W> {
         self.into()
     }
 }
+/// Stores a relation count on a row.
+pub(crate) type CountSetter<M> = Box<dyn Fn(&mut M, i64) + Send + Sync>;
 
 /// A relation count loaded with the rows (Prisma's `_count`), read back with
 /// [`HasMany::count`](super::HasMany::count). From `with_count(User::POSTS)` or
 /// `with_count(User::POSTS.filter(..))`.
 pub struct CountInclude<M> {
     pub(crate) col: CountCol,
-    pub(crate) set: Box<dyn Fn(&mut M, i64) + Send + Sync>,
+    pub(crate) set: CountSetter<M>,
 }
 
 impl<M: Model, W: ToMany> From<Relation<M, W>> for CountInclude<M> {
@@ -178,7 +180,7 @@ impl<M: Model, W: ToMany> From<RelationQuery<M, W>> for CountInclude<M> {
 pub(crate) struct Shape<M> {
     pub(crate) includes: Vec<Include<M>>,
     pub(crate) count_cols: Vec<CountCol>,
-    count_setters: Vec<Box<dyn Fn(&mut M, i64) + Send + Sync>>,
+    count_setters: Vec<CountSetter<M>>,
 }
 
 impl<M> Default for Shape<M> {
@@ -338,10 +340,10 @@ where
         let mut keys = Vec::new();
         let mut seen = HashSet::new();
         for (p, k) in parents.iter().zip(&parent_keys) {
-            if let Some(k) = k {
-                if seen.insert(k) {
-                    keys.push(p.column_value(source.index));
-                }
+            if let Some(k) = k
+                && seen.insert(k)
+            {
+                keys.push(p.column_value(source.index));
             }
         }
 

@@ -46,6 +46,7 @@ enum Inner<M> {
 }
 
 impl<M: Model> NestedWrite<M> {
+    #[allow(clippy::type_complexity)]
     pub(crate) fn split(
         all: Vec<NestedWrite<M>>,
     ) -> (Vec<Box<dyn BeforeOp>>, Vec<Box<dyn AfterOp<M>>>) {

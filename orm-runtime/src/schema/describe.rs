@@ -95,13 +95,13 @@ pub fn describe(models: &[&'static ModelDef], d: Dialect) -> DbSchema {
         };
         for c in m.columns {
             let ty = model_type(d, c);
-            if let (Backend::Postgres, ColumnType::Enum { name, variants }) = (d.backend, &ty) {
-                if schema.enum_type(name).is_none() {
-                    schema.enums.push(EnumType {
-                        name: name.clone(),
-                        variants: variants.clone(),
-                    });
-                }
+            if let (Backend::Postgres, ColumnType::Enum { name, variants }) = (d.backend, &ty)
+                && schema.enum_type(name).is_none()
+            {
+                schema.enums.push(EnumType {
+                    name: name.clone(),
+                    variants: variants.clone(),
+                });
             }
             table.columns.push(Column {
                 name: c.name.to_owned(),

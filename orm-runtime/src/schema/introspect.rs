@@ -116,7 +116,7 @@ fn add_foreign_keys(
     }
 }
 
-fn table_mut<'a>(tables: &'a mut Vec<Table>, name: &str) -> Option<&'a mut Table> {
+fn table_mut<'a>(tables: &'a mut [Table], name: &str) -> Option<&'a mut Table> {
     tables.iter_mut().find(|t| t.name == name)
 }
 
@@ -151,7 +151,8 @@ async fn postgres(p: &sqlx::PgPool) -> Result<DbSchema> {
             }),
         }
     }
-    let columns: Vec<(String, String, String, bool, Option<String>, bool, String)> = sqlx::query_as(
+    type Row = (String, String, String, bool, Option<String>, bool, String);
+    let columns: Vec<Row> = sqlx::query_as(
         "SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, \
          pg_get_expr(d.adbin, d.adrelid), t.typtype::text = 'e', a.attidentity::text \
          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \

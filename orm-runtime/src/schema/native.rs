@@ -325,10 +325,10 @@ pub(crate) fn normalize_default(d: Dialect, ty: &ColumnType, raw: &str) -> Optio
         return Some(ColumnDefault::Now);
     }
     // PostgreSQL casts: `'draft'::"PostStatus"`, `'{}'::jsonb`, `'x'::character varying`.
-    if d.backend == Backend::Postgres {
-        if let Some(i) = last_cast(&s) {
-            s = s[..i].to_owned();
-        }
+    if d.backend == Backend::Postgres
+        && let Some(i) = last_cast(&s)
+    {
+        s = s[..i].to_owned();
     }
     let unquoted = (s.len() >= 2 && s.starts_with('\'') && s.ends_with('\''))
         .then(|| parse_string_list(&s).into_iter().next().unwrap_or_default());

@@ -200,10 +200,10 @@ impl Writer {
     /// Binds a value of `column`: normalised, and checked against what the backend can hold.
     pub(crate) fn bind_col(&mut self, column: &'static ColumnDef, value: Value) {
         let value = normalize(value);
-        if self.invalid.is_none() {
-            if let Some(reason) = self.dialect.refuse(&value) {
-                self.invalid = Some((column.field, abbreviate(&value), reason));
-            }
+        if self.invalid.is_none()
+            && let Some(reason) = self.dialect.refuse(&value)
+        {
+            self.invalid = Some((column.field, abbreviate(&value), reason));
         }
         self.bind(value);
     }
@@ -573,10 +573,10 @@ impl Writer {
             self.push(&format!(" LIMIT {}", take.min(i64::MAX as u64)));
         }
         if let Some(skip) = skip.filter(|s| *s > 0) {
-            if take.is_none() {
-                if let Some(l) = self.rules.offset_only_limit() {
-                    self.push(l);
-                }
+            if take.is_none()
+                && let Some(l) = self.rules.offset_only_limit()
+            {
+                self.push(l);
             }
             self.push(" OFFSET ");
             self.bind(Value::I64(skip.min(i64::MAX as u64) as i64));
@@ -691,24 +691,25 @@ impl Writer {
             self.cursor_value(model, term, cursor);
             return;
         }
-        // NULLs last: after a non-NULL cursor value come greater values, then every NULL.
-        // NULLs first: after the NULLs come all values; after a value, the greater ones.
-        let (outer_null, inner_null): (&dyn Fn(&mut Self), &dyn Fn(&mut Self)) =
-            if self.nulls_last(term) {
-                (
-                    &|w: &mut Self| w.cursor_value(model, term, cursor),
-                    &|w: &mut Self| w.order_key(&term.key, None),
-                )
-            } else {
-                (
-                    &|w: &mut Self| w.order_key(&term.key, None),
-                    &|w: &mut Self| w.cursor_value(model, term, cursor),
-                )
-            };
+        // NULLs last: after a non-NULL cursor value come greater values, then every NULL:
+        //   `(c IS NOT NULL AND (k IS NULL OR k > c))`.
+        // NULLs first: after the NULLs come all values; after a value, the greater ones:
+        //   `(k IS NOT NULL AND (c IS NULL OR k > c))`.
+        let last = self.nulls_last(term);
+        let key = |w: &mut Self| w.order_key(&term.key, None);
+        let value = |w: &mut Self| w.cursor_value(model, term, cursor);
         self.push("(");
-        outer_null(self);
+        if last {
+            value(self)
+        } else {
+            key(self)
+        }
         self.push(" IS NOT NULL AND (");
-        inner_null(self);
+        if last {
+            key(self)
+        } else {
+            value(self)
+        }
         self.push(" IS NULL OR ");
         self.order_key(&term.key, None);
         self.push(op);
