@@ -152,6 +152,30 @@ impl Drop for InFlight<'_> {
 /// [`rollback`](Transaction::rollback); dropped without either — on an early `?` return, a panic, or a
 /// cancelled future — it rolls back.
 ///
+/// **A failed statement poisons the transaction**, on every backend alike: once a statement fails
+/// (or is cancelled while it runs), later statements and `commit` return
+/// [`Error::TransactionAborted`] and the transaction rolls back — nothing it wrote is kept, even if
+/// the caller ignored the error. To go on after a statement that may fail, run it in a savepoint:
+///
+/// ```no_run
+/// # use orm_runtime::prelude::*;
+/// # #[derive(Model, Debug)] struct Tag { #[orm(id)] id: i64, #[orm(unique)] name: String }
+/// # async fn f(db: &Client) -> orm_runtime::Result<()> {
+/// db.transaction(|tx| async move {
+///     let created = tx
+///         .transaction(|sp| async move {
+///             Tag::create(NewTag { id: 1, name: "rust".into() }).exec(&sp).await
+///         })
+///         .await;
+///     if let Err(Error::UniqueViolation { .. }) = created {
+///         // Only the savepoint rolled back: the transaction goes on.
+///     }
+///     Tag::create(NewTag { id: 2, name: "sql".into() }).exec(&tx).await?;
+///     Ok::<_, Error>(())
+/// }).await?;
+/// # Ok(()) }
+/// ```
+///
 /// ```no_run
 /// # use orm_runtime::prelude::*;
 /// # #[derive(Model, Debug)] struct Account { #[orm(id)] id: i64, balance: i64 }

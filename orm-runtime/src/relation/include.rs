@@ -25,6 +25,9 @@ pub enum Strategy {
     Query,
     /// A single statement: related rows are aggregated into JSON by correlated subqueries
     /// (PostgreSQL `json_agg`, MySQL/MariaDB `JSON_ARRAYAGG`, SQLite `json_group_array`).
+    ///
+    /// Where the backend's JSON cannot carry a column exactly — SQLite renders floats with about 16
+    /// digits — the query loads with `Query` instead, so the result is the same either way.
     Join,
 }
 

@@ -18,6 +18,13 @@
 //! | `Option<T>` | nullable `T` | nullable `T` | nullable `T` |
 //!
 //! `#[orm(db_type = "...")]` on a field overrides the column type in generated DDL.
+//!
+//! A value a backend's column cannot hold is refused with
+//! [`Error::InvalidValue`](crate::Error::InvalidValue) before anything is written — never stored
+//! altered or as `NULL`: NaN on SQLite and MySQL, ±infinity on MySQL, NUL characters in PostgreSQL
+//! text and JSON, dates outside 1000–9999 on MySQL and 0–9999 on SQLite, and on every backend
+//! date-times with digits past the microsecond (every backend stores microseconds). Decimals read
+//! back normalised (`1.50` as `1.5`). The crate README lists every limit.
 
 pub(crate) mod decode;
 mod json;
