@@ -676,3 +676,131 @@ fn cli_commands_and_exit_codes() {
         rt.block_on(env.finish());
     }
 }
+
+/// A model whose generated names pass the 63-byte identifier limit: both compound keys start with
+/// the same 63 bytes, which PostgreSQL used to cut into one name.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(
+    table = "a_table_whose_name_is_long_enough_to_matter",
+    unique(first_column_with_a_long_name, second_column_with_a_long_name_a),
+    unique(first_column_with_a_long_name, second_column_with_a_long_name_b),
+    index(second_column_with_a_long_name_a, second_column_with_a_long_name_b)
+)]
+pub struct LongNames {
+    #[orm(id)]
+    pub id: i64,
+    pub first_column_with_a_long_name: String,
+    pub second_column_with_a_long_name_a: String,
+    pub second_column_with_a_long_name_b: String,
+}
+
+migrate_test!(generated_names_fit_the_identifier_limit, |env| async move {
+    let schema = Schema::new().model::<LongNames>();
+    for name in schema
+        .describe(env.db.dialect())
+        .tables
+        .iter()
+        .flat_map(|t| t.indexes.iter().map(|i| i.name.clone()))
+    {
+        assert!(name.len() <= 63, "`{name}` is {} bytes", name.len());
+    }
+    schema.push(&env.db).await?;
+    // Introspection reads the same names back: nothing to change.
+    assert_eq!(env.changes_to(&schema).await, Vec::<String>::new());
+    let row = |id, a: &str, b: &str| NewLongNames {
+        id,
+        first_column_with_a_long_name: "x".into(),
+        second_column_with_a_long_name_a: a.into(),
+        second_column_with_a_long_name_b: b.into(),
+    };
+    LongNames::create(row(1, "a", "b")).exec(&env.db).await?;
+    // Each key is its own constraint, and a violation names the right fields.
+    match LongNames::create(row(2, "c", "b")).exec(&env.db).await {
+        Err(Error::UniqueViolation { fields, .. }) => assert_eq!(
+            fields,
+            [
+                "first_column_with_a_long_name",
+                "second_column_with_a_long_name_b"
+            ]
+        ),
+        other => panic!("expected a unique violation, got {other:?}"),
+    }
+    LongNames::create(row(3, "c", "d")).exec(&env.db).await?;
+    Ok(())
+});
+
+/// Two models whose generated names collide (`a_b` + `c` and `a` + `b_c`).
+#[derive(Model, Debug, Clone)]
+#[orm(table = "a_b")]
+pub struct CollideOne {
+    #[orm(id)]
+    pub id: i64,
+    #[orm(unique)]
+    pub c: String,
+}
+
+/// See [`CollideOne`].
+#[derive(Model, Debug, Clone)]
+#[orm(table = "a")]
+pub struct CollideTwo {
+    #[orm(id)]
+    pub id: i64,
+    #[orm(unique)]
+    pub b_c: String,
+}
+
+#[test]
+fn verify_reports_colliding_names() {
+    let err = Schema::new()
+        .model::<CollideOne>()
+        .model::<CollideTwo>()
+        .verify()
+        .unwrap_err();
+    assert!(err.to_string().contains("`a_b_c_key`"), "{err}");
+}
+
+/// A table created with the padding `utf8mb4_bin` collation (as before the NO PAD collation) gets a
+/// migration step, after which trailing spaces count.
+#[cfg(orm_mysql)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn padded_collation_gets_a_migration_step() {
+    #[derive(Model, Debug, Clone)]
+    #[orm(table = "words")]
+    struct Word {
+        #[orm(id)]
+        id: i64,
+        #[orm(unique)]
+        text: String,
+    }
+    run(TestBackend::MySql, |env| async move {
+        let schema = Schema::new().model::<Word>();
+        schema.push(&env.db).await?;
+        sql!("ALTER TABLE words MODIFY text VARCHAR(191) NOT NULL COLLATE utf8mb4_bin")
+            .execute(&env.db)
+            .await?;
+        let steps = env.changes_to(&schema).await;
+        assert!(
+            steps.len() == 1 && steps[0].contains("collation utf8mb4_bin → utf8mb4_nopad_bin"),
+            "{steps:?}"
+        );
+        env.migrator(schema.clone()).push(&env.db, false).await?;
+        assert_eq!(env.changes_to(&schema).await, Vec::<String>::new());
+        for (id, text) in [(1, "pad"), (2, "pad ")] {
+            Word::create(NewWord {
+                id,
+                text: text.into(),
+            })
+            .exec(&env.db)
+            .await?;
+        }
+        assert_eq!(
+            Word::count()
+                .filter(Word::TEXT.eq("pad"))
+                .exec(&env.db)
+                .await?,
+            1
+        );
+        Ok(())
+    })
+    .await;
+}
