@@ -223,7 +223,7 @@ impl ClientOptions {
                 .options([("TimeZone", "UTC")]);
             let conn = tokio::time::timeout(probe_timeout, opts.connect())
                 .await
-                .map_err(|_| Error::PoolTimeout(Box::new(sqlx::Error::PoolTimedOut)))?
+                .map_err(|_| connect_timed_out())?
                 .map_err(probe)?;
             let _ = sqlx::Connection::close(conn).await;
             let pool = ping_policy(PgPoolOptions::new(), self.ping_after_idle)
@@ -241,7 +241,7 @@ impl ClientOptions {
                 .log_statements(log::LevelFilter::Trace);
             let mut conn = tokio::time::timeout(probe_timeout, opts.connect())
                 .await
-                .map_err(|_| Error::PoolTimeout(Box::new(sqlx::Error::PoolTimedOut)))?
+                .map_err(|_| connect_timed_out())?
                 .map_err(probe)?;
             let (version, max_packet): (String, i64) =
                 sqlx::query_as("SELECT VERSION(), CAST(@@max_allowed_packet AS SIGNED)")
@@ -324,6 +324,14 @@ impl ClientOptions {
             }),
         })
     }
+}
+
+/// A first connection that did not open within the acquire timeout (an unresponsive host).
+fn connect_timed_out() -> Error {
+    Error::Connection(Box::new(sqlx::Error::Io(std::io::Error::new(
+        std::io::ErrorKind::TimedOut,
+        "the server did not accept a connection within the acquire timeout",
+    ))))
 }
 
 impl ClientInner {
