@@ -35,6 +35,7 @@
 #![warn(missing_docs)]
 
 pub mod client;
+mod driver;
 pub mod error;
 pub mod migrate;
 pub mod model;

@@ -1,7 +1,6 @@
 //! Connecting: [`Client`] (a connection pool for one database), [`ClientOptions`], and the
 //! [`Executor`] trait every query builder runs on.
 
-mod bind;
 mod run;
 mod transaction;
 
@@ -9,17 +8,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use sqlx::ConnectOptions;
-
-pub(crate) use run::{acquire, value_size};
-use sqlx::mysql::{MySqlConnectOptions, MySqlPool, MySqlPoolOptions};
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
-
 pub use run::{DbRef, ExecResult, Executor};
 pub use transaction::{IsolationLevel, Transaction};
 
-use crate::error::{Error, Result};
+pub(crate) use crate::driver::Pool;
+use crate::error::Result;
 use crate::sql::{Backend, Dialect};
 
 /// A handle to one database: a connection pool plus what the SQL writer needs to know about the server.
@@ -36,12 +29,6 @@ use crate::sql::{Backend, Dialect};
 #[derive(Clone)]
 pub struct Client {
     pub(crate) inner: Arc<ClientInner>,
-}
-
-pub(crate) enum Pool {
-    Postgres(PgPool),
-    MySql(MySqlPool),
-    Sqlite(SqlitePool),
 }
 
 pub(crate) struct ClientInner {
@@ -83,38 +70,16 @@ impl std::fmt::Debug for Client {
 /// ```
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
-    url: String,
-    max_connections: u32,
-    min_connections: u32,
-    acquire_timeout: Duration,
-    idle_timeout: Option<Duration>,
-    statement_cache_capacity: usize,
-    persistent: bool,
-    slow_threshold: Option<Duration>,
-    ping_after_idle: Option<Duration>,
-    busy_timeout: Duration,
-}
-
-/// Pings a pooled connection before handing it out only when it sat idle for `idle` or longer
-/// (sqlx's default pings on every checkout: a round trip per statement).
-fn ping_policy<DB: sqlx::Database>(
-    opts: sqlx::pool::PoolOptions<DB>,
-    idle: Option<Duration>,
-) -> sqlx::pool::PoolOptions<DB> {
-    match idle {
-        Some(d) if d.is_zero() => opts.test_before_acquire(true),
-        Some(d) => opts
-            .test_before_acquire(false)
-            .before_acquire(move |conn, meta| {
-                Box::pin(async move {
-                    if meta.idle_for >= d {
-                        sqlx::Connection::ping(conn).await?;
-                    }
-                    Ok(true)
-                })
-            }),
-        None => opts.test_before_acquire(false),
-    }
+    pub(crate) url: String,
+    pub(crate) max_connections: u32,
+    pub(crate) min_connections: u32,
+    pub(crate) acquire_timeout: Duration,
+    pub(crate) idle_timeout: Option<Duration>,
+    pub(crate) statement_cache_capacity: usize,
+    pub(crate) persistent: bool,
+    pub(crate) slow_threshold: Option<Duration>,
+    pub(crate) ping_after_idle: Option<Duration>,
+    pub(crate) busy_timeout: Duration,
 }
 
 impl ClientOptions {
@@ -135,7 +100,7 @@ impl ClientOptions {
     }
 
     /// SQLite: how long a statement waits for a database another connection has locked before it
-    /// fails with [`Error::LockTimeout`] (default 5 s). Ignored by the other backends.
+    /// fails with [`Error::LockTimeout`](crate::Error::LockTimeout) (default 5 s). Ignored by the other backends.
     pub fn busy_timeout(mut self, d: Duration) -> Self {
         self.busy_timeout = d;
         self
@@ -162,7 +127,7 @@ impl ClientOptions {
         self
     }
 
-    /// How long to wait for a free connection before [`Error::PoolTimeout`] (default 30 s).
+    /// How long to wait for a free connection before [`Error::PoolTimeout`](crate::Error::PoolTimeout) (default 30 s).
     pub fn acquire_timeout(mut self, d: Duration) -> Self {
         self.acquire_timeout = d;
         self
@@ -193,145 +158,26 @@ impl ClientOptions {
         self
     }
 
-    /// Opens the pool and checks the connection.
+    /// Opens the pool and checks the connection: an unreachable server fails here at once with
+    /// [`Error::Connection`](crate::Error::Connection) and its cause.
     pub async fn connect(self) -> Result<Client> {
-        let conn_err = |e: sqlx::Error| match e {
-            sqlx::Error::Configuration(_) => {
-                Error::InvalidQuery(format!("invalid database URL: {e}"))
-            }
-            e => Error::from_sqlx(e, None),
-        };
         let url = self.url.as_str();
         let memory =
             url.starts_with("sqlite:") && (url.contains(":memory:") || url.contains("mode=memory"));
-        // sqlx's pool retries a refused connection until the acquire timeout and then reports only
-        // the timeout: one direct connection first fails fast with the cause.
-        let probe_timeout = self.acquire_timeout;
-        let probe = |e: sqlx::Error| match e {
-            sqlx::Error::Configuration(_) => conn_err(e),
-            e => Error::Connection(Box::new(e)),
-        };
-        let (pool, dialect, max_packet) = if url.starts_with("postgres://")
-            || url.starts_with("postgresql://")
-        {
-            let opts: PgConnectOptions = url.parse().map_err(conn_err)?;
-            // Date-times reach the ORM in UTC whatever the server's zone (JSON aggregation renders
-            // them in the session's zone).
-            let opts = opts
-                .statement_cache_capacity(self.statement_cache_capacity)
-                .log_statements(log::LevelFilter::Trace)
-                .options([("TimeZone", "UTC")]);
-            let conn = tokio::time::timeout(probe_timeout, opts.connect())
-                .await
-                .map_err(|_| connect_timed_out())?
-                .map_err(probe)?;
-            let _ = sqlx::Connection::close(conn).await;
-            let pool = ping_policy(PgPoolOptions::new(), self.ping_after_idle)
-                .max_connections(self.max_connections)
-                .min_connections(self.min_connections)
-                .acquire_timeout(self.acquire_timeout)
-                .idle_timeout(self.idle_timeout)
-                .connect_lazy_with(opts);
-            (Pool::Postgres(pool), Dialect::POSTGRES, None)
-        } else if url.starts_with("mysql://") || url.starts_with("mariadb://") {
-            let url = url.replacen("mariadb://", "mysql://", 1);
-            let opts: MySqlConnectOptions = url.parse().map_err(conn_err)?;
-            let opts = opts
-                .statement_cache_capacity(self.statement_cache_capacity)
-                .log_statements(log::LevelFilter::Trace);
-            let mut conn = tokio::time::timeout(probe_timeout, opts.connect())
-                .await
-                .map_err(|_| connect_timed_out())?
-                .map_err(probe)?;
-            let (version, max_packet): (String, i64) =
-                sqlx::query_as("SELECT VERSION(), CAST(@@max_allowed_packet AS SIGNED)")
-                    .fetch_one(&mut conn)
-                    .await
-                    .map_err(conn_err)?;
-            let _ = sqlx::Connection::close(conn).await;
-            let dialect = if version.to_ascii_lowercase().contains("mariadb") {
-                Dialect::MARIADB
-            } else {
-                Dialect::MYSQL
-            };
-            let pool = ping_policy(MySqlPoolOptions::new(), self.ping_after_idle)
-                .max_connections(self.max_connections)
-                .min_connections(self.min_connections)
-                .acquire_timeout(self.acquire_timeout)
-                .idle_timeout(self.idle_timeout)
-                .after_connect(|conn, _meta| {
-                    Box::pin(async move {
-                        // JSON_ARRAYAGG (the Join load strategy) is capped by group_concat_max_len,
-                        // 1 MiB by default: lift the cap so large includes are never truncated.
-                        // Strict mode on every table: a value the column cannot hold is an error,
-                        // never truncated, zeroed or NULL, whatever the server's default mode.
-                        sqlx::query(
-                            "SET SESSION group_concat_max_len = 4294967295, \
-                             sql_mode = CONCAT(@@sql_mode, \
-                             ',STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO')",
-                        )
-                        .execute(conn)
-                        .await
-                        .map(|_| ())
-                    })
-                })
-                .connect_lazy_with(opts);
-            (Pool::MySql(pool), dialect, usize::try_from(max_packet).ok())
-        } else if url.starts_with("sqlite:") {
-            let opts: SqliteConnectOptions = url.parse().map_err(conn_err)?;
-            let memory = url.contains(":memory:") || url.contains("mode=memory");
-            let mut opts = opts
-                .foreign_keys(true)
-                .busy_timeout(self.busy_timeout)
-                .statement_cache_capacity(self.statement_cache_capacity)
-                .log_statements(log::LevelFilter::Trace);
-            if !memory {
-                opts = opts.journal_mode(SqliteJournalMode::Wal);
-            }
-            // An in-memory database lives in one connection; keep exactly that one.
-            let (max, idle) = if memory {
-                (1, None)
-            } else {
-                (self.max_connections, self.idle_timeout)
-            };
-            let pool = ping_policy(SqlitePoolOptions::new(), self.ping_after_idle)
-                .max_connections(max)
-                .min_connections(if memory { 1 } else { self.min_connections })
-                .acquire_timeout(self.acquire_timeout)
-                .idle_timeout(idle)
-                .max_lifetime(if memory {
-                    None
-                } else {
-                    Some(Duration::from_secs(1800))
-                })
-                .connect_with(opts)
-                .await
-                .map_err(conn_err)?;
-            (Pool::Sqlite(pool), Dialect::SQLITE, None)
-        } else {
-            return Err(Error::UnsupportedUrl(self.url));
-        };
+        let opened = crate::driver::open(&self).await?;
         Ok(Client {
             inner: Arc::new(ClientInner {
-                pool,
-                dialect,
+                pool: opened.pool,
+                dialect: opened.dialect,
                 persistent: self.persistent,
                 slow_threshold: self.slow_threshold,
                 statements: AtomicU64::new(0),
                 memory,
-                max_packet,
+                max_packet: opened.max_packet,
                 url: self.url,
             }),
         })
     }
-}
-
-/// A first connection that did not open within the acquire timeout (an unresponsive host).
-fn connect_timed_out() -> Error {
-    Error::Connection(Box::new(sqlx::Error::Io(std::io::Error::new(
-        std::io::ErrorKind::TimedOut,
-        "the server did not accept a connection within the acquire timeout",
-    ))))
 }
 
 impl ClientInner {
@@ -366,36 +212,41 @@ impl Client {
         self.inner.statements.load(Ordering::Relaxed)
     }
 
-    /// Closes every connection; later queries fail with [`Error::Connection`].
+    /// Closes every connection; later queries fail with [`Error::Connection`](crate::Error::Connection).
     pub async fn close(&self) {
-        match &self.inner.pool {
-            Pool::Postgres(p) => p.close().await,
-            Pool::MySql(p) => p.close().await,
-            Pool::Sqlite(p) => p.close().await,
-        }
+        self.inner.pool.close().await
     }
 
     /// The underlying PostgreSQL pool, for what this crate does not cover.
-    pub fn as_postgres(&self) -> Option<&PgPool> {
-        match &self.inner.pool {
-            Pool::Postgres(p) => Some(p),
-            _ => None,
+    #[cfg(feature = "postgres")]
+    pub fn as_postgres(&self) -> Option<&sqlx::PgPool> {
+        #[allow(irrefutable_let_patterns)]
+        if let Pool::Postgres(p) = &self.inner.pool {
+            Some(p)
+        } else {
+            None
         }
     }
 
     /// The underlying MySQL pool.
-    pub fn as_mysql(&self) -> Option<&MySqlPool> {
-        match &self.inner.pool {
-            Pool::MySql(p) => Some(p),
-            _ => None,
+    #[cfg(feature = "mysql")]
+    pub fn as_mysql(&self) -> Option<&sqlx::MySqlPool> {
+        #[allow(irrefutable_let_patterns)]
+        if let Pool::MySql(p) = &self.inner.pool {
+            Some(p)
+        } else {
+            None
         }
     }
 
     /// The underlying SQLite pool.
-    pub fn as_sqlite(&self) -> Option<&SqlitePool> {
-        match &self.inner.pool {
-            Pool::Sqlite(p) => Some(p),
-            _ => None,
+    #[cfg(feature = "sqlite")]
+    pub fn as_sqlite(&self) -> Option<&sqlx::SqlitePool> {
+        #[allow(irrefutable_let_patterns)]
+        if let Pool::Sqlite(p) = &self.inner.pool {
+            Some(p)
+        } else {
+            None
         }
     }
 }

@@ -4,11 +4,11 @@ use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex as StdMutex};
 
-use sqlx::{AssertSqlSafe, SqlSafeStr};
 use tokio::sync::Mutex;
 
-use super::run::{ExecResult, Executor, execute, fetch, mysql_result, pg_result, sqlite_result};
-use super::{Client, Pool, acquire, bind};
+use super::Client;
+use super::run::{ExecResult, Executor};
+use crate::driver::{TxConn, each, execute_on, fetch_on, raw_on};
 use crate::error::{Error, Result};
 use crate::sql::{Backend, Dialect, Statement};
 use crate::types::RowRef;
@@ -37,12 +37,8 @@ impl IsolationLevel {
     }
 }
 
-enum Conn {
-    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
-    MySql(sqlx::Transaction<'static, sqlx::MySql>),
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
-    Closed,
-}
+/// The transaction's connection; `None` once it ended.
+type Conn = Option<TxConn>;
 
 struct Shared {
     client: Client,
@@ -226,39 +222,15 @@ impl Client {
     }
 
     async fn begin_inner(&self, level: Option<IsolationLevel>) -> Result<Transaction> {
-        let err = |e| Error::from_sqlx(e, None);
         self.inner.statements.fetch_add(1, Ordering::Relaxed);
-        let begin = |sql: String| AssertSqlSafe(sql).into_sql_str();
-        let conn = match &self.inner.pool {
-            Pool::Postgres(p) => {
-                let statement = level.map(|l| begin(format!("BEGIN ISOLATION LEVEL {}", l.sql())));
-                Conn::Postgres(
-                    sqlx::Transaction::begin(acquire(p).await?, statement)
-                        .await
-                        .map_err(err)?,
-                )
-            }
-            Pool::MySql(p) => {
-                let mut conn = acquire(p).await?;
-                if let Some(l) = level {
-                    // Applies to the next transaction on this connection only.
-                    self.inner.statements.fetch_add(1, Ordering::Relaxed);
-                    sqlx::raw_sql(AssertSqlSafe(format!(
-                        "SET TRANSACTION ISOLATION LEVEL {}",
-                        l.sql()
-                    )))
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(err)?;
-                }
-                Conn::MySql(sqlx::Transaction::begin(conn, None).await.map_err(err)?)
-            }
-            Pool::Sqlite(p) => Conn::Sqlite(
-                sqlx::Transaction::begin(acquire(p).await?, None)
-                    .await
-                    .map_err(err)?,
-            ),
+        let (setup, begin) = match level {
+            Some(l) => self.inner.dialect.begin_with(l.sql()),
+            None => (None, None),
         };
+        if setup.is_some() {
+            self.inner.statements.fetch_add(1, Ordering::Relaxed);
+        }
+        let conn = Some(self.inner.pool.begin(setup, begin).await?);
         Ok(Transaction {
             shared: Arc::new(Shared {
                 client: self.clone(),
@@ -306,13 +278,7 @@ impl Client {
 /// Ends a transaction with `ROLLBACK`.
 async fn rollback_conn(client: &Client, conn: Conn) -> Result<()> {
     client.inner.statements.fetch_add(1, Ordering::Relaxed);
-    let err = |e| Error::from_sqlx(e, None);
-    match conn {
-        Conn::Postgres(t) => t.rollback().await.map_err(err),
-        Conn::MySql(t) => t.rollback().await.map_err(err),
-        Conn::Sqlite(t) => t.rollback().await.map_err(err),
-        Conn::Closed => Err(Error::TransactionClosed),
-    }
+    conn.ok_or(Error::TransactionClosed)?.rollback().await
 }
 
 fn savepoint_name(level: usize) -> String {
@@ -413,25 +379,19 @@ impl Transaction {
         let mut guard = self.shared.conn.lock().await;
         self.settle(&mut guard).await?;
         if let Err(e) = self.shared.check_poisoned() {
-            let conn = std::mem::replace(&mut *guard, Conn::Closed);
+            let conn = guard.take();
             // The caller learns that nothing was committed; a failing rollback (a dead connection)
             // changes nothing about that.
             let _ = rollback_conn(&self.shared.client, conn).await;
             return Err(e);
         }
-        let conn = std::mem::replace(&mut *guard, Conn::Closed);
+        let conn = guard.take();
         self.shared
             .client
             .inner
             .statements
             .fetch_add(1, Ordering::Relaxed);
-        let err = |e| Error::from_sqlx(e, None);
-        match conn {
-            Conn::Postgres(t) => t.commit().await.map_err(err),
-            Conn::MySql(t) => t.commit().await.map_err(err),
-            Conn::Sqlite(t) => t.commit().await.map_err(err),
-            Conn::Closed => Err(Error::TransactionClosed),
-        }
+        conn.ok_or(Error::TransactionClosed)?.commit().await
     }
 
     /// Rolls back (or back to the savepoint).
@@ -441,7 +401,7 @@ impl Transaction {
             return self.rollback_savepoint().await;
         }
         let mut guard = self.shared.conn.lock().await;
-        let conn = std::mem::replace(&mut *guard, Conn::Closed);
+        let conn = guard.take();
         rollback_conn(&self.shared.client, conn).await
     }
 
@@ -466,7 +426,7 @@ impl Transaction {
     /// Rolls back savepoints whose handles were dropped unfinished, deepest first.
     async fn settle(&self, conn: &mut Conn) -> Result<()> {
         if self.shared.abandoned_outer.load(Ordering::SeqCst) {
-            *conn = Conn::Closed;
+            *conn = None;
             return Err(Error::TransactionClosed);
         }
         let pending: Vec<(usize, bool)> = std::mem::take(
@@ -508,14 +468,11 @@ impl Transaction {
             .inner
             .statements
             .fetch_add(1, Ordering::Relaxed);
-        let err = |e| Error::from_sqlx(e, None);
-        let q = sqlx::raw_sql(AssertSqlSafe(sql));
+        let inner = &*self.shared.client.inner;
         let flight = InFlight::start(&self.shared);
         let r = match conn {
-            Conn::Postgres(t) => q.execute(&mut **t).await.map(|_| ()).map_err(err),
-            Conn::MySql(t) => q.execute(&mut **t).await.map(|_| ()).map_err(err),
-            Conn::Sqlite(t) => q.execute(&mut **t).await.map(|_| ()).map_err(err),
-            Conn::Closed => Err(Error::TransactionClosed),
+            Some(c) => each!(c, TxConn, t => raw_on(inner, t, sql).await),
+            None => Err(Error::TransactionClosed),
         };
         flight.finish(r)
     }
@@ -536,7 +493,7 @@ impl Drop for Transaction {
         }
         // Dropping sqlx's transaction queues its ROLLBACK; the connection then returns to the pool.
         match self.shared.conn.try_lock() {
-            Ok(mut guard) => *guard = Conn::Closed,
+            Ok(mut guard) => *guard = None,
             Err(_) => self.shared.abandoned_outer.store(true, Ordering::SeqCst),
         }
     }
@@ -547,7 +504,7 @@ impl Executor for Transaction {
         self.shared.client.inner.dialect
     }
 
-    async fn __fetch<T, F>(&self, stmt: Statement, decode: F) -> Result<Vec<T>>
+    async fn __fetch<T, F>(&self, stmt: Statement, mut decode: F) -> Result<Vec<T>>
     where
         T: Send,
         F: FnMut(RowRef<'_>) -> Result<T> + Send,
@@ -557,42 +514,16 @@ impl Executor for Transaction {
         self.settle(&mut guard).await?;
         self.shared.check_poisoned()?;
         let flight = InFlight::start(&self.shared);
-        let r = match &mut *guard {
-            Conn::Postgres(t) => {
-                fetch(
-                    inner,
-                    &mut **t,
-                    stmt,
-                    bind::postgres,
-                    |r| RowRef::Postgres(r),
-                    decode,
-                )
-                .await
-            }
-            Conn::MySql(t) => {
-                fetch(
-                    inner,
-                    &mut **t,
-                    stmt,
-                    bind::mysql,
-                    |r| RowRef::MySql(r),
-                    decode,
-                )
-                .await
-            }
-            Conn::Sqlite(t) => {
-                fetch(
-                    inner,
-                    &mut **t,
-                    stmt,
-                    bind::sqlite,
-                    |r| RowRef::Sqlite(r),
-                    decode,
-                )
-                .await
-            }
-            Conn::Closed => Err(Error::TransactionClosed),
+        let mut out = Vec::new();
+        let mut sink = |row: RowRef<'_>| {
+            out.push(decode(row)?);
+            Ok(())
         };
+        let r = match &mut *guard {
+            Some(c) => each!(c, TxConn, t => fetch_on(inner, t, stmt, &mut sink).await),
+            None => Err(Error::TransactionClosed),
+        }
+        .map(|()| out);
         flight.finish(r)
     }
 
@@ -603,10 +534,8 @@ impl Executor for Transaction {
         self.shared.check_poisoned()?;
         let flight = InFlight::start(&self.shared);
         let r = match &mut *guard {
-            Conn::Postgres(t) => execute(inner, &mut **t, stmt, bind::postgres, pg_result).await,
-            Conn::MySql(t) => execute(inner, &mut **t, stmt, bind::mysql, mysql_result).await,
-            Conn::Sqlite(t) => execute(inner, &mut **t, stmt, bind::sqlite, sqlite_result).await,
-            Conn::Closed => Err(Error::TransactionClosed),
+            Some(c) => each!(c, TxConn, t => execute_on(inner, t, stmt).await),
+            None => Err(Error::TransactionClosed),
         };
         flight.finish(r)
     }

@@ -1,21 +1,17 @@
 //! One dedicated connection for running migration SQL: multi-statement scripts, explicit
 //! transactions, and SQLite's foreign-key switch (which only works outside a transaction).
 
-use sqlx::pool::PoolConnection;
-use sqlx::{AssertSqlSafe, Row};
+use crate::client::Client;
+use crate::driver::{PooledConn, each, execute_on, fetch_on, raw_on};
+use crate::error::Result;
+use crate::sql::{Backend, Statement};
+use crate::types::{FieldType, RowRef};
+use crate::value::Value;
 
-use crate::client::{Client, Pool, acquire};
-use crate::error::{Error, Result};
-use crate::sql::Backend;
-
-pub(crate) enum MigConn {
-    Postgres(PoolConnection<sqlx::Postgres>),
-    MySql(PoolConnection<sqlx::MySql>),
-    Sqlite(PoolConnection<sqlx::Sqlite>),
-}
-
-fn err(e: sqlx::Error) -> Error {
-    Error::from_sqlx(e, None)
+/// A connection checked out for a migration, with the client it came from.
+pub(crate) struct MigConn {
+    conn: PooledConn,
+    client: Client,
 }
 
 /// Whether `sql` holds anything but comments and whitespace.
@@ -31,34 +27,18 @@ impl MigConn {
     /// closed rather than returned to the pool if the work is abandoned halfway (cancellation or
     /// panic), so an open transaction or a disabled foreign-key check never leaks into the pool.
     pub(crate) async fn acquire(db: &Client) -> Result<MigConn> {
-        let memory = db.inner.memory;
-        Ok(match &db.inner.pool {
-            Pool::Postgres(p) => {
-                let mut c = acquire(p).await?;
-                c.close_on_drop();
-                MigConn::Postgres(c)
-            }
-            Pool::MySql(p) => {
-                let mut c = acquire(p).await?;
-                c.close_on_drop();
-                MigConn::MySql(c)
-            }
-            Pool::Sqlite(p) => {
-                let mut c = acquire(p).await?;
-                if !memory {
-                    c.close_on_drop();
-                }
-                MigConn::Sqlite(c)
-            }
+        let mut conn = db.inner.pool.acquire().await?;
+        if !db.inner.memory {
+            each!(&mut conn, PooledConn, c => c.close_on_drop());
+        }
+        Ok(MigConn {
+            conn,
+            client: db.clone(),
         })
     }
 
     pub(crate) fn backend(&self) -> Backend {
-        match self {
-            MigConn::Postgres(_) => Backend::Postgres,
-            MigConn::MySql(_) => Backend::MySql,
-            MigConn::Sqlite(_) => Backend::Sqlite,
-        }
+        self.client.backend()
     }
 
     /// Runs a script of one or more statements.
@@ -66,75 +46,70 @@ impl MigConn {
         if !has_statements(sql) {
             return Ok(());
         }
-        let q = sqlx::raw_sql(AssertSqlSafe(sql.to_owned()));
-        match self {
-            MigConn::Postgres(c) => q.execute(&mut **c).await.map(|_| ()),
-            MigConn::MySql(c) => q.execute(&mut **c).await.map(|_| ()),
-            MigConn::Sqlite(c) => q.execute(&mut **c).await.map(|_| ()),
-        }
-        .map_err(err)
+        let inner = &*self.client.inner;
+        each!(&mut self.conn, PooledConn, c => raw_on(inner, c, sql.to_owned()).await)
     }
 
-    /// Runs a query returning one integer (a `COUNT(*)`).
+    /// Rows of a query (no binds), decoded by `decode`.
+    async fn rows<T: Send>(
+        &mut self,
+        sql: &str,
+        mut decode: impl FnMut(RowRef<'_>) -> Result<T> + Send,
+    ) -> Result<Vec<T>> {
+        let inner = &*self.client.inner;
+        let mut out = Vec::new();
+        let mut sink = |row: RowRef<'_>| {
+            out.push(decode(row)?);
+            Ok(())
+        };
+        let stmt = Statement::text(sql.to_owned());
+        each!(&mut self.conn, PooledConn, c => fetch_on(inner, c, stmt, &mut sink).await)?;
+        Ok(out)
+    }
+
+    /// Runs a query returning one integer (a `COUNT(*)`; MySQL sums as `DECIMAL`).
     pub(crate) async fn count(&mut self, sql: &str) -> Result<i64> {
-        let sql = AssertSqlSafe(sql.to_owned());
-        let n: Option<i64> = match self {
-            MigConn::Postgres(c) => sqlx::query(sql)
-                .fetch_one(&mut **c)
-                .await
-                .and_then(|r| r.try_get(0)),
-            MigConn::MySql(c) => match sqlx::query(sql).fetch_one(&mut **c).await {
-                // MySQL sums as DECIMAL; read it as text and parse.
-                Ok(r) => r.try_get::<Option<i64>, _>(0).or_else(|_| {
-                    r.try_get::<Option<rust_decimal::Decimal>, _>(0)
+        let n = self
+            .rows(sql, |row| {
+                let n = <Option<i64> as FieldType>::decode(row, 0).or_else(|_| {
+                    <Option<rust_decimal::Decimal> as FieldType>::decode(row, 0)
                         .map(|d| d.and_then(|d| d.trunc().to_string().parse().ok()))
-                }),
-                Err(e) => Err(e),
-            },
-            MigConn::Sqlite(c) => sqlx::query(sql)
-                .fetch_one(&mut **c)
-                .await
-                .and_then(|r| r.try_get(0)),
-        }
-        .map_err(err)?;
-        Ok(n.unwrap_or(0))
+                });
+                n.map_err(|e| crate::Error::decode(None, "count", e))
+            })
+            .await?;
+        Ok(n.into_iter().next().flatten().unwrap_or(0))
     }
 
     /// Runs `PRAGMA foreign_key_check` (SQLite) and describes the first violations.
     pub(crate) async fn foreign_key_violations(&mut self) -> Result<Vec<String>> {
-        let MigConn::Sqlite(c) = self else {
+        if self.backend() != Backend::Sqlite {
             return Ok(Vec::new());
-        };
-        let rows = sqlx::query("PRAGMA foreign_key_check")
-            .fetch_all(&mut **c)
-            .await
-            .map_err(err)?;
-        Ok(rows
-            .iter()
-            .take(5)
-            .map(|r| {
-                let table: String = r.try_get(0).unwrap_or_default();
-                let parent: String = r.try_get(2).unwrap_or_default();
-                format!("a row of `{table}` refers to a missing `{parent}` row")
+        }
+        let rows = self
+            .rows("PRAGMA foreign_key_check", |row| {
+                let text = |i| row.text(i).map(str::to_owned).unwrap_or_default();
+                Ok(format!(
+                    "a row of `{}` refers to a missing `{}` row",
+                    text(0),
+                    text(2)
+                ))
             })
-            .collect())
+            .await?;
+        Ok(rows.into_iter().take(5).collect())
     }
 
     /// Writes the failure log of a migration (MySQL, where the failed record stays).
     pub(crate) async fn record_failure(&mut self, name: &str, logs: &str) -> Result<()> {
-        let sql = format!(
+        if self.backend() != Backend::MySql {
+            return Ok(());
+        }
+        let mut stmt = Statement::text(format!(
             "UPDATE `{}` SET logs = ? WHERE name = ?",
             crate::schema::HISTORY_TABLE
-        );
-        match self {
-            MigConn::MySql(c) => sqlx::query(AssertSqlSafe(sql))
-                .bind(logs)
-                .bind(name)
-                .execute(&mut **c)
-                .await
-                .map(|_| ())
-                .map_err(err),
-            _ => Ok(()),
-        }
+        ));
+        stmt.binds = vec![Value::String(logs.into()), Value::String(name.into())];
+        let inner = &*self.client.inner;
+        each!(&mut self.conn, PooledConn, c => execute_on(inner, c, stmt).await).map(|_| ())
     }
 }

@@ -240,7 +240,7 @@ fn batches<E: Executor + ?Sized>(
     for given in data {
         let (columns, values) = complete_row(def, given)?;
         let per_stmt = (max_binds / columns.len().max(1)).max(1);
-        let size: usize = values.iter().map(crate::client::value_size).sum();
+        let size: usize = values.iter().map(crate::driver::value_size).sum();
         match out.last_mut() {
             Some((cols, rows, bytes))
                 if *cols == columns && rows.len() < per_stmt && *bytes + size <= budget =>

@@ -1,11 +1,17 @@
 //! Reading a live database's schema into a [`DbSchema`]: PostgreSQL catalogs (the current schema),
 //! `information_schema` on MySQL/MariaDB (the current database), `sqlite_schema` and pragmas on SQLite.
 
+#[cfg(feature = "mysql")]
 use super::describe::is_text;
-use super::native::{normalize_default, parse_string_list, parse_type};
-use super::repr::{Column, ColumnType, DbSchema, EnumType, ForeignKey, Index, PrimaryKey, Table};
+#[cfg(feature = "sqlite")]
+use super::native::parse_string_list;
+use super::native::{normalize_default, parse_type};
+#[cfg(feature = "postgres")]
+use super::repr::EnumType;
+use super::repr::{Column, ColumnType, DbSchema, ForeignKey, Index, PrimaryKey, Table};
 use crate::client::{Client, Pool};
 use crate::error::{Error, Result};
+#[cfg(any(feature = "mysql", feature = "sqlite"))]
 use crate::model::fit_identifier;
 use crate::relation::Action;
 use crate::sql::Dialect;
@@ -29,8 +35,11 @@ fn err(e: sqlx::Error) -> Error {
 /// ```
 pub async fn introspect(db: &Client) -> Result<DbSchema> {
     let mut schema = match &db.inner.pool {
+        #[cfg(feature = "postgres")]
         Pool::Postgres(p) => postgres(p).await?,
+        #[cfg(feature = "mysql")]
         Pool::MySql(p) => mysql(p, db.inner.dialect).await?,
+        #[cfg(feature = "sqlite")]
         Pool::Sqlite(p) => sqlite(p).await?,
     };
     schema.tables.retain(|t| t.name != HISTORY_TABLE);
@@ -53,6 +62,7 @@ fn action(s: &str) -> Action {
     }
 }
 
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 /// One column of one index, as the catalogs list them (in key order).
 struct IndexRow {
     table: String,
@@ -63,6 +73,7 @@ struct IndexRow {
     fulltext: bool,
 }
 
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 /// Adds an index column to its table's primary key (named `pk_name`) or index.
 fn add_index_column(schema: &mut DbSchema, row: IndexRow, pk_name: String) {
     let Some(t) = table_mut(&mut schema.tables, &row.table) else {
@@ -89,6 +100,7 @@ fn add_index_column(schema: &mut DbSchema, row: IndexRow, pk_name: String) {
     }
 }
 
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 /// Folds `(name, table, referenced table, on delete, on update, column, referenced column)` rows,
 /// one per key column in order, into the tables' foreign keys.
 fn add_foreign_keys(
@@ -116,6 +128,7 @@ fn add_foreign_keys(
     }
 }
 
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 fn table_mut<'a>(tables: &'a mut [Table], name: &str) -> Option<&'a mut Table> {
     tables.iter_mut().find(|t| t.name == name)
 }
@@ -131,6 +144,7 @@ fn new_table(name: String) -> Table {
     }
 }
 
+#[cfg(feature = "postgres")]
 async fn postgres(p: &sqlx::PgPool) -> Result<DbSchema> {
     let d = Dialect::POSTGRES;
     let mut schema = DbSchema::default();
@@ -271,6 +285,7 @@ async fn postgres(p: &sqlx::PgPool) -> Result<DbSchema> {
     Ok(schema)
 }
 
+#[cfg(feature = "mysql")]
 async fn mysql(p: &sqlx::MySqlPool, d: Dialect) -> Result<DbSchema> {
     let mut schema = DbSchema::default();
     // MariaDB stores JSON as LONGTEXT with a `json_valid` check.
@@ -379,6 +394,7 @@ async fn mysql(p: &sqlx::MySqlPool, d: Dialect) -> Result<DbSchema> {
     Ok(schema)
 }
 
+#[cfg(feature = "sqlite")]
 /// Finds `CHECK ("col" IN ('a', 'b'))` in a table's SQL: the enum check we write on SQLite.
 fn sqlite_enum_check(sql: &str, column: &str) -> Option<Vec<String>> {
     let needle = format!("CHECK (\"{}\" IN (", column.replace('"', "\"\""));
@@ -396,6 +412,7 @@ fn sqlite_enum_check(sql: &str, column: &str) -> Option<Vec<String>> {
     None
 }
 
+#[cfg(feature = "sqlite")]
 /// Finds `CONSTRAINT "name" FOREIGN KEY ("col")` in a table's SQL.
 fn sqlite_fk_name(sql: &str, columns: &[String]) -> Option<String> {
     let cols = columns
@@ -410,6 +427,7 @@ fn sqlite_fk_name(sql: &str, columns: &[String]) -> Option<String> {
     Some(head[start..].replace("\"\"", "\""))
 }
 
+#[cfg(feature = "sqlite")]
 async fn sqlite(p: &sqlx::SqlitePool) -> Result<DbSchema> {
     let d = Dialect::SQLITE;
     let mut schema = DbSchema::default();

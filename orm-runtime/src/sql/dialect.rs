@@ -68,6 +68,21 @@ impl Dialect {
         }
     }
 
+    /// How a transaction with an isolation level starts: a statement to run on the connection
+    /// first, and the statement that begins it (both `None`: a plain `BEGIN`).
+    pub(crate) fn begin_with(self, level: &str) -> (Option<String>, Option<String>) {
+        match self.backend {
+            Backend::Postgres => (None, Some(format!("BEGIN ISOLATION LEVEL {level}"))),
+            // Applies to the next transaction on the connection only.
+            Backend::MySql => (
+                Some(format!("SET TRANSACTION ISOLATION LEVEL {level}")),
+                None,
+            ),
+            // Always serializable.
+            Backend::Sqlite => (None, None),
+        }
+    }
+
     /// Why `v` cannot be bound on this backend (no column of it holds the value exactly), or
     /// `None` when it can.
     pub(crate) fn refuse(self, v: &Value) -> Option<String> {

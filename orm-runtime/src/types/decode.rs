@@ -2,8 +2,11 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
 use rust_decimal::Decimal;
+#[cfg(feature = "mysql")]
 use sqlx::mysql::MySqlRow;
+#[cfg(feature = "postgres")]
 use sqlx::postgres::PgRow;
+#[cfg(feature = "sqlite")]
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, ValueRef};
 use uuid::Uuid;
@@ -14,10 +17,13 @@ use super::DecodeError;
 #[derive(Clone, Copy)]
 pub enum RowRef<'r> {
     /// A PostgreSQL row.
+    #[cfg(feature = "postgres")]
     Postgres(&'r PgRow),
     /// A MySQL / MariaDB row.
+    #[cfg(feature = "mysql")]
     MySql(&'r MySqlRow),
     /// A SQLite row.
+    #[cfg(feature = "sqlite")]
     Sqlite(&'r SqliteRow),
     /// A row aggregated into a JSON array by the `Join` load strategy, one element per column.
     Json(&'r [serde_json::Value]),
@@ -26,8 +32,11 @@ pub enum RowRef<'r> {
 impl std::fmt::Debug for RowRef<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
+            #[cfg(feature = "postgres")]
             RowRef::Postgres(_) => "RowRef::Postgres",
+            #[cfg(feature = "mysql")]
             RowRef::MySql(_) => "RowRef::MySql",
+            #[cfg(feature = "sqlite")]
             RowRef::Sqlite(_) => "RowRef::Sqlite",
             RowRef::Json(_) => "RowRef::Json",
         })
@@ -43,8 +52,11 @@ impl<'r> RowRef<'r> {
     /// The number of columns.
     pub fn len(&self) -> usize {
         match self {
+            #[cfg(feature = "postgres")]
             RowRef::Postgres(r) => r.len(),
+            #[cfg(feature = "mysql")]
             RowRef::MySql(r) => r.len(),
+            #[cfg(feature = "sqlite")]
             RowRef::Sqlite(r) => r.len(),
             RowRef::Json(a) => a.len(),
         }
@@ -59,8 +71,11 @@ impl<'r> RowRef<'r> {
     pub fn index_of(&self, name: &str) -> Result<usize, DecodeError> {
         use sqlx::Column;
         let found = match self {
+            #[cfg(feature = "postgres")]
             RowRef::Postgres(r) => r.columns().iter().position(|c| c.name() == name),
+            #[cfg(feature = "mysql")]
             RowRef::MySql(r) => r.columns().iter().position(|c| c.name() == name),
+            #[cfg(feature = "sqlite")]
             RowRef::Sqlite(r) => r.columns().iter().position(|c| c.name() == name),
             RowRef::Json(_) => None,
         };
@@ -72,15 +87,25 @@ impl<'r> RowRef<'r> {
     #[doc(hidden)]
     #[inline]
     pub fn __decodes_null_silently(&self) -> bool {
-        matches!(self, RowRef::Sqlite(_))
+        #[cfg(feature = "sqlite")]
+        {
+            matches!(self, RowRef::Sqlite(_))
+        }
+        #[cfg(not(feature = "sqlite"))]
+        {
+            false
+        }
     }
 
     /// Whether the value at `index` is `NULL`.
     #[inline]
     pub fn is_null(&self, index: usize) -> Result<bool, DecodeError> {
         Ok(match self {
+            #[cfg(feature = "postgres")]
             RowRef::Postgres(r) => r.try_get_raw(index)?.is_null(),
+            #[cfg(feature = "mysql")]
             RowRef::MySql(r) => r.try_get_raw(index)?.is_null(),
+            #[cfg(feature = "sqlite")]
             RowRef::Sqlite(r) => r.try_get_raw(index)?.is_null(),
             RowRef::Json(a) => json_at(a, index)?.is_null(),
         })
@@ -90,17 +115,14 @@ impl<'r> RowRef<'r> {
     #[inline]
     pub(crate) fn native<T>(&self, index: usize) -> Result<T, DecodeError>
     where
-        T: for<'a> sqlx::Decode<'a, sqlx::Postgres>
-            + sqlx::Type<sqlx::Postgres>
-            + for<'a> sqlx::Decode<'a, sqlx::MySql>
-            + sqlx::Type<sqlx::MySql>
-            + for<'a> sqlx::Decode<'a, sqlx::Sqlite>
-            + sqlx::Type<sqlx::Sqlite>
-            + FromJson,
+        T: Native,
     {
         Ok(match self {
+            #[cfg(feature = "postgres")]
             RowRef::Postgres(r) => r.try_get(index)?,
+            #[cfg(feature = "mysql")]
             RowRef::MySql(r) => r.try_get(index)?,
+            #[cfg(feature = "sqlite")]
             RowRef::Sqlite(r) => r.try_get(index)?,
             RowRef::Json(a) => T::from_json(json_at(a, index)?)?,
         })
@@ -110,8 +132,11 @@ impl<'r> RowRef<'r> {
     #[inline]
     pub fn text(&self, index: usize) -> Result<&'r str, DecodeError> {
         Ok(match self {
+            #[cfg(feature = "postgres")]
             RowRef::Postgres(r) => r.try_get_unchecked(index)?,
+            #[cfg(feature = "mysql")]
             RowRef::MySql(r) => r.try_get_unchecked(index)?,
+            #[cfg(feature = "sqlite")]
             RowRef::Sqlite(r) => r.try_get_unchecked(index)?,
             RowRef::Json(a) => json_at(a, index)?
                 .as_str()
@@ -123,8 +148,11 @@ impl<'r> RowRef<'r> {
     /// `1.500…0` both read as `1.5`), so every backend returns the same representation.
     pub(crate) fn decimal(&self, index: usize) -> Result<Decimal, DecodeError> {
         let d: Decimal = match self {
+            #[cfg(feature = "postgres")]
             RowRef::Postgres(r) => r.try_get(index)?,
+            #[cfg(feature = "mysql")]
             RowRef::MySql(r) => r.try_get(index)?,
+            #[cfg(feature = "sqlite")]
             RowRef::Sqlite(r) => {
                 let raw = r.try_get_raw(index)?;
                 let info = raw.type_info();
@@ -146,27 +174,30 @@ impl<'r> RowRef<'r> {
 
     pub(crate) fn uuid(&self, index: usize) -> Result<Uuid, DecodeError> {
         match self {
+            #[cfg(feature = "postgres")]
             RowRef::Postgres(r) => Ok(r.try_get(index)?),
-            RowRef::MySql(_) | RowRef::Sqlite(_) | RowRef::Json(_) => {
-                Ok(Uuid::parse_str(self.text(index)?)?)
-            }
+            _ => Ok(Uuid::parse_str(self.text(index)?)?),
         }
     }
 
     pub(crate) fn datetime(&self, index: usize) -> Result<DateTime<Utc>, DecodeError> {
         match self {
+            #[cfg(feature = "postgres")]
             RowRef::Postgres(r) => Ok(r.try_get(index)?),
             // Bound and stored as DATETIME, in UTC.
+            #[cfg(feature = "mysql")]
             RowRef::MySql(r) => Ok(Utc.from_utc_datetime(&r.try_get::<NaiveDateTime, _>(index)?)),
-            RowRef::Sqlite(_) | RowRef::Json(_) => parse_text_datetime(self.text(index)?),
+            _ => parse_text_datetime(self.text(index)?),
         }
     }
 
     pub(crate) fn naive_datetime(&self, index: usize) -> Result<NaiveDateTime, DecodeError> {
         match self {
+            #[cfg(feature = "postgres")]
             RowRef::Postgres(r) => Ok(r.try_get(index)?),
+            #[cfg(feature = "mysql")]
             RowRef::MySql(r) => Ok(r.try_get(index)?),
-            RowRef::Sqlite(_) | RowRef::Json(_) => {
+            _ => {
                 let (year, rest) = split_year(self.text(index)?)?;
                 with_year(parse_sqlite_naive(&format!("2000{rest}"))?, year)
             }
@@ -175,9 +206,11 @@ impl<'r> RowRef<'r> {
 
     pub(crate) fn date(&self, index: usize) -> Result<NaiveDate, DecodeError> {
         match self {
+            #[cfg(feature = "postgres")]
             RowRef::Postgres(r) => Ok(r.try_get(index)?),
+            #[cfg(feature = "mysql")]
             RowRef::MySql(r) => Ok(r.try_get(index)?),
-            RowRef::Sqlite(_) | RowRef::Json(_) => {
+            _ => {
                 let (year, rest) = split_year(self.text(index)?)?;
                 let d = NaiveDate::parse_from_str(&format!("2000{rest}"), SQLITE_DATE)?;
                 d.with_year(year)
@@ -188,22 +221,22 @@ impl<'r> RowRef<'r> {
 
     pub(crate) fn time(&self, index: usize) -> Result<NaiveTime, DecodeError> {
         match self {
+            #[cfg(feature = "postgres")]
             RowRef::Postgres(r) => Ok(r.try_get(index)?),
+            #[cfg(feature = "mysql")]
             RowRef::MySql(r) => Ok(r.try_get(index)?),
-            RowRef::Sqlite(_) | RowRef::Json(_) => {
-                Ok(NaiveTime::parse_from_str(self.text(index)?, "%H:%M:%S%.f")?)
-            }
+            _ => Ok(NaiveTime::parse_from_str(self.text(index)?, "%H:%M:%S%.f")?),
         }
     }
 
     /// Decodes a JSON document.
     pub fn json<T: serde::de::DeserializeOwned>(&self, index: usize) -> Result<T, DecodeError> {
         match self {
+            #[cfg(feature = "postgres")]
             RowRef::Postgres(r) => {
                 let sqlx::types::Json(v) = r.try_get::<sqlx::types::Json<T>, _>(index)?;
                 Ok(v)
             }
-            RowRef::MySql(_) | RowRef::Sqlite(_) => Ok(serde_json::from_str(self.text(index)?)?),
             RowRef::Json(a) => match json_at(a, index)? {
                 // MySQL and SQLite may hand a JSON column over as its text.
                 serde_json::Value::String(s) => match serde_json::from_str(s) {
@@ -214,6 +247,9 @@ impl<'r> RowRef<'r> {
                 },
                 v => Ok(serde_json::from_value(v.clone())?),
             },
+            // MySQL and SQLite return a JSON column as its text.
+            #[allow(unreachable_patterns)]
+            _ => Ok(serde_json::from_str(self.text(index)?)?),
         }
     }
 }
@@ -221,6 +257,28 @@ impl<'r> RowRef<'r> {
 fn json_at(a: &[serde_json::Value], index: usize) -> Result<&serde_json::Value, DecodeError> {
     a.get(index)
         .ok_or_else(|| format!("no element {index} in an aggregated row").into())
+}
+
+/// A type every enabled driver decodes natively (and the JSON rows of the `Join` strategy).
+pub(crate) trait Native: PgNative + MySqlNative + SqliteNative + FromJson {}
+impl<T: PgNative + MySqlNative + SqliteNative + FromJson> Native for T {}
+
+macro_rules! native_for {
+    ($($name:ident, $feature:literal, $db:ty;)*) => {$(
+        #[cfg(feature = $feature)]
+        pub(crate) trait $name: for<'a> sqlx::Decode<'a, $db> + sqlx::Type<$db> {}
+        #[cfg(feature = $feature)]
+        impl<T: for<'a> sqlx::Decode<'a, $db> + sqlx::Type<$db>> $name for T {}
+        #[cfg(not(feature = $feature))]
+        pub(crate) trait $name {}
+        #[cfg(not(feature = $feature))]
+        impl<T> $name for T {}
+    )*};
+}
+native_for! {
+    PgNative, "postgres", sqlx::Postgres;
+    MySqlNative, "mysql", sqlx::MySql;
+    SqliteNative, "sqlite", sqlx::Sqlite;
 }
 
 /// Decoding from an element of a JSON-aggregated row (the `Join` load strategy).

@@ -1,16 +1,84 @@
-//! Turning [`Value`]s into each driver's arguments.
+//! The PostgreSQL driver: pool options, argument binding (enums typed by name, lists as arrays),
+//! rows, results and error codes (SQLSTATEs).
 
 use sqlx::Arguments;
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
-use sqlx::mysql::MySqlArguments;
-use sqlx::postgres::{PgArgumentBuffer, PgArguments, PgTypeInfo, Postgres};
-use sqlx::sqlite::SqliteArguments;
+use sqlx::postgres::{PgArgumentBuffer, PgArguments, PgConnectOptions, PgPoolOptions, PgTypeInfo};
+use sqlx::{ConnectOptions, Postgres};
 
-use crate::error::Error;
-use crate::types::ScalarKind;
-use crate::types::decode::{SQLITE_DATE, SQLITE_DATETIME, SQLITE_TIME};
+use super::errors::Class;
+use super::{Driver, Opened, Pool, bind_err, conn_err, first_connection, ping_policy};
+use crate::client::{ClientOptions, ExecResult};
+use crate::error::{Error, Result};
+use crate::sql::Dialect;
+use crate::types::{RowRef, ScalarKind};
 use crate::value::{KeyArray, Value};
+
+impl Driver for Postgres {
+    type Args = PgArguments;
+
+    fn bind(values: Vec<Value>) -> Result<PgArguments> {
+        bind_values(values)
+    }
+
+    fn row(row: &sqlx::postgres::PgRow) -> RowRef<'_> {
+        RowRef::Postgres(row)
+    }
+
+    fn result(r: sqlx::postgres::PgQueryResult) -> ExecResult {
+        ExecResult {
+            rows_affected: r.rows_affected(),
+            last_insert_id: None,
+        }
+    }
+}
+
+/// Opens a pool, after one direct connection proves the server reachable.
+pub(crate) async fn open(o: &ClientOptions) -> Result<Opened> {
+    let opts: PgConnectOptions = o.url.parse().map_err(conn_err)?;
+    // Date-times reach the ORM in UTC whatever the server's zone (JSON aggregation renders them
+    // in the session's zone).
+    let opts = opts
+        .statement_cache_capacity(o.statement_cache_capacity)
+        .log_statements(log::LevelFilter::Trace)
+        .options([("TimeZone", "UTC")]);
+    let conn = first_connection(o, opts.connect()).await?;
+    let _ = sqlx::Connection::close(conn).await;
+    let pool = ping_policy(PgPoolOptions::new(), o.ping_after_idle)
+        .max_connections(o.max_connections)
+        .min_connections(o.min_connections)
+        .acquire_timeout(o.acquire_timeout)
+        .idle_timeout(o.idle_timeout)
+        .connect_lazy_with(opts);
+    Ok(Opened {
+        pool: Pool::Postgres(pool),
+        dialect: Dialect::POSTGRES,
+        max_packet: None,
+    })
+}
+
+/// What a PostgreSQL error means, by its SQLSTATE.
+pub(crate) fn classify(db: &dyn sqlx::error::DatabaseError) -> Option<Class> {
+    let pg = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()?;
+    let code = pg.code();
+    Some(match code {
+        "40001" => Class::Serialization,
+        "40P01" => Class::Deadlock,
+        "55P03" => Class::LockTimeout,
+        // admin_shutdown, crash_shutdown, cannot_connect_now; too_many_connections.
+        "57P01" | "57P02" | "57P03" | "53300" => Class::Connection,
+        c if c.starts_with("08") => Class::Connection,
+        // string_data_right_truncation, numeric_value_out_of_range, invalid_datetime_format,
+        // datetime_field_overflow, division_by_zero, character_not_in_repertoire,
+        // untranslatable_character, invalid_text_representation, null_value_not_allowed (NUL in JSON).
+        "22001" | "22003" | "22007" | "22008" | "22012" | "22021" | "22P05" | "22P02" | "22004" => {
+            Class::InvalidValue
+        }
+        "25P02" => Class::Aborted,
+        _ => Class::Other,
+    })
+}
 
 /// A PostgreSQL enum value: sent as text, typed as the enum so no cast is needed in SQL.
 struct PgEnum {
@@ -51,15 +119,7 @@ fn quoted_type_name(name: &'static str) -> &'static str {
         .or_insert_with(|| Box::leak(format!("\"{}\"", name.replace('"', "\"\"")).into_boxed_str()))
 }
 
-fn not_postgres() -> Error {
-    Error::InvalidQuery("array binds are PostgreSQL-only".into())
-}
-
-fn bind_err(e: BoxDynError) -> Error {
-    Error::InvalidQuery(format!("cannot bind a value: {e}"))
-}
-
-pub(crate) fn postgres(binds: Vec<Value>) -> Result<PgArguments, Error> {
+fn bind_values(binds: Vec<Value>) -> Result<PgArguments, Error> {
     let mut a = PgArguments::default();
     a.reserve(binds.len(), binds.len() * 8);
     for v in binds {
@@ -124,89 +184,6 @@ pub(crate) fn postgres(binds: Vec<Value>) -> Result<PgArguments, Error> {
                     a.add(v.into_iter().map(sqlx::types::Json).collect::<Vec<_>>())
                 }
             },
-        }
-        .map_err(bind_err)?;
-    }
-    Ok(a)
-}
-
-pub(crate) fn mysql(binds: Vec<Value>) -> Result<MySqlArguments, Error> {
-    let mut a = MySqlArguments::default();
-    for v in binds {
-        match v {
-            Value::Null(kind) => match kind {
-                ScalarKind::Bool => a.add(None::<bool>),
-                ScalarKind::I16 => a.add(None::<i16>),
-                ScalarKind::I32 => a.add(None::<i32>),
-                ScalarKind::I64 => a.add(None::<i64>),
-                ScalarKind::F32 => a.add(None::<f32>),
-                ScalarKind::F64 => a.add(None::<f64>),
-                ScalarKind::Decimal => a.add(None::<rust_decimal::Decimal>),
-                ScalarKind::Bytes => a.add(None::<Vec<u8>>),
-                ScalarKind::DateTime | ScalarKind::NaiveDateTime => {
-                    a.add(None::<chrono::NaiveDateTime>)
-                }
-                ScalarKind::Date => a.add(None::<chrono::NaiveDate>),
-                ScalarKind::Time => a.add(None::<chrono::NaiveTime>),
-                ScalarKind::String | ScalarKind::Uuid | ScalarKind::Json | ScalarKind::Enum(_) => {
-                    a.add(None::<String>)
-                }
-            },
-            Value::Bool(v) => a.add(v),
-            Value::I16(v) => a.add(v),
-            Value::I32(v) => a.add(v),
-            Value::I64(v) => a.add(v),
-            Value::F32(v) => a.add(v),
-            Value::F64(v) => a.add(v),
-            Value::Decimal(v) => a.add(v),
-            Value::String(v) => a.add(v),
-            Value::Bytes(v) => a.add(v),
-            Value::Uuid(v) => a.add(v.hyphenated().to_string()),
-            // As the column's DATETIME: sqlx would send a TIMESTAMP, which the server turns into
-            // NULL outside 1970..2038.
-            Value::DateTime(v) => a.add(v.naive_utc()),
-            Value::NaiveDateTime(v) => a.add(v),
-            Value::Date(v) => a.add(v),
-            Value::Time(v) => a.add(v),
-            Value::Json(v) => a.add(v.to_string()),
-            Value::Enum { value, .. } => a.add(value),
-            Value::Array(_) => return Err(not_postgres()),
-            Value::Invalid(reason) => return Err(Error::InvalidQuery(reason)),
-        }
-        .map_err(bind_err)?;
-    }
-    Ok(a)
-}
-
-pub(crate) fn sqlite(binds: Vec<Value>) -> Result<SqliteArguments, Error> {
-    let mut a = SqliteArguments::default();
-    for v in binds {
-        match v {
-            Value::Null(kind) => match kind {
-                ScalarKind::Bool => a.add(None::<bool>),
-                ScalarKind::I16 | ScalarKind::I32 | ScalarKind::I64 => a.add(None::<i64>),
-                ScalarKind::F32 | ScalarKind::F64 => a.add(None::<f64>),
-                ScalarKind::Bytes => a.add(None::<Vec<u8>>),
-                _ => a.add(None::<String>),
-            },
-            Value::Bool(v) => a.add(v),
-            Value::I16(v) => a.add(v),
-            Value::I32(v) => a.add(v),
-            Value::I64(v) => a.add(v),
-            Value::F32(v) => a.add(v),
-            Value::F64(v) => a.add(v),
-            Value::Decimal(v) => a.add(v.to_string()),
-            Value::String(v) => a.add(v),
-            Value::Bytes(v) => a.add(v),
-            Value::Uuid(v) => a.add(v.hyphenated().to_string()),
-            Value::DateTime(v) => a.add(v.format(SQLITE_DATETIME).to_string()),
-            Value::NaiveDateTime(v) => a.add(v.format(SQLITE_DATETIME).to_string()),
-            Value::Date(v) => a.add(v.format(SQLITE_DATE).to_string()),
-            Value::Time(v) => a.add(v.format(SQLITE_TIME).to_string()),
-            Value::Json(v) => a.add(v.to_string()),
-            Value::Enum { value, .. } => a.add(value),
-            Value::Array(_) => return Err(not_postgres()),
-            Value::Invalid(reason) => return Err(Error::InvalidQuery(reason)),
         }
         .map_err(bind_err)?;
     }

@@ -1,0 +1,340 @@
+//! Running a statement on a driver's pool or connection: checking out (failing fast when the
+//! server is unreachable), binding, sending, streaming rows into a [`Sink`], retrying on a fresh
+//! connection when that is safe, tracing. Generic over the [`Driver`] only.
+
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use futures_util::TryStreamExt;
+use sqlx::pool::PoolConnection;
+use sqlx::{AssertSqlSafe, SqlSafeStr, SqlStr};
+use tracing::Instrument;
+
+use super::Driver;
+use crate::client::{ClientInner, ExecResult};
+use crate::error::{Error, Result};
+use crate::model::ModelDef;
+use crate::sql::{Backend, Statement};
+use crate::types::RowRef;
+
+/// Where a row-returning statement puts its rows: the caller's decoder, which collects them.
+/// A trait object, so the execution path is compiled once per driver, not once per row type.
+pub(crate) type Sink<'a> = &'a mut (dyn FnMut(RowRef<'_>) -> Result<()> + Send);
+
+/// How long an acquire waits before asking whether the server is reachable at all.
+const PROBE_AFTER: Duration = Duration::from_millis(250);
+
+/// Checks out a pooled connection.
+///
+/// sqlx keeps retrying a refused connection until the acquire timeout and then reports only that
+/// it timed out. When an acquire is slow and the pool is not simply exhausted (it has room to open a
+/// connection, so sqlx is trying to), one connection is opened directly: if that fails, the cause is
+/// returned at once as [`Error::Connection`].
+pub(crate) async fn acquire<DB: sqlx::Database>(
+    pool: &sqlx::Pool<DB>,
+) -> Result<PoolConnection<DB>> {
+    let err = |e| Error::from_sqlx(e, None);
+    let acquire = pool.acquire();
+    tokio::pin!(acquire);
+    tokio::select! {
+        biased;
+        r = &mut acquire => return r.map_err(err),
+        _ = tokio::time::sleep(PROBE_AFTER) => {}
+    }
+    if pool.size() >= pool.options().get_max_connections() {
+        return acquire.await.map_err(err);
+    }
+    let options = pool.connect_options();
+    let probe = async move {
+        match sqlx::ConnectOptions::connect(&*options).await {
+            Ok(conn) => {
+                let _ = sqlx::Connection::close(conn).await;
+                std::future::pending().await
+            }
+            Err(e) => e,
+        }
+    };
+    tokio::select! {
+        biased;
+        r = &mut acquire => r.map_err(err),
+        e = probe => Err(Error::Connection(Box::new(e))),
+    }
+}
+
+/// Whether a statement that failed with `e` on a pooled connection may run again on a fresh one:
+/// the connection broke, and the statement is a read, or the server said it ended the session
+/// (PostgreSQL `57P01`..`57P03`: the statement never ran, or was rolled back with the session).
+fn retry_on_fresh_connection(e: &Error, read_only: bool) -> bool {
+    let Error::Connection(source) = e else {
+        return false;
+    };
+    if read_only {
+        return true;
+    }
+    match &**source {
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|c| matches!(c.as_ref(), "57P01" | "57P02" | "57P03")),
+        _ => false,
+    }
+}
+
+/// Refuses a statement larger than the server accepts (MySQL's `max_allowed_packet`).
+fn check_size(inner: &ClientInner, stmt: &Statement) -> Result<()> {
+    let Some(limit) = inner.max_packet else {
+        return Ok(());
+    };
+    let size = stmt.sql.len() + stmt.binds.iter().map(value_size).sum::<usize>();
+    if size > limit {
+        return Err(Error::InvalidValue {
+            model: stmt.model.map(|m| m.name),
+            field: None,
+            value: None,
+            reason: format!(
+                "the statement is {size} bytes, larger than the server's max_allowed_packet \
+                 ({limit} bytes)"
+            ),
+            source: None,
+        });
+    }
+    Ok(())
+}
+
+/// About how many bytes a value takes on the wire.
+pub(crate) fn value_size(v: &crate::Value) -> usize {
+    use crate::Value as V;
+    match v {
+        V::String(s) => s.len() + 9,
+        V::Bytes(b) => b.len() + 9,
+        V::Json(j) => j.to_string().len() + 9,
+        V::Array(_) => 64,
+        _ => 16,
+    }
+}
+
+/// A statement ready to send: its text (shared with the slow-statement log), bound arguments,
+/// model and whether it only reads.
+struct Prepared<A> {
+    sql: SqlStr,
+    args: A,
+    model: Option<&'static ModelDef>,
+    read_only: bool,
+}
+
+fn prepare<D: Driver>(inner: &ClientInner, stmt: Statement) -> Result<Prepared<D::Args>> {
+    check_size(inner, &stmt)?;
+    let Statement {
+        sql,
+        binds,
+        model,
+        read_only,
+    } = stmt;
+    Ok(Prepared {
+        args: D::bind(binds)?,
+        sql: AssertSqlSafe(sql).into_sql_str(),
+        model,
+        read_only,
+    })
+}
+
+/// Runs a row-returning statement on a pooled connection, again on another one when that is safe
+/// (see [`retry_on_fresh_connection`]).
+pub(crate) async fn fetch_pooled<D: Driver>(
+    inner: &ClientInner,
+    pool: &sqlx::Pool<D>,
+    stmt: Statement,
+    sink: Sink<'_>,
+) -> Result<()>
+where
+    for<'c> &'c mut D::Connection: sqlx::Executor<'c, Database = D>,
+{
+    let p = prepare::<D>(inner, stmt)?;
+    // When the server ended every session, each idle connection fails in turn: try past all of
+    // them, at most once per pool slot, until a live or new connection runs the statement.
+    let mut attempts = pool.options().get_max_connections().max(1);
+    loop {
+        let mut conn = acquire(pool).await?;
+        match run_fetch::<D>(inner, &mut *conn, &p.sql, p.args.clone(), p.model, sink).await {
+            Err(e) if attempts > 0 && retry_on_fresh_connection(&e, p.read_only) => {
+                conn.close_on_drop();
+                attempts -= 1;
+            }
+            r => return r,
+        }
+    }
+}
+
+/// Runs a statement that returns no rows on a pooled connection, retried as [`fetch_pooled`].
+pub(crate) async fn execute_pooled<D: Driver>(
+    inner: &ClientInner,
+    pool: &sqlx::Pool<D>,
+    stmt: Statement,
+) -> Result<ExecResult>
+where
+    for<'c> &'c mut D::Connection: sqlx::Executor<'c, Database = D>,
+{
+    let p = prepare::<D>(inner, stmt)?;
+    let mut attempts = pool.options().get_max_connections().max(1);
+    loop {
+        let mut conn = acquire(pool).await?;
+        match run_execute::<D>(inner, &mut *conn, &p.sql, p.args.clone(), p.model).await {
+            Err(e) if attempts > 0 && retry_on_fresh_connection(&e, p.read_only) => {
+                conn.close_on_drop();
+                attempts -= 1;
+            }
+            r => return r,
+        }
+    }
+}
+
+/// One connection of driver `D` held for several statements: a transaction's, or a checked-out one.
+pub(crate) trait Held: Send {
+    type D: Driver;
+    fn conn(&mut self) -> &mut <Self::D as sqlx::Database>::Connection;
+}
+
+impl<D: Driver> Held for sqlx::Transaction<'_, D> {
+    type D = D;
+    fn conn(&mut self) -> &mut D::Connection {
+        self
+    }
+}
+
+impl<D: Driver> Held for PoolConnection<D> {
+    type D = D;
+    fn conn(&mut self) -> &mut D::Connection {
+        self
+    }
+}
+
+/// Runs a row-returning statement on a held connection.
+pub(crate) async fn fetch_on<H: Held>(
+    inner: &ClientInner,
+    held: &mut H,
+    stmt: Statement,
+    sink: Sink<'_>,
+) -> Result<()>
+where
+    for<'c> &'c mut <H::D as sqlx::Database>::Connection: sqlx::Executor<'c, Database = H::D>,
+{
+    let p = prepare::<H::D>(inner, stmt)?;
+    run_fetch::<H::D>(inner, held.conn(), &p.sql, p.args, p.model, sink).await
+}
+
+/// Runs a statement that returns no rows on a held connection.
+pub(crate) async fn execute_on<H: Held>(
+    inner: &ClientInner,
+    held: &mut H,
+    stmt: Statement,
+) -> Result<ExecResult>
+where
+    for<'c> &'c mut <H::D as sqlx::Database>::Connection: sqlx::Executor<'c, Database = H::D>,
+{
+    let p = prepare::<H::D>(inner, stmt)?;
+    run_execute::<H::D>(inner, held.conn(), &p.sql, p.args, p.model).await
+}
+
+/// Runs SQL text without binds, which may hold several statements (savepoints, migration scripts).
+pub(crate) async fn raw_on<H: Held>(inner: &ClientInner, held: &mut H, sql: String) -> Result<()>
+where
+    for<'c> &'c mut <H::D as sqlx::Database>::Connection: sqlx::Executor<'c, Database = H::D>,
+{
+    inner.statements.fetch_add(1, Ordering::Relaxed);
+    sqlx::raw_sql(AssertSqlSafe(sql))
+        .execute(held.conn())
+        .await
+        .map(|_| ())
+        .map_err(|e| Error::from_sqlx(e, None))
+}
+
+fn system(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Postgres => "postgresql",
+        Backend::MySql => "mysql",
+        Backend::Sqlite => "sqlite",
+    }
+}
+
+fn span(inner: &ClientInner, sql: &str) -> tracing::Span {
+    tracing::debug_span!(
+        "orm.statement",
+        db.system = system(inner.dialect.backend),
+        db.statement = sql
+    )
+}
+
+fn finished(
+    inner: &ClientInner,
+    model: Option<&'static ModelDef>,
+    sql: &str,
+    started: Instant,
+    rows: u64,
+) {
+    let elapsed = started.elapsed();
+    let ms = elapsed.as_secs_f64() * 1e3;
+    tracing::debug!(target: "orm::statement", elapsed_ms = ms, rows, model = model.map(|m| m.name), "statement finished");
+    if inner.slow_threshold.is_some_and(|t| elapsed >= t) {
+        tracing::warn!(target: "orm::slow", elapsed_ms = ms, sql, "slow statement");
+    }
+}
+
+/// Sends a row-returning statement, handing rows to `sink` as they stream in.
+async fn run_fetch<D: Driver>(
+    inner: &ClientInner,
+    conn: &mut D::Connection,
+    sql: &SqlStr,
+    args: D::Args,
+    model: Option<&'static ModelDef>,
+    sink: Sink<'_>,
+) -> Result<()>
+where
+    for<'c> &'c mut D::Connection: sqlx::Executor<'c, Database = D>,
+{
+    inner.statements.fetch_add(1, Ordering::Relaxed);
+    let span = span(inner, sql.as_str());
+    let started = Instant::now();
+    let rows = async {
+        let mut stream = sqlx::query_with(sql.clone(), args)
+            .persistent(inner.persistent)
+            .fetch(conn);
+        let mut n = 0u64;
+        while let Some(row) = stream
+            .try_next()
+            .await
+            .map_err(|e| Error::from_sqlx(e, model))?
+        {
+            sink(D::row(&row))?;
+            n += 1;
+        }
+        Ok::<_, Error>(n)
+    }
+    .instrument(span)
+    .await?;
+    finished(inner, model, sql.as_str(), started, rows);
+    Ok(())
+}
+
+/// Sends a statement that returns no rows.
+async fn run_execute<D: Driver>(
+    inner: &ClientInner,
+    conn: &mut D::Connection,
+    sql: &SqlStr,
+    args: D::Args,
+    model: Option<&'static ModelDef>,
+) -> Result<ExecResult>
+where
+    for<'c> &'c mut D::Connection: sqlx::Executor<'c, Database = D>,
+{
+    inner.statements.fetch_add(1, Ordering::Relaxed);
+    let span = span(inner, sql.as_str());
+    let started = Instant::now();
+    let r = sqlx::query_with(sql.clone(), args)
+        .persistent(inner.persistent)
+        .execute(conn)
+        .instrument(span)
+        .await
+        .map_err(|e| Error::from_sqlx(e, model))?;
+    let r = D::result(r);
+    finished(inner, model, sql.as_str(), started, r.rows_affected);
+    Ok(r)
+}
