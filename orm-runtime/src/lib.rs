@@ -195,18 +195,22 @@ pub mod prelude {
 
 #[doc(hidden)]
 pub mod __private {
+    // Every path generated code names, traits and types alike, so that it needs the runtime at one
+    // path only (`#[orm(crate = "...")]` overrides it) and public paths can move freely.
     pub use crate::__impl_field_type_for_scalar;
     pub use crate::model::{
-        ColumnDef, CreateInput, DefaultDef, IndexDef, ModelDef, UniqueDef, UpdateInput,
+        Column, ColumnDef, CreateInput, DefaultDef, IndexDef, Model, ModelDef, Plain, Unique,
+        UniqueDef, UniqueKey, UpdateInput,
     };
-    pub use crate::query::Change;
-    pub use crate::raw::RawBind;
+    pub use crate::query::{Change, FindMany, Patch};
+    pub use crate::raw::{FromRow, RawBind, RawSql};
     pub use crate::relation::__select_glue as select;
     pub use crate::relation::{
-        Action, BelongsToOf, Relation, RelationDef, RelationField, RelationKind, ToOneTarget,
+        Action, BelongsToOf, CountInclude, Include, Relation, RelationDef, RelationField,
+        RelationKind, Select, ToOneTarget,
     };
     pub use crate::types::{
-        DecodeError, EnumDef, FieldType, IntoValue, RowRef, Scalar, ScalarKind,
+        DbEnum, DecodeError, EnumDef, FieldType, IntoValue, RowRef, Scalar, ScalarKind,
     };
     pub use crate::{Error, Value};
 

@@ -4,7 +4,7 @@
 use crate::client::Executor;
 use crate::error::{Error, Result};
 use crate::model::Model;
-use crate::sql::{Backend, Dialect, Statement};
+use crate::sql::{Dialect, Statement};
 use crate::types::{FieldType, RowRef};
 use crate::value::Value;
 
@@ -87,7 +87,7 @@ impl RawSql {
     }
 
     fn statement(self, dialect: Dialect) -> Result<Statement> {
-        let backend = dialect.backend;
+        let rules = dialect.rules();
         let mut binds = Vec::with_capacity(self.binds.len());
         for (i, v) in self.binds.into_iter().enumerate() {
             let v = crate::sql::normalize(v);
@@ -106,13 +106,7 @@ impl RawSql {
         for (i, part) in self.parts.iter().enumerate() {
             sql.push_str(part);
             if i + 1 < self.parts.len() {
-                match backend {
-                    Backend::Postgres => {
-                        use std::fmt::Write;
-                        let _ = write!(sql, "${}", i + 1);
-                    }
-                    Backend::MySql | Backend::Sqlite => sql.push('?'),
-                }
+                rules.placeholder(&mut sql, i + 1);
             }
         }
         Ok(Statement {

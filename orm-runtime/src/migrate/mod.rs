@@ -657,11 +657,7 @@ fn lit(d: Dialect, s: &str) -> String {
 }
 
 fn now_sql(d: Dialect) -> &'static str {
-    match d.backend {
-        Backend::Postgres => "clock_timestamp()",
-        Backend::MySql => "CURRENT_TIMESTAMP(6)",
-        Backend::Sqlite => "strftime('%Y-%m-%d %H:%M:%f', 'now')",
-    }
+    d.rules().now_expr()
 }
 
 fn insert_history_sql(d: Dialect, name: &str, checksum: &str, finished: bool) -> String {
@@ -677,11 +673,7 @@ fn insert_history_sql(d: Dialect, name: &str, checksum: &str, finished: bool) ->
 
 async fn ensure_history(db: &Client) -> Result<()> {
     let d = db.dialect();
-    let ts = match d.backend {
-        Backend::Postgres => "TIMESTAMPTZ",
-        Backend::MySql => "DATETIME(6)",
-        Backend::Sqlite => "TEXT",
-    };
+    let ts = crate::schema::native::render_type(d, &crate::schema::ColumnType::Timestamptz, false);
     exec(
         db,
         format!(

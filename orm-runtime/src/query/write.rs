@@ -205,7 +205,7 @@ async fn insert_one<M: Model, E: Executor + ?Sized>(
 ) -> Result<M> {
     let dialect = db.__dialect();
     let mut w = Writer::new(dialect);
-    if w.rules().insert_returning() {
+    if w.rules().caps().insert_returning {
         w.insert(M::DEF, &columns, [values], &OnConflict::Error, true);
         return one(db
             .__fetch(w.finish(Some(M::DEF))?, |row| M::decode(row, 0))
@@ -366,7 +366,7 @@ impl<M: Model> CreateManyAndReturn<M> {
             OnConflict::Error
         };
         let dialect = db.__dialect();
-        let returning = Writer::new(dialect).rules().insert_returning();
+        let returning = Writer::new(dialect).rules().caps().insert_returning;
         let batches = batches(db, M::DEF, inner.data)?;
         let tx = db.__atomic().await?;
         let mut out = Vec::new();
@@ -576,7 +576,7 @@ impl<M: Model> Update<M> {
         }
         let dialect = db.__dialect();
         let mut w = Writer::new(dialect);
-        if w.rules().update_returning() {
+        if w.rules().caps().update_returning {
             w.update(M::DEF, &changes, &self.filter.filter.expr, true);
             return one(db
                 .__fetch(w.finish(Some(M::DEF))?, |row| M::decode(row, 0))
@@ -696,7 +696,7 @@ impl<M: Model> Upsert<M> {
         };
         let dialect = db.__dialect();
         let mut w = Writer::new(dialect);
-        if w.rules().insert_returning() && !w.rules().on_duplicate_key() {
+        if w.rules().caps().insert_returning && !w.rules().caps().on_duplicate_key {
             w.insert(M::DEF, &columns, [values], &conflict, true);
             return one(db
                 .__fetch(w.finish(Some(M::DEF))?, |row| M::decode(row, 0))
@@ -728,7 +728,7 @@ impl<M: Model> Delete<M> {
     /// Runs the delete; [`Error::NotFound`] when no row has the key.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
         let mut w = Writer::new(db.__dialect());
-        if w.rules().delete_returning() {
+        if w.rules().caps().delete_returning {
             w.delete(M::DEF, &self.filter.filter.expr, true);
             return one(db
                 .__fetch(w.finish(Some(M::DEF))?, |row| M::decode(row, 0))

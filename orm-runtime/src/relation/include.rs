@@ -37,9 +37,10 @@ impl Strategy {
     /// round trips; `Join` on SQLite, where a statement has no round trip to save but each one has a
     /// fixed cost.
     pub fn default_for(dialect: crate::sql::Dialect) -> Strategy {
-        match dialect.backend {
-            crate::sql::Backend::Sqlite => Strategy::Join,
-            crate::sql::Backend::Postgres | crate::sql::Backend::MySql => Strategy::Query,
+        if dialect.capabilities().prefer_join {
+            Strategy::Join
+        } else {
+            Strategy::Query
         }
     }
 }

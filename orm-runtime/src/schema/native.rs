@@ -9,20 +9,16 @@ use crate::value::Value;
 
 /// Quotes an identifier.
 pub(crate) fn q(d: Dialect, ident: &str) -> String {
-    match d.backend {
-        Backend::MySql => format!("`{}`", ident.replace('`', "``")),
-        _ => format!("\"{}\"", ident.replace('"', "\"\"")),
-    }
+    let mut out = String::with_capacity(ident.len() + 2);
+    d.rules().quote(&mut out, ident);
+    out
 }
 
-/// A string literal. MySQL treats `\` as an escape inside literals, so it is doubled there.
+/// A string literal.
 pub(crate) fn str_lit(d: Dialect, s: &str) -> String {
-    let s = s.replace('\'', "''");
-    if d.backend == Backend::MySql {
-        format!("'{}'", s.replace('\\', "\\\\"))
-    } else {
-        format!("'{s}'")
-    }
+    let mut out = String::with_capacity(s.len() + 2);
+    d.rules().string_literal(&mut out, s);
+    out
 }
 
 /// The logical type a model column asks for, before normalisation.
@@ -70,158 +66,12 @@ pub(crate) fn normalize_type(d: Dialect, ty: ColumnType) -> ColumnType {
 
 /// The SQL type for `ty` on `d`; `serial` asks for PostgreSQL's auto-incrementing forms.
 pub(crate) fn render_type(d: Dialect, ty: &ColumnType, serial: bool) -> String {
-    use ColumnType as T;
-    match d.backend {
-        Backend::Postgres => match ty {
-            T::Boolean => "BOOLEAN".into(),
-            T::SmallInt => if serial { "SMALLSERIAL" } else { "SMALLINT" }.into(),
-            T::Integer => if serial { "SERIAL" } else { "INTEGER" }.into(),
-            T::BigInt => if serial { "BIGSERIAL" } else { "BIGINT" }.into(),
-            T::Real => "REAL".into(),
-            T::Double => "DOUBLE PRECISION".into(),
-            T::Decimal { precision, scale } => format!("NUMERIC({precision},{scale})"),
-            T::Text => "TEXT".into(),
-            T::VarChar(n) => format!("VARCHAR({n})"),
-            T::Char(n) => format!("CHAR({n})"),
-            T::Bytes => "BYTEA".into(),
-            T::Uuid => "UUID".into(),
-            T::Timestamptz => "TIMESTAMPTZ".into(),
-            T::Timestamp => "TIMESTAMP".into(),
-            T::Date => "DATE".into(),
-            T::Time => "TIME".into(),
-            T::Json => "JSONB".into(),
-            T::Enum { name, .. } => q(d, name),
-            T::Other(s) => s.clone(),
-        },
-        Backend::MySql => match ty {
-            T::Boolean => "BOOLEAN".into(),
-            T::SmallInt => "SMALLINT".into(),
-            T::Integer => "INT".into(),
-            T::BigInt => "BIGINT".into(),
-            T::Real => "FLOAT".into(),
-            T::Double => "DOUBLE".into(),
-            T::Decimal { precision, scale } => format!("DECIMAL({precision},{scale})"),
-            T::Text => "TEXT".into(),
-            T::VarChar(n) => format!("VARCHAR({n})"),
-            T::Char(n) => format!("CHAR({n})"),
-            T::Bytes => "LONGBLOB".into(),
-            T::Uuid => "CHAR(36)".into(),
-            T::Timestamptz | T::Timestamp => "DATETIME(6)".into(),
-            T::Date => "DATE".into(),
-            T::Time => "TIME(6)".into(),
-            T::Json => "JSON".into(),
-            T::Enum { variants, .. } => {
-                let v: Vec<String> = variants.iter().map(|v| str_lit(d, v)).collect();
-                format!("ENUM({})", v.join(", "))
-            }
-            T::Other(s) => s.clone(),
-        },
-        Backend::Sqlite => match ty {
-            T::Boolean | T::SmallInt | T::Integer | T::BigInt => "INTEGER".into(),
-            T::Real | T::Double => "REAL".into(),
-            T::Bytes => "BLOB".into(),
-            T::Other(s) => s.clone(),
-            _ => "TEXT".into(),
-        },
-    }
+    d.rules().column_type(ty, serial)
 }
 
 /// Parses a native type as a database reports it (or as written in `db_type`).
 pub(crate) fn parse_type(d: Dialect, raw: &str) -> ColumnType {
-    use ColumnType as T;
-    let s = raw.trim().to_ascii_lowercase();
-    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let (base, args) = match s.find('(') {
-        Some(i) if s.ends_with(')') => (
-            s[..i].trim().to_owned(),
-            Some(s[i + 1..s.len() - 1].to_owned()),
-        ),
-        Some(i) => {
-            // `timestamp(3) with time zone`
-            let close = s.find(')').unwrap_or(s.len() - 1);
-            let rest = s[close + 1..].trim();
-            let base = format!("{} {rest}", s[..i].trim());
-            (base.trim().to_owned(), Some(s[i + 1..close].to_owned()))
-        }
-        None => (s.clone(), None),
-    };
-    let num = |a: &Option<String>| a.as_deref().and_then(|a| a.trim().parse::<u32>().ok());
-    match d.backend {
-        Backend::Sqlite => match base.as_str() {
-            "integer" | "int" | "bigint" | "smallint" | "boolean" | "tinyint" => T::BigInt,
-            "real" | "double" | "float" | "double precision" => T::Double,
-            "text" | "varchar" | "char" | "clob" => T::Text,
-            "blob" => T::Bytes,
-            _ => T::Other(s),
-        },
-        Backend::Postgres => match (base.as_str(), &args) {
-            ("boolean" | "bool", None) => T::Boolean,
-            ("smallint" | "int2" | "smallserial", None) => T::SmallInt,
-            ("integer" | "int" | "int4" | "serial", None) => T::Integer,
-            ("bigint" | "int8" | "bigserial", None) => T::BigInt,
-            ("real" | "float4", None) => T::Real,
-            ("double precision" | "float8", None) => T::Double,
-            ("numeric" | "decimal", Some(a)) => match a.split_once(',') {
-                Some((p, sc)) => match (p.trim().parse(), sc.trim().parse()) {
-                    (Ok(precision), Ok(scale)) => T::Decimal { precision, scale },
-                    _ => T::Other(s),
-                },
-                None => T::Other(s),
-            },
-            ("text", None) => T::Text,
-            ("character varying" | "varchar", Some(_)) => {
-                num(&args).map_or(T::Other(s), T::VarChar)
-            }
-            ("character" | "char" | "bpchar", Some(_)) => num(&args).map_or(T::Other(s), T::Char),
-            ("bytea", None) => T::Bytes,
-            ("uuid", None) => T::Uuid,
-            ("timestamp with time zone" | "timestamptz", None) => T::Timestamptz,
-            ("timestamp without time zone" | "timestamp", None) => T::Timestamp,
-            ("date", None) => T::Date,
-            ("time without time zone" | "time", None) => T::Time,
-            ("jsonb", None) => T::Json,
-            ("timestamp with time zone" | "timestamptz", Some(a)) => {
-                T::Other(format!("timestamptz({a})"))
-            }
-            ("timestamp without time zone" | "timestamp", Some(a)) => {
-                T::Other(format!("timestamp({a})"))
-            }
-            ("time without time zone" | "time", Some(a)) => T::Other(format!("time({a})")),
-            _ => T::Other(s),
-        },
-        Backend::MySql => match (base.as_str(), &args) {
-            ("boolean" | "bool", None) => T::Boolean,
-            ("tinyint", Some(a)) if a.trim() == "1" => T::Boolean,
-            // Display widths (`int(11)`) mean nothing for storage.
-            ("smallint", _) => T::SmallInt,
-            ("int" | "integer", _) => T::Integer,
-            ("bigint", _) => T::BigInt,
-            ("float", None) => T::Real,
-            ("double" | "double precision", None) => T::Double,
-            ("decimal" | "numeric", Some(a)) => match a.split_once(',') {
-                Some((p, sc)) => match (p.trim().parse(), sc.trim().parse()) {
-                    (Ok(precision), Ok(scale)) => T::Decimal { precision, scale },
-                    _ => T::Other(s),
-                },
-                None => T::Other(s),
-            },
-            ("text", None) => T::Text,
-            ("varchar", Some(_)) => num(&args).map_or(T::Other(s), T::VarChar),
-            ("char", Some(_)) => num(&args).map_or(T::Other(s), T::Char),
-            ("longblob", None) => T::Bytes,
-            ("datetime", Some(a)) if a.trim() == "6" => T::Timestamp,
-            ("date", None) => T::Date,
-            ("time", Some(a)) if a.trim() == "6" => T::Time,
-            ("json", None) => T::Json,
-            ("enum", Some(_)) => T::Enum {
-                name: String::new(),
-                variants: parse_string_list(
-                    raw[raw.find('(').unwrap_or(0) + 1..raw.len() - 1].trim(),
-                ),
-            },
-            _ => T::Other(s),
-        },
-    }
+    d.rules().parse_type(&crate::sql::TypeName::new(raw))
 }
 
 /// Parses `'a', 'b'` (doubled quotes and backslash escapes allowed) into its strings.
@@ -257,10 +107,7 @@ pub(crate) fn parse_string_list(s: &str) -> Vec<String> {
 pub(crate) fn literal(d: Dialect, v: &Value) -> String {
     match v {
         Value::Null(_) => "NULL".into(),
-        Value::Bool(b) => match d.backend {
-            Backend::Postgres => if *b { "true" } else { "false" }.into(),
-            _ => if *b { "1" } else { "0" }.into(),
-        },
+        Value::Bool(b) => d.rules().bool_literal(*b).into(),
         Value::I16(n) => n.to_string(),
         Value::I32(n) => n.to_string(),
         Value::I64(n) => n.to_string(),
@@ -270,10 +117,7 @@ pub(crate) fn literal(d: Dialect, v: &Value) -> String {
         Value::String(s) => str_lit(d, s),
         Value::Bytes(b) => {
             let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-            match d.backend {
-                Backend::Postgres => format!("'\\x{hex}'"),
-                _ => format!("X'{hex}'"),
-            }
+            d.rules().bytes_literal(&hex)
         }
         Value::Uuid(u) => str_lit(d, &u.to_string()),
         Value::DateTime(t) => str_lit(
@@ -428,11 +272,7 @@ fn last_cast(s: &str) -> Option<usize> {
 /// A default as it is written into DDL.
 pub(crate) fn render_default(d: Dialect, ty: &ColumnType, def: &ColumnDefault) -> String {
     match def {
-        ColumnDefault::Now => match d.backend {
-            Backend::Postgres => "CURRENT_TIMESTAMP".into(),
-            Backend::MySql => "CURRENT_TIMESTAMP(6)".into(),
-            Backend::Sqlite => "(strftime('%Y-%m-%d %H:%M:%f', 'now'))".into(),
-        },
+        ColumnDefault::Now => d.rules().now_default().into(),
         ColumnDefault::Literal(lit) => {
             let lit = match (d.backend, lit.as_str()) {
                 (Backend::MySql | Backend::Sqlite, "true") => "1".to_owned(),

@@ -6,7 +6,8 @@
 
 mod dialect;
 
-pub use dialect::{Backend, Dialect};
+pub(crate) use dialect::TypeName;
+pub use dialect::{Backend, Capabilities, Dialect};
 
 use dialect::Rules;
 
@@ -542,7 +543,7 @@ impl Writer {
             if i > 0 {
                 self.push(", ");
             }
-            if let (Some(nulls), false) = (t.nulls, self.rules.native_nulls_order()) {
+            if let (Some(nulls), false) = (t.nulls, self.rules.caps().nulls_order) {
                 self.order_key(&t.key, alias);
                 self.push(if nulls == Nulls::First {
                     " IS NULL DESC, "
@@ -556,7 +557,7 @@ impl Writer {
             } else {
                 " DESC"
             });
-            if let (Some(nulls), true) = (t.nulls, self.rules.native_nulls_order()) {
+            if let (Some(nulls), true) = (t.nulls, self.rules.caps().nulls_order) {
                 self.push(if nulls == Nulls::First {
                     " NULLS FIRST"
                 } else {
@@ -720,7 +721,7 @@ impl Writer {
     /// Whether `NULL`s sort after every value in this term: as asked, or the backend's rule
     /// (PostgreSQL sorts `NULL` as the largest value, MySQL and SQLite as the smallest).
     fn nulls_last(&self, term: &OrderTerm) -> bool {
-        let null_is_largest = self.rules.null_is_largest();
+        let null_is_largest = self.rules.caps().null_is_largest;
         match term.nulls {
             Some(n) => n == Nulls::Last,
             None => (term.order == Order::Asc) == null_is_largest,
@@ -755,22 +756,24 @@ impl Writer {
     fn join_expr(&mut self, j: &JoinSpec<'_>, outer: Option<&str>) {
         self.depth += 1;
         let r = format!("orm_r{}", self.depth);
-        let (backend, maria) = (self.dialect.backend, self.dialect.mariadb);
+        let caps = self.rules.caps();
         let agg = self.rules.json_agg();
         let paginated = j.skip.is_some() || j.take.is_some();
-        // MariaDB cannot correlate a derived table, but paginates inside JSON_ARRAYAGG instead.
-        let derived = j.many && paginated && !maria;
+        let ordered = !j.order.is_empty();
+        // A page of related rows (and, where the aggregate takes no ORDER BY, their order) comes
+        // from a derived table — except on MariaDB, which cannot correlate one but limits inside
+        // the aggregate.
+        let derived =
+            j.many && !caps.json_agg_limit && (paginated || (ordered && !caps.json_agg_order));
         self.push("(SELECT ");
         if j.many {
             self.push(agg);
             self.json_row(j, &r);
-            // MySQL (not MariaDB) has no ORDER BY inside JSON_ARRAYAGG: it aggregates the
-            // derived table's order.
-            if !j.order.is_empty() && (backend != Backend::MySql || maria) {
+            if ordered && caps.json_agg_order {
                 self.push(" ORDER BY ");
                 self.order_by(&j.order, Some(&r));
             }
-            if maria && paginated {
+            if caps.json_agg_limit && paginated {
                 // Literal numbers: JSON_ARRAYAGG's LIMIT takes no parameters.
                 let take = j.take.unwrap_or(u64::MAX >> 1);
                 self.push(&format!(" LIMIT {}, {}", j.skip.unwrap_or(0), take));
@@ -963,7 +966,7 @@ impl Writer {
                     }
                     let col = &model.columns[c];
                     self.ident(col.name);
-                    if self.rules.on_duplicate_key() {
+                    if self.rules.caps().on_duplicate_key {
                         self.push(" = VALUES(");
                         self.ident(col.name);
                         self.push(")");
@@ -982,7 +985,7 @@ impl Writer {
     }
 
     fn upsert_head(&mut self, model: &ModelDef, key: &[usize]) {
-        if self.rules.on_duplicate_key() {
+        if self.rules.caps().on_duplicate_key {
             self.push(" ON DUPLICATE KEY UPDATE ");
         } else {
             self.push(" ON CONFLICT (");
@@ -997,7 +1000,7 @@ impl Writer {
 
     /// The current value of a column inside `SET` (qualified by the table in an upsert).
     fn column_for_change(&mut self, model: &ModelDef, col: &ColumnDef, upsert: bool) {
-        if upsert && !self.rules.on_duplicate_key() {
+        if upsert && !self.rules.caps().on_duplicate_key {
             self.ident(model.table);
             self.push(".");
         }

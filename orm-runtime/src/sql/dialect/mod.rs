@@ -1,0 +1,469 @@
+//! What differs between the SQL dialects: one [`Rules`] trait whose default methods are standard
+//! SQL, one file per backend that overrides only what it does differently, and each backend's
+//! [`Capabilities`] as data. MariaDB is a flavour of MySQL (`mysql.rs`), not a copy of it.
+//!
+//! The SQL writer (`sql/mod.rs`), raw SQL and the schema DDL all render through here: quoting,
+//! placeholders, literals, column types, text matching, `IN` lists, arithmetic, JSON rows,
+//! upserts, `RETURNING`, `NULL` ordering, and what values a backend cannot hold.
+
+mod mysql;
+mod postgres;
+mod sqlite;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+
+use super::{Arith, Writer};
+use crate::model::ColumnDef;
+use crate::query::LikeOp;
+use crate::schema::ColumnType;
+use crate::types::ScalarKind;
+use crate::types::decode::{SQLITE_DATE, SQLITE_DATETIME, SQLITE_TIME};
+use crate::value::Value;
+
+/// Renders the column a predicate is about (qualified as the writer needs it).
+pub(crate) type ColumnSql<'a> = &'a dyn Fn(&mut Writer);
+
+/// Lists longer than this are bound as one JSON array on MySQL and SQLite (whose statements take
+/// at most 65 535 and 32 766 parameters): a list's length is never the caller's problem.
+pub(super) const JSON_LIST_MIN: usize = 1000;
+
+/// A backend family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Backend {
+    /// PostgreSQL.
+    Postgres,
+    /// MySQL or MariaDB.
+    MySql,
+    /// SQLite.
+    Sqlite,
+}
+
+/// What a backend can do, as data: the SQL writer and the migration engine read it instead of
+/// asking which backend they are on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Capabilities {
+    /// `INSERT ... RETURNING`.
+    pub insert_returning: bool,
+    /// `UPDATE ... RETURNING`.
+    pub update_returning: bool,
+    /// `DELETE ... RETURNING`.
+    pub delete_returning: bool,
+    /// `ORDER BY ... NULLS FIRST/LAST`.
+    pub nulls_order: bool,
+    /// Without `NULLS FIRST/LAST`, `NULL` sorts as the largest value (else as the smallest).
+    pub null_is_largest: bool,
+    /// Upserts are `INSERT ... ON DUPLICATE KEY UPDATE` (else `ON CONFLICT (..) DO UPDATE`).
+    pub on_duplicate_key: bool,
+    /// Enums are named types (`CREATE TYPE`), not declared on the column.
+    pub named_enums: bool,
+    /// Schema changes run inside a transaction (a failed migration leaves nothing behind).
+    pub transactional_ddl: bool,
+    /// The JSON array aggregate takes `ORDER BY` inside it.
+    pub json_agg_order: bool,
+    /// The JSON array aggregate takes `LIMIT` inside it (MariaDB), so a page of related rows needs
+    /// no derived table (which MariaDB cannot correlate).
+    pub json_agg_limit: bool,
+    /// The most bind parameters one statement may carry.
+    pub max_binds: usize,
+    /// One statement with JSON aggregation loads relations faster than a statement per relation
+    /// (the default load strategy, as measured by the benchmarks).
+    pub prefer_join: bool,
+}
+
+/// The dialect a statement is written in: the backend plus the server capabilities that matter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dialect {
+    /// The backend family.
+    pub backend: Backend,
+    /// MariaDB rather than MySQL: supports `INSERT/DELETE ... RETURNING`.
+    pub mariadb: bool,
+}
+
+impl Dialect {
+    /// PostgreSQL.
+    pub const POSTGRES: Dialect = Dialect {
+        backend: Backend::Postgres,
+        mariadb: false,
+    };
+    /// SQLite.
+    pub const SQLITE: Dialect = Dialect {
+        backend: Backend::Sqlite,
+        mariadb: false,
+    };
+    /// MySQL (no `RETURNING`).
+    pub const MYSQL: Dialect = Dialect {
+        backend: Backend::MySql,
+        mariadb: false,
+    };
+    /// MariaDB.
+    pub const MARIADB: Dialect = Dialect {
+        backend: Backend::MySql,
+        mariadb: true,
+    };
+
+    pub(crate) fn rules(self) -> &'static dyn Rules {
+        match self.backend {
+            Backend::Postgres => &postgres::Postgres,
+            Backend::MySql if self.mariadb => &mysql::MARIADB,
+            Backend::MySql => &mysql::MYSQL,
+            Backend::Sqlite => &sqlite::Sqlite,
+        }
+    }
+
+    /// What this backend can do.
+    pub fn capabilities(self) -> &'static Capabilities {
+        self.rules().caps()
+    }
+
+    /// How a transaction with an isolation level starts: a statement to run on the connection
+    /// first, and the statement that begins it (both `None`: a plain `BEGIN`).
+    pub(crate) fn begin_with(self, level: &str) -> (Option<String>, Option<String>) {
+        match self.backend {
+            Backend::Postgres => (None, Some(format!("BEGIN ISOLATION LEVEL {level}"))),
+            // Applies to the next transaction on the connection only.
+            Backend::MySql => (
+                Some(format!("SET TRANSACTION ISOLATION LEVEL {level}")),
+                None,
+            ),
+            // Always serializable.
+            Backend::Sqlite => (None, None),
+        }
+    }
+
+    /// Why `v` cannot be bound on this backend (no column of it holds the value exactly), or
+    /// `None` when it can.
+    pub(crate) fn refuse(self, v: &Value) -> Option<String> {
+        refuse_anywhere(v).or_else(|| self.rules().refuse(v))
+    }
+
+    /// The largest number of bind parameters one statement may carry.
+    pub fn max_binds(self) -> usize {
+        self.capabilities().max_binds
+    }
+}
+
+/// A native type's name split for parsing: lower-cased and whitespace-normalised (`s`), its base
+/// name and its parenthesised arguments (`timestamp(3) with time zone` → `timestamp with time
+/// zone`, `3`).
+pub(crate) struct TypeName<'a> {
+    pub(crate) raw: &'a str,
+    pub(crate) s: String,
+    pub(crate) base: String,
+    pub(crate) args: Option<String>,
+}
+
+impl<'a> TypeName<'a> {
+    pub(crate) fn new(raw: &'a str) -> Self {
+        let s = raw.trim().to_ascii_lowercase();
+        let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let (base, args) = match s.find('(') {
+            Some(i) if s.ends_with(')') => (
+                s[..i].trim().to_owned(),
+                Some(s[i + 1..s.len() - 1].to_owned()),
+            ),
+            Some(i) => {
+                let close = s.find(')').unwrap_or(s.len() - 1);
+                let rest = s[close + 1..].trim();
+                let base = format!("{} {rest}", s[..i].trim());
+                (base.trim().to_owned(), Some(s[i + 1..close].to_owned()))
+            }
+            None => (s.clone(), None),
+        };
+        TypeName { raw, s, base, args }
+    }
+}
+
+/// Per-dialect rendering rules: standard SQL by default, overridden per backend.
+pub(crate) trait Rules: Sync {
+    fn quote(&self, out: &mut String, ident: &str) {
+        out.push('"');
+        if ident.contains('"') {
+            out.push_str(&ident.replace('"', "\"\""));
+        } else {
+            out.push_str(ident);
+        }
+        out.push('"');
+    }
+    /// What the backend can do.
+    fn caps(&self) -> &'static Capabilities;
+    /// The SQL type for `ty` in DDL; `serial` asks for an auto-incrementing form where the type
+    /// carries it (PostgreSQL's `SERIAL`s).
+    fn column_type(&self, ty: &ColumnType, serial: bool) -> String;
+    /// A native type as the database reports it (or as written in `db_type`), normalised.
+    fn parse_type(&self, t: &TypeName<'_>) -> ColumnType;
+    /// A string literal (DDL defaults and migration bookkeeping only: query values are bound).
+    fn string_literal(&self, out: &mut String, s: &str) {
+        out.push('\'');
+        out.push_str(&s.replace('\'', "''"));
+        out.push('\'');
+    }
+    /// The current time as a column default.
+    fn now_default(&self) -> &'static str {
+        "CURRENT_TIMESTAMP"
+    }
+    /// The current time, read when the statement runs (migration history timestamps).
+    fn now_expr(&self) -> &'static str {
+        "CURRENT_TIMESTAMP"
+    }
+    /// A boolean literal.
+    fn bool_literal(&self, b: bool) -> &'static str {
+        if b { "1" } else { "0" }
+    }
+    /// A byte-string literal from its hexadecimal digits.
+    fn bytes_literal(&self, hex: &str) -> String {
+        format!("X'{hex}'")
+    }
+    /// Writes the placeholder for bind number `n` (1-based).
+    fn placeholder(&self, out: &mut String, _n: usize) {
+        out.push('?');
+    }
+    /// `NULL`-safe equality.
+    fn null_safe_eq(&self) -> &'static str {
+        " IS NOT DISTINCT FROM "
+    }
+    /// `column` contains / starts with / ends with the literal `text` (never a wildcard pattern).
+    fn like(
+        &self,
+        w: &mut Writer,
+        col: ColumnSql<'_>,
+        column: &'static ColumnDef,
+        op: LikeOp,
+        text: &str,
+        insensitive: bool,
+    ) {
+        col(w);
+        w.push(if insensitive { " ILIKE " } else { " LIKE " });
+        w.bind_col(column, Value::String(like_pattern(op, text)));
+    }
+    /// An operand of `<`, `>` or `ORDER BY` on `column` (`operand` renders the column or a value).
+    fn ordered(&self, w: &mut Writer, operand: ColumnSql<'_>, _column: &'static ColumnDef) {
+        operand(w)
+    }
+    /// The function that builds a JSON array from its arguments (`Join` strategy rows).
+    fn json_array(&self) -> &'static str {
+        "json_build_array("
+    }
+    /// The aggregate that collects values into a JSON array.
+    fn json_agg(&self) -> &'static str {
+        "json_agg("
+    }
+    /// Whether [`json_value`](Rules::json_value) carries every value of this kind exactly.
+    fn json_exact(&self, _kind: ScalarKind) -> bool {
+        true
+    }
+    /// A column as an element of a JSON row, in a form its decoder reads back exactly.
+    fn json_value(&self, w: &mut Writer, col: ColumnSql<'_>, column: &'static ColumnDef) {
+        // A JSON document as its text, so a JSON `null` stays apart from SQL `NULL`.
+        let (before, after) = match column.kind {
+            ScalarKind::Decimal | ScalarKind::Json => ("CAST(", " AS TEXT)"),
+            ScalarKind::Bytes => ("encode(", ", 'hex')"),
+            _ => ("", ""),
+        };
+        w.push(before);
+        col(w);
+        w.push(after);
+    }
+    /// `column <op> value` as the new value of `column` (`target` renders its current value).
+    fn arithmetic(
+        &self,
+        w: &mut Writer,
+        target: ColumnSql<'_>,
+        column: &'static ColumnDef,
+        op: Arith,
+        value: Value,
+    ) {
+        target(w);
+        w.push(op.sql());
+        w.bind_col(column, value);
+    }
+    /// `column [NOT] IN (values)`; the values are non-null, normalised and checked.
+    fn in_list(
+        &self,
+        w: &mut Writer,
+        col: ColumnSql<'_>,
+        _column: &'static ColumnDef,
+        values: Vec<Value>,
+        negated: bool,
+    ) {
+        bind_list(w, col, values, negated);
+    }
+    /// Wraps a text expression for case-insensitive comparison.
+    fn lower(&self) -> &'static str {
+        "LOWER("
+    }
+    /// `LIMIT` when only an offset is given.
+    fn offset_only_limit(&self) -> Option<&'static str> {
+        None
+    }
+    /// `INSERT` keyword form for skipping duplicates; `None` means `ON CONFLICT DO NOTHING`.
+    fn insert_ignore(&self) -> Option<&'static str> {
+        None
+    }
+    /// Why a column of this backend cannot hold `v` (beyond what no backend holds), or `None`.
+    fn refuse(&self, _v: &Value) -> Option<String> {
+        None
+    }
+}
+
+/// JSON documents nested deeper than this cannot be read back (serde_json's recursion limit).
+const MAX_JSON_DEPTH: usize = 127;
+
+/// What no backend holds: sub-microsecond date-times (every backend keeps microseconds; they would
+/// be rounded or cut), leap seconds, JSON nested past what can be read back, and Rust values with no
+/// database form.
+fn refuse_anywhere(v: &Value) -> Option<String> {
+    let nanos = match v {
+        Value::DateTime(t) => t.nanosecond(),
+        Value::NaiveDateTime(t) => t.nanosecond(),
+        Value::Time(t) => t.nanosecond(),
+        Value::Json(j) if json_depth(j) > MAX_JSON_DEPTH => {
+            return Some(format!(
+                "JSON nested deeper than {MAX_JSON_DEPTH} levels cannot be read back"
+            ));
+        }
+        Value::Invalid(reason) => return Some(reason.clone()),
+        _ => return None,
+    };
+    if nanos >= 1_000_000_000 {
+        Some("a leap second cannot be stored".into())
+    } else if nanos % 1000 != 0 {
+        Some(
+            "date-times are stored to the microsecond and this one has nanoseconds \
+             (truncate it first: `chrono::SubsecRound::trunc_subsecs(6)`)"
+                .into(),
+        )
+    } else {
+        None
+    }
+}
+
+/// The nesting depth of a JSON document (a scalar is 0).
+pub(super) fn json_depth(v: &serde_json::Value) -> usize {
+    match v {
+        serde_json::Value::Array(a) => 1 + a.iter().map(json_depth).max().unwrap_or(0),
+        serde_json::Value::Object(o) => 1 + o.values().map(json_depth).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// Whether a date-time value has digits past the microsecond (`None` for other values).
+pub(crate) fn sub_microsecond(v: &Value) -> bool {
+    match v {
+        Value::DateTime(t) => t.nanosecond() % 1000 != 0,
+        Value::NaiveDateTime(t) => t.nanosecond() % 1000 != 0,
+        Value::Time(t) => t.nanosecond() % 1000 != 0,
+        _ => false,
+    }
+}
+
+/// The instant of a date-time value, whichever kind it is.
+fn instant(v: &Value) -> Option<NaiveDateTime> {
+    match v {
+        Value::DateTime(t) => Some(t.naive_utc()),
+        Value::NaiveDateTime(t) => Some(*t),
+        Value::Date(d) => d.and_hms_opt(0, 0, 0),
+        _ => None,
+    }
+}
+
+/// Dates and date-times outside `from ..= to` (by calendar date).
+pub(super) fn refuse_outside(
+    v: &Value,
+    from: NaiveDate,
+    to: NaiveDate,
+    backend: &str,
+) -> Option<String> {
+    let t = instant(v)?;
+    (t.date() < from || t.date() > to).then(|| {
+        format!(
+            "{backend} stores dates from {} to {}",
+            fmt_date(from),
+            fmt_date(to)
+        )
+    })
+}
+
+fn fmt_date(d: NaiveDate) -> String {
+    if d.year() <= 0 {
+        format!("{:04}-{:02}-{:02} BC", 1 - d.year(), d.month(), d.day())
+    } else {
+        d.format("%Y-%m-%d").to_string()
+    }
+}
+
+pub(super) fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("a valid calendar date")
+}
+
+/// Whether a JSON document holds a NUL character in a string or a key.
+pub(super) fn json_has_nul(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::String(s) => s.contains('\0'),
+        serde_json::Value::Array(a) => a.iter().any(json_has_nul),
+        serde_json::Value::Object(o) => o.iter().any(|(k, v)| k.contains('\0') || json_has_nul(v)),
+        _ => false,
+    }
+}
+
+/// `col [NOT] IN (?, ?, ...)`.
+pub(super) fn bind_list(w: &mut Writer, col: ColumnSql<'_>, values: Vec<Value>, negated: bool) {
+    col(w);
+    w.push(if negated { " NOT IN (" } else { " IN (" });
+    for (i, v) in values.into_iter().enumerate() {
+        if i > 0 {
+            w.push(", ");
+        }
+        w.bind(v);
+    }
+    w.push(")");
+}
+
+/// A list element as JSON that the backend's JSON table function turns back into a value equal to
+/// the bound one (text in the formats the binders send).
+fn json_element(v: Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match v {
+        Value::Bool(b) => J::from(i64::from(b)),
+        Value::I16(n) => J::from(n),
+        Value::I32(n) => J::from(n),
+        Value::I64(n) => J::from(n),
+        Value::F32(f) => J::from(f64::from(f)),
+        Value::F64(f) => J::from(f),
+        Value::Decimal(d) => J::String(d.to_string()),
+        Value::String(s) => J::String(s),
+        Value::Bytes(b) => J::String(b.iter().map(|x| format!("{x:02x}")).collect()),
+        Value::Uuid(u) => J::String(u.hyphenated().to_string()),
+        Value::DateTime(t) => J::String(t.format(SQLITE_DATETIME).to_string()),
+        Value::NaiveDateTime(t) => J::String(t.format(SQLITE_DATETIME).to_string()),
+        Value::Date(d) => J::String(d.format(SQLITE_DATE).to_string()),
+        Value::Time(t) => J::String(t.format(SQLITE_TIME).to_string()),
+        Value::Json(j) => J::String(j.to_string()),
+        Value::Enum { value, .. } => J::String(value.to_owned()),
+        Value::Null(_) | Value::Array(_) | Value::Invalid(_) => J::Null,
+    }
+}
+
+pub(super) fn json_list(values: Vec<Value>) -> Value {
+    Value::String(
+        serde_json::Value::Array(values.into_iter().map(json_element).collect()).to_string(),
+    )
+}
+
+/// Escapes `%`, `_` and `\` and wraps for the operator.
+pub(crate) fn like_pattern(op: LikeOp, text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len() + 2);
+    if matches!(op, LikeOp::Contains | LikeOp::EndsWith) {
+        escaped.push('%');
+    }
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    if matches!(op, LikeOp::Contains | LikeOp::StartsWith) {
+        escaped.push('%');
+    }
+    escaped
+}

@@ -1,0 +1,321 @@
+//! MySQL and MariaDB: backquotes, `LOWER()` matching over binary collations, `JSON_TABLE` long
+//! lists, `DIV`, `JSON_ARRAY`/`JSON_ARRAYAGG`, `INSERT IGNORE` and `ON DUPLICATE KEY UPDATE`, and the
+//! values they cannot hold (NaN, ±infinity, dates outside 1000..9999). MariaDB differs only in its
+//! capabilities and its JSON depth limit.
+
+use super::{
+    Capabilities, ColumnSql, JSON_LIST_MIN, Rules, TypeName, bind_list, date, json_depth,
+    json_list, like_pattern, refuse_outside,
+};
+use crate::model::ColumnDef;
+use crate::query::LikeOp;
+use crate::schema::ColumnType;
+use crate::schema::native::parse_string_list;
+use crate::sql::{Arith, Writer};
+use crate::types::ScalarKind;
+use crate::value::Value;
+
+/// MySQL, or MariaDB when `mariadb` is set.
+pub(crate) struct MySql {
+    mariadb: bool,
+}
+
+/// MySQL 8.
+pub(crate) static MYSQL: MySql = MySql { mariadb: false };
+/// MariaDB.
+pub(crate) static MARIADB: MySql = MySql { mariadb: true };
+
+static MYSQL_CAPS: Capabilities = Capabilities {
+    insert_returning: false,
+    update_returning: false,
+    delete_returning: false,
+    nulls_order: false,
+    null_is_largest: false,
+    on_duplicate_key: true,
+    named_enums: false,
+    transactional_ddl: false,
+    json_agg_order: false,
+    json_agg_limit: false,
+    max_binds: 65_535,
+    prefer_join: false,
+};
+
+/// MariaDB adds `INSERT/DELETE ... RETURNING` and `ORDER BY`/`LIMIT` inside `JSON_ARRAYAGG`.
+static MARIADB_CAPS: Capabilities = Capabilities {
+    insert_returning: true,
+    delete_returning: true,
+    json_agg_order: true,
+    json_agg_limit: true,
+    ..MYSQL_CAPS
+};
+
+impl Rules for MySql {
+    fn column_type(&self, ty: &ColumnType, _serial: bool) -> String {
+        use ColumnType as T;
+        match ty {
+            T::Boolean => "BOOLEAN".into(),
+            T::SmallInt => "SMALLINT".into(),
+            T::Integer => "INT".into(),
+            T::BigInt => "BIGINT".into(),
+            T::Real => "FLOAT".into(),
+            T::Double => "DOUBLE".into(),
+            T::Decimal { precision, scale } => format!("DECIMAL({precision},{scale})"),
+            T::Text => "TEXT".into(),
+            T::VarChar(n) => format!("VARCHAR({n})"),
+            T::Char(n) => format!("CHAR({n})"),
+            T::Bytes => "LONGBLOB".into(),
+            T::Uuid => "CHAR(36)".into(),
+            T::Timestamptz | T::Timestamp => "DATETIME(6)".into(),
+            T::Date => "DATE".into(),
+            T::Time => "TIME(6)".into(),
+            T::Json => "JSON".into(),
+            T::Enum { variants, .. } => {
+                let v: Vec<String> = variants
+                    .iter()
+                    .map(|v| {
+                        let mut out = String::new();
+                        self.string_literal(&mut out, v);
+                        out
+                    })
+                    .collect();
+                format!("ENUM({})", v.join(", "))
+            }
+            T::Other(s) => s.clone(),
+        }
+    }
+    fn parse_type(&self, t: &TypeName<'_>) -> ColumnType {
+        use ColumnType as T;
+        let TypeName { raw, s, base, args } = t;
+        let s = s.clone();
+        let num = |a: &Option<String>| a.as_deref().and_then(|a| a.trim().parse::<u32>().ok());
+        match (base.as_str(), args) {
+            ("boolean" | "bool", None) => T::Boolean,
+            ("tinyint", Some(a)) if a.trim() == "1" => T::Boolean,
+            // Display widths (`int(11)`) mean nothing for storage.
+            ("smallint", _) => T::SmallInt,
+            ("int" | "integer", _) => T::Integer,
+            ("bigint", _) => T::BigInt,
+            ("float", None) => T::Real,
+            ("double" | "double precision", None) => T::Double,
+            ("decimal" | "numeric", Some(a)) => match a.split_once(',') {
+                Some((p, sc)) => match (p.trim().parse(), sc.trim().parse()) {
+                    (Ok(precision), Ok(scale)) => T::Decimal { precision, scale },
+                    _ => T::Other(s),
+                },
+                None => T::Other(s),
+            },
+            ("text", None) => T::Text,
+            ("varchar", Some(_)) => num(&args).map_or(T::Other(s), T::VarChar),
+            ("char", Some(_)) => num(&args).map_or(T::Other(s), T::Char),
+            ("longblob", None) => T::Bytes,
+            ("datetime", Some(a)) if a.trim() == "6" => T::Timestamp,
+            ("date", None) => T::Date,
+            ("time", Some(a)) if a.trim() == "6" => T::Time,
+            ("json", None) => T::Json,
+            ("enum", Some(_)) => T::Enum {
+                name: String::new(),
+                variants: parse_string_list(
+                    raw[raw.find('(').unwrap_or(0) + 1..raw.len() - 1].trim(),
+                ),
+            },
+            _ => T::Other(s),
+        }
+    }
+    /// `\` is an escape inside MySQL string literals: doubled.
+    fn string_literal(&self, out: &mut String, s: &str) {
+        out.push('\'');
+        out.push_str(&s.replace('\'', "''").replace('\\', "\\\\"));
+        out.push('\'');
+    }
+    fn now_default(&self) -> &'static str {
+        "CURRENT_TIMESTAMP(6)"
+    }
+    fn now_expr(&self) -> &'static str {
+        "CURRENT_TIMESTAMP(6)"
+    }
+    fn caps(&self) -> &'static Capabilities {
+        if self.mariadb {
+            &MARIADB_CAPS
+        } else {
+            &MYSQL_CAPS
+        }
+    }
+    fn quote(&self, out: &mut String, ident: &str) {
+        out.push('`');
+        if ident.contains('`') {
+            out.push_str(&ident.replace('`', "``"));
+        } else {
+            out.push_str(ident);
+        }
+        out.push('`');
+    }
+    fn null_safe_eq(&self) -> &'static str {
+        " <=> "
+    }
+    fn like(
+        &self,
+        w: &mut Writer,
+        col: ColumnSql<'_>,
+        column: &'static ColumnDef,
+        op: LikeOp,
+        text: &str,
+        insensitive: bool,
+    ) {
+        mysql_like(w, col, column, op, text, insensitive)
+    }
+    fn in_list(
+        &self,
+        w: &mut Writer,
+        col: ColumnSql<'_>,
+        column: &'static ColumnDef,
+        values: Vec<Value>,
+        negated: bool,
+    ) {
+        mysql_in_list(w, col, column, values, negated)
+    }
+    fn arithmetic(
+        &self,
+        w: &mut Writer,
+        target: ColumnSql<'_>,
+        column: &'static ColumnDef,
+        op: Arith,
+        value: Value,
+    ) {
+        mysql_arithmetic(w, target, column, op, value)
+    }
+    fn json_array(&self) -> &'static str {
+        "JSON_ARRAY("
+    }
+    fn json_agg(&self) -> &'static str {
+        "JSON_ARRAYAGG("
+    }
+    fn json_value(&self, w: &mut Writer, col: ColumnSql<'_>, column: &'static ColumnDef) {
+        mysql_json_value(w, col, column)
+    }
+    fn offset_only_limit(&self) -> Option<&'static str> {
+        Some(" LIMIT 18446744073709551615")
+    }
+    fn insert_ignore(&self) -> Option<&'static str> {
+        Some("INSERT IGNORE INTO ")
+    }
+    fn refuse(&self, v: &Value) -> Option<String> {
+        match v {
+            // MariaDB's JSON_VALID check (every JSON column has one) refuses deeper documents.
+            Value::Json(j) if self.mariadb && json_depth(j) > 31 => {
+                Some("MariaDB's JSON holds documents nested at most 31 levels deep".into())
+            }
+            v => refuse_mysql(v),
+        }
+    }
+}
+
+/// Tables are created with a binary collation, so plain `LIKE` is case-sensitive; the insensitive
+/// form lowers both sides.
+fn mysql_like(
+    w: &mut Writer,
+    col: ColumnSql<'_>,
+    column: &'static ColumnDef,
+    op: LikeOp,
+    text: &str,
+    insensitive: bool,
+) {
+    if insensitive {
+        w.push("LOWER(");
+        col(w);
+        w.push(") LIKE LOWER(");
+        w.bind_col(column, Value::String(like_pattern(op, text)));
+        w.push(")");
+    } else {
+        col(w);
+        w.push(" LIKE ");
+        w.bind_col(column, Value::String(like_pattern(op, text)));
+    }
+}
+
+/// Long lists: `col IN (SELECT v FROM JSON_TABLE(?, '$[*]' COLUMNS (v <type> PATH '$')) t)`, the
+/// list bound as one JSON array (MySQL 8.0.4+, MariaDB 10.6+).
+fn mysql_in_list(
+    w: &mut Writer,
+    col: ColumnSql<'_>,
+    column: &'static ColumnDef,
+    values: Vec<Value>,
+    negated: bool,
+) {
+    if values.len() <= JSON_LIST_MIN {
+        return bind_list(w, col, values, negated);
+    }
+    // Text is compared in the binary NO PAD collation the tables use, whatever the JSON's is.
+    let (ty, select) = match column.kind {
+        ScalarKind::Bool | ScalarKind::I16 | ScalarKind::I32 | ScalarKind::I64 => ("BIGINT", "v"),
+        ScalarKind::F32 => ("FLOAT", "v"),
+        ScalarKind::F64 => ("DOUBLE", "v"),
+        ScalarKind::Decimal => ("DECIMAL(65,30)", "v"),
+        ScalarKind::Uuid => ("CHAR(36)", "v"),
+        ScalarKind::DateTime | ScalarKind::NaiveDateTime => ("DATETIME(6)", "v"),
+        ScalarKind::Date => ("DATE", "v"),
+        ScalarKind::Time => ("TIME(6)", "v"),
+        ScalarKind::Bytes => ("LONGTEXT", "UNHEX(v)"),
+        ScalarKind::String | ScalarKind::Json | ScalarKind::Enum(_) => {
+            ("LONGTEXT", "v COLLATE utf8mb4_bin")
+        }
+    };
+    col(w);
+    w.push(if negated {
+        " NOT IN (SELECT "
+    } else {
+        " IN (SELECT "
+    });
+    w.push(select);
+    w.push(" FROM JSON_TABLE(");
+    w.bind(json_list(values));
+    w.push(", '$[*]' COLUMNS (v ");
+    w.push(ty);
+    w.push(" PATH '$')) AS orm_in)");
+}
+
+fn mysql_json_value(w: &mut Writer, col: ColumnSql<'_>, column: &'static ColumnDef) {
+    // A JSON document as its text (a JSON `null` stays apart from SQL `NULL`); a FLOAT as a DOUBLE
+    // (JSON renders a FLOAT with 6 digits).
+    let (before, after) = match column.kind {
+        ScalarKind::Decimal | ScalarKind::Json => ("CAST(", " AS CHAR)"),
+        ScalarKind::F32 => ("CAST(", " AS DOUBLE)"),
+        ScalarKind::Bytes => ("HEX(", ")"),
+        _ => ("", ""),
+    };
+    w.push(before);
+    col(w);
+    w.push(after);
+}
+
+/// `/` on integers yields a decimal on MySQL: integer division is `DIV`.
+fn mysql_arithmetic(
+    w: &mut Writer,
+    target: ColumnSql<'_>,
+    column: &'static ColumnDef,
+    op: Arith,
+    value: Value,
+) {
+    target(w);
+    let int = matches!(
+        column.kind,
+        ScalarKind::I16 | ScalarKind::I32 | ScalarKind::I64
+    );
+    w.push(if op == Arith::Div && int {
+        " DIV "
+    } else {
+        op.sql()
+    });
+    w.bind_col(column, value);
+}
+
+fn refuse_mysql(v: &Value) -> Option<String> {
+    match v {
+        Value::F32(f) if !f.is_finite() => {
+            Some("MySQL and MariaDB cannot store NaN or infinity".into())
+        }
+        Value::F64(f) if !f.is_finite() => {
+            Some("MySQL and MariaDB cannot store NaN or infinity".into())
+        }
+        _ => refuse_outside(v, date(1000, 1, 1), date(9999, 12, 31), "MySQL/MariaDB"),
+    }
+}

@@ -1,0 +1,161 @@
+//! PostgreSQL: `$n` placeholders, `ILIKE`, `= ANY($1)` array lists, `json_build_array`/`json_agg`,
+//! and the values its columns cannot hold (NUL in text and JSON, dates before 4714 BC).
+
+use chrono::NaiveDate;
+
+use super::{
+    Capabilities, ColumnSql, Rules, TypeName, bind_list, date, json_has_nul, refuse_outside,
+};
+use crate::model::ColumnDef;
+use crate::schema::ColumnType;
+use crate::sql::Writer;
+use crate::types::ScalarKind;
+use crate::value::{KeyArray, Value};
+
+/// PostgreSQL.
+pub(crate) struct Postgres;
+
+static CAPS: Capabilities = Capabilities {
+    insert_returning: true,
+    update_returning: true,
+    delete_returning: true,
+    nulls_order: true,
+    null_is_largest: true,
+    on_duplicate_key: false,
+    named_enums: true,
+    transactional_ddl: true,
+    json_agg_order: true,
+    json_agg_limit: false,
+    max_binds: 65_535,
+    prefer_join: false,
+};
+
+impl Rules for Postgres {
+    fn column_type(&self, ty: &ColumnType, serial: bool) -> String {
+        use ColumnType as T;
+        match ty {
+            T::Boolean => "BOOLEAN".into(),
+            T::SmallInt => if serial { "SMALLSERIAL" } else { "SMALLINT" }.into(),
+            T::Integer => if serial { "SERIAL" } else { "INTEGER" }.into(),
+            T::BigInt => if serial { "BIGSERIAL" } else { "BIGINT" }.into(),
+            T::Real => "REAL".into(),
+            T::Double => "DOUBLE PRECISION".into(),
+            T::Decimal { precision, scale } => format!("NUMERIC({precision},{scale})"),
+            T::Text => "TEXT".into(),
+            T::VarChar(n) => format!("VARCHAR({n})"),
+            T::Char(n) => format!("CHAR({n})"),
+            T::Bytes => "BYTEA".into(),
+            T::Uuid => "UUID".into(),
+            T::Timestamptz => "TIMESTAMPTZ".into(),
+            T::Timestamp => "TIMESTAMP".into(),
+            T::Date => "DATE".into(),
+            T::Time => "TIME".into(),
+            T::Json => "JSONB".into(),
+            T::Enum { name, .. } => {
+                let mut out = String::new();
+                self.quote(&mut out, name);
+                out
+            }
+            T::Other(s) => s.clone(),
+        }
+    }
+    fn parse_type(&self, t: &TypeName<'_>) -> ColumnType {
+        use ColumnType as T;
+        let TypeName { s, base, args, .. } = t;
+        let s = s.clone();
+        let num = |a: &Option<String>| a.as_deref().and_then(|a| a.trim().parse::<u32>().ok());
+        match (base.as_str(), args) {
+            ("boolean" | "bool", None) => T::Boolean,
+            ("smallint" | "int2" | "smallserial", None) => T::SmallInt,
+            ("integer" | "int" | "int4" | "serial", None) => T::Integer,
+            ("bigint" | "int8" | "bigserial", None) => T::BigInt,
+            ("real" | "float4", None) => T::Real,
+            ("double precision" | "float8", None) => T::Double,
+            ("numeric" | "decimal", Some(a)) => match a.split_once(',') {
+                Some((p, sc)) => match (p.trim().parse(), sc.trim().parse()) {
+                    (Ok(precision), Ok(scale)) => T::Decimal { precision, scale },
+                    _ => T::Other(s),
+                },
+                None => T::Other(s),
+            },
+            ("text", None) => T::Text,
+            ("character varying" | "varchar", Some(_)) => {
+                num(&args).map_or(T::Other(s), T::VarChar)
+            }
+            ("character" | "char" | "bpchar", Some(_)) => num(&args).map_or(T::Other(s), T::Char),
+            ("bytea", None) => T::Bytes,
+            ("uuid", None) => T::Uuid,
+            ("timestamp with time zone" | "timestamptz", None) => T::Timestamptz,
+            ("timestamp without time zone" | "timestamp", None) => T::Timestamp,
+            ("date", None) => T::Date,
+            ("time without time zone" | "time", None) => T::Time,
+            ("jsonb", None) => T::Json,
+            ("timestamp with time zone" | "timestamptz", Some(a)) => {
+                T::Other(format!("timestamptz({a})"))
+            }
+            ("timestamp without time zone" | "timestamp", Some(a)) => {
+                T::Other(format!("timestamp({a})"))
+            }
+            ("time without time zone" | "time", Some(a)) => T::Other(format!("time({a})")),
+            _ => T::Other(s),
+        }
+    }
+    fn now_expr(&self) -> &'static str {
+        // The wall clock, not the transaction's start: a migration's start and finish differ.
+        "clock_timestamp()"
+    }
+    fn bool_literal(&self, b: bool) -> &'static str {
+        if b { "true" } else { "false" }
+    }
+    fn bytes_literal(&self, hex: &str) -> String {
+        format!("'\\x{hex}'")
+    }
+    fn caps(&self) -> &'static Capabilities {
+        &CAPS
+    }
+    fn placeholder(&self, out: &mut String, n: usize) {
+        use std::fmt::Write;
+        let _ = write!(out, "${n}");
+    }
+    fn in_list(
+        &self,
+        w: &mut Writer,
+        col: ColumnSql<'_>,
+        column: &'static ColumnDef,
+        values: Vec<Value>,
+        negated: bool,
+    ) {
+        // One array bind, so every list length shares one prepared statement and no list is too
+        // long for the protocol's 65 535 parameters.
+        let array = (values.len() > 1)
+            .then(|| KeyArray::from_values(&values))
+            .flatten();
+        let Some(array) = array else {
+            return bind_list(w, col, values, negated);
+        };
+        col(w);
+        w.push(if negated { " <> ALL(" } else { " = ANY(" });
+        if let ScalarKind::Enum(def) = column.kind {
+            w.push("CAST(");
+            w.bind(Value::Array(array));
+            w.push(" AS ");
+            w.ident(def.db_name);
+            w.push("[])");
+        } else {
+            w.bind(Value::Array(array));
+        }
+        w.push(")");
+    }
+    fn refuse(&self, v: &Value) -> Option<String> {
+        match v {
+            Value::String(s) if s.contains('\0') => {
+                Some("PostgreSQL text cannot hold a NUL character".into())
+            }
+            Value::Json(j) if json_has_nul(j) => {
+                Some("PostgreSQL JSON cannot hold a NUL character".into())
+            }
+            // Julian day 0 is PostgreSQL's first date; chrono reaches further back.
+            _ => refuse_outside(v, date(-4713, 11, 24), NaiveDate::MAX, "PostgreSQL"),
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! SQLite: byte-exact text matching (`instr`/`substr`), `json_each` long lists, the integer
+//! overflow guard, decimals ordered as numbers, `json_array`/`json_group_array`, and the values it
+//! cannot hold (NaN, dates outside 0000..9999).
+
+use super::{
+    Capabilities, ColumnSql, JSON_LIST_MIN, Rules, TypeName, bind_list, date, json_list,
+    refuse_outside,
+};
+use crate::model::ColumnDef;
+use crate::query::LikeOp;
+use crate::schema::ColumnType;
+use crate::sql::{Arith, Writer};
+use crate::types::ScalarKind;
+use crate::value::Value;
+
+/// SQLite.
+pub(crate) struct Sqlite;
+
+static CAPS: Capabilities = Capabilities {
+    insert_returning: true,
+    update_returning: true,
+    delete_returning: true,
+    nulls_order: true,
+    null_is_largest: false,
+    on_duplicate_key: false,
+    named_enums: false,
+    transactional_ddl: true,
+    json_agg_order: true,
+    json_agg_limit: false,
+    max_binds: 32_766,
+    prefer_join: true,
+};
+
+impl Rules for Sqlite {
+    fn column_type(&self, ty: &ColumnType, _serial: bool) -> String {
+        use ColumnType as T;
+        match ty {
+            T::Boolean | T::SmallInt | T::Integer | T::BigInt => "INTEGER".into(),
+            T::Real | T::Double => "REAL".into(),
+            T::Bytes => "BLOB".into(),
+            T::Other(s) => s.clone(),
+            _ => "TEXT".into(),
+        }
+    }
+    fn parse_type(&self, t: &TypeName<'_>) -> ColumnType {
+        use ColumnType as T;
+        match t.base.as_str() {
+            "integer" | "int" | "bigint" | "smallint" | "boolean" | "tinyint" => T::BigInt,
+            "real" | "double" | "float" | "double precision" => T::Double,
+            "text" | "varchar" | "char" | "clob" => T::Text,
+            "blob" => T::Bytes,
+            _ => T::Other(t.s.clone()),
+        }
+    }
+    fn now_default(&self) -> &'static str {
+        "(strftime('%Y-%m-%d %H:%M:%f', 'now'))"
+    }
+    fn now_expr(&self) -> &'static str {
+        "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+    }
+    fn caps(&self) -> &'static Capabilities {
+        &CAPS
+    }
+    /// Byte-exact forms over the text's UTF-8 bytes: `LIKE` and `GLOB` stop at a NUL character and
+    /// fail on long patterns. `insensitive` folds ASCII letters, as SQLite's `lower()` does.
+    fn like(
+        &self,
+        w: &mut Writer,
+        col: ColumnSql<'_>,
+        column: &'static ColumnDef,
+        op: LikeOp,
+        text: &str,
+        insensitive: bool,
+    ) {
+        if text.is_empty() {
+            col(w);
+            w.push(" IS NOT NULL");
+            return;
+        }
+        let bytes = if insensitive {
+            text.to_ascii_lowercase().into_bytes()
+        } else {
+            text.as_bytes().to_vec()
+        };
+        let len = bytes.len() as i64;
+        let subject = |w: &mut Writer| {
+            w.push(if insensitive { "CAST(lower(" } else { "CAST(" });
+            col(w);
+            w.push(if insensitive {
+                ") AS BLOB)"
+            } else {
+                " AS BLOB)"
+            });
+        };
+        match op {
+            LikeOp::Contains => {
+                w.push("instr(");
+                subject(w);
+                w.push(", ");
+                w.bind_col(column, Value::Bytes(bytes));
+                w.push(") > 0");
+            }
+            // `substr` of an empty blob is NULL, not `x''`.
+            LikeOp::StartsWith => {
+                w.push("coalesce(substr(");
+                subject(w);
+                w.push(", 1, ");
+                w.bind(Value::I64(len));
+                w.push("), x'') = ");
+                w.bind_col(column, Value::Bytes(bytes));
+            }
+            LikeOp::EndsWith => {
+                w.push("coalesce(substr(");
+                subject(w);
+                w.push(", -");
+                w.bind(Value::I64(len));
+                w.push("), x'') = ");
+                w.bind_col(column, Value::Bytes(bytes));
+            }
+        }
+    }
+    /// SQLite integers are 64-bit whatever the column's declared type, and overflow into floats:
+    /// the result is checked against the field's range, and out of range fails the statement
+    /// (`abs(-9223372036854775808)` raises "integer overflow") instead of storing a value the
+    /// model cannot read back. Decimals are text here: their arithmetic would go through
+    /// floating point, so it is refused.
+    fn arithmetic(
+        &self,
+        w: &mut Writer,
+        target: ColumnSql<'_>,
+        column: &'static ColumnDef,
+        op: Arith,
+        value: Value,
+    ) {
+        let range = match column.kind {
+            ScalarKind::I16 => Some((i16::MIN as i64, i16::MAX as i64)),
+            ScalarKind::I32 => Some((i32::MIN as i64, i32::MAX as i64)),
+            ScalarKind::I64 => Some((i64::MIN, i64::MAX)),
+            ScalarKind::Decimal => {
+                w.refuse(
+                    column,
+                    &value,
+                    "SQLite stores decimals as text and cannot do exact decimal arithmetic; \
+                     read the value, compute it and set it"
+                        .into(),
+                );
+                None
+            }
+            _ => None,
+        };
+        let Some((min, max)) = range else {
+            target(w);
+            w.push(op.sql());
+            w.bind_col(column, value);
+            return;
+        };
+        let result = |w: &mut Writer| {
+            w.push("(");
+            target(w);
+            w.push(op.sql());
+            w.bind_col(column, value.clone());
+            w.push(")");
+        };
+        w.push("CASE WHEN typeof(");
+        result(w);
+        w.push(") = 'integer' AND ");
+        result(w);
+        w.push(&format!(" BETWEEN {min} AND {max} THEN "));
+        result(w);
+        // Depends on the column, so SQLite cannot evaluate it ahead of the branch; NULL stays NULL.
+        w.push(" ELSE abs(");
+        target(w);
+        w.push(" - ");
+        target(w);
+        w.push(" - 9223372036854775807 - 1) END");
+    }
+    fn in_list(
+        &self,
+        w: &mut Writer,
+        col: ColumnSql<'_>,
+        column: &'static ColumnDef,
+        values: Vec<Value>,
+        negated: bool,
+    ) {
+        if values.len() <= JSON_LIST_MIN {
+            return bind_list(w, col, values, negated);
+        }
+        col(w);
+        w.push(if negated {
+            " NOT IN (SELECT "
+        } else {
+            " IN (SELECT "
+        });
+        w.push(if column.kind == ScalarKind::Bytes {
+            "unhex(value)"
+        } else {
+            "value"
+        });
+        w.push(" FROM json_each(");
+        w.bind(json_list(values));
+        w.push("))");
+    }
+    fn offset_only_limit(&self) -> Option<&'static str> {
+        Some(" LIMIT -1")
+    }
+    fn null_safe_eq(&self) -> &'static str {
+        " IS "
+    }
+    fn json_array(&self) -> &'static str {
+        "json_array("
+    }
+    /// Decimals are text here: they order as numbers (doubles, 15–17 significant digits), not as
+    /// text, where `10` would sort before `9`.
+    fn ordered(&self, w: &mut Writer, operand: ColumnSql<'_>, column: &'static ColumnDef) {
+        if column.kind == ScalarKind::Decimal {
+            w.push("CAST(");
+            operand(w);
+            w.push(" AS REAL)");
+        } else {
+            operand(w)
+        }
+    }
+    fn json_agg(&self) -> &'static str {
+        "json_group_array("
+    }
+    fn json_value(&self, w: &mut Writer, col: ColumnSql<'_>, column: &'static ColumnDef) {
+        match column.kind {
+            // `hex(NULL)` is `''`.
+            ScalarKind::Bytes => {
+                w.push("CASE WHEN ");
+                col(w);
+                w.push(" IS NULL THEN NULL ELSE hex(");
+                col(w);
+                w.push(") END");
+            }
+            _ => col(w),
+        }
+    }
+    /// SQLite turns a REAL into text with about 16 correct digits (JSON and `printf` alike):
+    /// float columns cannot go through JSON exactly.
+    fn json_exact(&self, kind: ScalarKind) -> bool {
+        !matches!(kind, ScalarKind::F32 | ScalarKind::F64)
+    }
+    fn refuse(&self, v: &Value) -> Option<String> {
+        match v {
+            // SQLite turns a bound NaN into NULL.
+            Value::F32(f) if f.is_nan() => Some("SQLite cannot store NaN".into()),
+            Value::F64(f) if f.is_nan() => Some("SQLite cannot store NaN".into()),
+            // Date-times are text whose order must be time order: four-digit years only.
+            _ => refuse_outside(v, date(0, 1, 1), date(9999, 12, 31), "SQLite"),
+        }
+    }
+}
