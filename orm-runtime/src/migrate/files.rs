@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::error::{DataLossWarning, MigrateError};
+use crate::error::{DataLossWarning, MigrateError};
 use crate::error::Result;
 use crate::schema::Step;
 use crate::sql::Dialect;

@@ -31,7 +31,6 @@
 //! ```
 
 mod conn;
-mod error;
 mod files;
 mod pull;
 mod shadow;
@@ -39,7 +38,7 @@ mod shadow;
 #[cfg(feature = "cli")]
 pub mod cli;
 
-pub use error::{DataLossWarning, MigrateError};
+pub use crate::error::{DataLossWarning, MigrateError};
 pub use files::LocalMigration;
 pub use pull::render_models;
 

@@ -4,7 +4,7 @@
 
 use super::LocalMigration;
 use super::conn::MigConn;
-use super::error::MigrateError;
+use crate::error::MigrateError;
 use crate::client::{Client, ClientOptions};
 use crate::error::{Error, Result};
 use crate::schema::{DbSchema, introspect};

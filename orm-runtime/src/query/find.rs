@@ -10,7 +10,7 @@ use crate::client::Executor;
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::relation::{IntoCountInclude, IntoInclude, Select, Shape, Strategy};
-use crate::sql::{OrderTerm, SelectSpec, Writer};
+use crate::sql::{OrderTerm, SelectSpec, Statement, Writer};
 use crate::types::{FieldType, RowRef};
 
 /// `include`, `with_count` and `strategy` for the single-row builders, forwarding to the inner
@@ -218,6 +218,14 @@ impl<M: Model> FindMany<M> {
                 .all(|j| j.exact_in_json(dialect))
     }
 
+    /// The `SELECT` this query sends (with the `Join` strategy's subqueries when it uses them;
+    /// the `Query` strategy's statements per included relation follow once the rows are read).
+    pub(crate) fn statement(&self, dialect: crate::sql::Dialect) -> Result<Statement> {
+        let mut w = Writer::new(dialect);
+        self.write_select(&mut w)?;
+        w.finish(Some(M::DEF))
+    }
+
     pub(crate) fn write_select(&self, w: &mut Writer) -> Result<()> {
         let order = self.effective_order();
         w.select(&SelectSpec {
@@ -244,17 +252,14 @@ impl<M: Model> FindMany<M> {
         if self.take == Some(0) {
             return Ok(Vec::new());
         }
-        let mut w = Writer::new(db.__dialect());
-        self.write_select(&mut w)?;
+        let statement = self.statement(db.__dialect())?;
         let shape = &self.shape;
         if self.joined(db.__dialect()) {
             return db
-                .__fetch(w.finish(Some(M::DEF))?, |row| shape.decode_joined(row))
+                .__fetch(statement, |row| shape.decode_joined(row))
                 .await;
         }
-        let mut rows = db
-            .__fetch(w.finish(Some(M::DEF))?, |row| shape.decode(row))
-            .await?;
+        let mut rows = db.__fetch(statement, |row| shape.decode(row)).await?;
         if !shape.includes.is_empty() {
             shape.load(db.__db(), &mut rows).await?;
         }
@@ -263,7 +268,12 @@ impl<M: Model> FindMany<M> {
 
     /// Counts the rows this query would return (honouring `skip`, `take`, `cursor` and `distinct`).
     pub async fn count<E: Executor + ?Sized>(self, db: &E) -> Result<i64> {
-        let mut w = Writer::new(db.__dialect());
+        scalar_i64(db, self.count_statement(db.__dialect())?, M::DEF).await
+    }
+
+    /// The `SELECT COUNT(*)` that [`count`](FindMany::count) sends.
+    pub(crate) fn count_statement(&self, dialect: crate::sql::Dialect) -> Result<Statement> {
+        let mut w = Writer::new(dialect);
         let order = self.effective_order();
         w.count(&SelectSpec {
             model: M::DEF,
@@ -277,17 +287,17 @@ impl<M: Model> FindMany<M> {
             partition: None,
             joins: &[],
         });
-        scalar_i64(db, w, M::DEF).await
+        w.finish(Some(M::DEF))
     }
 }
 
 pub(crate) async fn scalar_i64<E: Executor + ?Sized>(
     db: &E,
-    w: Writer,
+    statement: Statement,
     model: &'static crate::model::ModelDef,
 ) -> Result<i64> {
     let rows = db
-        .__fetch(w.finish(Some(model))?, |row: RowRef<'_>| {
+        .__fetch(statement, |row: RowRef<'_>| {
             <i64 as FieldType>::decode(row, 0)
                 .map_err(|e| Error::decode(Some(model.name), "count", e))
         })

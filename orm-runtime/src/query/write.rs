@@ -86,10 +86,11 @@ fn key_filter(def: &'static ModelDef, key: &[(usize, Value)]) -> Expr {
     )
 }
 
-async fn select_where<M: Model, E: Executor + ?Sized>(db: &E, filter: &Expr) -> Result<Vec<M>> {
-    let mut w = Writer::new(db.__dialect());
+/// `SELECT` of the rows matching `filter` (a row read before or after a write).
+fn select_where(dialect: Dialect, def: &'static ModelDef, filter: &Expr) -> Result<Statement> {
+    let mut w = Writer::new(dialect);
     w.select(&SelectSpec {
-        model: M::DEF,
+        model: def,
         filter: Some(filter),
         order: &[],
         skip: None,
@@ -100,8 +101,55 @@ async fn select_where<M: Model, E: Executor + ?Sized>(db: &E, filter: &Expr) -> 
         partition: None,
         joins: &[],
     });
-    db.__fetch(w.finish(Some(M::DEF))?, |row| M::decode(row, 0))
-        .await
+    w.finish(Some(def))
+}
+
+/// Runs a statement that returns rows of `M`.
+async fn fetch_rows<M: Model, E: Executor + ?Sized>(db: &E, statement: Statement) -> Result<Vec<M>> {
+    db.__fetch(statement, |row| M::decode(row, 0)).await
+}
+
+/// What a write of one row sends, and where the row comes back from.
+pub(crate) enum WriteOne {
+    /// One statement that returns the row: the write with `RETURNING`, or the read when there is
+    /// nothing to write.
+    Fetch(Statement),
+    /// The write, then the row read back by its key (no `RETURNING`). With `must_match`, writing
+    /// no row is [`Error::NotFound`].
+    WriteThenRead {
+        write: Statement,
+        read: Statement,
+        must_match: bool,
+    },
+    /// The row read, then the write (a `DELETE` without `RETURNING`); deleting no row is
+    /// [`Error::NotFound`].
+    ReadThenWrite { read: Statement, write: Statement },
+}
+
+impl WriteOne {
+    async fn run<M: Model, E: Executor + ?Sized>(self, db: &E) -> Result<M> {
+        match self {
+            WriteOne::Fetch(statement) => one(fetch_rows(db, statement).await?),
+            WriteOne::WriteThenRead {
+                write,
+                read,
+                must_match,
+            } => {
+                let r = db.__execute(write).await?;
+                if must_match && r.rows_affected == 0 {
+                    return Err(Error::NotFound { model: M::DEF.name });
+                }
+                one(fetch_rows(db, read).await?)
+            }
+            WriteOne::ReadThenWrite { read, write } => {
+                let row = one(fetch_rows(db, read).await?)?;
+                if db.__execute(write).await?.rows_affected == 0 {
+                    return Err(Error::NotFound { model: M::DEF.name });
+                }
+                Ok(row)
+            }
+        }
+    }
 }
 
 /// After an `INSERT` without `RETURNING` (MySQL): the inserted row's primary key.
@@ -178,8 +226,8 @@ impl<M: Model> Create<M> {
     /// by `with` loaded).
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
         if self.nested.is_empty() {
-            let (columns, values) = complete_row(M::DEF, self.data.into_values())?;
-            return insert_one::<M, E>(db, columns, values).await;
+            let insert = self.statement(db.__dialect())?;
+            return insert_one::<M, E>(db, insert).await;
         }
         let tx = db.__atomic().await?;
         let mut given = self.data.into_values();
@@ -188,39 +236,52 @@ impl<M: Model> Create<M> {
             let (fk, key) = op.run(tx.__db()).await?;
             given[fk] = Some(key);
         }
-        let (columns, values) = complete_row(M::DEF, given)?;
-        let mut row = insert_one::<M, _>(&tx, columns, values).await?;
+        let insert = InsertOne::new(tx.__dialect(), M::DEF, given)?;
+        let mut row = insert_one::<M, _>(&tx, insert).await?;
         for op in after {
             op.run(tx.__db(), &mut row).await?;
         }
         tx.commit().await?;
         Ok(row)
     }
+
+    /// The `INSERT` this create sends for its row (nested writes aside).
+    pub(crate) fn statement(self, dialect: Dialect) -> Result<InsertOne> {
+        InsertOne::new(dialect, M::DEF, self.data.into_values())
+    }
 }
 
-async fn insert_one<M: Model, E: Executor + ?Sized>(
-    db: &E,
-    columns: Vec<usize>,
-    values: Vec<Value>,
-) -> Result<M> {
-    let dialect = db.__dialect();
-    let mut w = Writer::new(dialect);
-    if w.rules().caps().insert_returning {
-        w.insert(M::DEF, &columns, [values], &OnConflict::Error, true);
-        return one(db
-            .__fetch(w.finish(Some(M::DEF))?, |row| M::decode(row, 0))
-            .await?);
+/// The `INSERT` of one new row, and how the row comes back.
+pub(crate) struct InsertOne {
+    pub(crate) statement: Statement,
+    /// Without `RETURNING` (MySQL): the inserted columns and values, which give the row's key to
+    /// read it back by. `None`: the statement returns the row.
+    read_back: Option<(Vec<usize>, Vec<Value>)>,
+}
+
+impl InsertOne {
+    /// The row's given values completed with its defaults, inserted.
+    fn new(dialect: Dialect, def: &'static ModelDef, given: Vec<Option<Value>>) -> Result<Self> {
+        let (columns, values) = complete_row(def, given)?;
+        let returning = dialect.capabilities().insert_returning;
+        let read_back = (!returning).then(|| (columns.clone(), values.clone()));
+        let mut w = Writer::new(dialect);
+        w.insert(def, &columns, [values], &OnConflict::Error, returning);
+        Ok(InsertOne {
+            statement: w.finish(Some(def))?,
+            read_back,
+        })
     }
-    w.insert(
-        M::DEF,
-        &columns,
-        [values.clone()],
-        &OnConflict::Error,
-        false,
-    );
-    let r = db.__execute(w.finish(Some(M::DEF))?).await?;
+}
+
+async fn insert_one<M: Model, E: Executor + ?Sized>(db: &E, insert: InsertOne) -> Result<M> {
+    let Some((columns, values)) = insert.read_back else {
+        return one(fetch_rows(db, insert.statement).await?);
+    };
+    let r = db.__execute(insert.statement).await?;
     let key = inserted_key(M::DEF, &columns, &values, r)?;
-    one(select_where::<M, E>(db, &key_filter(M::DEF, &key)).await?)
+    let read = select_where(db.__dialect(), M::DEF, &key_filter(M::DEF, &key))?;
+    one(fetch_rows(db, read).await?)
 }
 
 /// Splits rows into statements under the backend's bind limit and the executor's byte budget
@@ -229,13 +290,13 @@ async fn insert_one<M: Model, E: Executor + ?Sized>(
 /// The columns one `INSERT` writes and its rows.
 type Batch = (Vec<usize>, Vec<Vec<Value>>);
 
-fn batches<E: Executor + ?Sized>(
-    db: &E,
+fn batches(
+    dialect: Dialect,
+    budget: usize,
     def: &'static ModelDef,
     data: Vec<Vec<Option<Value>>>,
 ) -> Result<Vec<Batch>> {
-    let max_binds = db.__dialect().max_binds();
-    let budget = db.__statement_budget();
+    let max_binds = dialect.max_binds();
     let mut out: Vec<(Vec<usize>, Vec<Vec<Value>>, usize)> = Vec::new();
     for given in data {
         let (columns, values) = complete_row(def, given)?;
@@ -317,32 +378,55 @@ impl<M: Model> CreateMany<M> {
         if self.data.is_empty() {
             return Ok(0);
         }
+        let statements = self.statements(db.__dialect(), db.__statement_budget())?;
+        run_inserts(db, statements).await
+    }
+
+    /// The `INSERT`s this sends: as few as the bind limit and `budget` (bytes of values per
+    /// statement) allow.
+    pub(crate) fn statements(self, dialect: Dialect, budget: usize) -> Result<Vec<Statement>> {
         let conflict = if self.skip_duplicates {
             OnConflict::Ignore
         } else {
             OnConflict::Error
         };
-        let batches = batches(db, M::DEF, self.data)?;
-        if batches.len() == 1 {
-            return run_batches::<M, E>(db, batches, &conflict).await;
-        }
-        let tx = db.__atomic().await?;
-        let n = run_batches::<M, _>(&tx, batches, &conflict).await?;
-        tx.commit().await?;
-        Ok(n)
+        insert_statements(dialect, M::DEF, batches(dialect, budget, M::DEF, self.data)?, &conflict)
     }
 }
 
-async fn run_batches<M: Model, E: Executor + ?Sized>(
-    db: &E,
-    batches: Vec<(Vec<usize>, Vec<Vec<Value>>)>,
+/// One multi-row `INSERT` per batch.
+fn insert_statements(
+    dialect: Dialect,
+    def: &'static ModelDef,
+    batches: Vec<Batch>,
     conflict: &OnConflict<'_>,
-) -> Result<u64> {
+) -> Result<Vec<Statement>> {
+    batches
+        .into_iter()
+        .map(|(columns, rows)| {
+            let mut w = Writer::new(dialect);
+            w.insert(def, &columns, rows, conflict, false);
+            w.finish(Some(def))
+        })
+        .collect()
+}
+
+/// Runs the `INSERT`s of a bulk write, in one atomic scope when there are several; returns the
+/// rows affected.
+async fn run_inserts<E: Executor + ?Sized>(db: &E, statements: Vec<Statement>) -> Result<u64> {
+    if statements.len() == 1 {
+        return run_each(db, statements).await;
+    }
+    let tx = db.__atomic().await?;
+    let n = run_each(&tx, statements).await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+async fn run_each<E: Executor + ?Sized>(db: &E, statements: Vec<Statement>) -> Result<u64> {
     let mut n = 0;
-    for (columns, rows) in batches {
-        let mut w = Writer::new(db.__dialect());
-        w.insert(M::DEF, &columns, rows, conflict, false);
-        n += db.__execute(w.finish(Some(M::DEF))?).await?.rows_affected;
+    for statement in statements {
+        n += db.__execute(statement).await?.rows_affected;
     }
     Ok(n)
 }
@@ -367,7 +451,7 @@ impl<M: Model> CreateManyAndReturn<M> {
         };
         let dialect = db.__dialect();
         let returning = Writer::new(dialect).rules().caps().insert_returning;
-        let batches = batches(db, M::DEF, inner.data)?;
+        let batches = batches(dialect, db.__statement_budget(), M::DEF, inner.data)?;
         let tx = db.__atomic().await?;
         let mut out = Vec::new();
         for (columns, rows) in batches {
@@ -388,7 +472,8 @@ impl<M: Model> CreateManyAndReturn<M> {
                         continue;
                     }
                     let key = inserted_key(M::DEF, &columns, &values, r)?;
-                    out.extend(select_where::<M, _>(&tx, &key_filter(M::DEF, &key)).await?);
+                    let read = select_where(dialect, M::DEF, &key_filter(M::DEF, &key))?;
+                    out.extend(fetch_rows::<M, _>(&tx, read).await?);
                 }
             }
         }
@@ -419,18 +504,19 @@ impl<M: Model> UpsertMany<M> {
         if self.data.is_empty() {
             return Ok(0);
         }
-        let batches = batches(db, M::DEF, self.data)?;
+        let statements = self.statements(db.__dialect(), db.__statement_budget())?;
+        run_inserts(db, statements).await
+    }
+
+    /// The `INSERT ... ON CONFLICT` / `ON DUPLICATE KEY UPDATE` statements this sends (see
+    /// [`CreateMany::statements`]).
+    pub(crate) fn statements(self, dialect: Dialect, budget: usize) -> Result<Vec<Statement>> {
+        let batches = batches(dialect, budget, M::DEF, self.data)?;
         let conflict = OnConflict::Overwrite {
             key: &self.key,
             columns: &self.columns,
         };
-        if batches.len() == 1 {
-            return run_batches::<M, E>(db, batches, &conflict).await;
-        }
-        let tx = db.__atomic().await?;
-        let n = run_batches::<M, _>(&tx, batches, &conflict).await?;
-        tx.commit().await?;
-        Ok(n)
+        insert_statements(dialect, M::DEF, batches, &conflict)
     }
 }
 

@@ -12,7 +12,7 @@ use crate::client::{DbRef, Executor};
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::query::Expr;
-use crate::sql::{CountCol, JoinSpec, Partition, SelectSpec, Writer};
+use crate::sql::{CountCol, Dialect, JoinSpec, Partition, SelectSpec, Statement, Writer};
 use crate::types::{FieldType, RowRef};
 use crate::value::Value;
 
@@ -327,6 +327,41 @@ impl<P: Model, W: RelationField> RelationQuery<P, W>
 where
     W::Target: Clone,
 {
+    /// The `Query` strategy's statement for this relation: the related rows of every parent whose
+    /// join key is in `keys` (non-null, distinct), paginated per parent.
+    pub(crate) fn children_statement(&self, dialect: Dialect, keys: Vec<Value>) -> Result<Statement> {
+        let target = self.rel.def().target_column();
+        let q = &self.query;
+        let order = q.order_with_key();
+        let partition = (q.skip.is_some() || q.take.is_some()).then_some(Partition {
+            column: target,
+            skip: q.skip.unwrap_or(0),
+            take: q.take,
+        });
+        // One statement for every parent: a long key list is bound as one array (PostgreSQL)
+        // or one JSON document (MySQL, SQLite), never split.
+        let filter = Expr::In {
+            column: target,
+            values: keys,
+            negated: false,
+        }
+        .and(q.filter.clone());
+        let mut w = Writer::new(dialect);
+        w.select(&SelectSpec {
+            model: <W::Target as Model>::DEF,
+            filter: Some(&filter),
+            order: &order,
+            skip: None,
+            take: None,
+            cursor: None,
+            distinct: &[],
+            counts: &q.shape.count_cols,
+            partition,
+            joins: &[],
+        });
+        w.finish(Some(<W::Target as Model>::DEF))
+    }
+
     async fn load_query(&self, db: DbRef<'_>, parents: &mut [P]) -> Result<()> {
         let def = self.rel.def();
         let source = def.source_column();
@@ -353,37 +388,9 @@ where
 
         let mut children: Vec<W::Target> = Vec::new();
         if !keys.is_empty() {
-            let order = q.order_with_key();
-            let partition = (q.skip.is_some() || q.take.is_some()).then_some(Partition {
-                column: target,
-                skip: q.skip.unwrap_or(0),
-                take: q.take,
-            });
-            // One statement for every parent: a long key list is bound as one array (PostgreSQL)
-            // or one JSON document (MySQL, SQLite), never split.
-            let filter = Expr::In {
-                column: target,
-                values: keys,
-                negated: false,
-            }
-            .and(q.filter.clone());
-            let mut w = Writer::new(db.__dialect());
-            w.select(&SelectSpec {
-                model: <W::Target as Model>::DEF,
-                filter: Some(&filter),
-                order: &order,
-                skip: None,
-                take: None,
-                cursor: None,
-                distinct: &[],
-                counts: &q.shape.count_cols,
-                partition,
-                joins: &[],
-            });
+            let statement = self.children_statement(db.__dialect(), keys)?;
             children = db
-                .__fetch(w.finish(Some(<W::Target as Model>::DEF))?, |row| {
-                    q.shape.decode(row)
-                })
+                .__fetch(statement, |row| q.shape.decode(row))
                 .await?;
             q.shape.load(db, &mut children).await?;
         }

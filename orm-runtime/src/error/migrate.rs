@@ -1,4 +1,4 @@
-//! Migration errors.
+//! Migration errors (re-exported by `migrate`, which raises them).
 
 use std::path::PathBuf;
 

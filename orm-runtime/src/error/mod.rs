@@ -1,4 +1,9 @@
-//! Errors: one enum a caller can match, the driver's error kept as the source.
+//! Errors: one enum a caller can match, the driver's error kept as the source; the migration
+//! engine's own [`MigrateError`] (reached through [`Error::Migrate`]).
+
+mod migrate;
+
+pub use migrate::{DataLossWarning, MigrateError};
 
 /// The result type of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -147,7 +152,7 @@ pub enum Error {
     },
     /// A migration command refused or failed.
     #[error(transparent)]
-    Migrate(#[from] crate::migrate::MigrateError),
+    Migrate(#[from] MigrateError),
 }
 
 fn on_model(model: Option<&'static str>) -> String {
