@@ -6,12 +6,12 @@ mod transaction;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
 
-pub use run::{DbRef, ExecResult, Executor};
+pub use crate::driver::{ClientOptions, ExecResult};
+pub use run::{DbRef, Executor};
 pub use transaction::{IsolationLevel, Transaction};
 
-pub(crate) use crate::driver::Pool;
+pub(crate) use crate::driver::{ClientInner, Pool};
 use crate::error::Result;
 use crate::sql::{Backend, Dialect};
 
@@ -31,20 +31,6 @@ pub struct Client {
     pub(crate) inner: Arc<ClientInner>,
 }
 
-pub(crate) struct ClientInner {
-    pub(crate) pool: Pool,
-    pub(crate) dialect: Dialect,
-    pub(crate) persistent: bool,
-    pub(crate) slow_threshold: Option<Duration>,
-    pub(crate) statements: AtomicU64,
-    /// The URL the pool was opened with (the migration engine derives its shadow database from it).
-    pub(crate) url: String,
-    /// An in-memory SQLite database (closing its one connection would lose it).
-    pub(crate) memory: bool,
-    /// The largest statement the server accepts (MySQL's `max_allowed_packet`).
-    pub(crate) max_packet: Option<usize>,
-}
-
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
@@ -53,111 +39,7 @@ impl std::fmt::Debug for Client {
     }
 }
 
-/// Options for opening a [`Client`]: pool sizes and timeouts, the prepared-statement cache, and the
-/// slow-statement warning threshold.
-///
-/// ```no_run
-/// # async fn f() -> orm_runtime::Result<()> {
-/// use std::time::Duration;
-/// use orm_runtime::ClientOptions;
-/// let db = ClientOptions::new("postgres://postgres@127.0.0.1/test")
-///     .max_connections(20)
-///     .acquire_timeout(Duration::from_secs(5))
-///     .slow_statement_threshold(Duration::from_millis(200))
-///     .connect()
-///     .await?;
-/// # Ok(()) }
-/// ```
-#[derive(Debug, Clone)]
-pub struct ClientOptions {
-    pub(crate) url: String,
-    pub(crate) max_connections: u32,
-    pub(crate) min_connections: u32,
-    pub(crate) acquire_timeout: Duration,
-    pub(crate) idle_timeout: Option<Duration>,
-    pub(crate) statement_cache_capacity: usize,
-    pub(crate) persistent: bool,
-    pub(crate) slow_threshold: Option<Duration>,
-    pub(crate) ping_after_idle: Option<Duration>,
-    pub(crate) busy_timeout: Duration,
-}
-
 impl ClientOptions {
-    /// Options for the database at `url`: `postgres://…`, `mysql://…` (or `mariadb://…`), `sqlite:…`.
-    pub fn new(url: impl Into<String>) -> Self {
-        ClientOptions {
-            url: url.into(),
-            max_connections: 10,
-            min_connections: 0,
-            acquire_timeout: Duration::from_secs(30),
-            idle_timeout: Some(Duration::from_secs(600)),
-            statement_cache_capacity: 100,
-            persistent: true,
-            slow_threshold: Some(Duration::from_secs(1)),
-            ping_after_idle: Some(Duration::from_secs(10)),
-            busy_timeout: Duration::from_secs(5),
-        }
-    }
-
-    /// SQLite: how long a statement waits for a database another connection has locked before it
-    /// fails with [`Error::LockTimeout`](crate::Error::LockTimeout) (default 5 s). Ignored by the other backends.
-    pub fn busy_timeout(mut self, d: Duration) -> Self {
-        self.busy_timeout = d;
-        self
-    }
-
-    /// Checks a pooled connection with a ping before handing it out when it sat idle at least this
-    /// long (default 10 s), so a connection the server closed while idle is replaced rather than
-    /// failing a query. `Duration::ZERO` pings on every checkout (one extra round trip per statement);
-    /// `None` never pings.
-    pub fn ping_after_idle(mut self, d: impl Into<Option<Duration>>) -> Self {
-        self.ping_after_idle = d.into();
-        self
-    }
-
-    /// The most connections the pool opens (default 10).
-    pub fn max_connections(mut self, n: u32) -> Self {
-        self.max_connections = n;
-        self
-    }
-
-    /// Connections the pool keeps open when idle (default 0).
-    pub fn min_connections(mut self, n: u32) -> Self {
-        self.min_connections = n;
-        self
-    }
-
-    /// How long to wait for a free connection before [`Error::PoolTimeout`](crate::Error::PoolTimeout) (default 30 s).
-    pub fn acquire_timeout(mut self, d: Duration) -> Self {
-        self.acquire_timeout = d;
-        self
-    }
-
-    /// How long an idle connection lives (default 10 min; `None` keeps it forever).
-    pub fn idle_timeout(mut self, d: Option<Duration>) -> Self {
-        self.idle_timeout = d;
-        self
-    }
-
-    /// Prepared statements cached per connection (default 100).
-    pub fn statement_cache_capacity(mut self, n: usize) -> Self {
-        self.statement_cache_capacity = n;
-        self
-    }
-
-    /// Whether statements are prepared once and reused (default `true`). Turn off behind PgBouncer in
-    /// transaction-pooling mode, where named prepared statements break.
-    pub fn persistent_statements(mut self, on: bool) -> Self {
-        self.persistent = on;
-        self
-    }
-
-    /// Statements slower than this are logged as `tracing` warnings (default 1 s; `None` disables).
-    pub fn slow_statement_threshold(mut self, d: impl Into<Option<Duration>>) -> Self {
-        self.slow_threshold = d.into();
-        self
-    }
-
     /// Opens the pool and checks the connection: an unreachable server fails here at once with
     /// [`Error::Connection`](crate::Error::Connection) and its cause.
     pub async fn connect(self) -> Result<Client> {
@@ -177,16 +59,6 @@ impl ClientOptions {
                 url: self.url,
             }),
         })
-    }
-}
-
-impl ClientInner {
-    /// Bytes of values per statement for bulk writes: a quarter of MySQL's `max_allowed_packet`
-    /// (which caps a whole statement), 32 MiB elsewhere.
-    pub(crate) fn statement_budget(&self) -> usize {
-        const DEFAULT: usize = 32 << 20;
-        self.max_packet
-            .map_or(DEFAULT, |p| (p / 4).clamp(1 << 16, DEFAULT))
     }
 }
 

@@ -3,21 +3,12 @@
 
 use std::future::Future;
 
-use super::Client;
+use super::{Client, ExecResult};
 use super::transaction::Transaction;
 use crate::driver::{each, execute_pooled, fetch_pooled};
 use crate::error::Result;
 use crate::sql::{Dialect, Statement};
 use crate::types::RowRef;
-
-/// What a statement that returns no rows reports.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ExecResult {
-    /// Rows inserted, updated or deleted.
-    pub rows_affected: u64,
-    /// The auto-increment id of the last inserted row (MySQL, SQLite).
-    pub last_insert_id: Option<i64>,
-}
 
 mod sealed {
     pub trait Sealed {}

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex as StdMutex};
 use tokio::sync::Mutex;
 
 use super::Client;
-use super::run::{ExecResult, Executor};
+use super::{ExecResult, Executor};
 use crate::driver::{TxConn, each, execute_on, fetch_on, raw_on};
 use crate::error::{Error, Result};
 use crate::sql::{Backend, Dialect, Statement};

@@ -11,11 +11,20 @@ use sqlx::{AssertSqlSafe, SqlSafeStr, SqlStr};
 use tracing::Instrument;
 
 use super::Driver;
-use crate::client::{ClientInner, ExecResult};
+use super::ClientInner;
 use crate::error::{Error, Result};
 use crate::model::ModelDef;
 use crate::sql::{Backend, Statement};
 use crate::types::RowRef;
+
+/// What a statement that returns no rows reports.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExecResult {
+    /// Rows inserted, updated or deleted.
+    pub rows_affected: u64,
+    /// The auto-increment id of the last inserted row (MySQL, SQLite).
+    pub last_insert_id: Option<i64>,
+}
 
 /// Where a row-returning statement puts its rows: the caller's decoder, which collects them.
 /// A trait object, so the execution path is compiled once per driver, not once per row type.

@@ -13,6 +13,7 @@ compile_error!("orm-runtime needs at least one backend feature: `postgres`, `mys
 
 mod errors;
 mod exec;
+mod options;
 #[cfg(feature = "mysql")]
 pub(crate) mod mysql;
 #[cfg(feature = "postgres")]
@@ -20,11 +21,13 @@ pub(crate) mod postgres;
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
 
+pub use exec::ExecResult;
 pub(crate) use exec::{
     acquire, execute_on, execute_pooled, fetch_on, fetch_pooled, raw_on, value_size,
 };
+pub use options::ClientOptions;
+pub(crate) use options::ClientInner;
 
-use crate::client::{ClientOptions, ExecResult};
 use crate::error::Result;
 use crate::sql::Dialect;
 use crate::types::RowRef;

@@ -6,10 +6,9 @@ use sqlx::mysql::{MySqlArguments, MySqlConnectOptions, MySqlPoolOptions};
 use sqlx::{ConnectOptions, MySql};
 
 use super::errors::Class;
-use super::{
+use super::{ClientOptions, ExecResult, 
     Driver, Opened, Pool, bind_err, conn_err, first_connection, not_postgres, ping_policy,
 };
-use crate::client::{ClientOptions, ExecResult};
 use crate::error::{Error, Result};
 use crate::sql::Dialect;
 use crate::types::{RowRef, ScalarKind};

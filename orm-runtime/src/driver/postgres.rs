@@ -8,8 +8,7 @@ use sqlx::postgres::{PgArgumentBuffer, PgArguments, PgConnectOptions, PgPoolOpti
 use sqlx::{ConnectOptions, Postgres};
 
 use super::errors::Class;
-use super::{Driver, Opened, Pool, bind_err, conn_err, first_connection, ping_policy};
-use crate::client::{ClientOptions, ExecResult};
+use super::{ClientOptions, ExecResult, Driver, Opened, Pool, bind_err, conn_err, first_connection, ping_policy};
 use crate::error::{Error, Result};
 use crate::sql::Dialect;
 use crate::types::{RowRef, ScalarKind};

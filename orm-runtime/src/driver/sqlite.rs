@@ -9,8 +9,7 @@ use sqlx::sqlite::{SqliteArguments, SqliteConnectOptions, SqliteJournalMode, Sql
 use sqlx::{ConnectOptions, Sqlite};
 
 use super::errors::Class;
-use super::{Driver, Opened, Pool, bind_err, conn_err, not_postgres, ping_policy};
-use crate::client::{ClientOptions, ExecResult};
+use super::{ClientOptions, ExecResult, Driver, Opened, Pool, bind_err, conn_err, not_postgres, ping_policy};
 use crate::error::{Error, Result};
 use crate::sql::Dialect;
 use crate::types::decode::{SQLITE_DATE, SQLITE_DATETIME, SQLITE_TIME};
