@@ -3,8 +3,8 @@
 
 use std::future::Future;
 
-use super::{Client, ExecResult};
 use super::transaction::Transaction;
+use super::{Client, ExecResult};
 use crate::driver::{each, execute_pooled, fetch_pooled};
 use crate::error::Result;
 use crate::sql::{Dialect, Statement};

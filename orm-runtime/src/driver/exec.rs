@@ -10,8 +10,8 @@ use sqlx::pool::PoolConnection;
 use sqlx::{AssertSqlSafe, SqlSafeStr, SqlStr};
 use tracing::Instrument;
 
-use super::Driver;
 use super::ClientInner;
+use super::Driver;
 use crate::error::{Error, Result};
 use crate::model::ModelDef;
 use crate::sql::{Backend, Statement};

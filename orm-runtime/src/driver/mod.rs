@@ -13,9 +13,9 @@ compile_error!("orm-runtime needs at least one backend feature: `postgres`, `mys
 
 mod errors;
 mod exec;
-mod options;
 #[cfg(feature = "mysql")]
 pub(crate) mod mysql;
+mod options;
 #[cfg(feature = "postgres")]
 pub(crate) mod postgres;
 #[cfg(feature = "sqlite")]
@@ -25,8 +25,8 @@ pub use exec::ExecResult;
 pub(crate) use exec::{
     acquire, execute_on, execute_pooled, fetch_on, fetch_pooled, raw_on, value_size,
 };
-pub use options::ClientOptions;
 pub(crate) use options::ClientInner;
+pub use options::ClientOptions;
 
 use crate::error::Result;
 use crate::sql::Dialect;

@@ -6,8 +6,9 @@ use sqlx::mysql::{MySqlArguments, MySqlConnectOptions, MySqlPoolOptions};
 use sqlx::{ConnectOptions, MySql};
 
 use super::errors::Class;
-use super::{ClientOptions, ExecResult, 
-    Driver, Opened, Pool, bind_err, conn_err, first_connection, not_postgres, ping_policy,
+use super::{
+    ClientOptions, Driver, ExecResult, Opened, Pool, bind_err, conn_err, first_connection,
+    not_postgres, ping_policy,
 };
 use crate::error::{Error, Result};
 use crate::sql::Dialect;

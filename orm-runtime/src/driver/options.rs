@@ -137,4 +137,3 @@ impl ClientInner {
             .map_or(DEFAULT, |p| (p / 4).clamp(1 << 16, DEFAULT))
     }
 }
-

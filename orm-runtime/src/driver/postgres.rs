@@ -8,7 +8,10 @@ use sqlx::postgres::{PgArgumentBuffer, PgArguments, PgConnectOptions, PgPoolOpti
 use sqlx::{ConnectOptions, Postgres};
 
 use super::errors::Class;
-use super::{ClientOptions, ExecResult, Driver, Opened, Pool, bind_err, conn_err, first_connection, ping_policy};
+use super::{
+    ClientOptions, Driver, ExecResult, Opened, Pool, bind_err, conn_err, first_connection,
+    ping_policy,
+};
 use crate::error::{Error, Result};
 use crate::sql::Dialect;
 use crate::types::{RowRef, ScalarKind};

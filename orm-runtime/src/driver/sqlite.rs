@@ -9,7 +9,9 @@ use sqlx::sqlite::{SqliteArguments, SqliteConnectOptions, SqliteJournalMode, Sql
 use sqlx::{ConnectOptions, Sqlite};
 
 use super::errors::Class;
-use super::{ClientOptions, ExecResult, Driver, Opened, Pool, bind_err, conn_err, not_postgres, ping_policy};
+use super::{
+    ClientOptions, Driver, ExecResult, Opened, Pool, bind_err, conn_err, not_postgres, ping_policy,
+};
 use crate::error::{Error, Result};
 use crate::sql::Dialect;
 use crate::types::decode::{SQLITE_DATE, SQLITE_DATETIME, SQLITE_TIME};
