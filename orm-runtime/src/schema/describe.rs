@@ -42,19 +42,13 @@ pub(crate) fn fk_indexes(m: &ModelDef) -> Vec<(String, usize)> {
 /// The collation text columns get on `d`: a binary one without trailing-space padding, so that
 /// equality and uniqueness are exact as on PostgreSQL and SQLite (MySQL/MariaDB only).
 pub(crate) fn text_collation(d: Dialect, ty: &ColumnType) -> Option<&'static str> {
-    if d.backend != Backend::MySql || !is_text(ty) {
-        return None;
-    }
-    Some(table_collation(d))
+    let collation = table_collation(d);
+    (!collation.is_empty() && is_text(ty)).then_some(collation)
 }
 
 /// The table default collation on MySQL/MariaDB.
 pub(crate) fn table_collation(d: Dialect) -> &'static str {
-    if d.mariadb {
-        "utf8mb4_nopad_bin"
-    } else {
-        "utf8mb4_0900_bin"
-    }
+    d.rules().table_collation()
 }
 
 /// Whether a column of this type has a collation (MySQL's character types).
@@ -95,7 +89,7 @@ pub fn describe(models: &[&'static ModelDef], d: Dialect) -> DbSchema {
         };
         for c in m.columns {
             let ty = model_type(d, c);
-            if let (Backend::Postgres, ColumnType::Enum { name, variants }) = (d.backend, &ty)
+            if let (true, ColumnType::Enum { name, variants }) = (d.capabilities().named_enums, &ty)
                 && schema.enum_type(name).is_none()
             {
                 schema.enums.push(EnumType {

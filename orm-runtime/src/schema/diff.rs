@@ -7,7 +7,7 @@ use super::native::{q, render_default, render_type, str_lit};
 use super::repr::{
     Column, ColumnDefault, ColumnType, DbSchema, EnumType, ForeignKey, Index, PrimaryKey, Table,
 };
-use crate::sql::{Backend, Dialect};
+use crate::sql::Dialect;
 
 /// One change to a database schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,7 +163,8 @@ fn same_type(d: Dialect, a: &ColumnType, b: &ColumnType) -> bool {
                 variants: bv,
             },
         ) => {
-            if d.backend == Backend::Postgres {
+            // A named enum is its type name; elsewhere an enum is its variants.
+            if d.capabilities().named_enums {
                 an == bn
             } else {
                 av == bv
@@ -182,7 +183,7 @@ fn same_column(d: Dialect, a: &Column, b: &Column) -> bool {
 }
 
 fn same_fk(d: Dialect, a: &ForeignKey, b: &ForeignKey) -> bool {
-    (d.backend == Backend::Sqlite || a.name == b.name) && same_fk_shape(a, b)
+    (!d.capabilities().foreign_key_names || a.name == b.name) && same_fk_shape(a, b)
 }
 
 fn same_fk_shape(a: &ForeignKey, b: &ForeignKey) -> bool {
@@ -196,7 +197,7 @@ fn same_fk_shape(a: &ForeignKey, b: &ForeignKey) -> bool {
 fn same_pk(d: Dialect, a: &Option<PrimaryKey>, b: &Option<PrimaryKey>) -> bool {
     match (a, b) {
         (Some(a), Some(b)) => {
-            a.columns == b.columns && (d.backend != Backend::Postgres || a.name == b.name)
+            a.columns == b.columns && (!d.capabilities().constraint_renames || a.name == b.name)
         }
         (None, None) => true,
         _ => false,
@@ -364,7 +365,7 @@ pub fn diff(from: &DbSchema, to: &DbSchema, d: Dialect) -> Vec<Step> {
     for t in &to.tables {
         let Some(ft) = from.table(&t.name) else {
             create_tables.push(Step::CreateTable(t.clone()));
-            if d.backend != Backend::Sqlite {
+            if d.capabilities().alter_table {
                 for fk in &t.foreign_keys {
                     add_fks.push(Step::AddForeignKey {
                         table: t.name.clone(),
@@ -403,7 +404,7 @@ pub fn diff(from: &DbSchema, to: &DbSchema, d: Dialect) -> Vec<Step> {
             .collect();
         let pk_changed = !same_pk(d, &ft.primary_key, &t.primary_key);
 
-        if d.backend == Backend::Sqlite {
+        if !d.capabilities().alter_table {
             let simple_add = |c: &&Column| {
                 !c.autoincrement
                     && (c.nullable || matches!(c.default, Some(ColumnDefault::Literal(_))))
@@ -477,7 +478,7 @@ pub fn diff(from: &DbSchema, to: &DbSchema, d: Dialect) -> Vec<Step> {
                 removed.push(f);
             }
         }
-        if d.backend != Backend::Sqlite {
+        if d.capabilities().alter_table {
             created.retain(|i| {
                 let Some(pos) = removed.iter().position(|f| {
                     f.columns == i.columns && f.unique == i.unique && f.name != i.name
@@ -508,7 +509,7 @@ pub fn diff(from: &DbSchema, to: &DbSchema, d: Dialect) -> Vec<Step> {
         // Foreign keys: PostgreSQL renames a key whose name alone changed.
         let mut fks_added = fks_added;
         for f in fks_dropped {
-            if d.backend == Backend::Postgres
+            if d.capabilities().constraint_renames
                 && let Some(pos) = fks_added.iter().position(|g| same_fk_shape(f, g))
             {
                 let g = fks_added.remove(pos);
@@ -533,7 +534,7 @@ pub fn diff(from: &DbSchema, to: &DbSchema, d: Dialect) -> Vec<Step> {
     }
     for ft in &from.tables {
         if to.table(&ft.name).is_none() {
-            if d.backend != Backend::Sqlite {
+            if d.capabilities().alter_table {
                 for fk in &ft.foreign_keys {
                     drop_fks.push(Step::DropForeignKey {
                         table: ft.name.clone(),
@@ -559,135 +560,12 @@ pub fn diff(from: &DbSchema, to: &DbSchema, d: Dialect) -> Vec<Step> {
     steps
 }
 
-fn column_sql(d: Dialect, c: &Column, inline_pk: bool) -> String {
-    let mut sql = format!(
-        "{} {}",
-        q(d, &c.name),
-        render_type(d, &c.ty, c.autoincrement)
-    );
-    if inline_pk {
-        sql.push_str(" PRIMARY KEY AUTOINCREMENT");
-        return sql;
-    }
-    if !c.nullable {
-        sql.push_str(" NOT NULL");
-    }
-    if let (Backend::MySql, Some(collation)) = (d.backend, &c.collation) {
-        let _ = write!(sql, " COLLATE {collation}");
-    }
-    if d.backend == Backend::MySql && c.autoincrement {
-        sql.push_str(" AUTO_INCREMENT");
-    }
-    if let Some(def) = &c.default
-        && !c.autoincrement
-    {
-        let _ = write!(sql, " DEFAULT {}", render_default(d, &c.ty, def));
-    }
-    if d.backend == Backend::Sqlite
-        && let ColumnType::Enum { variants, .. } = &c.ty
-    {
-        let v: Vec<String> = variants.iter().map(|v| str_lit(d, v)).collect();
-        let _ = write!(sql, " CHECK ({} IN ({}))", q(d, &c.name), v.join(", "));
-    }
-    sql
-}
-
-fn list(d: Dialect, names: &[String]) -> String {
-    names.iter().map(|n| q(d, n)).collect::<Vec<_>>().join(", ")
-}
-
-fn fk_sql(d: Dialect, fk: &ForeignKey) -> String {
-    format!(
-        "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {} ON UPDATE {}",
-        q(d, &fk.name),
-        list(d, &fk.columns),
-        q(d, &fk.referenced_table),
-        list(d, &fk.referenced_columns),
-        fk.on_delete.sql(),
-        fk.on_update.sql()
-    )
-}
-
 fn create_index_sql(d: Dialect, table: &str, i: &Index) -> String {
-    if i.fulltext {
-        return match d.backend {
-            Backend::Postgres => {
-                let doc = i
-                    .columns
-                    .iter()
-                    .map(|c| format!("COALESCE({}, '')", q(d, c)))
-                    .collect::<Vec<_>>()
-                    .join(" || ' ' || ");
-                format!(
-                    "CREATE INDEX {} ON {} USING GIN (to_tsvector('simple', {doc}))",
-                    q(d, &i.name),
-                    q(d, table)
-                )
-            }
-            _ => format!(
-                "CREATE FULLTEXT INDEX {} ON {} ({})",
-                q(d, &i.name),
-                q(d, table),
-                list(d, &i.columns)
-            ),
-        };
-    }
-    format!(
-        "CREATE {}INDEX {} ON {} ({})",
-        if i.unique { "UNIQUE " } else { "" },
-        q(d, &i.name),
-        q(d, table),
-        list(d, &i.columns)
-    )
+    d.rules().create_index(table, i)
 }
 
-fn drop_index_sql(d: Dialect, table: &str, i: &Index) -> String {
-    match d.backend {
-        Backend::MySql => format!("DROP INDEX {} ON {}", q(d, &i.name), q(d, table)),
-        _ => format!("DROP INDEX {}", q(d, &i.name)),
-    }
-}
-
-/// `CREATE TABLE` under `name` (a rebuild creates the new table under a temporary name).
 fn create_table_sql(d: Dialect, t: &Table, name: &str) -> String {
-    let mut sql = format!("CREATE TABLE {} (\n", q(d, name));
-    let sqlite_inline_pk = d.backend == Backend::Sqlite
-        && t.primary_key.as_ref().is_some_and(|pk| {
-            pk.columns.len() == 1 && t.column(&pk.columns[0]).is_some_and(|c| c.autoincrement)
-        });
-    let mut parts: Vec<String> = t
-        .columns
-        .iter()
-        .map(|c| {
-            let inline = sqlite_inline_pk
-                && t.primary_key
-                    .as_ref()
-                    .is_some_and(|pk| pk.columns[0] == c.name);
-            column_sql(d, c, inline)
-        })
-        .collect();
-    if let (false, Some(pk)) = (sqlite_inline_pk, &t.primary_key) {
-        parts.push(format!(
-            "CONSTRAINT {} PRIMARY KEY ({})",
-            q(d, &pk.name),
-            list(d, &pk.columns)
-        ));
-    }
-    if d.backend == Backend::Sqlite {
-        parts.extend(t.foreign_keys.iter().map(|fk| fk_sql(d, fk)));
-    }
-    for (i, p) in parts.iter().enumerate() {
-        let _ = writeln!(sql, "    {p}{}", if i + 1 < parts.len() { "," } else { "" });
-    }
-    sql.push(')');
-    if d.backend == Backend::MySql {
-        let _ = write!(
-            sql,
-            " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={}",
-            super::describe::table_collation(d)
-        );
-    }
-    sql
+    d.rules().create_table(t, name)
 }
 
 fn enum_list(d: Dialect, variants: &[String]) -> String {
@@ -773,7 +651,7 @@ impl Step {
                 vec![format!(
                     "ALTER TABLE {} ADD COLUMN {}",
                     t(table),
-                    column_sql(d, column, false)
+                    d.rules().column_definition(column)
                 )]
             }
             Step::DropColumn { table, column } => {
@@ -793,37 +671,8 @@ impl Step {
             }
             Step::AlterColumn { table, from, to } => alter_column_sql(d, table, from, to),
             Step::AlterPrimaryKey { table, from, to } => {
-                let mut out = Vec::new();
-                match d.backend {
-                    Backend::MySql => {
-                        let mut parts = Vec::new();
-                        if from.is_some() {
-                            parts.push("DROP PRIMARY KEY".to_owned());
-                        }
-                        if let Some(pk) = to {
-                            parts.push(format!("ADD PRIMARY KEY ({})", list(d, &pk.columns)));
-                        }
-                        out.push(format!("ALTER TABLE {} {}", t(table), parts.join(", ")));
-                    }
-                    _ => {
-                        if let Some(pk) = from {
-                            out.push(format!(
-                                "ALTER TABLE {} DROP CONSTRAINT {}",
-                                t(table),
-                                t(&pk.name)
-                            ));
-                        }
-                        if let Some(pk) = to {
-                            out.push(format!(
-                                "ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY ({})",
-                                t(table),
-                                t(&pk.name),
-                                list(d, &pk.columns)
-                            ));
-                        }
-                    }
-                }
-                out
+                d.rules()
+                    .alter_primary_key(table, from.as_ref(), to.as_ref())
             }
             Step::RenameConstraint { table, from, to } => {
                 vec![format!(
@@ -834,31 +683,18 @@ impl Step {
                 )]
             }
             Step::CreateIndex { table, index } => vec![create_index_sql(d, table, index)],
-            Step::DropIndex { table, index } => vec![drop_index_sql(d, table, index)],
-            Step::RenameIndex { table, from, to } => match d.backend {
-                Backend::MySql => vec![format!(
-                    "ALTER TABLE {} RENAME INDEX {} TO {}",
-                    t(table),
-                    t(from),
-                    t(to)
-                )],
-                _ => vec![format!("ALTER INDEX {} RENAME TO {}", t(from), t(to))],
-            },
+            Step::DropIndex { table, index } => vec![d.rules().drop_index(table, &index.name)],
+            Step::RenameIndex { table, from, to } => vec![d.rules().rename_index(table, from, to)],
             Step::AddForeignKey { table, fk } => {
-                vec![format!("ALTER TABLE {} ADD {}", t(table), fk_sql(d, fk))]
+                vec![format!(
+                    "ALTER TABLE {} ADD {}",
+                    t(table),
+                    d.rules().foreign_key(fk)
+                )]
             }
-            Step::DropForeignKey { table, fk } => match d.backend {
-                Backend::MySql => vec![format!(
-                    "ALTER TABLE {} DROP FOREIGN KEY {}",
-                    t(table),
-                    t(&fk.name)
-                )],
-                _ => vec![format!(
-                    "ALTER TABLE {} DROP CONSTRAINT {}",
-                    t(table),
-                    t(&fk.name)
-                )],
-            },
+            Step::DropForeignKey { table, fk } => {
+                vec![d.rules().drop_foreign_key(table, &fk.name)]
+            }
             Step::RebuildTable { from, to } => {
                 let tmp = format!("_orm_new_{}", to.name);
                 let mut out = vec![create_table_sql(d, to, &tmp)];
@@ -1239,47 +1075,9 @@ fn alter_column_sql(d: Dialect, table: &str, from: &Column, to: &Column) -> Vec<
             t(&to.name)
         ));
     }
-    match d.backend {
-        Backend::MySql => out.push(format!(
-            "ALTER TABLE {} MODIFY COLUMN {}",
-            t(table),
-            column_sql(d, to, false)
-        )),
-        _ => {
-            let alter =
-                |s: String| format!("ALTER TABLE {} ALTER COLUMN {} {s}", t(table), t(&to.name));
-            let type_changed = !same_type(d, &from.ty, &to.ty);
-            let default_changed = from.default != to.default || type_changed;
-            if from.autoincrement && !to.autoincrement {
-                out.push(alter("DROP DEFAULT".into()));
-            }
-            if default_changed && from.default.is_some() && !from.autoincrement {
-                out.push(alter("DROP DEFAULT".into()));
-            }
-            if type_changed {
-                let ty = render_type(d, &to.ty, false);
-                out.push(alter(format!("TYPE {ty} USING {}::{ty}", t(&to.name))));
-            }
-            if from.nullable != to.nullable {
-                out.push(alter(if to.nullable {
-                    "DROP NOT NULL".into()
-                } else {
-                    "SET NOT NULL".into()
-                }));
-            }
-            if default_changed
-                && !to.autoincrement
-                && let Some(def) = &to.default
-            {
-                out.push(alter(format!(
-                    "SET DEFAULT {}",
-                    render_default(d, &to.ty, def)
-                )));
-            }
-            if to.autoincrement && !from.autoincrement {
-                out.push(alter("ADD GENERATED BY DEFAULT AS IDENTITY".into()));
-            }
-        }
-    }
+    out.extend(
+        d.rules()
+            .alter_column(table, from, to, !same_type(d, &from.ty, &to.ty)),
+    );
     out
 }

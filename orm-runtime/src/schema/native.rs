@@ -271,27 +271,5 @@ fn last_cast(s: &str) -> Option<usize> {
 
 /// A default as it is written into DDL.
 pub(crate) fn render_default(d: Dialect, ty: &ColumnType, def: &ColumnDefault) -> String {
-    match def {
-        ColumnDefault::Now => d.rules().now_default().into(),
-        ColumnDefault::Literal(lit) => {
-            let lit = match (d.backend, lit.as_str()) {
-                (Backend::MySql | Backend::Sqlite, "true") => "1".to_owned(),
-                (Backend::MySql | Backend::Sqlite, "false") => "0".to_owned(),
-                // Normalised literals use SQLite's quoting; MySQL also escapes backslashes.
-                (Backend::MySql, l) if l.starts_with('\'') => str_lit(
-                    d,
-                    &parse_string_list(l).into_iter().next().unwrap_or_default(),
-                ),
-                (_, l) => l.to_owned(),
-            };
-            // MySQL accepts literal defaults on TEXT/BLOB/JSON columns only as expressions.
-            let expr_only = matches!(ty, ColumnType::Json | ColumnType::Bytes | ColumnType::Text)
-                || matches!(ty, ColumnType::Other(t) if t.contains("text") || t.contains("blob"));
-            if d.backend == Backend::MySql && expr_only {
-                format!("({lit})")
-            } else {
-                lit
-            }
-        }
-    }
+    d.rules().default_sql(ty, def)
 }

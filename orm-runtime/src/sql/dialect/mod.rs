@@ -15,7 +15,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use super::{Arith, Writer};
 use crate::model::ColumnDef;
 use crate::query::LikeOp;
-use crate::schema::ColumnType;
+use crate::schema::{Column, ColumnDefault, ColumnType, ForeignKey, Index, PrimaryKey, Table};
 use crate::types::ScalarKind;
 use crate::types::decode::{SQLITE_DATE, SQLITE_DATETIME, SQLITE_TIME};
 use crate::value::Value;
@@ -64,6 +64,13 @@ pub struct Capabilities {
     /// The JSON array aggregate takes `LIMIT` inside it (MariaDB), so a page of related rows needs
     /// no derived table (which MariaDB cannot correlate).
     pub json_agg_limit: bool,
+    /// `ALTER TABLE` changes columns, keys and constraints in place (SQLite rebuilds the table, and
+    /// declares foreign keys inside `CREATE TABLE`).
+    pub alter_table: bool,
+    /// Foreign keys keep their names (SQLite's are read back from the table's SQL, if named at all).
+    pub foreign_key_names: bool,
+    /// Primary keys keep their names, and constraints can be renamed (PostgreSQL).
+    pub constraint_renames: bool,
     /// The most bind parameters one statement may carry.
     pub max_binds: usize,
     /// One statement with JSON aggregation loads relations faster than a statement per relation
@@ -213,6 +220,170 @@ pub(crate) trait Rules: Sync {
     /// A byte-string literal from its hexadecimal digits.
     fn bytes_literal(&self, hex: &str) -> String {
         format!("X'{hex}'")
+    }
+
+    // ---- DDL: the standard forms, overridden where a backend differs. ----
+
+    /// A column default: the current time, or a normalised literal (booleans as `true`/`false`,
+    /// strings quoted the SQLite way) in this backend's form.
+    fn default_sql(&self, ty: &ColumnType, def: &ColumnDefault) -> String {
+        match def {
+            ColumnDefault::Now => self.now_default().into(),
+            ColumnDefault::Literal(lit) => self.literal_default(ty, lit),
+        }
+    }
+    /// A normalised literal default in this backend's form.
+    fn literal_default(&self, _ty: &ColumnType, lit: &str) -> String {
+        match lit {
+            "true" => self.bool_literal(true).into(),
+            "false" => self.bool_literal(false).into(),
+            l => l.to_owned(),
+        }
+    }
+    /// A column in `CREATE TABLE` or `ADD COLUMN`: `name type [NOT NULL] [DEFAULT ..]`.
+    fn column_definition(&self, c: &Column) -> String {
+        column_definition(self, c)
+    }
+    /// `CREATE TABLE name (...)` for `t` (a rebuild creates it under a temporary name).
+    fn create_table(&self, t: &Table, name: &str) -> String {
+        create_table(self, t, name, None)
+    }
+    /// `CONSTRAINT name FOREIGN KEY (..) REFERENCES t (..) ON DELETE .. ON UPDATE ..`.
+    fn foreign_key(&self, fk: &ForeignKey) -> String {
+        format!(
+            "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {} ON UPDATE {}",
+            self.ident(&fk.name),
+            self.ident_list(&fk.columns),
+            self.ident(&fk.referenced_table),
+            self.ident_list(&fk.referenced_columns),
+            fk.on_delete.sql(),
+            fk.on_update.sql()
+        )
+    }
+    /// `CREATE [UNIQUE | FULLTEXT] INDEX`.
+    fn create_index(&self, table: &str, i: &Index) -> String {
+        create_index_std(self, table, i)
+    }
+    /// `DROP INDEX`.
+    fn drop_index(&self, _table: &str, name: &str) -> String {
+        format!("DROP INDEX {}", self.ident(name))
+    }
+    /// Renames an index.
+    fn rename_index(&self, _table: &str, from: &str, to: &str) -> String {
+        format!(
+            "ALTER INDEX {} RENAME TO {}",
+            self.ident(from),
+            self.ident(to)
+        )
+    }
+    /// Drops a foreign key.
+    fn drop_foreign_key(&self, table: &str, name: &str) -> String {
+        format!(
+            "ALTER TABLE {} DROP CONSTRAINT {}",
+            self.ident(table),
+            self.ident(name)
+        )
+    }
+    /// Replaces a table's primary key.
+    fn alter_primary_key(
+        &self,
+        table: &str,
+        from: Option<&PrimaryKey>,
+        to: Option<&PrimaryKey>,
+    ) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(pk) = from {
+            out.push(format!(
+                "ALTER TABLE {} DROP CONSTRAINT {}",
+                self.ident(table),
+                self.ident(&pk.name)
+            ));
+        }
+        if let Some(pk) = to {
+            out.push(format!(
+                "ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY ({})",
+                self.ident(table),
+                self.ident(&pk.name),
+                self.ident_list(&pk.columns)
+            ));
+        }
+        out
+    }
+    /// Changes a column in place (`type_changed`: its type differs, not just its spelling).
+    fn alter_column(
+        &self,
+        table: &str,
+        from: &Column,
+        to: &Column,
+        type_changed: bool,
+    ) -> Vec<String> {
+        let alter = |s: String| {
+            format!(
+                "ALTER TABLE {} ALTER COLUMN {} {s}",
+                self.ident(table),
+                self.ident(&to.name)
+            )
+        };
+        let mut out = Vec::new();
+        let default_changed = from.default != to.default || type_changed;
+        if from.autoincrement && !to.autoincrement {
+            out.push(alter("DROP DEFAULT".into()));
+        }
+        if default_changed && from.default.is_some() && !from.autoincrement {
+            out.push(alter("DROP DEFAULT".into()));
+        }
+        if type_changed {
+            let ty = self.column_type(&to.ty, false);
+            out.push(alter(format!(
+                "TYPE {ty} USING {}::{ty}",
+                self.ident(&to.name)
+            )));
+        }
+        if from.nullable != to.nullable {
+            out.push(alter(if to.nullable {
+                "DROP NOT NULL".into()
+            } else {
+                "SET NOT NULL".into()
+            }));
+        }
+        if default_changed
+            && !to.autoincrement
+            && let Some(def) = &to.default
+        {
+            out.push(alter(format!(
+                "SET DEFAULT {}",
+                self.default_sql(&to.ty, def)
+            )));
+        }
+        if to.autoincrement && !from.autoincrement {
+            out.push(alter("ADD GENERATED BY DEFAULT AS IDENTITY".into()));
+        }
+        out
+    }
+    /// The collation of tables and their text columns (MySQL/MariaDB's binary `NO PAD` one), or
+    /// `""` where columns have none to choose.
+    fn table_collation(&self) -> &'static str {
+        ""
+    }
+    /// A quoted identifier.
+    fn ident(&self, name: &str) -> String {
+        let mut out = String::with_capacity(name.len() + 2);
+        self.quote(&mut out, name);
+        out
+    }
+    /// Quoted identifiers, comma-separated.
+    fn ident_list(&self, names: &[String]) -> String {
+        names
+            .iter()
+            .map(|n| self.ident(n))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+    /// A string literal, as a `String`.
+    fn literal(&self, s: &str) -> String {
+        let mut out = String::with_capacity(s.len() + 2);
+        self.string_literal(&mut out, s);
+        out
     }
     /// Writes the placeholder for bind number `n` (1-based).
     fn placeholder(&self, out: &mut String, _n: usize) {
@@ -404,6 +575,89 @@ pub(super) fn json_has_nul(v: &serde_json::Value) -> bool {
         serde_json::Value::Object(o) => o.iter().any(|(k, v)| k.contains('\0') || json_has_nul(v)),
         _ => false,
     }
+}
+
+/// `name type [NOT NULL] [DEFAULT ..]`, with `extra` (collation, auto-increment) after the
+/// nullability.
+pub(super) fn column_definition_with<R: Rules + ?Sized>(r: &R, c: &Column, extra: &str) -> String {
+    use std::fmt::Write;
+    let mut sql = format!(
+        "{} {}",
+        r.ident(&c.name),
+        r.column_type(&c.ty, c.autoincrement)
+    );
+    if !c.nullable {
+        sql.push_str(" NOT NULL");
+    }
+    sql.push_str(extra);
+    if let Some(def) = &c.default
+        && !c.autoincrement
+    {
+        let _ = write!(sql, " DEFAULT {}", r.default_sql(&c.ty, def));
+    }
+    sql
+}
+
+fn column_definition<R: Rules + ?Sized>(r: &R, c: &Column) -> String {
+    column_definition_with(r, c, "")
+}
+
+/// `CREATE TABLE name (columns, [pk], [foreign keys when declared inline]) [options]`.
+pub(super) fn create_table<R: Rules + ?Sized>(
+    r: &R,
+    t: &Table,
+    name: &str,
+    options: Option<&str>,
+) -> String {
+    let mut parts: Vec<String> = t.columns.iter().map(|c| r.column_definition(c)).collect();
+    if let Some(pk) = &t.primary_key {
+        parts.push(format!(
+            "CONSTRAINT {} PRIMARY KEY ({})",
+            r.ident(&pk.name),
+            r.ident_list(&pk.columns)
+        ));
+    }
+    if !r.caps().alter_table {
+        parts.extend(t.foreign_keys.iter().map(|fk| r.foreign_key(fk)));
+    }
+    table_sql(r, name, &parts, options)
+}
+
+/// `CREATE [UNIQUE | FULLTEXT] INDEX name ON table (columns)`.
+pub(super) fn create_index_std<R: Rules + ?Sized>(r: &R, table: &str, i: &Index) -> String {
+    let kind = if i.fulltext {
+        "FULLTEXT "
+    } else if i.unique {
+        "UNIQUE "
+    } else {
+        ""
+    };
+    format!(
+        "CREATE {kind}INDEX {} ON {} ({})",
+        r.ident(&i.name),
+        r.ident(table),
+        r.ident_list(&i.columns)
+    )
+}
+
+/// `CREATE TABLE name (\n    part,\n    part\n) [options]`.
+pub(super) fn table_sql<R: Rules + ?Sized>(
+    r: &R,
+    name: &str,
+    parts: &[String],
+    options: Option<&str>,
+) -> String {
+    use std::fmt::Write;
+    let mut sql = format!("CREATE TABLE {} (\n", r.ident(name));
+    for (i, p) in parts.iter().enumerate() {
+        let _ = writeln!(sql, "    {p}{}", if i + 1 < parts.len() { "," } else { "" });
+    }
+    sql.push(')');
+    if let Some(o) = options {
+        sql.push(' ');
+        sql.push_str(o);
+    }
+    sql
 }
 
 /// `col [NOT] IN (?, ?, ...)`.

@@ -4,13 +4,13 @@
 //! capabilities and its JSON depth limit.
 
 use super::{
-    Capabilities, ColumnSql, JSON_LIST_MIN, Rules, TypeName, bind_list, date, json_depth,
-    json_list, like_pattern, refuse_outside,
+    Capabilities, ColumnSql, JSON_LIST_MIN, Rules, TypeName, bind_list, column_definition_with,
+    create_table, date, json_depth, json_list, like_pattern, refuse_outside,
 };
 use crate::model::ColumnDef;
 use crate::query::LikeOp;
-use crate::schema::ColumnType;
 use crate::schema::native::parse_string_list;
+use crate::schema::{Column, ColumnType, PrimaryKey, Table};
 use crate::sql::{Arith, Writer};
 use crate::types::ScalarKind;
 use crate::value::Value;
@@ -36,6 +36,9 @@ static MYSQL_CAPS: Capabilities = Capabilities {
     transactional_ddl: false,
     json_agg_order: false,
     json_agg_limit: false,
+    alter_table: true,
+    foreign_key_names: true,
+    constraint_renames: false,
     max_binds: 65_535,
     prefer_join: false,
 };
@@ -132,6 +135,101 @@ impl Rules for MySql {
     }
     fn now_expr(&self) -> &'static str {
         "CURRENT_TIMESTAMP(6)"
+    }
+    fn literal_default(&self, ty: &ColumnType, lit: &str) -> String {
+        let lit = match lit {
+            "true" => "1".to_owned(),
+            "false" => "0".to_owned(),
+            // Normalised literals use SQLite's quoting; MySQL also escapes backslashes.
+            l if l.starts_with('\'') => {
+                self.literal(&parse_string_list(l).into_iter().next().unwrap_or_default())
+            }
+            l => l.to_owned(),
+        };
+        // MySQL accepts literal defaults on TEXT/BLOB/JSON columns only as expressions.
+        let expr_only = matches!(ty, ColumnType::Json | ColumnType::Bytes | ColumnType::Text)
+            || matches!(ty, ColumnType::Other(t) if t.contains("text") || t.contains("blob"));
+        if expr_only { format!("({lit})") } else { lit }
+    }
+    fn column_definition(&self, c: &Column) -> String {
+        let mut extra = String::new();
+        if let Some(collation) = &c.collation {
+            extra.push_str(" COLLATE ");
+            extra.push_str(collation);
+        }
+        if c.autoincrement {
+            extra.push_str(" AUTO_INCREMENT");
+        }
+        column_definition_with(self, c, &extra)
+    }
+    fn create_table(&self, t: &Table, name: &str) -> String {
+        let options = format!(
+            "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={}",
+            self.table_collation()
+        );
+        create_table(self, t, name, Some(&options))
+    }
+    fn drop_index(&self, table: &str, name: &str) -> String {
+        format!("DROP INDEX {} ON {}", self.ident(name), self.ident(table))
+    }
+    fn rename_index(&self, table: &str, from: &str, to: &str) -> String {
+        format!(
+            "ALTER TABLE {} RENAME INDEX {} TO {}",
+            self.ident(table),
+            self.ident(from),
+            self.ident(to)
+        )
+    }
+    fn drop_foreign_key(&self, table: &str, name: &str) -> String {
+        format!(
+            "ALTER TABLE {} DROP FOREIGN KEY {}",
+            self.ident(table),
+            self.ident(name)
+        )
+    }
+    /// One statement: a MySQL primary key has no name to drop it by.
+    fn alter_primary_key(
+        &self,
+        table: &str,
+        from: Option<&PrimaryKey>,
+        to: Option<&PrimaryKey>,
+    ) -> Vec<String> {
+        let mut parts = Vec::new();
+        if from.is_some() {
+            parts.push("DROP PRIMARY KEY".to_owned());
+        }
+        if let Some(pk) = to {
+            parts.push(format!(
+                "ADD PRIMARY KEY ({})",
+                self.ident_list(&pk.columns)
+            ));
+        }
+        vec![format!(
+            "ALTER TABLE {} {}",
+            self.ident(table),
+            parts.join(", ")
+        )]
+    }
+    /// `MODIFY COLUMN` restates the whole column.
+    fn alter_column(
+        &self,
+        table: &str,
+        _from: &Column,
+        to: &Column,
+        _type_changed: bool,
+    ) -> Vec<String> {
+        vec![format!(
+            "ALTER TABLE {} MODIFY COLUMN {}",
+            self.ident(table),
+            self.column_definition(to)
+        )]
+    }
+    fn table_collation(&self) -> &'static str {
+        if self.mariadb {
+            "utf8mb4_nopad_bin"
+        } else {
+            "utf8mb4_0900_bin"
+        }
     }
     fn caps(&self) -> &'static Capabilities {
         if self.mariadb {

@@ -4,10 +4,11 @@
 use chrono::NaiveDate;
 
 use super::{
-    Capabilities, ColumnSql, Rules, TypeName, bind_list, date, json_has_nul, refuse_outside,
+    Capabilities, ColumnSql, Rules, TypeName, bind_list, create_index_std, date, json_has_nul,
+    refuse_outside,
 };
 use crate::model::ColumnDef;
-use crate::schema::ColumnType;
+use crate::schema::{ColumnType, Index};
 use crate::sql::Writer;
 use crate::types::ScalarKind;
 use crate::value::{KeyArray, Value};
@@ -26,6 +27,9 @@ static CAPS: Capabilities = Capabilities {
     transactional_ddl: true,
     json_agg_order: true,
     json_agg_limit: false,
+    alter_table: true,
+    foreign_key_names: true,
+    constraint_renames: true,
     max_binds: 65_535,
     prefer_join: false,
 };
@@ -109,6 +113,23 @@ impl Rules for Postgres {
     }
     fn bytes_literal(&self, hex: &str) -> String {
         format!("'\\x{hex}'")
+    }
+    /// A full-text index is a GIN index over exactly the `tsvector` expression searches use.
+    fn create_index(&self, table: &str, i: &Index) -> String {
+        if !i.fulltext {
+            return create_index_std(self, table, i);
+        }
+        let doc = i
+            .columns
+            .iter()
+            .map(|c| format!("COALESCE({}, '')", self.ident(c)))
+            .collect::<Vec<_>>()
+            .join(" || ' ' || ");
+        format!(
+            "CREATE INDEX {} ON {} USING GIN (to_tsvector('simple', {doc}))",
+            self.ident(&i.name),
+            self.ident(table)
+        )
     }
     fn caps(&self) -> &'static Capabilities {
         &CAPS

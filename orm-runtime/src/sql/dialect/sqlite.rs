@@ -3,12 +3,12 @@
 //! cannot hold (NaN, dates outside 0000..9999).
 
 use super::{
-    Capabilities, ColumnSql, JSON_LIST_MIN, Rules, TypeName, bind_list, date, json_list,
-    refuse_outside,
+    Capabilities, ColumnSql, JSON_LIST_MIN, Rules, TypeName, bind_list, column_definition_with,
+    create_table, date, json_list, refuse_outside, table_sql,
 };
 use crate::model::ColumnDef;
 use crate::query::LikeOp;
-use crate::schema::ColumnType;
+use crate::schema::{Column, ColumnType, Table};
 use crate::sql::{Arith, Writer};
 use crate::types::ScalarKind;
 use crate::value::Value;
@@ -27,6 +27,9 @@ static CAPS: Capabilities = Capabilities {
     transactional_ddl: true,
     json_agg_order: true,
     json_agg_limit: false,
+    alter_table: false,
+    foreign_key_names: false,
+    constraint_renames: false,
     max_binds: 32_766,
     prefer_join: true,
 };
@@ -57,6 +60,47 @@ impl Rules for Sqlite {
     }
     fn now_expr(&self) -> &'static str {
         "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+    }
+    /// Enums are text with a `CHECK` of their variants.
+    fn column_definition(&self, c: &Column) -> String {
+        let check = match &c.ty {
+            ColumnType::Enum { variants, .. } => {
+                let v: Vec<String> = variants.iter().map(|v| self.literal(v)).collect();
+                format!(" CHECK ({} IN ({}))", self.ident(&c.name), v.join(", "))
+            }
+            _ => String::new(),
+        };
+        let mut sql = column_definition_with(self, c, "");
+        sql.push_str(&check);
+        sql
+    }
+    /// An auto-incrementing key is declared on its column (`INTEGER PRIMARY KEY AUTOINCREMENT`,
+    /// a rowid alias); foreign keys are declared inside the table.
+    fn create_table(&self, t: &Table, name: &str) -> String {
+        let inline = t.primary_key.as_ref().and_then(|pk| {
+            (pk.columns.len() == 1 && t.column(&pk.columns[0]).is_some_and(|c| c.autoincrement))
+                .then(|| pk.columns[0].as_str())
+        });
+        let Some(key) = inline else {
+            return create_table(self, t, name, None);
+        };
+        let mut parts: Vec<String> = t
+            .columns
+            .iter()
+            .map(|c| {
+                if c.name == key {
+                    format!(
+                        "{} {} PRIMARY KEY AUTOINCREMENT",
+                        self.ident(&c.name),
+                        self.column_type(&c.ty, true)
+                    )
+                } else {
+                    self.column_definition(c)
+                }
+            })
+            .collect();
+        parts.extend(t.foreign_keys.iter().map(|fk| self.foreign_key(fk)));
+        table_sql(self, name, &parts, None)
     }
     fn caps(&self) -> &'static Capabilities {
         &CAPS
