@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::error::{DataLossWarning, MigrateError};
 use crate::error::Result;
+use crate::error::{DataLossWarning, MigrateError};
 use crate::schema::Step;
 use crate::sql::Dialect;
 

@@ -4,8 +4,8 @@
 
 use super::LocalMigration;
 use super::conn::MigConn;
-use crate::error::MigrateError;
 use crate::client::{Client, ClientOptions};
+use crate::error::MigrateError;
 use crate::error::{Error, Result};
 use crate::schema::{DbSchema, introspect};
 use crate::sql::Backend;
