@@ -1,20 +1,43 @@
-//! `sql!("... {expr} ...")`: literal text with bound holes.
+//! `sql!("... {expr} ...")`: literal text with bound holes. An optional leading `crate = path;` names
+//! the runtime crate, like `#[orm(crate = "...")]` on the derives: `sql!(crate = ::my_orm; "...")`.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
-use syn::LitStr;
+use syn::parse::{ParseStream, Parser};
+use syn::{LitStr, Token};
 
-pub fn expand(input: TokenStream) -> TokenStream {
-    match expand_inner(input) {
-        Ok(t) => t,
-        Err(e) => e.to_compile_error(),
-    }
+use crate::internals::ty::respan;
+
+const ONE_LITERAL: &str = "sql! takes one string literal; write values as `{expr}` holes so they are bound, never spliced";
+
+/// `sql!(..)` on `input`.
+pub fn expand_sql(input: TokenStream) -> TokenStream {
+    expand(input).unwrap_or_else(syn::Error::into_compile_error)
 }
 
-fn expand_inner(input: TokenStream) -> syn::Result<TokenStream> {
-    let lit: LitStr = syn::parse2(input).map_err(|e| {
-        syn::Error::new(e.span(), "sql! takes one string literal; write values as `{expr}` holes so they are bound, never spliced")
-    })?;
+/// `[crate = path;] "literal"`.
+fn parse(input: ParseStream<'_>) -> syn::Result<(Option<syn::Path>, LitStr)> {
+    let krate = if input.peek(Token![crate]) && input.peek2(Token![=]) {
+        input.parse::<Token![crate]>()?;
+        input.parse::<Token![=]>()?;
+        let path = syn::Path::parse_mod_style(input)?;
+        input.parse::<Token![;]>()?;
+        Some(path)
+    } else {
+        None
+    };
+    let lit: LitStr = input
+        .parse()
+        .map_err(|e| syn::Error::new(e.span(), ONE_LITERAL))?;
+    if !input.is_empty() {
+        return Err(input.error(ONE_LITERAL));
+    }
+    Ok((krate, lit))
+}
+
+fn expand(input: TokenStream) -> syn::Result<TokenStream> {
+    let (krate, lit) = parse.parse2(input)?;
+    let p = crate::internals::private(&crate::internals::krate_or_default(krate));
     let text = lit.value();
     let mut parts = vec![String::new()];
     let mut binds = Vec::new();
@@ -69,10 +92,12 @@ fn expand_inner(input: TokenStream) -> syn::Result<TokenStream> {
             c => parts.last_mut().unwrap().push(c),
         }
     }
+    // The whole call spanned at the literal, so an unbindable value is reported there.
+    let p_bind = respan(p.clone(), lit.span());
     let binds = binds.iter().map(|e| {
-        quote_spanned! {lit.span()=> ::orm_runtime::RawBind::into_bind(#e) }
+        quote_spanned! {lit.span()=> #p_bind::RawBind::into_bind(#e) }
     });
     Ok(quote! {
-        ::orm_runtime::RawSql::__new(&[#(#parts),*], ::std::vec![#(#binds),*])
+        #p::RawSql::__new(&[#(#parts),*], ::std::vec![#(#binds),*])
     })
 }

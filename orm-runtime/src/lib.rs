@@ -34,6 +34,10 @@
 
 #![warn(missing_docs)]
 
+// The derives name `::orm_runtime`; this crate's own unit tests use them too.
+#[cfg(test)]
+extern crate self as orm_runtime;
+
 pub mod client;
 mod driver;
 pub mod error;
@@ -61,6 +65,8 @@ pub use value::Value;
 /// `New<Model>` insert type, the `<Model>Update` type and the schema description.
 ///
 /// # Struct attributes — `#[orm(...)]` on the struct
+/// - `crate = "path"`: where the runtime is, when it is not `::orm_runtime` (a renamed dependency,
+///   or a crate re-exporting it); every derive takes it, and `sql!` takes `crate = path;` first.
 /// - `table = "name"`: the table name. Default: the struct name in snake case, pluralised with a
 ///   trailing `s` (`User` → `users`, `PostTag` → `post_tags`, `Category` → `categorys` — name it).
 /// - `id(a, b)`: a composite primary key.
@@ -182,6 +188,15 @@ pub use orm_macros::Select;
 
 /// Builds a [`RawSql`] from a string literal; `{expr}` holes become bind parameters (`{{` and `}}` are
 /// literal braces). Values can never be interpolated into the text.
+///
+/// ```
+/// use orm_runtime::sql;
+/// let min = 18_i32;
+/// let query = sql!("SELECT id FROM users WHERE age >= {min}");
+/// // Where the runtime is re-exported under another name, say so first:
+/// let same = sql!(crate = ::orm_runtime; "SELECT id FROM users WHERE age >= {min}");
+/// # let _ = (query, same);
+/// ```
 pub use orm_macros::sql;
 
 /// Everything a user needs in scope: the derives, the query entry points and the common types.

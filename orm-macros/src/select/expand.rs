@@ -1,0 +1,142 @@
+//! Stage 3 of `#[derive(Select)]`: `impl Select`, whose includes and counts are built by the
+//! runtime's select glue, each call spanned at the field so a mismatch is reported there; and
+//! the check that each column field has the column's type.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::ast::{Read, Select};
+use crate::internals::naming;
+use crate::internals::ty::respan;
+
+/// The full expansion of a checked select.
+pub fn expand(s: &Select<'_>) -> TokenStream {
+    let krate = &s.krate;
+    let p = crate::internals::private(krate);
+    let g = quote!(#p::select);
+    let ident = s.ident;
+    let model = &s.model;
+    let model_name = quote!(#model).to_string().replace(' ', "");
+    let mut includes = Vec::new();
+    let mut counts = Vec::new();
+    let mut checks = Vec::new();
+    let mut inits = Vec::new();
+    let mut pre = Vec::new();
+
+    for f in &s.fields {
+        let fident = f.ident;
+        let fname = fident.to_string();
+        let ty = f.ty;
+        // The glue's path spanned at the field type, so type errors land there.
+        let gs = respan(g.clone(), ty.span());
+        match &f.read {
+            Read::Column(col) => {
+                let c = handle(col);
+                checks.push(
+                    quote_spanned! {ty.span()=> #g::column::<#model, #ty, _>(<#model>::#c); },
+                );
+                inits.push(quote! { #fident: m.#col });
+            }
+            Read::Count { name, filter } => {
+                let c = handle(name);
+                let arg = match filter {
+                    Some(f) => quote_spanned! {f.span()=> <#model>::#c.filter(#f) },
+                    None => quote!(<#model>::#c),
+                };
+                counts.push(quote_spanned! {name.span()=> #g::count::<#model, _>(#arg) });
+                // Read before relations move out of `m`.
+                let tmp = format_ident!("__orm_count_{}", fident);
+                pre.push(
+                    quote_spanned! {ty.span()=> let #tmp: #ty = m.#name.count().unwrap_or(0); },
+                );
+                inits.push(quote! { #fident: #tmp });
+            }
+            Read::Through {
+                name,
+                through,
+                select,
+            } => {
+                let c = handle(name);
+                includes.push(quote_spanned! {through.span()=> #g::include_through::<#model, _, _, #select>(<#model>::#c, #through) });
+                inits.push(quote_spanned! {ty.span()=> #fident: #g::take_through::<_, _, #select>(m.#name, #through, #model_name, #fname)? });
+            }
+            Read::Many { name, select } => {
+                let c = handle(name);
+                includes.push(quote_spanned! {ty.span()=> #gs::include_many::<#model, _, #select>(<#model>::#c) });
+                inits.push(
+                    quote_spanned! {ty.span()=> #fident: #gs::take_many::<_, #select>(m.#name)? },
+                );
+            }
+            Read::Optional { name, select } => {
+                let c = handle(name);
+                includes.push(quote_spanned! {ty.span()=> #gs::include_optional::<#model, _, #select>(<#model>::#c) });
+                inits.push(quote_spanned! {ty.span()=> #fident: #gs::take_optional::<_, #select>(m.#name)? });
+            }
+            Read::One { name } => {
+                let c = handle(name);
+                includes.push(
+                    quote_spanned! {ty.span()=> #gs::include_one::<#model, _, #ty>(<#model>::#c) },
+                );
+                inits.push(quote_spanned! {ty.span()=> #fident: #gs::take_one::<_, #ty>(m.#name, #model_name, #fname)? });
+            }
+        }
+    }
+    quote! {
+        const _: () = {
+            #[allow(dead_code)]
+            fn __orm_select_checks() {
+                #(#checks)*
+            }
+
+            #[automatically_derived]
+            impl #p::Select for #ident {
+                type Model = #model;
+                fn __includes() -> ::std::vec::Vec<#p::Include<#model>> {
+                    ::std::vec![#(#includes),*]
+                }
+                fn __counts() -> ::std::vec::Vec<#p::CountInclude<#model>> {
+                    ::std::vec![#(#counts),*]
+                }
+                fn __from_model(m: #model) -> ::core::result::Result<Self, #p::Error> {
+                    #(#pre)*
+                    ::core::result::Result::Ok(#ident { #(#inits,)* })
+                }
+            }
+        };
+    }
+}
+
+/// The impl of a select the derive reported errors on: the trait, so nested selects and
+/// `.select::<S>()` naming it compile, with bodies that never run.
+pub fn fallback(s: &Select<'_>) -> TokenStream {
+    let p = crate::internals::private(&s.krate);
+    let ident = s.ident;
+    let model = &s.model;
+    quote! {
+        const _: () = {
+            #[automatically_derived]
+            impl #p::Select for #ident {
+                type Model = #model;
+                fn __includes() -> ::std::vec::Vec<#p::Include<#model>> {
+                    ::core::unreachable!()
+                }
+                fn __counts() -> ::std::vec::Vec<#p::CountInclude<#model>> {
+                    ::core::unreachable!()
+                }
+                fn __from_model(_: #model) -> ::core::result::Result<Self, #p::Error> {
+                    ::core::unreachable!()
+                }
+            }
+        };
+    }
+}
+
+/// The model's handle for a field name: `POSTS` for `posts`, spanned at the name.
+fn handle(name: &syn::Ident) -> syn::Ident {
+    format_ident!(
+        "{}",
+        naming::const_name(&name.to_string()),
+        span = name.span()
+    )
+}
