@@ -255,9 +255,7 @@ impl<M: Model> FindMany<M> {
         let statement = self.statement(db.__dialect())?;
         let shape = &self.shape;
         if self.joined(db.__dialect()) {
-            return db
-                .__fetch(statement, |row| shape.decode_joined(row))
-                .await;
+            return db.__fetch(statement, |row| shape.decode_joined(row)).await;
         }
         let mut rows = db.__fetch(statement, |row| shape.decode(row)).await?;
         if !shape.includes.is_empty() {

@@ -11,7 +11,7 @@ use crate::client::{ExecResult, Executor};
 use crate::error::{Error, Result};
 use crate::model::{AsUniqueKey, Column, CreateInput, DefaultDef, Model, ModelDef, UpdateInput};
 use crate::relation::NestedWrite;
-use crate::sql::{OnConflict, SelectSpec, Writer};
+use crate::sql::{Dialect, OnConflict, SelectSpec, Statement, Writer};
 use crate::types::{FieldType, IntoValue, Numeric, ScalarKind};
 use crate::value::Value;
 
@@ -105,7 +105,10 @@ fn select_where(dialect: Dialect, def: &'static ModelDef, filter: &Expr) -> Resu
 }
 
 /// Runs a statement that returns rows of `M`.
-async fn fetch_rows<M: Model, E: Executor + ?Sized>(db: &E, statement: Statement) -> Result<Vec<M>> {
+async fn fetch_rows<M: Model, E: Executor + ?Sized>(
+    db: &E,
+    statement: Statement,
+) -> Result<Vec<M>> {
     db.__fetch(statement, |row| M::decode(row, 0)).await
 }
 
@@ -124,6 +127,17 @@ pub(crate) enum WriteOne {
     /// The row read, then the write (a `DELETE` without `RETURNING`); deleting no row is
     /// [`Error::NotFound`].
     ReadThenWrite { read: Statement, write: Statement },
+}
+
+/// The statements in the order they are sent.
+impl From<WriteOne> for Vec<Statement> {
+    fn from(w: WriteOne) -> Self {
+        match w {
+            WriteOne::Fetch(s) => vec![s],
+            WriteOne::WriteThenRead { write, read, .. } => vec![write, read],
+            WriteOne::ReadThenWrite { read, write } => vec![read, write],
+        }
+    }
 }
 
 impl WriteOne {
@@ -253,7 +267,7 @@ impl<M: Model> Create<M> {
 
 /// The `INSERT` of one new row, and how the row comes back.
 pub(crate) struct InsertOne {
-    pub(crate) statement: Statement,
+    statement: Statement,
     /// Without `RETURNING` (MySQL): the inserted columns and values, which give the row's key to
     /// read it back by. `None`: the statement returns the row.
     read_back: Option<(Vec<usize>, Vec<Value>)>,
@@ -271,6 +285,13 @@ impl InsertOne {
             statement: w.finish(Some(def))?,
             read_back,
         })
+    }
+}
+
+/// The `INSERT` (the read back by key that may follow depends on the inserted id).
+impl From<InsertOne> for Vec<Statement> {
+    fn from(i: InsertOne) -> Self {
+        vec![i.statement]
     }
 }
 
@@ -390,7 +411,12 @@ impl<M: Model> CreateMany<M> {
         } else {
             OnConflict::Error
         };
-        insert_statements(dialect, M::DEF, batches(dialect, budget, M::DEF, self.data)?, &conflict)
+        insert_statements(
+            dialect,
+            M::DEF,
+            batches(dialect, budget, M::DEF, self.data)?,
+            &conflict,
+        )
     }
 }
 
@@ -655,18 +681,24 @@ impl<M: Model> Update<M> {
     }
 
     async fn exec_plain<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
+        self.statement(db.__dialect())?.run(db).await
+    }
+
+    /// What this update sends for its row (nested writes aside).
+    pub(crate) fn statement(self, dialect: Dialect) -> Result<WriteOne> {
         let changes = with_updated_at(M::DEF, self.changes.0);
         if changes.is_empty() {
             // Nothing to set (a model without `updated_at`, only nested writes): read the row.
-            return one(select_where::<M, E>(db, &self.filter.filter.expr).await?);
+            return Ok(WriteOne::Fetch(select_where(
+                dialect,
+                M::DEF,
+                &self.filter.filter.expr,
+            )?));
         }
-        let dialect = db.__dialect();
         let mut w = Writer::new(dialect);
         if w.rules().caps().update_returning {
             w.update(M::DEF, &changes, &self.filter.filter.expr, true);
-            return one(db
-                .__fetch(w.finish(Some(M::DEF))?, |row| M::decode(row, 0))
-                .await?);
+            return Ok(WriteOne::Fetch(w.finish(Some(M::DEF))?));
         }
         // MySQL: update, then read the row back by its key (with the key's new values, if set).
         let mut key = self.filter.key.clone();
@@ -684,11 +716,11 @@ impl<M: Model> Update<M> {
             }
         }
         w.update(M::DEF, &changes, &self.filter.filter.expr, false);
-        let r = db.__execute(w.finish(Some(M::DEF))?).await?;
-        if r.rows_affected == 0 {
-            return Err(Error::NotFound { model: M::DEF.name });
-        }
-        one(select_where::<M, E>(db, &key_filter(M::DEF, &key)).await?)
+        Ok(WriteOne::WriteThenRead {
+            write: w.finish(Some(M::DEF))?,
+            read: select_where(dialect, M::DEF, &key_filter(M::DEF, &key))?,
+            must_match: true,
+        })
     }
 }
 
@@ -720,13 +752,21 @@ impl<M: Model> UpdateMany<M> {
 
     /// Runs the update; returns how many rows matched.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<u64> {
+        match self.statement(db.__dialect())? {
+            Some(statement) => Ok(db.__execute(statement).await?.rows_affected),
+            None => Ok(0),
+        }
+    }
+
+    /// The `UPDATE` this sends (`None`: nothing to set, nothing is sent).
+    pub(crate) fn statement(self, dialect: Dialect) -> Result<Option<Statement>> {
         let changes = with_updated_at(M::DEF, self.changes.0);
         if changes.is_empty() {
-            return Ok(0);
+            return Ok(None);
         }
-        let mut w = Writer::new(db.__dialect());
+        let mut w = Writer::new(dialect);
         w.update(M::DEF, &changes, &self.filter, false);
-        Ok(db.__execute(w.finish(Some(M::DEF))?).await?.rows_affected)
+        w.finish(Some(M::DEF)).map(Some)
     }
 }
 
@@ -754,6 +794,11 @@ impl<M: Model> Upsert<M> {
 
     /// Runs the upsert; returns the created or updated row.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
+        self.statement(db.__dialect())?.run(db).await
+    }
+
+    /// What this upsert sends.
+    pub(crate) fn statement(self, dialect: Dialect) -> Result<WriteOne> {
         if self.filter.narrowed {
             return Err(Error::InvalidQuery(
                 "upsert takes a unique key alone, without `and` conditions".into(),
@@ -780,13 +825,10 @@ impl<M: Model> Upsert<M> {
             key: &key_cols,
             changes: &changes,
         };
-        let dialect = db.__dialect();
         let mut w = Writer::new(dialect);
         if w.rules().caps().insert_returning && !w.rules().caps().on_duplicate_key {
             w.insert(M::DEF, &columns, [values], &conflict, true);
-            return one(db
-                .__fetch(w.finish(Some(M::DEF))?, |row| M::decode(row, 0))
-                .await?);
+            return Ok(WriteOne::Fetch(w.finish(Some(M::DEF))?));
         }
         let mut key = self.filter.key.clone();
         for (c, v) in &mut key {
@@ -795,8 +837,11 @@ impl<M: Model> Upsert<M> {
             }
         }
         w.insert(M::DEF, &columns, [values], &conflict, false);
-        db.__execute(w.finish(Some(M::DEF))?).await?;
-        one(select_where::<M, E>(db, &key_filter(M::DEF, &key)).await?)
+        Ok(WriteOne::WriteThenRead {
+            write: w.finish(Some(M::DEF))?,
+            read: select_where(dialect, M::DEF, &key_filter(M::DEF, &key))?,
+            must_match: false,
+        })
     }
 }
 
@@ -813,19 +858,22 @@ impl<M: Model> Delete<M> {
 
     /// Runs the delete; [`Error::NotFound`] when no row has the key.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
-        let mut w = Writer::new(db.__dialect());
+        self.statement(db.__dialect())?.run(db).await
+    }
+
+    /// What this delete sends.
+    pub(crate) fn statement(self, dialect: Dialect) -> Result<WriteOne> {
+        let mut w = Writer::new(dialect);
         if w.rules().caps().delete_returning {
             w.delete(M::DEF, &self.filter.filter.expr, true);
-            return one(db
-                .__fetch(w.finish(Some(M::DEF))?, |row| M::decode(row, 0))
-                .await?);
+            return Ok(WriteOne::Fetch(w.finish(Some(M::DEF))?));
         }
-        let row = one(select_where::<M, E>(db, &self.filter.filter.expr).await?)?;
+        let read = select_where(dialect, M::DEF, &self.filter.filter.expr)?;
         w.delete(M::DEF, &self.filter.filter.expr, false);
-        if db.__execute(w.finish(Some(M::DEF))?).await?.rows_affected == 0 {
-            return Err(Error::NotFound { model: M::DEF.name });
-        }
-        Ok(row)
+        Ok(WriteOne::ReadThenWrite {
+            read,
+            write: w.finish(Some(M::DEF))?,
+        })
     }
 }
 
@@ -853,8 +901,16 @@ impl<M: Model> DeleteMany<M> {
 
     /// Runs the delete; returns how many rows were deleted.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<u64> {
-        let mut w = Writer::new(db.__dialect());
+        Ok(db
+            .__execute(self.statement(db.__dialect())?)
+            .await?
+            .rows_affected)
+    }
+
+    /// The `DELETE` this sends.
+    pub(crate) fn statement(self, dialect: Dialect) -> Result<Statement> {
+        let mut w = Writer::new(dialect);
         w.delete(M::DEF, &self.filter, false);
-        Ok(db.__execute(w.finish(Some(M::DEF))?).await?.rows_affected)
+        w.finish(Some(M::DEF))
     }
 }

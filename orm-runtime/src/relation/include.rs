@@ -329,7 +329,11 @@ where
 {
     /// The `Query` strategy's statement for this relation: the related rows of every parent whose
     /// join key is in `keys` (non-null, distinct), paginated per parent.
-    pub(crate) fn children_statement(&self, dialect: Dialect, keys: Vec<Value>) -> Result<Statement> {
+    pub(crate) fn children_statement(
+        &self,
+        dialect: Dialect,
+        keys: Vec<Value>,
+    ) -> Result<Statement> {
         let target = self.rel.def().target_column();
         let q = &self.query;
         let order = q.order_with_key();
@@ -389,9 +393,7 @@ where
         let mut children: Vec<W::Target> = Vec::new();
         if !keys.is_empty() {
             let statement = self.children_statement(db.__dialect(), keys)?;
-            children = db
-                .__fetch(statement, |row| q.shape.decode(row))
-                .await?;
+            children = db.__fetch(statement, |row| q.shape.decode(row)).await?;
             q.shape.load(db, &mut children).await?;
         }
 

@@ -5,6 +5,8 @@
 //! renders the same text, so the drivers' prepared-statement caches hit.
 
 mod dialect;
+#[cfg(test)]
+mod tests;
 
 pub(crate) use dialect::TypeName;
 pub use dialect::{Backend, Capabilities, Dialect};
