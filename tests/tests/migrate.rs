@@ -2,6 +2,9 @@
 //! a table holding rows (rows checked afterwards), up then down back to the identical schema, drift,
 //! checksum tampering, failed migrations, `db push` and `db pull`.
 
+// clippy reads `unique(a, b), unique(a, c)` in `#[orm(..)]` as a repeated attribute.
+#![allow(clippy::duplicated_attributes)]
+
 use std::path::PathBuf;
 use std::sync::Arc;
 

@@ -490,3 +490,150 @@ backend_test!(
         Ok(())
     }
 );
+
+backend_test!(
+    skip_duplicates_skips_only_duplicates,
+    blog_models::schema(),
+    |db: Client| async move {
+        use blog_models::models::{NewPost, Post};
+        use blog_models::seed;
+        seed::seed(&db, seed::SeedSize::small()).await?;
+        let before = Post::count().exec(&db).await?;
+        let existing = Post::find_first().exec(&db).await?.expect("a seeded post");
+        let post = |slug: &str, author: &str| NewPost {
+            title: slug.into(),
+            content: "body".into(),
+            slug: slug.into(),
+            author_id: author.into(),
+            ..Default::default()
+        };
+        // A duplicate slug is skipped; a row whose author does not exist is not a duplicate: the
+        // batch fails (MySQL's INSERT IGNORE would have dropped it silently) and keeps nothing.
+        let err = Post::create_many([
+            post(&existing.slug, &existing.author_id),
+            post("fresh-one", &existing.author_id),
+            post("orphan", "no-such-user"),
+        ])
+        .skip_duplicates()
+        .exec(&db)
+        .await
+        .unwrap_err();
+        assert!(matches!(err, Error::ForeignKeyViolation { .. }), "{err:?}");
+        assert_eq!(Post::count().exec(&db).await?, before);
+        // Duplicates alone are skipped and counted out.
+        let n = Post::create_many([
+            post(&existing.slug, &existing.author_id),
+            post("fresh-one", &existing.author_id),
+        ])
+        .skip_duplicates()
+        .exec(&db)
+        .await?;
+        assert_eq!(n, 1);
+        assert_eq!(Post::count().exec(&db).await?, before + 1);
+        // The same through `and_return`, which inserts row by row on MySQL.
+        let err = Post::create_many([
+            post("fresh-two", &existing.author_id),
+            post("orphan", "no-such-user"),
+        ])
+        .skip_duplicates()
+        .and_return()
+        .exec(&db)
+        .await
+        .unwrap_err();
+        assert!(matches!(err, Error::ForeignKeyViolation { .. }), "{err:?}");
+        assert_eq!(Post::count().exec(&db).await?, before + 1);
+        Ok(())
+    }
+);
+
+backend_test!(
+    long_in_lists_compare_text_exactly,
+    schema(),
+    |db: Client| async move {
+        for email in ["pad", "pad "] {
+            user(&db, email).await?;
+        }
+        // Over 1 000 values the list is bound as one document (JSON on MySQL and SQLite): it
+        // must compare as exactly as a short list, trailing spaces included.
+        let mut list: Vec<String> = (0..1500).map(|i| format!("filler-{i}")).collect();
+        list.push("pad".into());
+        let found = User::find_many()
+            .filter(User::EMAIL.in_(list.clone()))
+            .exec(&db)
+            .await?;
+        assert_eq!(
+            found.iter().map(|u| u.email.as_str()).collect::<Vec<_>>(),
+            ["pad"]
+        );
+        let rest = User::count()
+            .filter(User::EMAIL.not_in(list))
+            .exec(&db)
+            .await?;
+        assert_eq!(rest, 1, "only \"pad \" is outside the list");
+        Ok(())
+    }
+);
+
+backend_test!(
+    upsert_conflicting_on_another_key_touches_nothing,
+    schema(),
+    |db: Client| async move {
+        let a = User::create(NewUser {
+            email: "a@x.io".into(),
+            username: Some("ua".into()),
+            name: Some("A".into()),
+            ..Default::default()
+        })
+        .exec(&db)
+        .await?;
+        let unchanged = |u: Option<User>| {
+            let u = u.expect("the row is still there");
+            assert_eq!((u.email.as_str(), u.name.as_deref()), ("a@x.io", Some("A")));
+        };
+        // By e-mail, but the new row's username (or id) is another row's: a unique violation on
+        // every backend — MySQL's ON DUPLICATE KEY UPDATE would otherwise have updated that row.
+        for new in [
+            NewUser {
+                email: "c@x.io".into(),
+                username: Some("ua".into()),
+                name: Some("C".into()),
+                ..Default::default()
+            },
+            NewUser {
+                id: Some(a.id.clone()),
+                email: "c@x.io".into(),
+                name: Some("C".into()),
+                ..Default::default()
+            },
+        ] {
+            let err = User::upsert(User::EMAIL.eq("c@x.io"), new.clone())
+                .set(User::NAME, Some("C".to_string()))
+                .exec(&db)
+                .await
+                .unwrap_err();
+            assert!(matches!(err, Error::UniqueViolation { .. }), "{err:?}");
+            unchanged(User::find_unique(User::ID.eq(&a.id)).exec(&db).await?);
+            let err = User::create_many([new])
+                .upsert_on(User::EMAIL)
+                .exec(&db)
+                .await
+                .unwrap_err();
+            assert!(matches!(err, Error::UniqueViolation { .. }), "{err:?}");
+            unchanged(User::find_unique(User::ID.eq(&a.id)).exec(&db).await?);
+        }
+        assert_eq!(User::count().exec(&db).await?, 1);
+        // The upsert still updates the row its key names.
+        let b = User::upsert(
+            User::EMAIL.eq("a@x.io"),
+            NewUser {
+                email: "a@x.io".into(),
+                ..Default::default()
+            },
+        )
+        .set(User::NAME, Some("A2".to_string()))
+        .exec(&db)
+        .await?;
+        assert_eq!((b.id, b.name.as_deref()), (a.id, Some("A2")));
+        Ok(())
+    }
+);

@@ -66,8 +66,9 @@ pub(crate) async fn open(o: &ClientOptions) -> Result<Opened> {
                 // 1 MiB by default: lift the cap so large includes are never truncated.
                 // Strict mode on every table: a value the column cannot hold is an error,
                 // never truncated, zeroed or NULL, whatever the server's default mode.
+                // Every warning of a statement is listed (skip_duplicates checks them).
                 sqlx::query(
-                    "SET SESSION group_concat_max_len = 4294967295, \
+                    "SET SESSION group_concat_max_len = 4294967295, max_error_count = 65535, \
                      sql_mode = CONCAT(@@sql_mode, \
                      ',STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO')",
                 )

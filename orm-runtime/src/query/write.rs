@@ -6,6 +6,7 @@ use chrono::{SubsecRound, Utc};
 
 use super::change::Change;
 use super::filter::{Expr, Filter, UniqueFilter};
+use super::find::FindMany;
 use super::{AnyColumn, CmpOp};
 use crate::client::{ExecResult, Executor};
 use crate::error::{Error, Result};
@@ -127,6 +128,14 @@ pub(crate) enum WriteOne {
     /// The row read, then the write (a `DELETE` without `RETURNING`); deleting no row is
     /// [`Error::NotFound`].
     ReadThenWrite { read: Statement, write: Statement },
+    /// An upsert without `RETURNING` (MySQL): the guarded `ON DUPLICATE KEY UPDATE`, then the row
+    /// read back by its key. No such row means the new row conflicted on another unique key, which
+    /// the guard left untouched: the plain `INSERT` then fails with that key's violation.
+    UpsertThenRead {
+        write: Statement,
+        read: Statement,
+        insert: Statement,
+    },
 }
 
 /// The statements in the order they are sent.
@@ -136,6 +145,11 @@ impl From<WriteOne> for Vec<Statement> {
             WriteOne::Fetch(s) => vec![s],
             WriteOne::WriteThenRead { write, read, .. } => vec![write, read],
             WriteOne::ReadThenWrite { read, write } => vec![read, write],
+            WriteOne::UpsertThenRead {
+                write,
+                read,
+                insert,
+            } => vec![write, read, insert],
         }
     }
 }
@@ -161,6 +175,18 @@ impl WriteOne {
                     return Err(Error::NotFound { model: M::DEF.name });
                 }
                 Ok(row)
+            }
+            WriteOne::UpsertThenRead {
+                write,
+                read,
+                insert,
+            } => {
+                db.__execute(write).await?;
+                if let Some(row) = fetch_rows(db, read.clone()).await?.into_iter().next() {
+                    return Ok(row);
+                }
+                db.__execute(insert).await?;
+                one(fetch_rows(db, read).await?)
             }
         }
     }
@@ -399,8 +425,9 @@ impl<M: Model> CreateMany<M> {
         if self.data.is_empty() {
             return Ok(0);
         }
+        let ignore = self.skip_duplicates;
         let statements = self.statements(db.__dialect(), db.__statement_budget())?;
-        run_inserts(db, statements).await
+        run_inserts(db, statements, ignore).await
     }
 
     /// The `INSERT`s this sends: as few as the bind limit and `budget` (bytes of values per
@@ -437,14 +464,25 @@ fn insert_statements(
         .collect()
 }
 
-/// Runs the `INSERT`s of a bulk write, in one atomic scope when there are several; returns the
-/// rows affected.
-async fn run_inserts<E: Executor + ?Sized>(db: &E, statements: Vec<Statement>) -> Result<u64> {
-    if statements.len() == 1 {
+/// Runs the `INSERT`s of a bulk write, in one atomic scope when there are several (or when
+/// skipping duplicates needs a check after each); returns the rows affected.
+async fn run_inserts<E: Executor + ?Sized>(
+    db: &E,
+    statements: Vec<Statement>,
+    skip_duplicates: bool,
+) -> Result<u64> {
+    let check = skip_duplicates && ignore_needs_check(db.__dialect());
+    if statements.len() == 1 && !check {
         return run_each(db, statements).await;
     }
     let tx = db.__atomic().await?;
-    let n = run_each(&tx, statements).await?;
+    let mut n = 0;
+    for statement in statements {
+        n += tx.__execute(statement).await?.rows_affected;
+        if check {
+            only_duplicates_ignored(&tx).await?;
+        }
+    }
     tx.commit().await?;
     Ok(n)
 }
@@ -455,6 +493,56 @@ async fn run_each<E: Executor + ?Sized>(db: &E, statements: Vec<Statement>) -> R
         n += db.__execute(statement).await?.rows_affected;
     }
     Ok(n)
+}
+
+/// Whether skipping duplicates uses `INSERT IGNORE` (MySQL/MariaDB), which also turns a foreign-key
+/// violation, a value too long, or `NULL` into a non-null column into a warning: each statement
+/// is then checked (see [`only_duplicates_ignored`]).
+fn ignore_needs_check(dialect: Dialect) -> bool {
+    dialect.rules().insert_ignore().is_some()
+}
+
+/// After an `INSERT IGNORE`, on the same connection: fails (and so rolls the batch back) when the
+/// server ignored anything but a duplicate key, with the error the plain `INSERT` would have had.
+async fn only_duplicates_ignored(tx: &crate::Transaction) -> Result<()> {
+    let warnings = tx
+        .__fetch(Statement::text("SHOW WARNINGS".into()), |row| {
+            let code = row
+                .unsigned(1)
+                .map_err(|e| Error::decode(None, "Code", e))?;
+            let message = row.text(2).map_err(|e| Error::decode(None, "Message", e))?;
+            Ok((code, message.to_owned()))
+        })
+        .await?;
+    // Duplicate key, duplicate entry, duplicate entry with the key's name.
+    let Some((code, message)) = warnings
+        .into_iter()
+        .find(|(code, _)| !matches!(code, 1022 | 1062 | 1586))
+    else {
+        return Ok(());
+    };
+    let source = Box::new(sqlx::Error::Protocol(format!(
+        "INSERT IGNORE warning {code}: {message}"
+    )));
+    Err(match code {
+        1216 | 1452 => Error::ForeignKeyViolation {
+            model: None,
+            constraint: None,
+            source,
+        },
+        1048 | 1364 | 1263 => Error::NullViolation {
+            model: None,
+            column: None,
+            source,
+        },
+        _ => Error::InvalidValue {
+            model: None,
+            field: None,
+            value: None,
+            reason: message,
+            source: Some(source),
+        },
+    })
 }
 
 /// Inserts many rows and returns them. From [`CreateMany::and_return`].
@@ -488,12 +576,18 @@ impl<M: Model> CreateManyAndReturn<M> {
                     tx.__fetch(w.finish(Some(M::DEF))?, |row| M::decode(row, 0))
                         .await?,
                 );
+                if inner.skip_duplicates && ignore_needs_check(dialect) {
+                    only_duplicates_ignored(&tx).await?;
+                }
             } else {
                 // MySQL has no RETURNING: insert row by row and read each back by its key.
                 for values in rows {
                     let mut w = Writer::new(dialect);
                     w.insert(M::DEF, &columns, [values.clone()], &conflict, false);
                     let r = tx.__execute(w.finish(Some(M::DEF))?).await?;
+                    if inner.skip_duplicates && ignore_needs_check(dialect) {
+                        only_duplicates_ignored(&tx).await?;
+                    }
                     if r.rows_affected == 0 {
                         continue;
                     }
@@ -526,12 +620,52 @@ impl<M: Model> UpsertMany<M> {
     }
 
     /// Runs the upserts; returns the number of rows inserted or updated as the database counts them.
+    ///
+    /// A row that conflicts on a unique key other than the upsert's fails the whole batch with
+    /// [`Error::UniqueViolation`], as on PostgreSQL and SQLite: on MySQL/MariaDB, whose `ON
+    /// DUPLICATE KEY UPDATE` fires for any key, such a row is left untouched by the statement and
+    /// found missing afterwards.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<u64> {
         if self.data.is_empty() {
             return Ok(0);
         }
-        let statements = self.statements(db.__dialect(), db.__statement_budget())?;
-        run_inserts(db, statements).await
+        let dialect = db.__dialect();
+        if !dialect.capabilities().on_duplicate_key {
+            let statements = self.statements(dialect, db.__statement_budget())?;
+            return run_inserts(db, statements, false).await;
+        }
+        let key = self.key.clone();
+        let conflict = OnConflict::Overwrite {
+            key: &key,
+            columns: &self.columns,
+        };
+        let tx = db.__atomic().await?;
+        let mut n = 0;
+        for (columns, rows) in batches(dialect, db.__statement_budget(), M::DEF, self.data)? {
+            let positions: Option<Vec<usize>> = key
+                .iter()
+                .map(|k| columns.iter().position(|c| c == k))
+                .collect();
+            // Rows that leave an auto-increment key to the database always insert.
+            let keys: Vec<Vec<(usize, Value)>> = match &positions {
+                Some(pos) => rows
+                    .iter()
+                    .map(|r| {
+                        key.iter()
+                            .zip(pos)
+                            .map(|(&k, &p)| (k, r[p].clone()))
+                            .collect()
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
+            let mut w = Writer::new(dialect);
+            w.insert(M::DEF, &columns, rows, &conflict, false);
+            n += tx.__execute(w.finish(Some(M::DEF))?).await?.rows_affected;
+            every_key_exists::<M>(&tx, keys).await?;
+        }
+        tx.commit().await?;
+        Ok(n)
     }
 
     /// The `INSERT ... ON CONFLICT` / `ON DUPLICATE KEY UPDATE` statements this sends (see
@@ -544,6 +678,41 @@ impl<M: Model> UpsertMany<M> {
         };
         insert_statements(dialect, M::DEF, batches, &conflict)
     }
+}
+
+/// After a guarded `ON DUPLICATE KEY UPDATE`: every upserted key now has its row, or a row
+/// conflicted on another unique key and was left out.
+async fn every_key_exists<M: Model>(
+    tx: &crate::Transaction,
+    keys: Vec<Vec<(usize, Value)>>,
+) -> Result<()> {
+    let mut distinct: Vec<Vec<(usize, Value)>> = Vec::with_capacity(keys.len());
+    for k in keys {
+        if !distinct.contains(&k) {
+            distinct.push(k);
+        }
+    }
+    if distinct.is_empty() {
+        return Ok(());
+    }
+    let wanted = distinct.len() as i64;
+    let filter = Expr::Or(distinct.iter().map(|k| key_filter(M::DEF, k)).collect());
+    let found = FindMany::<M>::new()
+        .filter(Filter::from_expr(filter))
+        .count(tx)
+        .await?;
+    if found == wanted {
+        return Ok(());
+    }
+    Err(Error::UniqueViolation {
+        model: Some(M::DEF.name),
+        fields: Vec::new(),
+        constraint: None,
+        source: Box::new(sqlx::Error::Protocol(format!(
+            "{} of {wanted} upserted rows conflict on a unique key other than the upsert's",
+            wanted - found
+        ))),
+    })
 }
 
 /// Changes collected by update builders.
@@ -836,11 +1005,14 @@ impl<M: Model> Upsert<M> {
                 *v = new.clone();
             }
         }
-        w.insert(M::DEF, &columns, [values], &conflict, false);
-        Ok(WriteOne::WriteThenRead {
-            write: w.finish(Some(M::DEF))?,
+        w.insert(M::DEF, &columns, [values.clone()], &conflict, false);
+        let write = w.finish(Some(M::DEF))?;
+        let mut w = Writer::new(dialect);
+        w.insert(M::DEF, &columns, [values], &OnConflict::Error, false);
+        Ok(WriteOne::UpsertThenRead {
+            write,
             read: select_where(dialect, M::DEF, &key_filter(M::DEF, &key))?,
-            must_match: false,
+            insert: w.finish(Some(M::DEF))?,
         })
     }
 }

@@ -956,6 +956,16 @@ impl Writer {
                     self.assignment_target(model, pk);
                     self.push(" = ");
                     self.column_for_change(model, pk, true);
+                } else if self.rules.caps().on_duplicate_key {
+                    // Key columns last: later assignments must still see the row's own key.
+                    let mut ordered: Vec<&(usize, Change)> = changes.iter().collect();
+                    ordered.sort_by_key(|(c, _)| key.contains(c));
+                    for (i, (c, change)) in ordered.into_iter().enumerate() {
+                        if i > 0 {
+                            self.push(", ");
+                        }
+                        self.guarded(model, key, *c, |w| w.change_value(model, *c, change, true));
+                    }
                 } else {
                     self.changes(model, changes, true);
                 }
@@ -967,12 +977,14 @@ impl Writer {
                         self.push(", ");
                     }
                     let col = &model.columns[c];
-                    self.ident(col.name);
                     if self.rules.caps().on_duplicate_key {
-                        self.push(" = VALUES(");
-                        self.ident(col.name);
-                        self.push(")");
+                        self.guarded(model, key, c, |w| {
+                            w.push("VALUES(");
+                            w.ident(col.name);
+                            w.push(")");
+                        });
                     } else {
+                        self.ident(col.name);
                         self.push(" = ");
                         self.ident("excluded");
                         self.push(".");
@@ -984,6 +996,36 @@ impl Writer {
         if returning {
             self.returning(model);
         }
+    }
+
+    /// `col = IF(<the row's key is the new row's key>, <value>, col)`: `ON DUPLICATE KEY UPDATE`
+    /// fires on a conflict with any unique key, and must change only the row the upsert names —
+    /// a conflict on another key leaves that row untouched (and the caller reports it).
+    fn guarded(
+        &mut self,
+        model: &'static ModelDef,
+        key: &[usize],
+        column: usize,
+        value: impl FnOnce(&mut Self),
+    ) {
+        let col = &model.columns[column];
+        self.ident(col.name);
+        self.push(" = IF(");
+        for (i, &k) in key.iter().enumerate() {
+            if i > 0 {
+                self.push(" AND ");
+            }
+            let kc = &model.columns[k];
+            self.ident(kc.name);
+            self.push(" <=> VALUES(");
+            self.ident(kc.name);
+            self.push(")");
+        }
+        self.push(", ");
+        value(self);
+        self.push(", ");
+        self.ident(col.name);
+        self.push(")");
     }
 
     fn upsert_head(&mut self, model: &ModelDef, key: &[usize]) {
@@ -1017,29 +1059,32 @@ impl Writer {
             let col = &model.columns[*c];
             self.assignment_target(model, col);
             self.push(" = ");
-            let (op, v) = match change {
-                Change::Set(v) => {
-                    self.bind_col(col, v.clone());
-                    continue;
-                }
-                Change::Increment(v) => (Arith::Add, v),
-                Change::Decrement(v) => (Arith::Sub, v),
-                Change::Multiply(v) => (Arith::Mul, v),
-                Change::Divide(v) => (Arith::Div, v),
-            };
-            if op == Arith::Div && is_zero(v) {
-                // PostgreSQL and MySQL would fail, SQLite would store NULL.
-                self.refuse(col, v, "division by zero".into());
-            }
-            let rules = self.rules;
-            rules.arithmetic(
-                self,
-                &|w: &mut Writer| w.column_for_change(model, col, upsert),
-                col,
-                op,
-                v.clone(),
-            );
+            self.change_value(model, *c, change, upsert);
         }
+    }
+
+    /// The new value of column `c` under `change`: the bound value, or the column's arithmetic.
+    fn change_value(&mut self, model: &'static ModelDef, c: usize, change: &Change, upsert: bool) {
+        let col = &model.columns[c];
+        let (op, v) = match change {
+            Change::Set(v) => return self.bind_col(col, v.clone()),
+            Change::Increment(v) => (Arith::Add, v),
+            Change::Decrement(v) => (Arith::Sub, v),
+            Change::Multiply(v) => (Arith::Mul, v),
+            Change::Divide(v) => (Arith::Div, v),
+        };
+        if op == Arith::Div && is_zero(v) {
+            // PostgreSQL and MySQL would fail, SQLite would store NULL.
+            self.refuse(col, v, "division by zero".into());
+        }
+        let rules = self.rules;
+        rules.arithmetic(
+            self,
+            &|w: &mut Writer| w.column_for_change(model, col, upsert),
+            col,
+            op,
+            v.clone(),
+        );
     }
 
     pub(crate) fn returning(&mut self, model: &ModelDef) {

@@ -128,6 +128,19 @@ impl<'r> RowRef<'r> {
         })
     }
 
+    /// An unsigned integer column (MySQL reports `SHOW WARNINGS` codes so).
+    pub(crate) fn unsigned(&self, index: usize) -> Result<u64, DecodeError> {
+        match self {
+            #[cfg(feature = "mysql")]
+            RowRef::MySql(r) => Ok(r
+                .try_get::<u64, _>(index)
+                .or_else(|_| r.try_get::<u32, _>(index).map(u64::from))?),
+            other => Ok(u64::try_from(<i64 as crate::types::FieldType>::decode(
+                *other, index,
+            )?)?),
+        }
+    }
+
     /// Decodes text without checking the column's declared type (enums, JSON stored as text).
     #[inline]
     pub fn text(&self, index: usize) -> Result<&'r str, DecodeError> {

@@ -108,8 +108,8 @@ impl Rules for MySql {
                 None => T::Other(s),
             },
             ("text", None) => T::Text,
-            ("varchar", Some(_)) => num(&args).map_or(T::Other(s), T::VarChar),
-            ("char", Some(_)) => num(&args).map_or(T::Other(s), T::Char),
+            ("varchar", Some(_)) => num(args).map_or(T::Other(s), T::VarChar),
+            ("char", Some(_)) => num(args).map_or(T::Other(s), T::Char),
             ("longblob", None) => T::Bytes,
             ("datetime", Some(a)) if a.trim() == "6" => T::Timestamp,
             ("date", None) => T::Date,
@@ -269,7 +269,7 @@ impl Rules for MySql {
         values: Vec<Value>,
         negated: bool,
     ) {
-        mysql_in_list(w, col, column, values, negated)
+        mysql_in_list(w, col, column, values, negated, self.table_collation())
     }
     fn arithmetic(
         &self,
@@ -338,11 +338,14 @@ fn mysql_in_list(
     column: &'static ColumnDef,
     values: Vec<Value>,
     negated: bool,
+    collation: &str,
 ) {
     if values.len() <= JSON_LIST_MIN {
         return bind_list(w, col, values, negated);
     }
-    // Text is compared in the binary NO PAD collation the tables use, whatever the JSON's is.
+    // Text is compared in the binary NO PAD collation the tables use, whatever the JSON's is
+    // (a PAD SPACE one would match `'pad '` for `'pad'`).
+    let text = format!("v COLLATE {collation}");
     let (ty, select) = match column.kind {
         ScalarKind::Bool | ScalarKind::I16 | ScalarKind::I32 | ScalarKind::I64 => ("BIGINT", "v"),
         ScalarKind::F32 => ("FLOAT", "v"),
@@ -353,9 +356,7 @@ fn mysql_in_list(
         ScalarKind::Date => ("DATE", "v"),
         ScalarKind::Time => ("TIME(6)", "v"),
         ScalarKind::Bytes => ("LONGTEXT", "UNHEX(v)"),
-        ScalarKind::String | ScalarKind::Json | ScalarKind::Enum(_) => {
-            ("LONGTEXT", "v COLLATE utf8mb4_bin")
-        }
+        ScalarKind::String | ScalarKind::Json | ScalarKind::Enum(_) => ("LONGTEXT", text.as_str()),
     };
     col(w);
     w.push(if negated {

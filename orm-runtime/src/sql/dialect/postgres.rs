@@ -84,9 +84,9 @@ impl Rules for Postgres {
             },
             ("text", None) => T::Text,
             ("character varying" | "varchar", Some(_)) => {
-                num(&args).map_or(T::Other(s), T::VarChar)
+                num(args).map_or(T::Other(s), T::VarChar)
             }
-            ("character" | "char" | "bpchar", Some(_)) => num(&args).map_or(T::Other(s), T::Char),
+            ("character" | "char" | "bpchar", Some(_)) => num(args).map_or(T::Other(s), T::Char),
             ("bytea", None) => T::Bytes,
             ("uuid", None) => T::Uuid,
             ("timestamp with time zone" | "timestamptz", None) => T::Timestamptz,
