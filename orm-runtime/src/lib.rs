@@ -38,6 +38,7 @@
 #[cfg(test)]
 extern crate self as orm_runtime;
 
+mod ast;
 pub mod client;
 mod driver;
 pub mod error;

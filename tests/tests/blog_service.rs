@@ -426,7 +426,11 @@ backend_test!(
         // One multi-row INSERT; MySQL/MariaDB's INSERT IGNORE also ignores what is not a duplicate
         // (a foreign-key violation, a value too long), so there it runs in a transaction and its
         // warnings are checked: BEGIN, INSERT, SHOW WARNINGS, COMMIT.
-        let expected = if db.backend() == orm_runtime::sql::Backend::MySql { 4 } else { 1 };
+        let expected = if db.backend() == orm_runtime::sql::Backend::MySql {
+            4
+        } else {
+            1
+        };
         assert_eq!(sent, expected, "one multi-row INSERT");
         assert_eq!(mine().await?, before + 3);
 

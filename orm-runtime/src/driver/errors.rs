@@ -1,8 +1,9 @@
 //! Mapping a driver's error to [`Error`]: by each backend's own codes (see the drivers'
 //! `classify`), naming the model's fields a violated constraint covers.
 
+use super::class::Class;
 use crate::error::Error;
-use crate::model::ModelDef;
+use crate::model::def::ModelDef;
 
 impl Error {
     /// Maps a driver error, using the statement's model to name the fields of a violated key.
@@ -69,25 +70,6 @@ impl Error {
             (_, Class::Other) => Error::Database(Box::new(err)),
         }
     }
-}
-
-/// What a database error means, read from the backend's own code: the SQLSTATE on PostgreSQL, the
-/// error number on MySQL/MariaDB, the extended result code on SQLite.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(
-    not(all(feature = "postgres", feature = "mysql", feature = "sqlite")),
-    allow(dead_code)
-)]
-pub(crate) enum Class {
-    ForeignKey,
-    NotNull,
-    Serialization,
-    Deadlock,
-    LockTimeout,
-    Connection,
-    InvalidValue,
-    Aborted,
-    Other,
 }
 
 fn classify(db: &dyn sqlx::error::DatabaseError) -> Class {

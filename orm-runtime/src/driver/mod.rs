@@ -11,6 +11,7 @@
 #[cfg(not(any(feature = "postgres", feature = "mysql", feature = "sqlite")))]
 compile_error!("orm-runtime needs at least one backend feature: `postgres`, `mysql` or `sqlite`");
 
+mod class;
 mod errors;
 mod exec;
 #[cfg(feature = "mysql")]

@@ -5,7 +5,7 @@ use sqlx::Arguments;
 use sqlx::mysql::{MySqlArguments, MySqlConnectOptions, MySqlPoolOptions};
 use sqlx::{ConnectOptions, MySql};
 
-use super::errors::Class;
+use super::class::Class;
 use super::{
     ClientOptions, Driver, ExecResult, Opened, Pool, bind_err, conn_err, first_connection,
     not_postgres, ping_policy,

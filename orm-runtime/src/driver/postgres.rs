@@ -7,7 +7,7 @@ use sqlx::error::BoxDynError;
 use sqlx::postgres::{PgArgumentBuffer, PgArguments, PgConnectOptions, PgPoolOptions, PgTypeInfo};
 use sqlx::{ConnectOptions, Postgres};
 
-use super::errors::Class;
+use super::class::Class;
 use super::{
     ClientOptions, Driver, ExecResult, Opened, Pool, bind_err, conn_err, first_connection,
     ping_policy,

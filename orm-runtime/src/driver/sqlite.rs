@@ -8,7 +8,7 @@ use sqlx::Arguments;
 use sqlx::sqlite::{SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{ConnectOptions, Sqlite};
 
-use super::errors::Class;
+use super::class::Class;
 use super::{
     ClientOptions, Driver, ExecResult, Opened, Pool, bind_err, conn_err, not_postgres, ping_policy,
 };

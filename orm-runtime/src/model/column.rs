@@ -2,9 +2,11 @@
 
 use std::marker::PhantomData;
 
-use super::Model;
 use super::def::{ColumnDef, UniqueDef};
-use crate::query::{CmpOp, Expr, Filter, LikeOp, Order, OrderBy, UniqueFilter};
+use super::traits::Model;
+use crate::ast::{CmpOp, Expr, LikeOp, Order};
+use crate::query::filter::{Filter, UniqueFilter};
+use crate::query::order::{IntoOrderBy, OrderBy};
 use crate::types::{FieldType, IntoValue, Ordered, Text};
 
 /// Marks a column that is not unique on its own.
@@ -292,5 +294,12 @@ impl<M: Model, T: FieldType> AsUniqueKey<M> for Column<M, T, Unique> {
 impl<M: Model, T> AsUniqueKey<M> for UniqueKey<M, T> {
     fn key_columns(&self) -> Vec<usize> {
         self.def.columns.to_vec()
+    }
+}
+
+/// A bare column orders ascending.
+impl<M: Model, T: FieldType, K> IntoOrderBy<M> for Column<M, T, K> {
+    fn into_order_by(self) -> OrderBy<M> {
+        self.asc()
     }
 }

@@ -1,23 +1,7 @@
 //! Column changes made by updates: assignments and atomic arithmetic.
 
+pub use crate::ast::Change;
 use crate::types::{FieldType, Numeric};
-use crate::value::Value;
-
-/// One change to a column's value.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum Change {
-    /// `col = value`
-    Set(Value),
-    /// `col = col + value`
-    Increment(Value),
-    /// `col = col - value`
-    Decrement(Value),
-    /// `col = col * value`
-    Multiply(Value),
-    /// `col = col / value`
-    Divide(Value),
-}
 
 /// The change an update makes to one field: unchanged (the default), a new value, or atomic arithmetic.
 ///

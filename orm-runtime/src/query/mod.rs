@@ -2,9 +2,9 @@
 //! finish with `.exec(&db)` on a [`Client`](crate::Client) or a [`Transaction`](crate::Transaction).
 
 mod change;
-mod filter;
+pub(crate) mod filter;
 mod find;
-mod order;
+pub(crate) mod order;
 mod write;
 
 pub use change::{Change, Patch};

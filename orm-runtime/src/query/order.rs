@@ -2,28 +2,9 @@
 
 use std::marker::PhantomData;
 
-use super::filter::Expr;
-use crate::model::{Column, ColumnDef, Model};
-use crate::relation::Link;
-use crate::types::FieldType;
-
-/// Sort direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Order {
-    /// Ascending.
-    Asc,
-    /// Descending.
-    Desc,
-}
-
-/// Where `NULL`s sort.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Nulls {
-    /// Before every value.
-    First,
-    /// After every value.
-    Last,
-}
+pub(crate) use crate::ast::OrderKey;
+pub use crate::ast::{Nulls, Order};
+use crate::model::def::ColumnDef;
 
 /// One ordering term on model `M`: `Post::CREATED_AT.desc()`, optionally `.nulls_last()`.
 ///
@@ -50,29 +31,6 @@ impl<M> Clone for OrderBy<M> {
 impl<M> std::fmt::Debug for OrderBy<M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:?} {:?} {:?}", self.key, self.order, self.nulls)
-    }
-}
-
-/// What a term sorts by.
-#[derive(Debug, Clone)]
-pub(crate) enum OrderKey {
-    /// A column of the model.
-    Column(&'static ColumnDef),
-    /// A column of a to-one related row.
-    Related {
-        link: Link,
-        column: &'static ColumnDef,
-    },
-    /// The number of related rows matching a filter.
-    Count { link: Link, filter: Expr },
-}
-
-impl OrderKey {
-    pub(crate) fn column(&self) -> Option<&'static ColumnDef> {
-        match self {
-            OrderKey::Column(c) => Some(c),
-            _ => None,
-        }
     }
 }
 
@@ -112,11 +70,5 @@ pub trait IntoOrderBy<M> {
 impl<M> IntoOrderBy<M> for OrderBy<M> {
     fn into_order_by(self) -> OrderBy<M> {
         self
-    }
-}
-
-impl<M: Model, T: FieldType, K> IntoOrderBy<M> for Column<M, T, K> {
-    fn into_order_by(self) -> OrderBy<M> {
-        self.asc()
     }
 }

@@ -7,7 +7,7 @@
 //! (`include`), count them (`with_count`), filter by them (`some`, `every`, `none`, `is`, `is_not`,
 //! `count().gt(n)`) and order by them.
 
-mod def;
+pub(crate) mod def;
 mod field;
 mod handle;
 mod include;

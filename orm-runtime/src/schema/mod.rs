@@ -30,7 +30,7 @@ mod describe;
 mod diff;
 mod introspect;
 pub(crate) mod native;
-mod repr;
+pub(crate) mod repr;
 
 pub use diff::{DataLoss, Step, diff};
 pub(crate) use introspect::HISTORY_TABLE;

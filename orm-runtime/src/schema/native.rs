@@ -3,6 +3,7 @@
 
 use super::repr::{ColumnDefault, ColumnType};
 use crate::model::{ColumnDef, DefaultDef};
+pub(crate) use crate::sql::parse_string_list;
 use crate::sql::{Backend, Dialect};
 use crate::types::ScalarKind;
 use crate::value::Value;
@@ -72,35 +73,6 @@ pub(crate) fn render_type(d: Dialect, ty: &ColumnType, serial: bool) -> String {
 /// Parses a native type as a database reports it (or as written in `db_type`).
 pub(crate) fn parse_type(d: Dialect, raw: &str) -> ColumnType {
     d.rules().parse_type(&crate::sql::TypeName::new(raw))
-}
-
-/// Parses `'a', 'b'` (doubled quotes and backslash escapes allowed) into its strings.
-pub(crate) fn parse_string_list(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '\'' {
-            continue;
-        }
-        let mut cur = String::new();
-        while let Some(c) = chars.next() {
-            match c {
-                '\\' => {
-                    if let Some(n) = chars.next() {
-                        cur.push(n);
-                    }
-                }
-                '\'' if chars.peek() == Some(&'\'') => {
-                    chars.next();
-                    cur.push('\'');
-                }
-                '\'' => break,
-                c => cur.push(c),
-            }
-        }
-        out.push(cur);
-    }
-    out
 }
 
 /// A constant as an SQL literal (for `DEFAULT` clauses; query values are always bound).

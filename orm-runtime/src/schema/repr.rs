@@ -1,7 +1,7 @@
 //! The database schema as data: what the models describe and what introspection reads back, in one
 //! representation, so the two can be compared by [`diff`](super::diff()).
 
-use crate::relation::Action;
+use crate::relation::def::Action;
 
 /// A whole database schema: tables and (PostgreSQL) enum types.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -8,14 +8,15 @@ mod dialect;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use dialect::TypeName;
 pub use dialect::{Backend, Capabilities, Dialect};
+pub(crate) use dialect::{TypeName, parse_string_list};
 
 use dialect::Rules;
 
-use crate::model::{ColumnDef, ModelDef};
-use crate::query::{Change, CmpOp, Expr, Nulls, Order, OrderKey};
-use crate::relation::Link;
+pub(crate) use crate::ast::OrderTerm;
+use crate::ast::{Change, CmpOp, Expr, Nulls, Order, OrderKey};
+use crate::model::def::{ColumnDef, ModelDef};
+use crate::relation::def::Link;
 use crate::types::ScalarKind;
 use crate::value::Value;
 
@@ -76,14 +77,6 @@ fn floor_microsecond(v: Value) -> Value {
         Value::Time(t) => Value::Time(t.trunc_subsecs(6)),
         v => v,
     }
-}
-
-/// An ordering term in untyped form.
-#[derive(Debug, Clone)]
-pub(crate) struct OrderTerm {
-    pub key: OrderKey,
-    pub order: Order,
-    pub nulls: Option<Nulls>,
 }
 
 /// A relation count selected as an extra column after the model's columns.

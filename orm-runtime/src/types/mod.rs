@@ -37,73 +37,10 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::value::Value;
+pub use crate::value::{EnumDef, ScalarKind};
 
 /// The error a decoder reports for one column.
 pub type DecodeError = Box<dyn std::error::Error + Send + Sync + 'static>;
-
-/// The kind of a column, independent of nullability.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ScalarKind {
-    /// `bool`
-    Bool,
-    /// `i16`
-    I16,
-    /// `i32`
-    I32,
-    /// `i64`
-    I64,
-    /// `f32`
-    F32,
-    /// `f64`
-    F64,
-    /// `rust_decimal::Decimal`
-    Decimal,
-    /// `String`
-    String,
-    /// `Vec<u8>`
-    Bytes,
-    /// `uuid::Uuid`
-    Uuid,
-    /// `chrono::DateTime<Utc>`
-    DateTime,
-    /// `chrono::NaiveDateTime`
-    NaiveDateTime,
-    /// `chrono::NaiveDate`
-    Date,
-    /// `chrono::NaiveTime`
-    Time,
-    /// JSON
-    Json,
-    /// A database enum.
-    Enum(&'static EnumDef),
-}
-
-impl ScalarKind {
-    /// Whether values of this kind are numbers (the kinds `increment` and friends accept).
-    pub fn is_numeric(self) -> bool {
-        matches!(
-            self,
-            ScalarKind::I16
-                | ScalarKind::I32
-                | ScalarKind::I64
-                | ScalarKind::F32
-                | ScalarKind::F64
-                | ScalarKind::Decimal
-        )
-    }
-}
-
-/// Describes a [`DbEnum`]: its database type name and its variants' database names.
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub struct EnumDef {
-    /// The Rust type's name.
-    pub rust_name: &'static str,
-    /// The database type name (a PostgreSQL enum type; informative elsewhere).
-    pub db_name: &'static str,
-    /// The variants' database names, in declaration order.
-    pub variants: &'static [&'static str],
-}
 
 /// A non-nullable column type: how it binds and how it decodes on every backend.
 ///

@@ -13,9 +13,11 @@ mod sqlite;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 
 use super::{Arith, Writer};
-use crate::model::ColumnDef;
-use crate::query::LikeOp;
-use crate::schema::{Column, ColumnDefault, ColumnType, ForeignKey, Index, PrimaryKey, Table};
+use crate::ast::LikeOp;
+use crate::model::def::ColumnDef;
+use crate::schema::repr::{
+    Column, ColumnDefault, ColumnType, ForeignKey, Index, PrimaryKey, Table,
+};
 use crate::types::ScalarKind;
 use crate::types::decode::{SQLITE_DATE, SQLITE_DATETIME, SQLITE_TIME};
 use crate::value::Value;
@@ -148,6 +150,35 @@ impl Dialect {
     pub fn max_binds(self) -> usize {
         self.capabilities().max_binds
     }
+}
+
+/// Parses `'a', 'b'` (doubled quotes and backslash escapes allowed) into its strings.
+pub(crate) fn parse_string_list(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\'' {
+            continue;
+        }
+        let mut cur = String::new();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => {
+                    if let Some(n) = chars.next() {
+                        cur.push(n);
+                    }
+                }
+                '\'' if chars.peek() == Some(&'\'') => {
+                    chars.next();
+                    cur.push('\'');
+                }
+                '\'' => break,
+                c => cur.push(c),
+            }
+        }
+        out.push(cur);
+    }
+    out
 }
 
 /// A native type's name split for parsing: lower-cased and whitespace-normalised (`s`), its base

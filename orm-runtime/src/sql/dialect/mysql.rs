@@ -3,14 +3,14 @@
 //! values they cannot hold (NaN, ±infinity, dates outside 1000..9999). MariaDB differs only in its
 //! capabilities and its JSON depth limit.
 
+use super::parse_string_list;
 use super::{
     Capabilities, ColumnSql, JSON_LIST_MIN, Rules, TypeName, bind_list, column_definition_with,
     create_table, date, json_depth, json_list, like_pattern, refuse_outside,
 };
-use crate::model::ColumnDef;
-use crate::query::LikeOp;
-use crate::schema::native::parse_string_list;
-use crate::schema::{Column, ColumnType, PrimaryKey, Table};
+use crate::ast::LikeOp;
+use crate::model::def::ColumnDef;
+use crate::schema::repr::{Column, ColumnType, PrimaryKey, Table};
 use crate::sql::{Arith, Writer};
 use crate::types::ScalarKind;
 use crate::value::Value;

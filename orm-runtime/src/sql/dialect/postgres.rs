@@ -7,8 +7,8 @@ use super::{
     Capabilities, ColumnSql, Rules, TypeName, bind_list, create_index_std, date, json_has_nul,
     refuse_outside,
 };
-use crate::model::ColumnDef;
-use crate::schema::{ColumnType, Index};
+use crate::model::def::ColumnDef;
+use crate::schema::repr::{ColumnType, Index};
 use crate::sql::Writer;
 use crate::types::ScalarKind;
 use crate::value::{KeyArray, Value};
@@ -83,9 +83,7 @@ impl Rules for Postgres {
                 None => T::Other(s),
             },
             ("text", None) => T::Text,
-            ("character varying" | "varchar", Some(_)) => {
-                num(args).map_or(T::Other(s), T::VarChar)
-            }
+            ("character varying" | "varchar", Some(_)) => num(args).map_or(T::Other(s), T::VarChar),
             ("character" | "char" | "bpchar", Some(_)) => num(args).map_or(T::Other(s), T::Char),
             ("bytea", None) => T::Bytes,
             ("uuid", None) => T::Uuid,

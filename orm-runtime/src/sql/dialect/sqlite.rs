@@ -6,9 +6,9 @@ use super::{
     Capabilities, ColumnSql, JSON_LIST_MIN, Rules, TypeName, bind_list, column_definition_with,
     create_table, date, json_list, refuse_outside, table_sql,
 };
-use crate::model::ColumnDef;
-use crate::query::LikeOp;
-use crate::schema::{Column, ColumnType, Table};
+use crate::ast::LikeOp;
+use crate::model::def::ColumnDef;
+use crate::schema::repr::{Column, ColumnType, Table};
 use crate::sql::{Arith, Writer};
 use crate::types::ScalarKind;
 use crate::value::Value;

@@ -1,0 +1,11 @@
+//! The query AST: filters, changes and order terms as untyped data. The typed builders (`query`,
+//! `relation`) produce it; the SQL writer (`sql`) renders it. It sits below both.
+
+mod change;
+mod expr;
+mod order;
+
+pub use change::Change;
+pub use expr::{CmpOp, Expr, LikeOp};
+pub use order::{Nulls, Order};
+pub(crate) use order::{OrderKey, OrderTerm};

@@ -1,0 +1,43 @@
+//! The traits `#[derive(Model)]` implements: the model, its insert input and its update input.
+
+use super::def::ModelDef;
+use crate::error::Error;
+use crate::types::RowRef;
+use crate::value::Value;
+
+/// A database table mapped to a Rust struct. Implemented by `#[derive(Model)]`; see the derive's
+/// documentation for the attributes it accepts.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a model",
+    note = "add `#[derive(Model)]` to `{Self}`"
+)]
+pub trait Model: Sized + Send + Sync + Unpin + 'static {
+    /// The model's table, columns, keys and indexes.
+    const DEF: &'static ModelDef;
+
+    /// The generated insert input (`New<Model>`).
+    type Create: CreateInput<Self>;
+
+    /// The generated update input (`<Model>Update`).
+    type Update: UpdateInput<Self>;
+
+    /// Decodes one row whose columns start at `offset`, in [`ModelDef::columns`] order.
+    fn decode(row: RowRef<'_>, offset: usize) -> Result<Self, Error>;
+
+    /// The value of column `index` (in [`ModelDef::columns`] order).
+    fn column_value(&self, index: usize) -> Value;
+}
+
+/// The values of a new row, per column in [`ModelDef::columns`] order; `None` means "not given",
+/// so the column's default applies. Implemented by the generated `New<Model>` type.
+pub trait CreateInput<M: Model>: Send + 'static {
+    /// The given values, one per column.
+    fn into_values(self) -> Vec<Option<Value>>;
+}
+
+/// The changes an update makes, as `(column index, change)` pairs. Implemented by the generated
+/// `<Model>Update` type.
+pub trait UpdateInput<M: Model>: Send + 'static {
+    /// The changes, in column order.
+    fn into_changes(self) -> Vec<(usize, crate::ast::Change)>;
+}
