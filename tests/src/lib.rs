@@ -21,6 +21,15 @@ where
     F: FnOnce(Client) -> Fut,
     Fut: Future<Output = orm_runtime::Result<()>>,
 {
+    run_with_url(backend, schema, |_url, client| body(client)).await
+}
+
+/// [`run_on`], with the database's URL for tests that open more clients on it.
+pub async fn run_with_url<F, Fut>(backend: TestBackend, schema: Schema, body: F)
+where
+    F: FnOnce(String, Client) -> Fut,
+    Fut: Future<Output = orm_runtime::Result<()>>,
+{
     let db = IsolatedDb::create(backend).await;
     let client = Client::connect(&db.url)
         .await
@@ -29,7 +38,7 @@ where
         .push(&client)
         .await
         .unwrap_or_else(|e| panic!("{backend:?}: cannot create the schema: {e}"));
-    if let Err(e) = body(client.clone()).await {
+    if let Err(e) = body(db.url.clone(), client.clone()).await {
         panic!("{backend:?}: {e} ({e:?})");
     }
     client.close().await;
@@ -74,6 +83,34 @@ macro_rules! backend_test {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn mysql() {
                 $crate::run_on($crate::TestBackend::MySql, $schema, $body).await;
+            }
+        }
+    };
+}
+
+/// [`backend_test!`] whose body also gets the database URL: `|url: String, db: Client| ..`.
+#[macro_export]
+macro_rules! backend_test_with_url {
+    ($name:ident, $schema:expr, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                $crate::run_with_url($crate::TestBackend::Sqlite, $schema, $body).await;
+            }
+
+            #[cfg(orm_postgres)]
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                $crate::run_with_url($crate::TestBackend::Postgres, $schema, $body).await;
+            }
+
+            #[cfg(orm_mysql)]
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn mysql() {
+                $crate::run_with_url($crate::TestBackend::MySql, $schema, $body).await;
             }
         }
     };

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use orm_runtime::prelude::*;
 use orm_runtime::sql::Backend;
 use orm_runtime::{Executor, RawSql};
-use orm_tests::{IsolatedDb, TestBackend};
+use orm_tests::TestBackend;
 
 /// A row with a caller-chosen key and a counter.
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -57,45 +57,13 @@ where
     F: FnOnce(String, Client) -> Fut,
     Fut: Future<Output = orm_runtime::Result<()>>,
 {
-    let iso = IsolatedDb::create(backend).await;
-    let db = Client::connect(&iso.url)
-        .await
-        .unwrap_or_else(|e| panic!("{backend:?}: cannot connect to {}: {e:?}", iso.url));
-    schema()
-        .push(&db)
-        .await
-        .unwrap_or_else(|e| panic!("{backend:?}: cannot create the schema: {e:?}"));
-    if let Err(e) = body(iso.url.clone(), db.clone()).await {
-        panic!("{backend:?}: {e} ({e:?})");
-    }
-    db.close().await;
-    iso.cleanup().await;
+    orm_tests::run_with_url(backend, schema(), body).await
 }
 
 /// One test per configured backend whose body gets the database URL and a client.
 macro_rules! each_backend {
     ($name:ident, $body:expr) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                with_db(TestBackend::Sqlite, $body).await;
-            }
-
-            #[cfg(orm_postgres)]
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                with_db(TestBackend::Postgres, $body).await;
-            }
-
-            #[cfg(orm_mysql)]
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn mysql() {
-                with_db(TestBackend::MySql, $body).await;
-            }
-        }
+        orm_tests::backend_test_with_url!($name, schema(), $body);
     };
 }
 
