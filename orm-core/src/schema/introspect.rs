@@ -2,7 +2,7 @@
 //! `information_schema` on MySQL/MariaDB (the current database), `sqlite_schema` and pragmas on SQLite.
 
 #[cfg(feature = "mysql")]
-use super::describe::is_text;
+use super::native::is_text;
 #[cfg(feature = "sqlite")]
 use super::native::parse_string_list;
 use super::native::{normalize_default, parse_type};
@@ -17,7 +17,7 @@ use crate::relation::Action;
 use crate::sql::Dialect;
 
 /// Tables the engine owns, never reported.
-pub(crate) const HISTORY_TABLE: &str = "_orm_migrations";
+pub const HISTORY_TABLE: &str = "_orm_migrations";
 
 fn err(e: sqlx::Error) -> Error {
     Error::from_sqlx(e, None)

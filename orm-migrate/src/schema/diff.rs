@@ -3,11 +3,11 @@
 
 use std::fmt::Write;
 
-use super::native::{q, render_default, render_type, str_lit};
-use super::repr::{
+use orm_core::__migrate::native::{q, render_default, render_type, str_lit};
+use orm_core::schema::{
     Column, ColumnDefault, ColumnType, DbSchema, EnumType, ForeignKey, Index, PrimaryKey, Table,
 };
-use crate::sql::Dialect;
+use orm_core::sql::Dialect;
 
 /// One change to a database schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -561,11 +561,11 @@ pub fn diff(from: &DbSchema, to: &DbSchema, d: Dialect) -> Vec<Step> {
 }
 
 fn create_index_sql(d: Dialect, table: &str, i: &Index) -> String {
-    d.rules().create_index(table, i)
+    d.ddl().create_index(table, i)
 }
 
 fn create_table_sql(d: Dialect, t: &Table, name: &str) -> String {
-    d.rules().create_table(t, name)
+    d.ddl().create_table(t, name)
 }
 
 fn enum_list(d: Dialect, variants: &[String]) -> String {
@@ -651,7 +651,7 @@ impl Step {
                 vec![format!(
                     "ALTER TABLE {} ADD COLUMN {}",
                     t(table),
-                    d.rules().column_definition(column)
+                    d.ddl().column_definition(column)
                 )]
             }
             Step::DropColumn { table, column } => {
@@ -671,8 +671,7 @@ impl Step {
             }
             Step::AlterColumn { table, from, to } => alter_column_sql(d, table, from, to),
             Step::AlterPrimaryKey { table, from, to } => {
-                d.rules()
-                    .alter_primary_key(table, from.as_ref(), to.as_ref())
+                d.ddl().alter_primary_key(table, from.as_ref(), to.as_ref())
             }
             Step::RenameConstraint { table, from, to } => {
                 vec![format!(
@@ -683,17 +682,17 @@ impl Step {
                 )]
             }
             Step::CreateIndex { table, index } => vec![create_index_sql(d, table, index)],
-            Step::DropIndex { table, index } => vec![d.rules().drop_index(table, &index.name)],
-            Step::RenameIndex { table, from, to } => vec![d.rules().rename_index(table, from, to)],
+            Step::DropIndex { table, index } => vec![d.ddl().drop_index(table, &index.name)],
+            Step::RenameIndex { table, from, to } => vec![d.ddl().rename_index(table, from, to)],
             Step::AddForeignKey { table, fk } => {
                 vec![format!(
                     "ALTER TABLE {} ADD {}",
                     t(table),
-                    d.rules().foreign_key(fk)
+                    d.ddl().foreign_key(fk)
                 )]
             }
             Step::DropForeignKey { table, fk } => {
-                vec![d.rules().drop_foreign_key(table, &fk.name)]
+                vec![d.ddl().drop_foreign_key(table, &fk.name)]
             }
             Step::RebuildTable { from, to } => {
                 let tmp = format!("_orm_new_{}", to.name);
@@ -1076,7 +1075,7 @@ fn alter_column_sql(d: Dialect, table: &str, from: &Column, to: &Column) -> Vec<
         ));
     }
     out.extend(
-        d.rules()
+        d.ddl()
             .alter_column(table, from, to, !same_type(d, &from.ty, &to.ty)),
     );
     out

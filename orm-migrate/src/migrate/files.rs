@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::error::Result;
-use crate::error::{DataLossWarning, MigrateError};
 use crate::schema::Step;
-use crate::sql::Dialect;
+use orm_core::error::Result;
+use orm_core::error::{DataLossWarning, MigrateError};
+use orm_core::sql::Dialect;
 
 /// A migration directory on disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +25,7 @@ pub struct LocalMigration {
     pub checksum: String,
 }
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> crate::Error + '_ {
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> orm_core::Error + '_ {
     move |source| {
         MigrateError::Io {
             path: path.to_owned(),
@@ -113,9 +113,9 @@ pub(crate) fn render(
     let mut out = String::new();
     let _ = writeln!(out, "-- {name}: {which}");
     let backend = match d.backend {
-        crate::sql::Backend::Postgres => "PostgreSQL",
-        crate::sql::Backend::MySql => "MySQL/MariaDB",
-        crate::sql::Backend::Sqlite => "SQLite",
+        orm_core::sql::Backend::Postgres => "PostgreSQL",
+        orm_core::sql::Backend::MySql => "MySQL/MariaDB",
+        orm_core::sql::Backend::Sqlite => "SQLite",
     };
     let _ = writeln!(out, "-- Generated from the models for {backend}. Steps:");
     if steps.is_empty() {

@@ -19,6 +19,7 @@ pub(crate) mod mysql;
 mod options;
 #[cfg(feature = "postgres")]
 pub(crate) mod postgres;
+pub(crate) mod script;
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
 

@@ -9,13 +9,13 @@ use crate::types::{FieldType, RowRef};
 use crate::value::Value;
 
 /// A connection checked out for a migration, with the client it came from.
-pub(crate) struct MigConn {
+pub struct MigConn {
     conn: PooledConn,
     client: Client,
 }
 
 /// Whether `sql` holds anything but comments and whitespace.
-pub(crate) fn has_statements(sql: &str) -> bool {
+pub fn has_statements(sql: &str) -> bool {
     sql.lines().any(|l| {
         let l = l.trim();
         !l.is_empty() && !l.starts_with("--") && l != ";"
@@ -26,7 +26,7 @@ impl MigConn {
     /// Checks out a connection. Unless it is an in-memory SQLite database's only connection, it is
     /// closed rather than returned to the pool if the work is abandoned halfway (cancellation or
     /// panic), so an open transaction or a disabled foreign-key check never leaks into the pool.
-    pub(crate) async fn acquire(db: &Client) -> Result<MigConn> {
+    pub async fn acquire(db: &Client) -> Result<MigConn> {
         let mut conn = db.inner.pool.acquire().await?;
         if !db.inner.memory {
             each!(&mut conn, PooledConn, c => c.close_on_drop());
@@ -37,12 +37,13 @@ impl MigConn {
         })
     }
 
-    pub(crate) fn backend(&self) -> Backend {
+    /// The backend the connection talks to.
+    pub fn backend(&self) -> Backend {
         self.client.backend()
     }
 
     /// Runs a script of one or more statements.
-    pub(crate) async fn batch(&mut self, sql: &str) -> Result<()> {
+    pub async fn batch(&mut self, sql: &str) -> Result<()> {
         if !has_statements(sql) {
             return Ok(());
         }
@@ -68,7 +69,7 @@ impl MigConn {
     }
 
     /// Runs a query returning one integer (a `COUNT(*)`; MySQL sums as `DECIMAL`).
-    pub(crate) async fn count(&mut self, sql: &str) -> Result<i64> {
+    pub async fn count(&mut self, sql: &str) -> Result<i64> {
         let n = self
             .rows(sql, |row| {
                 let n = <Option<i64> as FieldType>::decode(row, 0).or_else(|_| {
@@ -82,7 +83,7 @@ impl MigConn {
     }
 
     /// Runs `PRAGMA foreign_key_check` (SQLite) and describes the first violations.
-    pub(crate) async fn foreign_key_violations(&mut self) -> Result<Vec<String>> {
+    pub async fn foreign_key_violations(&mut self) -> Result<Vec<String>> {
         if self.backend() != Backend::Sqlite {
             return Ok(Vec::new());
         }
@@ -100,7 +101,7 @@ impl MigConn {
     }
 
     /// Writes the failure log of a migration (MySQL, where the failed record stays).
-    pub(crate) async fn record_failure(&mut self, name: &str, logs: &str) -> Result<()> {
+    pub async fn record_failure(&mut self, name: &str, logs: &str) -> Result<()> {
         if self.backend() != Backend::MySql {
             return Ok(());
         }

@@ -38,8 +38,9 @@ use anstyle::{AnsiColor, Style};
 use clap::{Args, Parser, Subcommand};
 
 use super::{DevOptions, MigrateError, MigrationState, Migrator, render_models};
+use crate::schema::Schema;
 use crate::schema::introspect;
-use crate::{Client, Error, Result, Schema};
+use orm_core::{Client, Error, Result};
 
 const BOLD: Style = Style::new().bold();
 const GREEN: Style = AnsiColor::Green.on_default();

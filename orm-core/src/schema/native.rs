@@ -3,27 +3,26 @@
 
 use super::repr::{ColumnDefault, ColumnType};
 use crate::model::{ColumnDef, DefaultDef};
-pub(crate) use crate::sql::parse_string_list;
 use crate::sql::{Backend, Dialect};
 use crate::types::ScalarKind;
 use crate::value::Value;
 
 /// Quotes an identifier.
-pub(crate) fn q(d: Dialect, ident: &str) -> String {
+pub fn q(d: Dialect, ident: &str) -> String {
     let mut out = String::with_capacity(ident.len() + 2);
     d.rules().quote(&mut out, ident);
     out
 }
 
 /// A string literal.
-pub(crate) fn str_lit(d: Dialect, s: &str) -> String {
+pub fn str_lit(d: Dialect, s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     d.rules().string_literal(&mut out, s);
     out
 }
 
 /// The logical type a model column asks for, before normalisation.
-pub(crate) fn model_type(d: Dialect, col: &ColumnDef) -> ColumnType {
+pub fn model_type(d: Dialect, col: &ColumnDef) -> ColumnType {
     if let Some(t) = col.db_type {
         return parse_type(d, t);
     }
@@ -38,10 +37,7 @@ pub(crate) fn model_type(d: Dialect, col: &ColumnDef) -> ColumnType {
             precision: 65,
             scale: 30,
         },
-        ScalarKind::String => match d.backend {
-            Backend::MySql => ColumnType::VarChar(191),
-            _ => ColumnType::Text,
-        },
+        ScalarKind::String => d.ddl().string_type(),
         ScalarKind::Bytes => ColumnType::Bytes,
         ScalarKind::Uuid => ColumnType::Uuid,
         ScalarKind::DateTime => ColumnType::Timestamptz,
@@ -58,7 +54,7 @@ pub(crate) fn model_type(d: Dialect, col: &ColumnDef) -> ColumnType {
 }
 
 /// What `ty` becomes on `d` once created: the type the database will report back.
-pub(crate) fn normalize_type(d: Dialect, ty: ColumnType) -> ColumnType {
+pub fn normalize_type(d: Dialect, ty: ColumnType) -> ColumnType {
     match ty {
         ColumnType::Enum { .. } | ColumnType::Other(_) => ty,
         ty => parse_type(d, &render_type(d, &ty, false)),
@@ -66,17 +62,17 @@ pub(crate) fn normalize_type(d: Dialect, ty: ColumnType) -> ColumnType {
 }
 
 /// The SQL type for `ty` on `d`; `serial` asks for PostgreSQL's auto-incrementing forms.
-pub(crate) fn render_type(d: Dialect, ty: &ColumnType, serial: bool) -> String {
+pub fn render_type(d: Dialect, ty: &ColumnType, serial: bool) -> String {
     d.rules().column_type(ty, serial)
 }
 
 /// Parses a native type as a database reports it (or as written in `db_type`).
-pub(crate) fn parse_type(d: Dialect, raw: &str) -> ColumnType {
+pub fn parse_type(d: Dialect, raw: &str) -> ColumnType {
     d.rules().parse_type(&crate::sql::TypeName::new(raw))
 }
 
 /// A constant as an SQL literal (for `DEFAULT` clauses; query values are always bound).
-pub(crate) fn literal(d: Dialect, v: &Value) -> String {
+pub fn literal(d: Dialect, v: &Value) -> String {
     match v {
         Value::Null(_) => "NULL".into(),
         Value::Bool(b) => d.rules().bool_literal(*b).into(),
@@ -109,7 +105,7 @@ pub(crate) fn literal(d: Dialect, v: &Value) -> String {
 }
 
 /// The default a model column declares, normalised; `None` for client-side defaults.
-pub(crate) fn model_default(d: Dialect, col: &ColumnDef, ty: &ColumnType) -> Option<ColumnDefault> {
+pub fn model_default(d: Dialect, col: &ColumnDef, ty: &ColumnType) -> Option<ColumnDefault> {
     match col.default? {
         DefaultDef::Now => Some(ColumnDefault::Now),
         DefaultDef::Value(f) => match f() {
@@ -123,7 +119,7 @@ pub(crate) fn model_default(d: Dialect, col: &ColumnDef, ty: &ColumnType) -> Opt
 }
 
 /// Normalises a default expression as a database reports it (or as we would write it).
-pub(crate) fn normalize_default(d: Dialect, ty: &ColumnType, raw: &str) -> Option<ColumnDefault> {
+pub fn normalize_default(d: Dialect, ty: &ColumnType, raw: &str) -> Option<ColumnDefault> {
     let mut s = raw.trim().to_owned();
     // Outer parentheses: SQLite keeps `(expr)`, MySQL needs them for expression defaults.
     while s.starts_with('(') && s.ends_with(')') && balanced(&s[1..s.len() - 1]) {
@@ -242,6 +238,36 @@ fn last_cast(s: &str) -> Option<usize> {
 }
 
 /// A default as it is written into DDL.
-pub(crate) fn render_default(d: Dialect, ty: &ColumnType, def: &ColumnDefault) -> String {
+pub fn render_default(d: Dialect, ty: &ColumnType, def: &ColumnDefault) -> String {
     d.rules().default_sql(ty, def)
+}
+
+/// The collation text columns get on `d`: a binary one without trailing-space padding, so that
+/// equality and uniqueness are exact as on PostgreSQL and SQLite (MySQL/MariaDB only).
+pub fn text_collation(d: Dialect, ty: &ColumnType) -> Option<&'static str> {
+    let collation = d.ddl().table_collation();
+    (!collation.is_empty() && is_text(ty)).then_some(collation)
+}
+
+/// Whether a column of this type has a collation (MySQL's character types).
+pub fn is_text(ty: &ColumnType) -> bool {
+    match ty {
+        ColumnType::Text
+        | ColumnType::VarChar(_)
+        | ColumnType::Char(_)
+        | ColumnType::Uuid
+        | ColumnType::Enum { .. } => true,
+        ColumnType::Other(t) => {
+            t.contains("char")
+                || t.contains("text")
+                || t.starts_with("enum")
+                || t.starts_with("set")
+        }
+        _ => false,
+    }
+}
+
+/// Splits a `'a','b'` list (MySQL enum variants, SQLite `CHECK (.. IN (..))`).
+pub fn parse_string_list(s: &str) -> Vec<String> {
+    crate::sql::parse_string_list(s)
 }

@@ -30,7 +30,6 @@
 //! # Ok(()) }
 //! ```
 
-mod conn;
 mod files;
 mod pull;
 mod shadow;
@@ -38,19 +37,20 @@ mod shadow;
 #[cfg(feature = "cli")]
 pub mod cli;
 
-pub use crate::error::{DataLossWarning, MigrateError};
 pub use files::LocalMigration;
+pub use orm_core::error::{DataLossWarning, MigrateError};
 pub use pull::render_models;
 
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-use crate::client::{Client, Executor};
-use crate::error::{Error, Result};
-use crate::schema::{DbSchema, HISTORY_TABLE, Schema, Step, diff, introspect};
-use crate::sql::{Backend, Dialect, Statement};
-use conn::MigConn;
+use crate::schema::{DbSchema, Schema, Step, diff, introspect};
+use orm_core::__migrate::HISTORY_TABLE;
+use orm_core::__migrate::MigConn;
+use orm_core::client::{Client, Executor};
+use orm_core::error::{Error, Result};
+use orm_core::sql::{Backend, Dialect, Statement};
 
 /// A migration as recorded in the history table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -189,7 +189,7 @@ impl Migrator {
                     DateTime<Utc>,
                     Option<DateTime<Utc>>,
                     Option<String>,
-                ) as crate::FromRow>::from_row,
+                ) as orm_core::FromRow>::from_row,
             )
             .await?;
         Ok(rows
@@ -647,16 +647,16 @@ async fn exec(db: &Client, sql: String) -> Result<()> {
 }
 
 fn quote(d: Dialect, ident: &str) -> String {
-    crate::schema::native::q(d, ident)
+    orm_core::__migrate::native::q(d, ident)
 }
 
 /// A string literal: migration names and checksums come from the file system.
 fn lit(d: Dialect, s: &str) -> String {
-    crate::schema::native::str_lit(d, s)
+    orm_core::__migrate::native::str_lit(d, s)
 }
 
 fn now_sql(d: Dialect) -> &'static str {
-    d.rules().now_expr()
+    d.ddl().now_expr()
 }
 
 fn insert_history_sql(d: Dialect, name: &str, checksum: &str, finished: bool) -> String {
@@ -672,7 +672,8 @@ fn insert_history_sql(d: Dialect, name: &str, checksum: &str, finished: bool) ->
 
 async fn ensure_history(db: &Client) -> Result<()> {
     let d = db.dialect();
-    let ts = crate::schema::native::render_type(d, &crate::schema::ColumnType::Timestamptz, false);
+    let ts =
+        orm_core::__migrate::native::render_type(d, &crate::schema::ColumnType::Timestamptz, false);
     exec(
         db,
         format!(

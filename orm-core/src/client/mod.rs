@@ -78,6 +78,12 @@ impl Client {
         self.inner.dialect
     }
 
+    /// The URL the client was opened with (the migration engine derives shadow databases from it).
+    #[doc(hidden)]
+    pub fn __url(&self) -> &str {
+        &self.inner.url
+    }
+
     /// How many statements this client (and its transactions) has sent since it was opened.
     /// Useful to assert that a code path sends no more statements than it should.
     pub fn statements_sent(&self) -> u64 {

@@ -3,6 +3,7 @@
 //! cannot hold (NaN, dates outside 0000..9999).
 
 use super::{
+    Scratch,
     Capabilities, ColumnSql, JSON_LIST_MIN, Rules, TypeName, bind_list, column_definition_with,
     create_table, date, json_list, refuse_outside, table_sql,
 };
@@ -101,6 +102,21 @@ impl Rules for Sqlite {
             .collect();
         parts.extend(t.foreign_keys.iter().map(|fk| self.foreign_key(fk)));
         table_sql(self, name, &parts, None)
+    }
+    /// No full-text index on a plain table (FTS5 tables are not created yet).
+    fn fulltext_indexes(&self) -> bool {
+        false
+    }
+    fn foreign_key_switch(&self) -> Option<(&'static str, &'static str)> {
+        Some(("PRAGMA foreign_keys = OFF", "PRAGMA foreign_keys = ON"))
+    }
+    /// A private in-memory database.
+    fn scratch(&self, _url: &str, _name: &str) -> Result<Scratch, String> {
+        Ok(Scratch {
+            create: None,
+            url: "sqlite::memory:".into(),
+            drop: None,
+        })
     }
     fn caps(&self) -> &'static Capabilities {
         &CAPS

@@ -8,6 +8,8 @@ mod dialect;
 #[cfg(test)]
 mod tests;
 
+#[doc(hidden)]
+pub use dialect::{Ddl, Scratch};
 pub use dialect::{Backend, Capabilities, Dialect};
 pub(crate) use dialect::{TypeName, parse_string_list};
 
@@ -36,7 +38,8 @@ pub struct Statement {
 
 impl Statement {
     /// A statement without binds and without a model (DDL, migration bookkeeping).
-    pub(crate) fn text(sql: String) -> Statement {
+    #[doc(hidden)]
+    pub fn text(sql: String) -> Statement {
         Statement {
             sql,
             binds: Vec::new(),

@@ -5,7 +5,7 @@
 
 use super::parse_string_list;
 use super::{
-    Capabilities, ColumnSql, JSON_LIST_MIN, Rules, TypeName, bind_list, column_definition_with,
+    Capabilities, ColumnSql, JSON_LIST_MIN, Rules, Scratch, TypeName, bind_list, column_definition_with,
     create_table, date, json_depth, json_list, like_pattern, refuse_outside,
 };
 use crate::ast::LikeOp;
@@ -230,6 +230,20 @@ impl Rules for MySql {
         } else {
             "utf8mb4_0900_bin"
         }
+    }
+    fn string_type(&self) -> ColumnType {
+        ColumnType::VarChar(191)
+    }
+    /// A database (MySQL's schemas are databases).
+    fn scratch(&self, url: &str, name: &str) -> Result<Scratch, String> {
+        let mut u = url::Url::parse(&url.replacen("mariadb://", "mysql://", 1))
+            .map_err(|e| format!("database URL: {e}"))?;
+        u.set_path(&format!("/{name}"));
+        Ok(Scratch {
+            create: Some(format!("CREATE DATABASE {}", self.ident(name))),
+            url: u.to_string(),
+            drop: Some(format!("DROP DATABASE {}", self.ident(name))),
+        })
     }
     fn caps(&self) -> &'static Capabilities {
         if self.mariadb {

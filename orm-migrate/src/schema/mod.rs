@@ -28,22 +28,18 @@
 
 mod describe;
 mod diff;
-mod introspect;
-pub(crate) mod native;
-pub(crate) mod repr;
 
 pub use diff::{DataLoss, Step, diff};
-pub(crate) use introspect::HISTORY_TABLE;
-pub use introspect::introspect;
-pub use repr::{
+pub use orm_core::schema::{
     Column, ColumnDefault, ColumnType, DbSchema, EnumType, ForeignKey, Index, PrimaryKey, Table,
+    introspect,
 };
 
-use crate::client::Executor;
-use crate::error::{Error, Result};
-use crate::model::{Model, ModelDef};
-use crate::relation::RelationKind;
-use crate::sql::{Dialect, Statement};
+use orm_core::client::Executor;
+use orm_core::error::{Error, Result};
+use orm_core::model::{Model, ModelDef};
+use orm_core::relation::RelationKind;
+use orm_core::sql::{Dialect, Statement};
 
 /// The `CREATE` statements for `models` on an empty database, in an order that works.
 pub fn create_statements(models: &[&'static ModelDef], d: Dialect) -> Vec<String> {
@@ -109,7 +105,7 @@ impl Schema {
         let has = |m: &ModelDef| self.models.iter().any(|x| std::ptr::eq(*x, m));
         let mut tables: Vec<&str> = Vec::new();
         let mut names: Vec<(String, &str)> = Vec::new();
-        let mut enums: Vec<&crate::types::EnumDef> = Vec::new();
+        let mut enums: Vec<&orm_core::types::EnumDef> = Vec::new();
         for m in &self.models {
             if tables.contains(&m.table) {
                 problems.push(format!("two models use the table `{}`", m.table));
@@ -150,7 +146,7 @@ impl Schema {
                 }
             }
             for c in m.columns {
-                if let crate::types::ScalarKind::Enum(e) = c.kind {
+                if let orm_core::types::ScalarKind::Enum(e) = c.kind {
                     match enums.iter().find(|x| x.db_name == e.db_name) {
                         Some(x) if x.variants != e.variants => problems.push(format!(
                             "two enums use the database type `{}` with different variants (`{}` and `{}`)",

@@ -2,9 +2,9 @@
 
 use std::fmt::Write;
 
-use crate::schema::native::{normalize_type, parse_string_list, render_type};
 use crate::schema::{ColumnDefault, ColumnType, DbSchema, Table};
-use crate::sql::{Backend, Dialect};
+use orm_core::__migrate::native::{normalize_type, parse_string_list, render_type};
+use orm_core::sql::{Backend, Dialect};
 
 const KEYWORDS: &[&str] = &[
     "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
@@ -272,7 +272,7 @@ fn render_table(
     // Single-column unique indexes with the default name become `#[orm(unique)]` on the field;
     // the rest are struct-level.
     let default_name = |cols: &[String], suffix: &str| {
-        crate::model::fit_identifier(&format!("{}_{}_{suffix}", t.name, cols.join("_")))
+        orm_core::model::fit_identifier(&format!("{}_{}_{suffix}", t.name, cols.join("_")))
             .into_owned()
     };
     let fields_of = |cols: &[String]| {
@@ -428,8 +428,8 @@ fn render_table(
     out.push_str("}\n");
 }
 
-fn action_ident(a: crate::relation::Action) -> &'static str {
-    use crate::relation::Action;
+fn action_ident(a: orm_core::relation::Action) -> &'static str {
+    use orm_core::relation::Action;
     match a {
         Action::Cascade => "Cascade",
         Action::Restrict => "Restrict",

@@ -3,12 +3,12 @@
 //! on SQLite; or the database at a given URL, emptied first.
 
 use super::LocalMigration;
-use super::conn::MigConn;
-use crate::client::{Client, ClientOptions};
-use crate::error::MigrateError;
-use crate::error::{Error, Result};
 use crate::schema::{DbSchema, introspect};
-use crate::sql::Backend;
+use orm_core::__migrate::MigConn;
+use orm_core::client::{Client, ClientOptions};
+use orm_core::error::MigrateError;
+use orm_core::error::{Error, Result};
+use orm_core::sql::Backend;
 
 fn shadow_err(e: Error) -> Error {
     match e {
@@ -35,7 +35,7 @@ async fn open(db: &Client, url: Option<&str>) -> Result<(Client, Cleanup)> {
         super::drop_all(&shadow).await?;
         return Ok((shadow, Cleanup::None));
     }
-    let base = &db.inner.url;
+    let base = &db.__url();
     match db.backend() {
         Backend::Sqlite => Ok((
             opts("sqlite::memory:".into()).connect().await?,

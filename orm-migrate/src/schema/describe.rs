@@ -1,10 +1,12 @@
 //! The schema the models describe, as a [`DbSchema`] for one dialect.
 
-use super::native::{model_default, model_type};
-use super::repr::{Column, ColumnType, DbSchema, EnumType, ForeignKey, Index, PrimaryKey, Table};
-use crate::model::{DefaultDef, ModelDef, fit_identifier};
-use crate::relation::{RelationDef, RelationKind};
-use crate::sql::{Backend, Dialect};
+use orm_core::__migrate::native::{model_default, model_type, text_collation};
+use orm_core::model::{DefaultDef, ModelDef, fit_identifier};
+use orm_core::relation::{RelationDef, RelationKind};
+use orm_core::schema::{
+    Column, ColumnType, DbSchema, EnumType, ForeignKey, Index, PrimaryKey, Table,
+};
+use orm_core::sql::{Backend, Dialect};
 
 /// The `belongs_to` relations of a model: its foreign keys.
 pub(crate) fn foreign_keys(m: &ModelDef) -> impl Iterator<Item = &'static RelationDef> + '_ {
@@ -37,36 +39,6 @@ pub(crate) fn fk_indexes(m: &ModelDef) -> Vec<(String, usize)> {
         }
     }
     out
-}
-
-/// The collation text columns get on `d`: a binary one without trailing-space padding, so that
-/// equality and uniqueness are exact as on PostgreSQL and SQLite (MySQL/MariaDB only).
-pub(crate) fn text_collation(d: Dialect, ty: &ColumnType) -> Option<&'static str> {
-    let collation = table_collation(d);
-    (!collation.is_empty() && is_text(ty)).then_some(collation)
-}
-
-/// The table default collation on MySQL/MariaDB.
-pub(crate) fn table_collation(d: Dialect) -> &'static str {
-    d.rules().table_collation()
-}
-
-/// Whether a column of this type has a collation (MySQL's character types).
-pub(crate) fn is_text(ty: &ColumnType) -> bool {
-    match ty {
-        ColumnType::Text
-        | ColumnType::VarChar(_)
-        | ColumnType::Char(_)
-        | ColumnType::Uuid
-        | ColumnType::Enum { .. } => true,
-        ColumnType::Other(t) => {
-            t.contains("char")
-                || t.contains("text")
-                || t.starts_with("enum")
-                || t.starts_with("set")
-        }
-        _ => false,
-    }
 }
 
 /// The schema `models` describe on `d`.
