@@ -10,3 +10,6 @@
 
 pub mod migrate;
 pub mod schema;
+
+#[cfg(test)]
+mod tests;

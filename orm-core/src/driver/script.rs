@@ -4,7 +4,7 @@
 use crate::client::Client;
 use crate::driver::{PooledConn, each, execute_on, fetch_on, raw_on};
 use crate::error::Result;
-use crate::sql::{Backend, Statement};
+use crate::sql::{Dialect, Statement};
 use crate::types::{FieldType, RowRef};
 use crate::value::Value;
 
@@ -37,9 +37,9 @@ impl MigConn {
         })
     }
 
-    /// The backend the connection talks to.
-    pub fn backend(&self) -> Backend {
-        self.client.backend()
+    /// The dialect of the connection's server.
+    pub fn dialect(&self) -> Dialect {
+        self.client.dialect()
     }
 
     /// Runs a script of one or more statements.
@@ -82,13 +82,14 @@ impl MigConn {
         Ok(n.into_iter().next().flatten().unwrap_or(0))
     }
 
-    /// Runs `PRAGMA foreign_key_check` (SQLite) and describes the first violations.
+    /// Checks the foreign keys a script may have broken while their enforcement was switched off
+    /// (SQLite's `PRAGMA foreign_key_check`; nothing elsewhere) and describes the first violations.
     pub async fn foreign_key_violations(&mut self) -> Result<Vec<String>> {
-        if self.backend() != Backend::Sqlite {
+        let Some(check) = self.dialect().rules().foreign_key_check() else {
             return Ok(Vec::new());
-        }
+        };
         let rows = self
-            .rows("PRAGMA foreign_key_check", |row| {
+            .rows(check, |row| {
                 let text = |i| row.text(i).map(str::to_owned).unwrap_or_default();
                 Ok(format!(
                     "a row of `{}` refers to a missing `{}` row",
@@ -100,15 +101,21 @@ impl MigConn {
         Ok(rows.into_iter().take(5).collect())
     }
 
-    /// Writes the failure log of a migration (MySQL, where the failed record stays).
+    /// Writes the failure log of a migration (without transactional DDL, where the failed record
+    /// stays).
     pub async fn record_failure(&mut self, name: &str, logs: &str) -> Result<()> {
-        if self.backend() != Backend::MySql {
+        let d = self.dialect();
+        if d.capabilities().transactional_ddl {
             return Ok(());
         }
-        let mut stmt = Statement::text(format!(
-            "UPDATE `{}` SET logs = ? WHERE name = ?",
-            crate::schema::HISTORY_TABLE
-        ));
+        let rules = d.rules();
+        let mut sql = String::from("UPDATE ");
+        rules.quote(&mut sql, crate::schema::HISTORY_TABLE);
+        sql.push_str(" SET logs = ");
+        rules.placeholder(&mut sql, 1);
+        sql.push_str(" WHERE name = ");
+        rules.placeholder(&mut sql, 2);
+        let mut stmt = Statement::text(sql);
         stmt.binds = vec![Value::String(logs.into()), Value::String(name.into())];
         let inner = &*self.client.inner;
         each!(&mut self.conn, PooledConn, c => execute_on(inner, c, stmt).await).map(|_| ())

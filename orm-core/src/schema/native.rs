@@ -26,7 +26,12 @@ pub fn model_type(d: Dialect, col: &ColumnDef) -> ColumnType {
     if let Some(t) = col.db_type {
         return parse_type(d, t);
     }
-    let ty = match col.kind {
+    normalize_type(d, kind_type(d, col.kind))
+}
+
+/// The logical type a field of `kind` asks for without `db_type`, before normalisation.
+pub fn kind_type(d: Dialect, kind: ScalarKind) -> ColumnType {
+    match kind {
         ScalarKind::Bool => ColumnType::Boolean,
         ScalarKind::I16 => ColumnType::SmallInt,
         ScalarKind::I32 => ColumnType::Integer,
@@ -49,8 +54,7 @@ pub fn model_type(d: Dialect, col: &ColumnDef) -> ColumnType {
             name: e.db_name.to_owned(),
             variants: e.variants.iter().map(|v| (*v).to_owned()).collect(),
         },
-    };
-    normalize_type(d, ty)
+    }
 }
 
 /// What `ty` becomes on `d` once created: the type the database will report back.

@@ -8,9 +8,9 @@ mod dialect;
 #[cfg(test)]
 mod tests;
 
+pub use dialect::{Backend, Capabilities, Dialect};
 #[doc(hidden)]
 pub use dialect::{Ddl, Scratch};
-pub use dialect::{Backend, Capabilities, Dialect};
 pub(crate) use dialect::{TypeName, parse_string_list};
 
 use dialect::Rules;

@@ -112,11 +112,7 @@ pub(crate) fn render(
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "-- {name}: {which}");
-    let backend = match d.backend {
-        orm_core::sql::Backend::Postgres => "PostgreSQL",
-        orm_core::sql::Backend::MySql => "MySQL/MariaDB",
-        orm_core::sql::Backend::Sqlite => "SQLite",
-    };
+    let backend = d.backend.name();
     let _ = writeln!(out, "-- Generated from the models for {backend}. Steps:");
     if steps.is_empty() {
         let _ = writeln!(out, "--   (none)");

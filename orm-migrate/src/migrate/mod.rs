@@ -50,7 +50,7 @@ use orm_core::__migrate::HISTORY_TABLE;
 use orm_core::__migrate::MigConn;
 use orm_core::client::{Client, Executor};
 use orm_core::error::{Error, Result};
-use orm_core::sql::{Backend, Dialect, Statement};
+use orm_core::sql::{Dialect, Statement};
 
 /// A migration as recorded in the history table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -690,47 +690,45 @@ async fn ensure_history(db: &Client) -> Result<()> {
 /// checked before commit); statement by statement on MySQL. `record` is appended inside the
 /// transaction.
 async fn run_script(conn: &mut MigConn, script: &str, record: Option<&str>) -> Result<()> {
-    match conn.backend() {
-        Backend::MySql => {
-            conn.batch(script).await?;
-            if let Some(r) = record {
-                conn.batch(r).await?;
-            }
-            Ok(())
+    let ddl = conn.dialect().ddl();
+    if !conn.dialect().capabilities().transactional_ddl {
+        conn.batch(script).await?;
+        if let Some(r) = record {
+            conn.batch(r).await?;
         }
-        backend => {
-            if backend == Backend::Sqlite {
-                conn.batch("PRAGMA foreign_keys = OFF").await?;
-            }
-            let result = async {
-                conn.batch("BEGIN").await?;
-                conn.batch(script).await?;
-                let violations = conn.foreign_key_violations().await?;
-                if !violations.is_empty() {
-                    return Err(MigrateError::ForeignKeyCheck { violations }.into());
-                }
-                if let Some(r) = record {
-                    conn.batch(r).await?;
-                }
-                conn.batch("COMMIT").await
-            }
-            .await;
-            if result.is_err() {
-                let _ = conn.batch("ROLLBACK").await;
-            }
-            if backend == Backend::Sqlite {
-                conn.batch("PRAGMA foreign_keys = ON").await?;
-            }
-            result
-        }
+        return Ok(());
     }
+    let switch = ddl.foreign_key_switch();
+    if let Some((off, _)) = switch {
+        conn.batch(off).await?;
+    }
+    let result = async {
+        conn.batch("BEGIN").await?;
+        conn.batch(script).await?;
+        let violations = conn.foreign_key_violations().await?;
+        if !violations.is_empty() {
+            return Err(MigrateError::ForeignKeyCheck { violations }.into());
+        }
+        if let Some(r) = record {
+            conn.batch(r).await?;
+        }
+        conn.batch("COMMIT").await
+    }
+    .await;
+    if result.is_err() {
+        let _ = conn.batch("ROLLBACK").await;
+    }
+    if let Some((_, on)) = switch {
+        conn.batch(on).await?;
+    }
+    result
 }
 
 /// Applies one migration and records it.
 async fn apply(db: &Client, name: &str, checksum: &str, up: &str) -> Result<()> {
     let d = db.dialect();
     let mut conn = MigConn::acquire(db).await?;
-    if d.backend == Backend::MySql {
+    if !d.capabilities().transactional_ddl {
         conn.batch(&insert_history_sql(d, name, checksum, false))
             .await?;
         match conn.batch(up).await {

@@ -2,9 +2,10 @@
 
 use std::fmt::Write;
 
-use crate::schema::{ColumnDefault, ColumnType, DbSchema, Table};
-use orm_core::__migrate::native::{normalize_type, parse_string_list, render_type};
-use orm_core::sql::{Backend, Dialect};
+use crate::schema::{Column, ColumnDefault, ColumnType, DbSchema, Table};
+use orm_core::__migrate::native::{kind_type, normalize_type, parse_string_list, render_type};
+use orm_core::sql::Dialect;
+use orm_core::types::ScalarKind;
 
 const KEYWORDS: &[&str] = &[
     "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
@@ -72,45 +73,73 @@ fn field_ident(column: &str) -> (String, bool) {
     (snake, renamed)
 }
 
-/// The Rust type for a column type, and the type that Rust type gets by default on `d`.
-fn rust_type(d: Dialect, ty: &ColumnType, enum_name: &str) -> (String, ColumnType) {
+/// The field types `db pull` chooses from, in order of preference where several are stored alike
+/// (SQLite keeps every integer as `INTEGER` and most else as `TEXT`), with their kinds.
+const FIELD_TYPES: &[(&str, ScalarKind)] = &[
+    ("i64", ScalarKind::I64),
+    ("i32", ScalarKind::I32),
+    ("i16", ScalarKind::I16),
+    ("bool", ScalarKind::Bool),
+    ("f64", ScalarKind::F64),
+    ("f32", ScalarKind::F32),
+    ("String", ScalarKind::String),
+    ("rust_decimal::Decimal", ScalarKind::Decimal),
+    ("uuid::Uuid", ScalarKind::Uuid),
+    ("chrono::DateTime<chrono::Utc>", ScalarKind::DateTime),
+    ("chrono::NaiveDateTime", ScalarKind::NaiveDateTime),
+    ("chrono::NaiveDate", ScalarKind::Date),
+    ("chrono::NaiveTime", ScalarKind::Time),
+    ("serde_json::Value", ScalarKind::Json),
+    ("Vec<u8>", ScalarKind::Bytes),
+];
+
+/// The Rust type for a column, and the column type that Rust type gets by default on `d` (when it
+/// differs from the column's, the model says `db_type`).
+///
+/// The first field type the dialect stores exactly as the column is chosen, so the model describes
+/// the column again without `db_type`; a column holding the current time by default prefers the
+/// date-time types (SQLite's are text). Otherwise the field type of the column's type family.
+fn rust_type(d: Dialect, c: &Column, enum_name: &str) -> (String, ColumnType) {
     use ColumnType as T;
-    let (rust, default): (&str, ColumnType) = match ty {
-        T::Boolean => ("bool", T::Boolean),
-        T::SmallInt => ("i16", T::SmallInt),
-        T::Integer => ("i32", T::Integer),
-        T::BigInt => ("i64", T::BigInt),
-        T::Real => ("f32", T::Real),
-        T::Double => ("f64", T::Double),
-        T::Decimal { .. } => (
-            "rust_decimal::Decimal",
-            T::Decimal {
-                precision: 65,
-                scale: 30,
-            },
-        ),
-        T::Char(36) if d.backend == Backend::MySql => ("uuid::Uuid", T::Uuid),
-        T::Text | T::VarChar(_) | T::Char(_) | T::Other(_) => (
-            "String",
-            if d.backend == Backend::MySql {
-                T::VarChar(191)
-            } else {
-                T::Text
-            },
-        ),
-        T::Bytes => ("Vec<u8>", T::Bytes),
-        T::Uuid => ("uuid::Uuid", T::Uuid),
-        T::Timestamptz => ("chrono::DateTime<chrono::Utc>", T::Timestamptz),
-        T::Timestamp if d.backend == Backend::MySql => {
-            ("chrono::DateTime<chrono::Utc>", T::Timestamptz)
+    if let T::Enum { .. } = c.ty {
+        return (enum_name.to_owned(), c.ty.clone());
+    }
+    let stored = |kind| normalize_type(d, kind_type(d, kind));
+    let now = c.default == Some(ColumnDefault::Now);
+    let exact = FIELD_TYPES
+        .iter()
+        .filter(|(_, k)| now && matches!(k, ScalarKind::DateTime | ScalarKind::NaiveDateTime))
+        .chain(FIELD_TYPES)
+        .find(|(_, k)| stored(*k) == c.ty);
+    if let Some((rust, _)) = exact {
+        return ((*rust).to_owned(), c.ty.clone());
+    }
+    let kind = match c.ty {
+        T::Boolean => ScalarKind::Bool,
+        T::SmallInt => ScalarKind::I16,
+        T::Integer => ScalarKind::I32,
+        T::BigInt => ScalarKind::I64,
+        T::Real => ScalarKind::F32,
+        T::Double => ScalarKind::F64,
+        T::Decimal { .. } => ScalarKind::Decimal,
+        T::Bytes => ScalarKind::Bytes,
+        T::Uuid => ScalarKind::Uuid,
+        // Where both date-time types are stored alike (MySQL's DATETIME), the UTC one.
+        T::Timestamp if stored(ScalarKind::DateTime) == stored(ScalarKind::NaiveDateTime) => {
+            ScalarKind::DateTime
         }
-        T::Timestamp => ("chrono::NaiveDateTime", T::Timestamp),
-        T::Date => ("chrono::NaiveDate", T::Date),
-        T::Time => ("chrono::NaiveTime", T::Time),
-        T::Json => ("serde_json::Value", T::Json),
-        T::Enum { .. } => return (enum_name.to_owned(), ty.clone()),
+        T::Timestamptz => ScalarKind::DateTime,
+        T::Timestamp => ScalarKind::NaiveDateTime,
+        T::Date => ScalarKind::Date,
+        T::Time => ScalarKind::Time,
+        T::Json => ScalarKind::Json,
+        T::Text | T::VarChar(_) | T::Char(_) | T::Other(_) | T::Enum { .. } => ScalarKind::String,
     };
-    (rust.to_owned(), normalize_type(d, default))
+    let rust = FIELD_TYPES
+        .iter()
+        .find(|(_, k)| *k == kind)
+        .map_or("String", |(r, _)| r);
+    (rust.to_owned(), stored(kind))
 }
 
 /// Rust source declaring a `#[derive(Model)]` struct per table (and a `#[derive(DbEnum)]` per enum),
@@ -345,15 +374,7 @@ fn render_table(
         if *renamed {
             attrs.push(format!("column = {:?}", c.name));
         }
-        let (mut rust, mut default_ty) = rust_type(d, &c.ty, &enum_names[ci]);
-        // SQLite stores times as text; a column defaulting to the current time holds one.
-        if d.backend == Backend::Sqlite
-            && c.ty == ColumnType::Text
-            && c.default == Some(ColumnDefault::Now)
-        {
-            rust = "chrono::DateTime<chrono::Utc>".into();
-            default_ty = ColumnType::Text;
-        }
+        let (rust, default_ty) = rust_type(d, c, &enum_names[ci]);
         if !matches!(c.ty, ColumnType::Enum { .. }) && default_ty != c.ty {
             attrs.push(format!("db_type = {:?}", render_type(d, &c.ty, false)));
         }

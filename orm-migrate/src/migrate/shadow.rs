@@ -8,7 +8,6 @@ use orm_core::__migrate::MigConn;
 use orm_core::client::{Client, ClientOptions};
 use orm_core::error::MigrateError;
 use orm_core::error::{Error, Result};
-use orm_core::sql::Backend;
 
 fn shadow_err(e: Error) -> Error {
     match e {
@@ -21,54 +20,30 @@ fn random_suffix() -> String {
     uuid::Uuid::new_v4().simple().to_string()[..12].to_owned()
 }
 
-enum Cleanup {
-    None,
-    PgSchema(String),
-    MySqlDatabase(String),
-}
-
-async fn open(db: &Client, url: Option<&str>) -> Result<(Client, Cleanup)> {
+async fn open(db: &Client, url: Option<&str>) -> Result<(Client, Option<String>)> {
     let opts = |u: String| ClientOptions::new(u).max_connections(1).min_connections(0);
     if let Some(url) = url {
         let shadow = opts(url.to_owned()).connect().await?;
         // Empty it: drop whatever a previous run left.
         super::drop_all(&shadow).await?;
-        return Ok((shadow, Cleanup::None));
+        return Ok((shadow, None));
     }
-    let base = &db.__url();
-    match db.backend() {
-        Backend::Sqlite => Ok((
-            opts("sqlite::memory:".into()).connect().await?,
-            Cleanup::None,
-        )),
-        Backend::Postgres => {
-            let schema = format!("_orm_shadow_{}", random_suffix());
-            super::exec(db, format!("CREATE SCHEMA \"{schema}\"")).await?;
-            let mut u = url::Url::parse(base)
-                .map_err(|e| Error::InvalidQuery(format!("database URL: {e}")))?;
-            u.query_pairs_mut()
-                .append_pair("options", &format!("-c search_path={schema}"));
-            match opts(u.to_string()).connect().await {
-                Ok(c) => Ok((c, Cleanup::PgSchema(schema))),
-                Err(e) => {
-                    let _ = super::exec(db, format!("DROP SCHEMA \"{schema}\" CASCADE")).await;
-                    Err(e)
-                }
+    let name = format!("_orm_shadow_{}", random_suffix());
+    let scratch = db
+        .dialect()
+        .ddl()
+        .scratch(db.__url(), &name)
+        .map_err(Error::InvalidQuery)?;
+    if let Some(create) = scratch.create {
+        super::exec(db, create).await?;
+    }
+    match opts(scratch.url).connect().await {
+        Ok(c) => Ok((c, scratch.drop)),
+        Err(e) => {
+            if let Some(drop) = scratch.drop {
+                let _ = super::exec(db, drop).await;
             }
-        }
-        Backend::MySql => {
-            let name = format!("_orm_shadow_{}", random_suffix());
-            super::exec(db, format!("CREATE DATABASE `{name}`")).await?;
-            let mut u = url::Url::parse(&base.replacen("mariadb://", "mysql://", 1))
-                .map_err(|e| Error::InvalidQuery(format!("database URL: {e}")))?;
-            u.set_path(&format!("/{name}"));
-            match opts(u.to_string()).connect().await {
-                Ok(c) => Ok((c, Cleanup::MySqlDatabase(name))),
-                Err(e) => {
-                    let _ = super::exec(db, format!("DROP DATABASE `{name}`")).await;
-                    Err(e)
-                }
-            }
+            Err(e)
         }
     }
 }
@@ -98,10 +73,8 @@ pub(crate) async fn replay(
     }
     .await;
     shadow.close().await;
-    match cleanup {
-        Cleanup::None => {}
-        Cleanup::PgSchema(s) => super::exec(db, format!("DROP SCHEMA \"{s}\" CASCADE")).await?,
-        Cleanup::MySqlDatabase(n) => super::exec(db, format!("DROP DATABASE `{n}`")).await?,
+    if let Some(drop) = cleanup {
+        super::exec(db, drop).await?;
     }
     result
 }

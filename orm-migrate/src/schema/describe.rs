@@ -6,7 +6,7 @@ use orm_core::relation::{RelationDef, RelationKind};
 use orm_core::schema::{
     Column, ColumnType, DbSchema, EnumType, ForeignKey, Index, PrimaryKey, Table,
 };
-use orm_core::sql::{Backend, Dialect};
+use orm_core::sql::Dialect;
 
 /// The `belongs_to` relations of a model: its foreign keys.
 pub(crate) fn foreign_keys(m: &ModelDef) -> impl Iterator<Item = &'static RelationDef> + '_ {
@@ -87,11 +87,11 @@ pub fn describe(models: &[&'static ModelDef], d: Dialect) -> DbSchema {
                 fulltext: false,
             });
         }
-        // SQLite has no full-text index on a plain table.
+        // Full-text indexes where the backend has them (not SQLite's plain tables).
         for i in m
             .indexes
             .iter()
-            .filter(|i| !(i.fulltext && d.backend == Backend::Sqlite))
+            .filter(|i| !i.fulltext || d.ddl().fulltext_indexes())
         {
             table.indexes.push(Index {
                 name: i.db_name().into_owned(),

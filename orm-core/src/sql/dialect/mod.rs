@@ -40,6 +40,17 @@ pub enum Backend {
     Sqlite,
 }
 
+impl Backend {
+    /// The backend's name, for people ("PostgreSQL", "MySQL/MariaDB", "SQLite").
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Postgres => "PostgreSQL",
+            Backend::MySql => "MySQL/MariaDB",
+            Backend::Sqlite => "SQLite",
+        }
+    }
+}
+
 /// What a backend can do, as data: the SQL writer and the migration engine read it instead of
 /// asking which backend they are on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -409,6 +420,11 @@ pub(crate) trait Rules: Sync {
     /// script, where table rebuilds need it and it cannot be deferred inside the transaction
     /// (SQLite, where the switch only works outside a transaction).
     fn foreign_key_switch(&self) -> Option<(&'static str, &'static str)> {
+        None
+    }
+    /// The query listing rows whose foreign keys broke while enforcement was switched off (see
+    /// [`Rules::foreign_key_switch`]).
+    fn foreign_key_check(&self) -> Option<&'static str> {
         None
     }
     /// A throwaway namespace named `name` next to the database at `url`, for replaying migrations:

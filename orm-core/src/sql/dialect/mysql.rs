@@ -5,8 +5,9 @@
 
 use super::parse_string_list;
 use super::{
-    Capabilities, ColumnSql, JSON_LIST_MIN, Rules, Scratch, TypeName, bind_list, column_definition_with,
-    create_table, date, json_depth, json_list, like_pattern, refuse_outside,
+    Capabilities, ColumnSql, JSON_LIST_MIN, Rules, Scratch, TypeName, bind_list,
+    column_definition_with, create_table, date, json_depth, json_list, like_pattern,
+    refuse_outside,
 };
 use crate::ast::LikeOp;
 use crate::model::def::ColumnDef;

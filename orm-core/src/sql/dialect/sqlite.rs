@@ -3,9 +3,8 @@
 //! cannot hold (NaN, dates outside 0000..9999).
 
 use super::{
-    Scratch,
-    Capabilities, ColumnSql, JSON_LIST_MIN, Rules, TypeName, bind_list, column_definition_with,
-    create_table, date, json_list, refuse_outside, table_sql,
+    Capabilities, ColumnSql, JSON_LIST_MIN, Rules, Scratch, TypeName, bind_list,
+    column_definition_with, create_table, date, json_list, refuse_outside, table_sql,
 };
 use crate::ast::LikeOp;
 use crate::model::def::ColumnDef;
@@ -109,6 +108,9 @@ impl Rules for Sqlite {
     }
     fn foreign_key_switch(&self) -> Option<(&'static str, &'static str)> {
         Some(("PRAGMA foreign_keys = OFF", "PRAGMA foreign_keys = ON"))
+    }
+    fn foreign_key_check(&self) -> Option<&'static str> {
+        Some("PRAGMA foreign_key_check")
     }
     /// A private in-memory database.
     fn scratch(&self, _url: &str, _name: &str) -> Result<Scratch, String> {
