@@ -840,7 +840,7 @@ fn alter_primary_key() {
             .case_and_down("drop the primary key", |d| {
                 pair(d, vec![t(Some(&["id"]))], vec![t(None)])
             })
-            .case(
+            .case_and_down(
                 "change the key of a table with an auto-increment column",
                 |d| {
                     let from = users();
@@ -1370,6 +1370,40 @@ fn data_loss() {
             t.columns.push(col("subtitle", ColumnType::Text).null());
         });
         keeps(vec![posts()], vec![wider], "widening");
+        // Decimals: more digits before the point, or after it, keep every value; fewer lose them.
+        let price = |precision, scale| {
+            posts_with(|t| {
+                t.columns
+                    .push(col("price", ColumnType::Decimal { precision, scale }))
+            })
+        };
+        keeps(
+            vec![price(10, 2)],
+            vec![price(14, 2)],
+            "NUMERIC(10,2) to (14,2)",
+        );
+        keeps(
+            vec![price(10, 2)],
+            vec![price(12, 4)],
+            "NUMERIC(10,2) to (12,4)",
+        );
+        if !sqlite {
+            loses(
+                vec![price(10, 2)],
+                vec![price(10, 4)],
+                "changes the type of `posts.price`",
+            );
+            loses(
+                vec![price(14, 2)],
+                vec![price(10, 2)],
+                "changes the type of `posts.price`",
+            );
+            loses(
+                vec![price(10, 4)],
+                vec![price(10, 2)],
+                "changes the type of `posts.price`",
+            );
+        }
         let to_text = posts_with(|t| column_mut(t, "title").ty = ColumnType::Text);
         keeps(vec![posts()], vec![to_text], "varchar to text");
         keeps(vec![], vec![users(), posts()], "creating tables");

@@ -807,3 +807,841 @@ async fn padded_collation_gets_a_migration_step() {
     })
     .await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Index, key and type changes on tables holding rows.
+
+/// Posts with the foreign-key index the models add (`posts_author_id_idx`), then an index that
+/// starts with the key and covers it instead, then a unique key on it.
+mod fk_index {
+    pub mod v1 {
+        use orm_runtime::prelude::*;
+
+        #[derive(Model, Debug, Clone, PartialEq)]
+        #[orm(table = "users")]
+        pub struct User {
+            #[orm(id)]
+            pub id: i64,
+            pub name: String,
+        }
+
+        #[derive(Model, Debug, Clone, PartialEq)]
+        #[orm(table = "posts")]
+        pub struct Post {
+            #[orm(id)]
+            pub id: i64,
+            pub author_id: i64,
+            pub title: String,
+            #[orm(belongs_to(fk = author_id, on_delete = Cascade))]
+            pub author: BelongsTo<User>,
+        }
+
+        pub fn schema() -> Schema {
+            Schema::new().model::<User>().model::<Post>()
+        }
+    }
+
+    pub mod v2 {
+        use orm_runtime::prelude::*;
+
+        pub use super::v1::User;
+
+        #[derive(Model, Debug, Clone, PartialEq)]
+        #[orm(table = "posts", index(author_id, title))]
+        pub struct Post {
+            #[orm(id)]
+            pub id: i64,
+            pub author_id: i64,
+            pub title: String,
+            #[orm(belongs_to(fk = author_id, on_delete = Cascade))]
+            pub author: BelongsTo<User>,
+        }
+
+        pub fn schema() -> Schema {
+            Schema::new().model::<User>().model::<Post>()
+        }
+    }
+
+    pub mod v3 {
+        use orm_runtime::prelude::*;
+
+        pub use super::v1::User;
+
+        #[derive(Model, Debug, Clone, PartialEq)]
+        #[orm(table = "posts")]
+        pub struct Post {
+            #[orm(id)]
+            pub id: i64,
+            #[orm(unique)]
+            pub author_id: i64,
+            pub title: String,
+            #[orm(belongs_to(fk = author_id, on_delete = Cascade))]
+            pub author: BelongsTo<User>,
+        }
+
+        pub fn schema() -> Schema {
+            Schema::new().model::<User>().model::<Post>()
+        }
+    }
+}
+
+// The index a foreign key needs is replaced (MySQL refuses to drop it while the key needs it):
+// by one that gains a column, then by a unique one of another name, and back down.
+migrate_test!(
+    foreign_key_index_replaced_keeps_rows_and_key,
+    |env| async move {
+        use fk_index::*;
+        let db = &env.db;
+        let m1 = env.migrator(v1::schema());
+        m1.dev(db, "init", DevOptions::default())
+            .await?
+            .expect("init");
+        let v1_live = env.live().await;
+        v1::User::create_many(
+            (1..=3)
+                .map(|id| v1::NewUser {
+                    id,
+                    name: format!("user {id}"),
+                })
+                .collect::<Vec<_>>(),
+        )
+        .exec(db)
+        .await?;
+        v1::Post::create_many(
+            (1..=3)
+                .map(|id| v1::NewPost {
+                    id,
+                    author_id: id,
+                    title: format!("post {id}"),
+                })
+                .collect::<Vec<_>>(),
+        )
+        .exec(db)
+        .await?;
+
+        let wider = env
+            .migrator(v2::schema())
+            .dev(db, "wider", DevOptions::default())
+            .await?
+            .expect("wider");
+        assert!(
+            wider.up.contains("posts_author_id_title_idx"),
+            "{}",
+            wider.up
+        );
+        assert_eq!(env.changes_to(&v2::schema()).await, Vec::<String>::new());
+        let v2_live = env.live().await;
+
+        let m3 = env.migrator(v3::schema());
+        let unique = m3
+            .dev(db, "unique", DevOptions::default())
+            .await?
+            .expect("unique");
+        assert!(unique.up.contains("posts_author_id_key"), "{}", unique.up);
+        assert_eq!(env.changes_to(&v3::schema()).await, Vec::<String>::new());
+        let posts = v3::Post::find_many()
+            .order_by(v3::Post::ID.asc())
+            .exec(db)
+            .await?;
+        assert_eq!(
+            posts
+                .iter()
+                .map(|p| (p.id, p.author_id, p.title.clone()))
+                .collect::<Vec<_>>(),
+            (1..=3)
+                .map(|i| (i, i, format!("post {i}")))
+                .collect::<Vec<_>>()
+        );
+        // The key is still there, with its action, and the unique index holds.
+        assert!(
+            v3::Post::create(v3::NewPost {
+                id: 9,
+                author_id: 1,
+                title: "again".into(),
+            })
+            .exec(db)
+            .await
+            .is_err()
+        );
+        v3::User::delete(v3::User::ID.eq(3)).exec(db).await?;
+        assert_eq!(v3::Post::count().exec(db).await?, 2, "ON DELETE CASCADE");
+
+        // Down, one migration at a time.
+        assert_eq!(m3.down(db, None).await?, vec![unique.name.clone()]);
+        assert_eq!(by_name(env.live().await), by_name(v2_live));
+        assert_eq!(m3.down(db, None).await?, vec![wider.name.clone()]);
+        assert_eq!(by_name(env.live().await), by_name(v1_live));
+        assert_eq!(v1::Post::count().exec(db).await?, 2);
+        v1::User::delete(v1::User::ID.eq(2)).exec(db).await?;
+        assert_eq!(v1::Post::count().exec(db).await?, 1, "ON DELETE CASCADE");
+        Ok(())
+    }
+);
+
+/// A table whose auto-incrementing key becomes part of a composite key, and back.
+mod composite_key {
+    pub mod v1 {
+        use orm_runtime::prelude::*;
+
+        #[derive(Model, Debug, Clone, PartialEq)]
+        #[orm(table = "settings")]
+        pub struct Setting {
+            #[orm(id, default = autoincrement)]
+            pub id: i64,
+            pub tenant_id: i64,
+            pub value: String,
+        }
+
+        pub fn schema() -> Schema {
+            Schema::new().model::<Setting>()
+        }
+    }
+
+    pub mod v2 {
+        use orm_runtime::prelude::*;
+
+        #[derive(Model, Debug, Clone, PartialEq)]
+        #[orm(table = "settings", id(tenant_id, id))]
+        pub struct Setting {
+            pub id: i64,
+            pub tenant_id: i64,
+            pub value: String,
+        }
+
+        pub fn schema() -> Schema {
+            Schema::new().model::<Setting>()
+        }
+    }
+}
+
+migrate_test!(
+    auto_increment_key_becomes_composite_and_back,
+    |env| async move {
+        use composite_key::*;
+        let db = &env.db;
+        env.migrator(v1::schema())
+            .dev(db, "init", DevOptions::default())
+            .await?
+            .expect("init");
+        let before = env.live().await;
+        for (tenant_id, value) in [(1, "a"), (1, "b"), (2, "c")] {
+            v1::Setting::create(v1::NewSetting {
+                id: None,
+                tenant_id,
+                value: value.into(),
+            })
+            .exec(db)
+            .await?;
+        }
+        let m2 = env.migrator(v2::schema());
+        let change = m2
+            .dev(db, "composite", DevOptions::default())
+            .await?
+            .expect("composite");
+        assert_eq!(env.changes_to(&v2::schema()).await, Vec::<String>::new());
+        let rows = v2::Setting::find_many()
+            .order_by(v2::Setting::ID.asc())
+            .exec(db)
+            .await?;
+        assert_eq!(
+            rows.iter()
+                .map(|s| (s.id, s.tenant_id, s.value.as_str()))
+                .collect::<Vec<_>>(),
+            [(1, 1, "a"), (2, 1, "b"), (3, 2, "c")]
+        );
+        v2::Setting::create(v2::NewSetting {
+            id: 10,
+            tenant_id: 2,
+            value: "d".into(),
+        })
+        .exec(db)
+        .await?;
+
+        // Down: the key is `id` again, auto-incrementing past the rows.
+        assert_eq!(m2.down(db, None).await?, vec![change.name.clone()]);
+        assert_eq!(by_name(env.live().await), by_name(before));
+        let next = v1::Setting::create(v1::NewSetting {
+            id: None,
+            tenant_id: 3,
+            value: "e".into(),
+        })
+        .exec(db)
+        .await?;
+        assert_eq!(next.id, 11);
+        assert_eq!(v1::Setting::count().exec(db).await?, 5);
+        Ok(())
+    }
+);
+
+/// An auto-incrementing key on a table rebuilt by SQLite (a column made optional).
+mod autoincrement_rebuild {
+    pub mod v1 {
+        use orm_runtime::prelude::*;
+
+        #[derive(Model, Debug, Clone, PartialEq)]
+        #[orm(table = "tags")]
+        pub struct Tag {
+            #[orm(id, default = autoincrement)]
+            pub id: i64,
+            pub label: String,
+        }
+
+        pub fn schema() -> Schema {
+            Schema::new().model::<Tag>()
+        }
+    }
+
+    pub mod v2 {
+        use orm_runtime::prelude::*;
+
+        #[derive(Model, Debug, Clone, PartialEq)]
+        #[orm(table = "tags")]
+        pub struct Tag {
+            #[orm(id, default = autoincrement)]
+            pub id: i64,
+            pub label: Option<String>,
+        }
+
+        pub fn schema() -> Schema {
+            Schema::new().model::<Tag>()
+        }
+    }
+}
+
+migrate_test!(
+    rebuilt_table_keeps_auto_increment_and_its_counter,
+    |env| async move {
+        use autoincrement_rebuild::*;
+        let db = &env.db;
+        env.migrator(v1::schema())
+            .dev(db, "init", DevOptions::default())
+            .await?
+            .expect("init");
+        for label in ["a", "b", "c"] {
+            v1::Tag::create(v1::NewTag {
+                id: None,
+                label: label.into(),
+            })
+            .exec(db)
+            .await?;
+        }
+        // The last id is deleted: it must not be handed out again.
+        v1::Tag::delete(v1::Tag::ID.eq(3)).exec(db).await?;
+        let autoincrement_declared = |live: DbSchema| {
+            live.table("tags")
+                .and_then(|t| t.column("id"))
+                .is_some_and(|c| c.autoincrement)
+        };
+
+        let m2 = env.migrator(v2::schema());
+        let change = m2
+            .dev(db, "optional_label", DevOptions::default())
+            .await?
+            .expect("a migration");
+        assert!(autoincrement_declared(env.live().await));
+        assert_eq!(env.changes_to(&v2::schema()).await, Vec::<String>::new());
+        let next = v2::Tag::create(v2::NewTag {
+            id: None,
+            label: None,
+        })
+        .exec(db)
+        .await?;
+        assert_eq!(next.id, 4, "an id deleted before the rebuild is not reused");
+        v2::Tag::delete(v2::Tag::ID.eq(4)).exec(db).await?;
+        assert_eq!(
+            v2::Tag::find_many()
+                .order_by(v2::Tag::ID.asc())
+                .exec(db)
+                .await?
+                .into_iter()
+                .map(|t| (t.id, t.label))
+                .collect::<Vec<_>>(),
+            [(1, Some("a".to_owned())), (2, Some("b".to_owned()))]
+        );
+
+        assert_eq!(m2.down(db, None).await?, vec![change.name.clone()]);
+        assert!(autoincrement_declared(env.live().await));
+        assert_eq!(env.changes_to(&v1::schema()).await, Vec::<String>::new());
+        let next = v1::Tag::create(v1::NewTag {
+            id: None,
+            label: "e".into(),
+        })
+        .exec(db)
+        .await?;
+        assert_eq!(next.id, 5, "nor one deleted before the rebuild back");
+        Ok(())
+    }
+);
+
+/// A key holding rows becomes auto-incrementing, and back.
+mod becomes_autoincrement {
+    pub mod v1 {
+        use orm_runtime::prelude::*;
+
+        #[derive(Model, Debug, Clone, PartialEq)]
+        #[orm(table = "counters")]
+        pub struct Counter {
+            #[orm(id)]
+            pub id: i64,
+            pub label: String,
+        }
+
+        pub fn schema() -> Schema {
+            Schema::new().model::<Counter>()
+        }
+    }
+
+    pub mod v2 {
+        use orm_runtime::prelude::*;
+
+        #[derive(Model, Debug, Clone, PartialEq)]
+        #[orm(table = "counters")]
+        pub struct Counter {
+            #[orm(id, default = autoincrement)]
+            pub id: i64,
+            pub label: String,
+        }
+
+        pub fn schema() -> Schema {
+            Schema::new().model::<Counter>()
+        }
+    }
+}
+
+migrate_test!(
+    key_made_auto_increment_continues_after_rows,
+    |env| async move {
+        use becomes_autoincrement::*;
+        let db = &env.db;
+        env.migrator(v1::schema())
+            .dev(db, "init", DevOptions::default())
+            .await?
+            .expect("init");
+        let before = env.live().await;
+        v1::Counter::create_many(
+            (1..=3)
+                .map(|id| v1::NewCounter {
+                    id,
+                    label: format!("c{id}"),
+                })
+                .collect::<Vec<_>>(),
+        )
+        .exec(db)
+        .await?;
+        let m2 = env.migrator(v2::schema());
+        let change = m2
+            .dev(db, "auto", DevOptions::default())
+            .await?
+            .expect("auto");
+        assert_eq!(env.changes_to(&v2::schema()).await, Vec::<String>::new());
+        let next = v2::Counter::create(v2::NewCounter {
+            id: None,
+            label: "next".into(),
+        })
+        .exec(db)
+        .await?;
+        assert_eq!(next.id, 4, "the sequence starts after the existing rows");
+
+        assert_eq!(m2.down(db, None).await?, vec![change.name.clone()]);
+        assert_eq!(by_name(env.live().await), by_name(before));
+        v1::Counter::create(v1::NewCounter {
+            id: 10,
+            label: "explicit".into(),
+        })
+        .exec(db)
+        .await?;
+        // And up again: past the largest id.
+        assert_eq!(m2.deploy(db).await?, vec![change.name.clone()]);
+        assert_eq!(env.changes_to(&v2::schema()).await, Vec::<String>::new());
+        let next = v2::Counter::create(v2::NewCounter {
+            id: None,
+            label: "after".into(),
+        })
+        .exec(db)
+        .await?;
+        assert_eq!(next.id, 11);
+        assert_eq!(v2::Counter::count().exec(db).await?, 6);
+        Ok(())
+    }
+);
+
+/// An enum gains a variant that the same migration uses as a default (PostgreSQL cannot use a
+/// value added by `ALTER TYPE .. ADD VALUE` in the transaction that added it).
+mod enum_new_default {
+    pub mod v1 {
+        use orm_runtime::prelude::*;
+
+        #[derive(DbEnum, Debug, Clone, Copy, PartialEq, Eq)]
+        #[orm(name = "ticket_state")]
+        pub enum State {
+            Open,
+            Closed,
+        }
+
+        #[derive(Model, Debug, Clone, PartialEq)]
+        #[orm(table = "tickets")]
+        pub struct Ticket {
+            #[orm(id)]
+            pub id: i64,
+            pub state: State,
+        }
+
+        pub fn schema() -> Schema {
+            Schema::new().model::<Ticket>()
+        }
+    }
+
+    pub mod v2 {
+        use orm_runtime::prelude::*;
+
+        #[derive(DbEnum, Debug, Clone, Copy, PartialEq, Eq)]
+        #[orm(name = "ticket_state")]
+        pub enum State {
+            Open,
+            Closed,
+            Triage,
+        }
+
+        #[derive(Model, Debug, Clone, PartialEq)]
+        #[orm(table = "tickets")]
+        pub struct Ticket {
+            #[orm(id)]
+            pub id: i64,
+            #[orm(default = State::Triage)]
+            pub state: State,
+            #[orm(default = State::Triage)]
+            pub previous: State,
+        }
+
+        pub fn schema() -> Schema {
+            Schema::new().model::<Ticket>()
+        }
+    }
+}
+
+migrate_test!(enum_variant_added_and_used_as_default, |env| async move {
+    use enum_new_default::*;
+    let db = &env.db;
+    env.migrator(v1::schema())
+        .dev(db, "init", DevOptions::default())
+        .await?
+        .expect("init");
+    let before = env.live().await;
+    v1::Ticket::create_many(vec![
+        v1::NewTicket {
+            id: 1,
+            state: v1::State::Open,
+        },
+        v1::NewTicket {
+            id: 2,
+            state: v1::State::Closed,
+        },
+    ])
+    .exec(db)
+    .await?;
+    let m2 = env.migrator(v2::schema());
+    let change = m2
+        .dev(db, "triage", DevOptions::default())
+        .await?
+        .expect("triage");
+    assert_eq!(env.changes_to(&v2::schema()).await, Vec::<String>::new());
+    let rows = v2::Ticket::find_many()
+        .order_by(v2::Ticket::ID.asc())
+        .exec(db)
+        .await?;
+    assert_eq!(
+        rows.iter()
+            .map(|t| (t.id, t.state, t.previous))
+            .collect::<Vec<_>>(),
+        [
+            (1, v2::State::Open, v2::State::Triage),
+            (2, v2::State::Closed, v2::State::Triage)
+        ]
+    );
+    // The database applies the new default.
+    sql!("INSERT INTO tickets (id) VALUES (3)")
+        .execute(db)
+        .await?;
+    let third = v2::Ticket::find_unique(v2::Ticket::ID.eq(3))
+        .exec(db)
+        .await?
+        .expect("row 3");
+    assert_eq!(
+        (third.state, third.previous),
+        (v2::State::Triage, v2::State::Triage)
+    );
+
+    // Down (the new variant goes: no row may hold it).
+    v2::Ticket::delete(v2::Ticket::ID.eq(3)).exec(db).await?;
+    assert_eq!(m2.down(db, None).await?, vec![change.name.clone()]);
+    assert_eq!(by_name(env.live().await), by_name(before));
+    assert_eq!(v1::Ticket::count().exec(db).await?, 2);
+    Ok(())
+});
+
+/// `ON DELETE SET DEFAULT`: kept by PostgreSQL and SQLite; InnoDB does not support it (MariaDB
+/// accepts the clause and enforces `RESTRICT`), so MySQL/MariaDB refuse the schema.
+mod set_default {
+    use orm_runtime::prelude::*;
+
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[orm(table = "owners")]
+    pub struct Owner {
+        #[orm(id)]
+        pub id: i64,
+    }
+
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[orm(table = "things")]
+    pub struct Thing {
+        #[orm(id)]
+        pub id: i64,
+        #[orm(default = 1)]
+        pub owner_id: i64,
+        #[orm(belongs_to(fk = owner_id, on_delete = SetDefault))]
+        pub owner: BelongsTo<Owner>,
+    }
+
+    pub fn schema() -> Schema {
+        Schema::new().model::<Owner>().model::<Thing>()
+    }
+}
+
+migrate_test!(on_delete_set_default_or_a_clear_refusal, |env| async move {
+    use set_default::*;
+    let db = &env.db;
+    let d = db.dialect();
+    let m = env.migrator(schema());
+    if !d.capabilities().set_default_action {
+        for result in [
+            m.dev(db, "init", DevOptions::default()).await.map(|_| ()),
+            m.push(db, false).await.map(|_| ()),
+            schema().verify_for(d),
+            schema().push(db).await,
+        ] {
+            match result {
+                Err(Error::InvalidSchema { problems }) => assert!(
+                    problems.len() == 1
+                        && problems[0].contains("`Thing.owner`")
+                        && problems[0].contains("SET DEFAULT"),
+                    "{problems:?}"
+                ),
+                other => panic!("expected an invalid schema, got {other:?}"),
+            }
+        }
+        assert!(env.live().await.table("things").is_none());
+        assert!(m.local()?.is_empty(), "nothing was written");
+        // Other backends take it.
+        assert!(
+            schema()
+                .verify_for(orm_runtime::sql::Dialect::POSTGRES)
+                .is_ok()
+        );
+        return Ok(());
+    }
+    m.dev(db, "init", DevOptions::default())
+        .await?
+        .expect("init");
+    assert_eq!(env.changes_to(&schema()).await, Vec::<String>::new());
+    Owner::create_many(vec![NewOwner { id: 1 }, NewOwner { id: 2 }])
+        .exec(db)
+        .await?;
+    Thing::create_many(vec![
+        NewThing {
+            id: 1,
+            owner_id: Some(2),
+        },
+        NewThing {
+            id: 2,
+            owner_id: Some(2),
+        },
+    ])
+    .exec(db)
+    .await?;
+    Owner::delete(Owner::ID.eq(2)).exec(db).await?;
+    let things = Thing::find_many()
+        .order_by(Thing::ID.asc())
+        .exec(db)
+        .await?;
+    assert_eq!(
+        things.iter().map(|t| t.owner_id).collect::<Vec<_>>(),
+        [1, 1]
+    );
+    Ok(())
+});
+
+/// A decimal widened (more integer digits, same scale) loses nothing: no data-loss refusal.
+mod wider_decimal {
+    pub mod v1 {
+        use orm_runtime::prelude::*;
+
+        #[derive(Model, Debug, Clone, PartialEq)]
+        #[orm(table = "prices")]
+        pub struct Price {
+            #[orm(id)]
+            pub id: i64,
+            #[orm(db_type = "NUMERIC(10,2)")]
+            pub amount: rust_decimal::Decimal,
+        }
+
+        pub fn schema() -> Schema {
+            Schema::new().model::<Price>()
+        }
+    }
+
+    pub mod v2 {
+        use orm_runtime::prelude::*;
+
+        #[derive(Model, Debug, Clone, PartialEq)]
+        #[orm(table = "prices")]
+        pub struct Price {
+            #[orm(id)]
+            pub id: i64,
+            #[orm(db_type = "NUMERIC(14,2)")]
+            pub amount: rust_decimal::Decimal,
+        }
+
+        pub fn schema() -> Schema {
+            Schema::new().model::<Price>()
+        }
+    }
+}
+
+migrate_test!(decimal_widened_without_data_loss, |env| async move {
+    use wider_decimal::*;
+    // SQLite keeps decimals as text: nothing to widen.
+    if env.backend == TestBackend::Sqlite {
+        return Ok(());
+    }
+    let db = &env.db;
+    env.migrator(v1::schema())
+        .dev(db, "init", DevOptions::default())
+        .await?
+        .expect("init");
+    let before = env.live().await;
+    let amounts = ["12345678.90", "-0.01", "0"];
+    v1::Price::create_many(
+        amounts
+            .iter()
+            .zip(1..)
+            .map(|(a, id)| v1::NewPrice {
+                id,
+                amount: a.parse().unwrap(),
+            })
+            .collect::<Vec<_>>(),
+    )
+    .exec(db)
+    .await?;
+    let m2 = env.migrator(v2::schema());
+    // Applied without accepting data loss: nothing was flagged.
+    let change = m2
+        .dev(db, "wider", DevOptions::default())
+        .await?
+        .expect("wider");
+    assert!(!change.up.contains("WARNING"), "{}", change.up);
+    assert_eq!(env.changes_to(&v2::schema()).await, Vec::<String>::new());
+    let rows = v2::Price::find_many()
+        .order_by(v2::Price::ID.asc())
+        .exec(db)
+        .await?;
+    assert_eq!(
+        rows.iter().map(|p| p.amount).collect::<Vec<_>>(),
+        amounts
+            .iter()
+            .map(|a| a.parse::<rust_decimal::Decimal>().unwrap())
+            .collect::<Vec<_>>()
+    );
+    v2::Price::create(v2::NewPrice {
+        id: 4,
+        amount: "123456789012.34".parse().unwrap(),
+    })
+    .exec(db)
+    .await?;
+    // Narrowing back is flagged in the down migration.
+    assert!(change.down.contains("WARNING"), "{}", change.down);
+    v2::Price::delete(v2::Price::ID.eq(4)).exec(db).await?;
+    assert_eq!(m2.down(db, None).await?, vec![change.name.clone()]);
+    assert_eq!(by_name(env.live().await), by_name(before));
+    assert_eq!(v1::Price::count().exec(db).await?, 3);
+    Ok(())
+});
+
+// A schema written by hand (the models cannot declare it): the auto-incrementing `id` stays so
+// while the key becomes `(tenant_id, id)`. InnoDB needs an index leading with `id`, which the
+// differ adds; PostgreSQL takes the change as it is. (SQLite has no auto-increment column outside
+// a one-column key.)
+migrate_test!(
+    hand_written_key_change_keeps_auto_increment_valid,
+    |env| async move {
+        use composite_key::*;
+        if env.backend == TestBackend::Sqlite {
+            return Ok(());
+        }
+        let db = &env.db;
+        let d = db.dialect();
+        let m = env.migrator(v1::schema());
+        m.dev(db, "init", DevOptions::default())
+            .await?
+            .expect("init");
+        for (tenant_id, value) in [(1, "a"), (2, "b")] {
+            v1::Setting::create(v1::NewSetting {
+                id: None,
+                tenant_id,
+                value: value.into(),
+            })
+            .exec(db)
+            .await?;
+        }
+        let before = env.live().await;
+        let mut to = before.clone();
+        to.tables[0].primary_key.as_mut().unwrap().columns = vec!["tenant_id".into(), "id".into()];
+        let script = |steps: Vec<orm_runtime::schema::Step>| {
+            steps
+                .iter()
+                .flat_map(|s| s.sql(d))
+                .map(|s| format!("{s};\n"))
+                .collect::<String>()
+        };
+        let dir = env.dir.join("29990101000000_tenant_key");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("up.sql"), script(diff(&before, &to, d))).unwrap();
+        std::fs::write(dir.join("down.sql"), script(diff(&to, &before, d))).unwrap();
+        assert_eq!(
+            m.deploy(db).await?,
+            vec!["29990101000000_tenant_key".to_owned()]
+        );
+        let after = env.live().await;
+        assert!(diff(&after, &to, d).is_empty(), "{after:#?}");
+        assert_eq!(
+            after.tables[0].primary_key.as_ref().unwrap().columns,
+            ["tenant_id", "id"]
+        );
+        assert!(after.tables[0].column("id").unwrap().autoincrement);
+        let next: Vec<(i64,)> = sql!("SELECT id FROM settings ORDER BY id")
+            .fetch_all(db)
+            .await?;
+        assert_eq!(next, [(1,), (2,)]);
+        sql!("INSERT INTO settings (tenant_id, value) VALUES (1, 'c')")
+            .execute(db)
+            .await?;
+        let ids: Vec<(i64,)> = sql!("SELECT id FROM settings ORDER BY id")
+            .fetch_all(db)
+            .await?;
+        assert_eq!(ids, [(1,), (2,), (3,)]);
+
+        assert_eq!(
+            m.down(db, None).await?,
+            vec!["29990101000000_tenant_key".to_owned()]
+        );
+        assert_eq!(by_name(env.live().await), by_name(before));
+        let next = v1::Setting::create(v1::NewSetting {
+            id: None,
+            tenant_id: 3,
+            value: "d".into(),
+        })
+        .exec(db)
+        .await?;
+        assert_eq!(next.id, 4);
+        Ok(())
+    }
+);

@@ -122,6 +122,36 @@ pub struct ColumnDef {
     pub renamed_from: Option<&'static str>,
 }
 
+impl ColumnDef {
+    /// The fractional-second digits a date-time or time column keeps: 6 (microseconds, what every
+    /// backend stores by default), or fewer when its `db_type` says so (`timestamp(3)`,
+    /// `DATETIME(3)`, `time(0)`: Prisma's `DateTime` is `timestamp(3)`).
+    ///
+    /// ```
+    /// # use orm_runtime::prelude::*;
+    /// #[derive(Model, Debug)]
+    /// struct Event {
+    ///     #[orm(id)] id: i64,
+    ///     #[orm(db_type = "timestamp(3)")] at: chrono::NaiveDateTime,
+    ///     created: chrono::NaiveDateTime,
+    /// }
+    /// assert_eq!(Event::DEF.columns[1].fraction_digits(), 3);
+    /// assert_eq!(Event::DEF.columns[2].fraction_digits(), 6);
+    /// ```
+    pub fn fraction_digits(&self) -> u32 {
+        let temporal = matches!(
+            self.kind,
+            ScalarKind::DateTime | ScalarKind::NaiveDateTime | ScalarKind::Time
+        );
+        let declared = self.db_type.filter(|_| temporal).and_then(|t| {
+            let (_, rest) = t.split_once('(')?;
+            let (digits, _) = rest.split_once(')')?;
+            digits.trim().parse::<u32>().ok()
+        });
+        declared.map_or(6, |p| p.min(6))
+    }
+}
+
 /// A column default.
 #[derive(Debug, Clone, Copy)]
 pub enum DefaultDef {

@@ -10,17 +10,20 @@ use super::find::FindMany;
 use super::{AnyColumn, CmpOp};
 use crate::client::{ExecResult, Executor};
 use crate::error::{Error, Result};
-use crate::model::{AsUniqueKey, Column, CreateInput, DefaultDef, Model, ModelDef, UpdateInput};
+use crate::model::{
+    AsUniqueKey, Column, ColumnDef, CreateInput, DefaultDef, Model, ModelDef, UpdateInput,
+};
 use crate::relation::NestedWrite;
 use crate::sql::{Dialect, OnConflict, SelectSpec, Statement, Writer};
 use crate::types::{FieldType, IntoValue, Numeric, ScalarKind};
 use crate::value::Value;
 
-/// The value `now` stands for, as a value of a column kind. Callers truncate the instant to
-/// microseconds, the precision every backend stores, so what `create` returns equals what a later read
+/// The value `now` stands for in `col`, truncated to the fractional digits the column keeps
+/// (microseconds unless its `db_type` says fewer), so what `create` returns equals what a later read
 /// returns.
-fn now_as(now: chrono::DateTime<Utc>, kind: ScalarKind) -> Value {
-    match kind {
+fn now_as(now: chrono::DateTime<Utc>, col: &ColumnDef) -> Value {
+    let now = now.trunc_subsecs(col.fraction_digits() as u16);
+    match col.kind {
         ScalarKind::NaiveDateTime => Value::NaiveDateTime(now.naive_utc()),
         ScalarKind::Date => Value::Date(now.date_naive()),
         ScalarKind::Time => Value::Time(now.time()),
@@ -47,9 +50,9 @@ fn complete_row(
                 Some(DefaultDef::Cuid) => Value::String(cuid2::create_id()),
                 Some(DefaultDef::UuidV4) => uuid_value(col.kind, uuid::Uuid::new_v4()),
                 Some(DefaultDef::UuidV7) => uuid_value(col.kind, uuid::Uuid::now_v7()),
-                Some(DefaultDef::Now) => now_as(now, col.kind),
+                Some(DefaultDef::Now) => now_as(now, col),
                 Some(DefaultDef::Value(f)) => f(),
-                None if col.updated_at => now_as(now, col.kind),
+                None if col.updated_at => now_as(now, col),
                 None if col.nullable => Value::Null(col.kind),
                 None => {
                     return Err(Error::InvalidQuery(format!(
@@ -233,7 +236,7 @@ pub(crate) fn with_updated_at(
     let now = Utc::now().trunc_subsecs(6);
     for col in def.columns.iter().filter(|c| c.updated_at) {
         if !changes.iter().any(|(c, _)| *c == col.index) {
-            changes.push((col.index, Change::Set(now_as(now, col.kind))));
+            changes.push((col.index, Change::Set(now_as(now, col))));
         }
     }
     changes

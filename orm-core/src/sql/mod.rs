@@ -196,13 +196,18 @@ impl Writer {
         })
     }
 
-    /// Binds a value of `column`: normalised, and checked against what the backend can hold.
+    /// Binds a value of `column`: normalised, and checked against what the backend can hold and
+    /// what the column keeps (a `timestamp(3)` column would round sub-millisecond digits away).
     pub(crate) fn bind_col(&mut self, column: &'static ColumnDef, value: Value) {
         let value = normalize(value);
-        if self.invalid.is_none()
-            && let Some(reason) = self.dialect.refuse(&value)
-        {
-            self.invalid = Some((column.field, abbreviate(&value), reason));
+        if self.invalid.is_none() {
+            let reason = self
+                .dialect
+                .refuse(&value)
+                .or_else(|| dialect::finer_than(column, &value));
+            if let Some(reason) = reason {
+                self.invalid = Some((column.field, abbreviate(&value), reason));
+            }
         }
         self.bind(value);
     }

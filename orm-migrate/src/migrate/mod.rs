@@ -282,7 +282,7 @@ impl Migrator {
 
     /// Applies every pending migration, oldest first; returns their names.
     pub async fn deploy(&self, db: &Client) -> Result<Vec<String>> {
-        self.schema.verify()?;
+        self.schema.verify_for(db.dialect())?;
         let (local, history) = self.check_history(db).await?;
         let mut applied = Vec::new();
         for m in local
@@ -319,7 +319,7 @@ impl Migrator {
     /// The steps from what the migration directory produces to what the models describe: what
     /// [`dev`](Self::dev) would write.
     pub async fn pending_changes(&self, db: &Client) -> Result<Vec<Step>> {
-        self.schema.verify()?;
+        self.schema.verify_for(db.dialect())?;
         let local = self.local()?;
         let expected = self.replay(db, &local).await?;
         Ok(diff(
@@ -339,7 +339,7 @@ impl Migrator {
         opts: DevOptions,
     ) -> Result<Option<NewMigration>> {
         files::check_name(name)?;
-        self.schema.verify()?;
+        self.schema.verify_for(db.dialect())?;
         self.deploy(db).await?;
         let local = self.local()?;
         let d = db.dialect();
@@ -430,7 +430,7 @@ impl Migrator {
     /// Makes the database match the models directly, without migration files or history (for
     /// prototyping). Returns the steps applied.
     pub async fn push(&self, db: &Client, accept_data_loss: bool) -> Result<Vec<Step>> {
-        self.schema.verify()?;
+        self.schema.verify_for(db.dialect())?;
         let d = db.dialect();
         let live = introspect(db).await?;
         let steps = diff(&live, &self.schema.describe(d), d);

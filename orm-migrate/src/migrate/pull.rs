@@ -45,6 +45,144 @@ fn singular(s: &str) -> String {
     }
 }
 
+/// The plural of an English snake_case name, unless it already looks plural.
+fn plural(s: &str) -> String {
+    if singular(s) != s {
+        return s.to_owned();
+    }
+    if let Some(stem) = s.strip_suffix('y')
+        && !stem.ends_with(['a', 'e', 'i', 'o', 'u'])
+    {
+        return format!("{stem}ies");
+    }
+    if s.ends_with(['s', 'x']) || s.ends_with("ch") || s.ends_with("sh") {
+        return format!("{s}es");
+    }
+    format!("{s}s")
+}
+
+/// The snake_case form of a name (`"PostTag"`, `"postTags"`, `"post_tags"` → `"post_tags"`).
+fn snake(s: &str) -> String {
+    field_ident(s)
+        .0
+        .trim_start_matches("r#")
+        .trim_end_matches('_')
+        .to_owned()
+}
+
+/// A relation `db pull` generates: the `belongs_to` on the table holding a single-column foreign key
+/// to another table's primary key, and its other side on that table.
+struct Rel {
+    /// The tables holding the foreign key and referenced by it.
+    source: usize,
+    target: usize,
+    /// The foreign key.
+    fk: usize,
+    /// The `belongs_to` field on the source.
+    name: String,
+    /// The `has_many`/`has_one` field on the target.
+    inverse: String,
+    /// The foreign key is unique: the other side is a `has_one`.
+    one: bool,
+    /// Several foreign keys join the same two tables: the other side names its `belongs_to`.
+    ambiguous: bool,
+}
+
+/// Every relation of `schema`, with field names that collide with nothing on either side: the
+/// `belongs_to` named after its foreign-key column (`author_id` → `author`), the other side after
+/// the source table (`posts`; `user_setting` for a `has_one`), or, where several foreign keys join the
+/// same tables or a table refers to itself, after both (`notifications_as_sender`; a self-reference
+/// named `parent` gets `children`).
+fn plan_relations(schema: &DbSchema) -> Vec<Rel> {
+    let columns_of =
+        |t: &Table| -> Vec<String> { t.columns.iter().map(|c| field_ident(&c.name).0).collect() };
+    let mut rels: Vec<Rel> = Vec::new();
+    for (si, t) in schema.tables.iter().enumerate() {
+        let fields = columns_of(t);
+        for (fi, fk) in t.foreign_keys.iter().enumerate() {
+            if fk.columns.len() != 1 {
+                continue;
+            }
+            let Some(ti) = schema
+                .tables
+                .iter()
+                .position(|x| x.name == fk.referenced_table)
+            else {
+                continue;
+            };
+            // A relation references the target's primary key.
+            if schema.tables[ti].primary_key.as_ref().map(|p| &p.columns)
+                != Some(&fk.referenced_columns)
+            {
+                continue;
+            }
+            let fk_field = field_ident(&fk.columns[0]).0;
+            let base = fk_field
+                .trim_start_matches("r#")
+                .trim_end_matches("_id")
+                .to_owned();
+            let mut name = if base == fk_field.trim_start_matches("r#") {
+                format!("{base}_ref")
+            } else {
+                base
+            };
+            while fields.contains(&name)
+                || KEYWORDS.contains(&name.as_str())
+                || rels.iter().any(|r| r.source == si && r.name == name)
+            {
+                name.push_str("_rel");
+            }
+            let one = t
+                .primary_key
+                .as_ref()
+                .is_some_and(|p| p.columns == fk.columns)
+                || t.indexes
+                    .iter()
+                    .any(|i| i.unique && i.columns == fk.columns);
+            rels.push(Rel {
+                source: si,
+                target: ti,
+                fk: fi,
+                name,
+                inverse: String::new(),
+                one,
+                ambiguous: false,
+            });
+        }
+    }
+    for i in 0..rels.len() {
+        let (source, target) = (rels[i].source, rels[i].target);
+        let ambiguous = rels
+            .iter()
+            .filter(|r| r.source == source && r.target == target)
+            .count()
+            > 1;
+        let table = snake(&schema.tables[source].name);
+        let mut inverse = if source == target && !ambiguous && rels[i].name == "parent" {
+            "children".to_owned()
+        } else if source == target || ambiguous {
+            format!("{}_as_{}", plural(&table), rels[i].name)
+        } else if rels[i].one {
+            singular(&table)
+        } else {
+            plural(&table)
+        };
+        let target_fields = columns_of(&schema.tables[target]);
+        while target_fields.contains(&inverse)
+            || KEYWORDS.contains(&inverse.as_str())
+            || rels.iter().any(|r| {
+                (r.source == target && r.name == inverse)
+                    || (r.target == target && r.inverse == inverse)
+            })
+        {
+            inverse.push_str("_rel");
+        }
+        rels[i].inverse = inverse;
+        rels[i].ambiguous = ambiguous;
+    }
+    rels
+}
+
 /// A field identifier for a column, and whether `column = ".."` must name the column.
 fn field_ident(column: &str) -> (String, bool) {
     let mut snake = String::new();
@@ -133,13 +271,48 @@ fn rust_type(d: Dialect, c: &Column, enum_name: &str) -> (String, ColumnType) {
         T::Date => ScalarKind::Date,
         T::Time => ScalarKind::Time,
         T::Json => ScalarKind::Json,
-        T::Text | T::VarChar(_) | T::Char(_) | T::Other(_) | T::Enum { .. } => ScalarKind::String,
+        T::Other(ref native) => other_kind(native, stored),
+        T::Text | T::VarChar(_) | T::Char(_) | T::Enum { .. } => ScalarKind::String,
     };
     let rust = FIELD_TYPES
         .iter()
         .find(|(_, k)| *k == kind)
         .map_or("String", |(r, _)| r);
     (rust.to_owned(), stored(kind))
+}
+
+/// The field kind for a native type the dialect keeps as written (`timestamp(3)`, `time(0)`,
+/// `datetime(3)`, `numeric` without precision ...): by its type family, else text.
+fn other_kind(native: &str, stored: impl Fn(ScalarKind) -> ColumnType) -> ScalarKind {
+    let lower = native.to_ascii_lowercase();
+    let base = lower.split('(').next().unwrap_or("").trim();
+    let with_tz = lower.contains("with time zone") || base == "timestamptz" || base == "timetz";
+    match base {
+        "timestamptz" => ScalarKind::DateTime,
+        "timestamp" if with_tz => ScalarKind::DateTime,
+        // Where both date-time types are stored alike (MySQL's DATETIME), the UTC one.
+        "timestamp" | "datetime"
+            if stored(ScalarKind::DateTime) == stored(ScalarKind::NaiveDateTime) =>
+        {
+            ScalarKind::DateTime
+        }
+        "timestamp" | "datetime" => ScalarKind::NaiveDateTime,
+        "time" if !with_tz => ScalarKind::Time,
+        "date" => ScalarKind::Date,
+        "numeric" | "decimal" => ScalarKind::Decimal,
+        "smallint" | "int2" => ScalarKind::I16,
+        "integer" | "int" | "int4" | "mediumint" => ScalarKind::I32,
+        "bigint" | "int8" => ScalarKind::I64,
+        "real" | "float4" => ScalarKind::F32,
+        "double precision" | "float8" | "double" | "float" => ScalarKind::F64,
+        "boolean" | "bool" => ScalarKind::Bool,
+        "bytea" | "blob" | "longblob" | "mediumblob" | "tinyblob" | "binary" | "varbinary" => {
+            ScalarKind::Bytes
+        }
+        "json" | "jsonb" => ScalarKind::Json,
+        "uuid" => ScalarKind::Uuid,
+        _ => ScalarKind::String,
+    }
 }
 
 /// Rust source declaring a `#[derive(Model)]` struct per table (and a `#[derive(DbEnum)]` per enum),
@@ -251,9 +424,10 @@ pub fn render_models(schema: &DbSchema, d: Dialect) -> String {
         }
         names
     };
-    for (ti, t) in schema.tables.iter().enumerate() {
+    let rels = plan_relations(schema);
+    for (ti, enum_names) in enum_names.iter().enumerate() {
         out.push('\n');
-        render_table(&mut out, d, schema, t, &struct_names, &enum_names[ti]);
+        render_table(&mut out, d, schema, ti, &rels, &struct_names, enum_names);
     }
     out.push_str("\n/// Every model above.\npub fn schema() -> Schema {\n    Schema::new()");
     for n in &struct_names {
@@ -267,20 +441,18 @@ fn render_table(
     out: &mut String,
     d: Dialect,
     schema: &DbSchema,
-    t: &Table,
+    ti: usize,
+    rels: &[Rel],
     structs: &[String],
     enum_names: &[String],
 ) {
+    let t = &schema.tables[ti];
     let fields: Vec<(String, bool)> = t.columns.iter().map(|c| field_ident(&c.name)).collect();
     let field_of = |col: &str| -> String {
         let i = t.columns.iter().position(|c| c.name == col).unwrap_or(0);
         fields[i].0.clone()
     };
-    let name = &structs[schema
-        .tables
-        .iter()
-        .position(|x| x.name == t.name)
-        .unwrap_or(0)];
+    let name = &structs[ti];
     let _ = writeln!(out, "#[derive(Model, Debug, Clone, PartialEq)]");
     let mut struct_attrs = vec![format!("table = {:?}", t.name)];
     let pk_cols: Vec<String> = t
@@ -378,8 +550,22 @@ fn render_table(
         if !matches!(c.ty, ColumnType::Enum { .. }) && default_ty != c.ty {
             attrs.push(format!("db_type = {:?}", render_type(d, &c.ty, false)));
         }
+        let time = matches!(
+            rust.as_str(),
+            "chrono::DateTime<chrono::Utc>" | "chrono::NaiveDateTime"
+        );
         if c.autoincrement {
             attrs.push("default = autoincrement".into());
+        } else if c.default.is_none()
+            && pk_cols.len() == 1
+            && pk_cols[0] == c.name
+            && rust == "String"
+        {
+            // A text key the database does not fill is filled by the client: Prisma's `cuid()`.
+            attrs.push("default = cuid".into());
+        } else if c.default.is_none() && time && ident.trim_start_matches("r#") == "updated_at" {
+            // Prisma's `@updatedAt`: set by the client on every write.
+            attrs.push("updated_at".into());
         } else if let Some(def) = &c.default {
             match def {
                 ColumnDefault::Now => attrs.push("default = now".into()),
@@ -400,51 +586,47 @@ fn render_table(
         };
         let _ = writeln!(out, "    pub {ident}: {ty},");
     }
-    // One belongs_to per single-column foreign key.
-    for fk in &t.foreign_keys {
-        if fk.columns.len() != 1 {
-            continue;
-        }
-        let Some(ti) = schema
-            .tables
-            .iter()
-            .position(|x| x.name == fk.referenced_table)
-        else {
-            continue;
-        };
-        // A relation references the target's primary key.
-        if schema.tables[ti].primary_key.as_ref().map(|p| &p.columns)
-            != Some(&fk.referenced_columns)
-        {
-            continue;
-        }
-        let target = &structs[ti];
-        let fk_field = field_of(&fk.columns[0]);
-        let base = fk_field
-            .trim_start_matches("r#")
-            .trim_end_matches("_id")
-            .to_owned();
-        let mut rel = if base == fk_field.trim_start_matches("r#") {
-            format!("{base}_ref")
-        } else {
-            base
-        };
-        if fields.iter().any(|(f, _)| *f == rel) || KEYWORDS.contains(&rel.as_str()) {
-            rel.push_str("_rel");
-        }
+    // A belongs_to per single-column foreign key to a primary key ...
+    for r in rels.iter().filter(|r| r.source == ti) {
+        let fk = &t.foreign_keys[r.fk];
+        let target = &structs[r.target];
         let nullable = t.column(&fk.columns[0]).is_some_and(|c| c.nullable);
         let target_ty = if nullable {
             format!("Option<{target}>")
         } else {
             target.clone()
         };
+        // The derive indexes a foreign key no key or index starts with; a database without that
+        // index (Prisma's) says so, and the missing index is a migration to propose, not drift.
+        let col = &fk.columns[0];
+        let covered = t
+            .primary_key
+            .as_ref()
+            .is_some_and(|p| p.columns.first() == Some(col))
+            || t.indexes
+                .iter()
+                .any(|i| !i.fulltext && i.columns.first() == Some(col));
         let _ = writeln!(
             out,
-            "    #[orm(belongs_to(fk = {fk_field}, on_delete = {}, on_update = {}))]",
+            "    #[orm(belongs_to(fk = {}, on_delete = {}, on_update = {}{}))]",
+            field_of(col),
             action_ident(fk.on_delete),
-            action_ident(fk.on_update)
+            action_ident(fk.on_update),
+            if covered { "" } else { ", index = false" }
         );
-        let _ = writeln!(out, "    pub {rel}: BelongsTo<{target_ty}>,");
+        let _ = writeln!(out, "    pub {}: BelongsTo<{target_ty}>,", r.name);
+    }
+    // ... and its other side on the referenced table.
+    for r in rels.iter().filter(|r| r.target == ti) {
+        let kind = if r.one { "has_one" } else { "has_many" };
+        let attr = if r.ambiguous {
+            format!("{kind}(inverse = {})", r.name)
+        } else {
+            kind.to_owned()
+        };
+        let ty = if r.one { "HasOne" } else { "HasMany" };
+        let _ = writeln!(out, "    #[orm({attr})]");
+        let _ = writeln!(out, "    pub {}: {ty}<{}>,", r.inverse, structs[r.source]);
     }
     out.push_str("}\n");
 }

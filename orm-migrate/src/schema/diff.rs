@@ -1,9 +1,11 @@
 //! The differ: the ordered [`Step`]s that turn one [`DbSchema`] into another, and their SQL per
 //! dialect.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
-use orm_core::__migrate::native::{q, render_default, render_type, str_lit};
+use orm_core::__migrate::native::{parse_string_list, q, render_default, render_type, str_lit};
+use orm_core::model::fit_identifier;
 use orm_core::schema::{
     Column, ColumnDefault, ColumnType, DbSchema, EnumType, ForeignKey, Index, PrimaryKey, Table,
 };
@@ -22,8 +24,9 @@ pub enum Step {
         /// The new variants, appended in order.
         variants: Vec<String>,
     },
-    /// Replaces an enum type whose variants were removed or reordered, converting the columns that
-    /// use it (PostgreSQL).
+    /// Replaces an enum type whose variants were removed or reordered, or whose new variants the
+    /// same migration uses, converting the columns that use it (PostgreSQL). The old type, renamed
+    /// `<name>_old`, is dropped by a later [`Step::DropEnum`], once nothing uses it.
     ReplaceEnum {
         /// The type as it is.
         from: EnumType,
@@ -215,6 +218,17 @@ fn widening(from: &ColumnType, to: &ColumnType) -> bool {
         (T::VarChar(a), T::VarChar(b)) => b >= a,
         (T::VarChar(_) | T::Char(_), T::Text) => true,
         (T::Char(a), T::VarChar(b)) => b >= a,
+        // As many digits before the point and after it, or more.
+        (
+            T::Decimal {
+                precision: p1,
+                scale: s1,
+            },
+            T::Decimal {
+                precision: p2,
+                scale: s2,
+            },
+        ) => s2 >= s1 && i64::from(*p2) - i64::from(*s2) >= i64::from(*p1) - i64::from(*s1),
         (T::Enum { variants: a, .. }, T::Enum { variants: b, .. }) => {
             a.iter().all(|v| b.contains(v))
         }
@@ -307,6 +321,8 @@ fn apply_renames(from: &DbSchema, to: &DbSchema) -> Renamed {
 /// types exist before the columns that use them, and tables are dropped only once nothing refers
 /// to them.
 pub fn diff(from: &DbSchema, to: &DbSchema, d: Dialect) -> Vec<Step> {
+    let (from, to) = (with_auto_indexes(from, d), with_auto_indexes(to, d));
+    let (from, to) = (from.as_ref(), to.as_ref());
     let Renamed {
         schema: from,
         steps: renames,
@@ -323,36 +339,48 @@ pub fn diff(from: &DbSchema, to: &DbSchema, d: Dialect) -> Vec<Step> {
     let mut create_indexes = Vec::new();
     let mut add_fks = Vec::new();
 
-    // Enum types (PostgreSQL).
+    // Enum types (PostgreSQL). A value added by `ALTER TYPE .. ADD VALUE` cannot be used in the
+    // transaction that added it, and a migration is one transaction: when the migration uses a new
+    // variant (as a default), the type is replaced instead.
     for e in &to.enums {
         match from.enum_type(&e.name) {
             None => enums_before.push(Step::CreateEnum(e.clone())),
             Some(old) if old.variants == e.variants => {}
-            Some(old) if e.variants.starts_with(&old.variants) => {
+            Some(old)
+                if e.variants.starts_with(&old.variants)
+                    && !defaults_to_any(to, &e.name, &e.variants[old.variants.len()..]) =>
+            {
                 enums_before.push(Step::AddEnumVariants {
                     name: e.name.clone(),
                     variants: e.variants[old.variants.len()..].to_vec(),
                 })
             }
             Some(old) => {
+                // The columns of this type on both sides (a column added later gets the new type).
                 let usages = to
                     .tables
                     .iter()
-                    .filter(|t| from.table(&t.name).is_some())
-                    .flat_map(|t| {
-                        t.columns.iter().filter_map(move |c| match &c.ty {
-                            ColumnType::Enum { name, .. } if *name == e.name => {
-                                Some((t.name.clone(), c.name.clone(), c.default.clone()))
-                            }
-                            _ => None,
-                        })
+                    .filter_map(|t| from.table(&t.name).map(|ft| (t, ft)))
+                    .flat_map(|(t, ft)| {
+                        t.columns
+                            .iter()
+                            .filter(move |c| {
+                                is_enum(&c.ty, &e.name)
+                                    && ft.column(&c.name).is_some_and(|f| is_enum(&f.ty, &e.name))
+                            })
+                            .map(move |c| (t.name.clone(), c.name.clone(), c.default.clone()))
                     })
                     .collect();
                 enums_before.push(Step::ReplaceEnum {
                     from: old.clone(),
                     to: e.clone(),
                     usages,
-                })
+                });
+                // The old type goes once the columns and tables still using it are dropped.
+                drop_enums.push(Step::DropEnum(EnumType {
+                    name: replaced_enum_name(&e.name),
+                    variants: old.variants.clone(),
+                }));
             }
         }
     }
@@ -431,6 +459,11 @@ pub fn diff(from: &DbSchema, to: &DbSchema, d: Dialect) -> Vec<Step> {
                 column: c.clone(),
             });
         }
+        // A column becomes auto-incrementing once its key is in place, and stops being so before
+        // its key changes (MySQL: an auto-increment column must lead a key).
+        let (gains_auto, altered): (Vec<_>, Vec<_>) = altered
+            .into_iter()
+            .partition(|(f, c)| c.autoincrement && !f.autoincrement);
         for (f, c) in altered {
             alters.push(Step::AlterColumn {
                 table: name.clone(),
@@ -444,6 +477,7 @@ pub fn diff(from: &DbSchema, to: &DbSchema, d: Dialect) -> Vec<Step> {
                 column: c.clone(),
             });
         }
+        let mut alter_pk = None;
         if pk_changed {
             match (&ft.primary_key, &t.primary_key) {
                 (Some(a), Some(b)) if a.columns == b.columns => {
@@ -453,11 +487,13 @@ pub fn diff(from: &DbSchema, to: &DbSchema, d: Dialect) -> Vec<Step> {
                         to: b.name.clone(),
                     })
                 }
-                (a, b) => alters.push(Step::AlterPrimaryKey {
-                    table: name.clone(),
-                    from: a.clone(),
-                    to: b.clone(),
-                }),
+                (a, b) => {
+                    alter_pk = Some(Step::AlterPrimaryKey {
+                        table: name.clone(),
+                        from: a.clone(),
+                        to: b.clone(),
+                    })
+                }
             }
         }
         // Indexes: by name; an index whose name alone changed is renamed where the backend can.
@@ -494,10 +530,45 @@ pub fn diff(from: &DbSchema, to: &DbSchema, d: Dialect) -> Vec<Step> {
                 false
             });
         }
-        for f in removed {
+        // MySQL: an index leading with an auto-increment column (it may be the key that keeps the
+        // column valid) is created before the primary key changes and dropped after.
+        let key_needs_index = d.capabilities().key_needs_index;
+        let leads_auto = |i: &Index, tb: &Table| {
+            !i.fulltext
+                && i.columns
+                    .first()
+                    .is_some_and(|c| tb.column(c).is_some_and(|c| c.autoincrement))
+        };
+        let (early, created): (Vec<&Index>, Vec<&Index>) = created.into_iter().partition(|i| {
+            key_needs_index && leads_auto(i, t) && ft.column(&i.columns[0]).is_some()
+        });
+        let (late, removed): (Vec<&Index>, Vec<&Index>) = removed.into_iter().partition(|f| {
+            key_needs_index && leads_auto(f, ft) && t.column(&f.columns[0]).is_some()
+        });
+        for i in &early {
+            alters.push(Step::CreateIndex {
+                table: name.clone(),
+                index: (*i).clone(),
+            });
+        }
+        alters.extend(alter_pk);
+        for (f, c) in gains_auto {
+            alters.push(Step::AlterColumn {
+                table: name.clone(),
+                from: f.clone(),
+                to: c.clone(),
+            });
+        }
+        for f in &late {
+            alters.push(Step::DropIndex {
+                table: name.clone(),
+                index: (*f).clone(),
+            });
+        }
+        for f in &removed {
             drop_indexes.push(Step::DropIndex {
                 table: name.clone(),
-                index: f.clone(),
+                index: (*f).clone(),
             });
         }
         for i in created {
@@ -506,8 +577,37 @@ pub fn diff(from: &DbSchema, to: &DbSchema, d: Dialect) -> Vec<Step> {
                 index: i.clone(),
             });
         }
-        // Foreign keys: PostgreSQL renames a key whose name alone changed.
+        let mut fks_dropped = fks_dropped;
         let mut fks_added = fks_added;
+        // MySQL: a foreign key needs an index leading with its columns for as long as it exists.
+        // A kept key whose index goes, with no other one covering it all along, is dropped first
+        // and added again once the new indexes exist.
+        if key_needs_index {
+            let gone: Vec<&Index> = removed.iter().chain(&late).copied().collect();
+            let pk_columns = |tb: &Table| tb.primary_key.as_ref().map(|p| p.columns.clone());
+            let pk_moves = pk_columns(ft) != pk_columns(t);
+            for f in &ft.foreign_keys {
+                let Some(g) = t.foreign_keys.iter().find(|g| same_fk(d, f, g)) else {
+                    continue;
+                };
+                let covers = |cols: &[String]| cols.starts_with(&f.columns);
+                let pk_covers =
+                    |tb: &Table| tb.primary_key.as_ref().is_some_and(|p| covers(&p.columns));
+                let kept_cover = ft
+                    .indexes
+                    .iter()
+                    .filter(|i| !i.fulltext && !gone.contains(i))
+                    .any(|i| covers(&i.columns))
+                    || (pk_covers(ft) && (!pk_moves || pk_covers(t)));
+                let lost_cover = gone.iter().any(|i| !i.fulltext && covers(&i.columns))
+                    || (pk_moves && pk_covers(ft));
+                if lost_cover && !kept_cover {
+                    fks_dropped.push(f);
+                    fks_added.push(g);
+                }
+            }
+        }
+        // Foreign keys: PostgreSQL renames a key whose name alone changed.
         for f in fks_dropped {
             if d.capabilities().constraint_renames
                 && let Some(pos) = fks_added.iter().position(|g| same_fk_shape(f, g))
@@ -560,6 +660,63 @@ pub fn diff(from: &DbSchema, to: &DbSchema, d: Dialect) -> Vec<Step> {
     steps
 }
 
+/// The name an enum type being replaced has until it is dropped (after everything using it).
+fn replaced_enum_name(name: &str) -> String {
+    format!("{name}_old")
+}
+
+fn is_enum(ty: &ColumnType, type_name: &str) -> bool {
+    matches!(ty, ColumnType::Enum { name, .. } if name == type_name)
+}
+
+/// Whether a column of the enum type `name` defaults to one of `variants`.
+fn defaults_to_any(schema: &DbSchema, name: &str, variants: &[String]) -> bool {
+    schema
+        .tables
+        .iter()
+        .flat_map(|t| &t.columns)
+        .filter(|c| is_enum(&c.ty, name))
+        .any(|c| match &c.default {
+            Some(ColumnDefault::Literal(l)) => parse_string_list(l)
+                .first()
+                .is_some_and(|v| variants.contains(v)),
+            _ => false,
+        })
+}
+
+/// On MySQL an auto-increment column must lead a key: where neither the primary key nor an index
+/// starts with one (a schema written by hand: models cannot declare it), the index InnoDB needs,
+/// `<table>_<column>_idx`, is part of the schema.
+fn with_auto_indexes(s: &DbSchema, d: Dialect) -> Cow<'_, DbSchema> {
+    let missing = |t: &Table| -> Vec<Index> {
+        t.columns
+            .iter()
+            .filter(|c| c.autoincrement)
+            .filter(|c| {
+                let leads = |cols: &[String]| cols.first() == Some(&c.name);
+                !t.primary_key.as_ref().is_some_and(|p| leads(&p.columns))
+                    && !t.indexes.iter().any(|i| !i.fulltext && leads(&i.columns))
+            })
+            .map(|c| Index {
+                name: fit_identifier(&format!("{}_{}_idx", t.name, c.name)).into_owned(),
+                columns: vec![c.name.clone()],
+                unique: false,
+                fulltext: false,
+            })
+            .filter(|i| t.indexes.iter().all(|x| x.name != i.name))
+            .collect()
+    };
+    if !d.capabilities().key_needs_index || s.tables.iter().all(|t| missing(t).is_empty()) {
+        return Cow::Borrowed(s);
+    }
+    let mut s = s.clone();
+    for t in &mut s.tables {
+        let add = missing(t);
+        t.indexes.extend(add);
+    }
+    Cow::Owned(s)
+}
+
 fn create_index_sql(d: Dialect, table: &str, i: &Index) -> String {
     d.ddl().create_index(table, i)
 }
@@ -591,7 +748,7 @@ impl Step {
                 .map(|v| format!("ALTER TYPE {} ADD VALUE {}", t(name), str_lit(d, v)))
                 .collect(),
             Step::ReplaceEnum { from, to, usages } => {
-                let old = format!("{}_old", to.name);
+                let old = replaced_enum_name(&to.name);
                 let mut out = vec![
                     format!("ALTER TYPE {} RENAME TO {}", t(&from.name), t(&old)),
                     format!(
@@ -601,13 +758,12 @@ impl Step {
                     ),
                 ];
                 for (table, column, default) in usages {
-                    if default.is_some() {
-                        out.push(format!(
-                            "ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT",
-                            t(table),
-                            t(column)
-                        ));
-                    }
+                    // A default of the old type (whatever it becomes) cannot be cast.
+                    out.push(format!(
+                        "ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT",
+                        t(table),
+                        t(column)
+                    ));
                     out.push(format!(
                         "ALTER TABLE {} ALTER COLUMN {} TYPE {} USING ({}::text::{})",
                         t(table),
@@ -629,7 +785,6 @@ impl Step {
                         ));
                     }
                 }
-                out.push(format!("DROP TYPE {}", t(&old)));
                 out
             }
             Step::DropEnum(e) => vec![format!("DROP TYPE {}", t(&e.name))],
@@ -722,6 +877,7 @@ impl Step {
                         t(&from.name)
                     ));
                 }
+                out.extend(d.ddl().carry_counter(from, to, &tmp));
                 out.push(format!("DROP TABLE {}", t(&from.name)));
                 out.push(format!("ALTER TABLE {} RENAME TO {}", t(&tmp), t(&to.name)));
                 out.extend(to.indexes.iter().map(|i| create_index_sql(d, &to.name, i)));

@@ -38,7 +38,7 @@ pub use orm_core::schema::{
 use orm_core::client::Executor;
 use orm_core::error::{Error, Result};
 use orm_core::model::{Model, ModelDef};
-use orm_core::relation::RelationKind;
+use orm_core::relation::{Action, RelationKind};
 use orm_core::sql::{Dialect, Statement};
 
 /// The `CREATE` statements for `models` on an empty database, in an order that works.
@@ -101,6 +101,55 @@ impl Schema {
     /// assert!(err.to_string().contains("`Post.author` refers to `User`"));
     /// ```
     pub fn verify(&self) -> Result<()> {
+        into_result(self.problems())
+    }
+
+    /// [`verify`](Self::verify), and checks what `dialect` cannot hold: on MySQL/MariaDB, a
+    /// foreign key with `SetDefault` (InnoDB does not support it).
+    ///
+    /// ```
+    /// # use orm_runtime::prelude::*;
+    /// # use orm_runtime::sql::Dialect;
+    /// #[derive(Model, Debug)]
+    /// struct User { #[orm(id)] id: i64 }
+    /// #[derive(Model, Debug)]
+    /// struct Post {
+    ///     #[orm(id)] id: i64,
+    ///     #[orm(default = 0)] author_id: i64,
+    ///     #[orm(belongs_to(fk = author_id, on_delete = SetDefault))] author: BelongsTo<User>,
+    /// }
+    ///
+    /// let schema = Schema::new().model::<User>().model::<Post>();
+    /// assert!(schema.verify_for(Dialect::POSTGRES).is_ok());
+    /// let err = schema.verify_for(Dialect::MARIADB).unwrap_err();
+    /// assert!(err.to_string().contains("`Post.author` uses ON DELETE SET DEFAULT"));
+    /// ```
+    pub fn verify_for(&self, dialect: Dialect) -> Result<()> {
+        let mut problems = self.problems();
+        if !dialect.capabilities().set_default_action {
+            for m in &self.models {
+                for r in describe::foreign_keys(m) {
+                    for (clause, action) in [("ON DELETE", r.on_delete), ("ON UPDATE", r.on_update)]
+                    {
+                        if action == Action::SetDefault {
+                            problems.push(format!(
+                                "`{}.{}` uses {clause} SET DEFAULT, which {} does not support \
+                                 (InnoDB rejects or ignores it): use `SetNull`, `Cascade`, \
+                                 `Restrict` or `NoAction`",
+                                m.name,
+                                r.name,
+                                dialect.backend.name()
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        into_result(problems)
+    }
+
+    /// What [`verify`](Self::verify) reports, one line per problem.
+    fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
         let has = |m: &ModelDef| self.models.iter().any(|x| std::ptr::eq(*x, m));
         let mut tables: Vec<&str> = Vec::new();
@@ -158,11 +207,7 @@ impl Schema {
                 }
             }
         }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::InvalidSchema { problems })
-        }
+        problems
     }
 
     /// The database schema these models describe on `dialect`.
@@ -179,10 +224,18 @@ impl Schema {
     /// that has none of them). To bring an
     /// existing database in line with the models, use the [migration engine](crate::migrate).
     pub async fn push<E: Executor + ?Sized>(&self, db: &E) -> Result<()> {
-        self.verify()?;
+        self.verify_for(db.__dialect())?;
         for sql in self.create_sql(db.__dialect()) {
             db.__execute(Statement::text(sql)).await?;
         }
         Ok(())
+    }
+}
+
+fn into_result(problems: Vec<String>) -> Result<()> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::InvalidSchema { problems })
     }
 }

@@ -40,6 +40,8 @@ static MYSQL_CAPS: Capabilities = Capabilities {
     alter_table: true,
     foreign_key_names: true,
     constraint_renames: false,
+    set_default_action: false,
+    key_needs_index: true,
     max_binds: 65_535,
     prefer_join: false,
 };

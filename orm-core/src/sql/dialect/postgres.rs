@@ -30,6 +30,8 @@ static CAPS: Capabilities = Capabilities {
     alter_table: true,
     foreign_key_names: true,
     constraint_renames: true,
+    set_default_action: true,
+    key_needs_index: false,
     max_binds: 65_535,
     prefer_join: false,
 };

@@ -30,9 +30,18 @@ static CAPS: Capabilities = Capabilities {
     alter_table: false,
     foreign_key_names: false,
     constraint_renames: false,
+    set_default_action: true,
+    key_needs_index: false,
     max_binds: 32_766,
     prefer_join: true,
 };
+
+/// The column declared `INTEGER PRIMARY KEY AUTOINCREMENT`: an auto-incrementing one-column key.
+fn autoincrement_key(t: &Table) -> Option<&str> {
+    let pk = t.primary_key.as_ref()?;
+    (pk.columns.len() == 1 && t.column(&pk.columns[0]).is_some_and(|c| c.autoincrement))
+        .then(|| pk.columns[0].as_str())
+}
 
 impl Rules for Sqlite {
     fn column_type(&self, ty: &ColumnType, _serial: bool) -> String {
@@ -77,11 +86,7 @@ impl Rules for Sqlite {
     /// An auto-incrementing key is declared on its column (`INTEGER PRIMARY KEY AUTOINCREMENT`,
     /// a rowid alias); foreign keys are declared inside the table.
     fn create_table(&self, t: &Table, name: &str) -> String {
-        let inline = t.primary_key.as_ref().and_then(|pk| {
-            (pk.columns.len() == 1 && t.column(&pk.columns[0]).is_some_and(|c| c.autoincrement))
-                .then(|| pk.columns[0].as_str())
-        });
-        let Some(key) = inline else {
+        let Some(key) = autoincrement_key(t) else {
             return create_table(self, t, name, None);
         };
         let mut parts: Vec<String> = t
@@ -101,6 +106,24 @@ impl Rules for Sqlite {
             .collect();
         parts.extend(t.foreign_keys.iter().map(|fk| self.foreign_key(fk)));
         table_sql(self, name, &parts, None)
+    }
+    /// `sqlite_sequence` holds the largest id ever handed out, which the copied rows may not reach
+    /// (the last ones were deleted): the new table takes the old one's.
+    fn carry_counter(&self, from: &Table, to: &Table, tmp: &str) -> Vec<String> {
+        if autoincrement_key(from).is_none() || autoincrement_key(to).is_none() {
+            return Vec::new();
+        }
+        vec![
+            format!(
+                "DELETE FROM sqlite_sequence WHERE name = {}",
+                self.literal(tmp)
+            ),
+            format!(
+                "INSERT INTO sqlite_sequence (name, seq) SELECT {}, seq FROM sqlite_sequence WHERE name = {}",
+                self.literal(tmp),
+                self.literal(&from.name)
+            ),
+        ]
     }
     /// No full-text index on a plain table (FTS5 tables are not created yet).
     fn fulltext_indexes(&self) -> bool {
