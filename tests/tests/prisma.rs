@@ -3,7 +3,8 @@
 //! `timestamp(3)`, no foreign-key indexes), filled with rows the way Prisma's client writes them.
 //!
 //! `db pull` of it writes models that compile, describe the live schema exactly (no drift), and run
-//! the seed's `DatabaseService` operations through the relations pull generated on both sides.
+//! the seed's `DatabaseService` operations through the relations pull generated on both sides; a
+//! baseline then adopts the database, Prisma's history table included.
 
 #[cfg(orm_postgres)]
 mod postgres {
@@ -34,6 +35,19 @@ INSERT INTO comments (id, content, "createdAt", "updatedAt", "postId", "authorId
 INSERT INTO likes (id, "userId", "postId") VALUES ('l1', 'u_bob', 'p1'), ('l2', 'u_cy', 'p1'), ('l3', 'u_ada', 'p4');
 INSERT INTO follows (id, "followerId", "followingId") VALUES ('f1', 'u_bob', 'u_ada'), ('f2', 'u_cy', 'u_ada'), ('f3', 'u_ada', 'u_bob');
 INSERT INTO notifications (id, type, title, message, "recipientId", "senderId") VALUES ('n1', 'LIKE', 'Like', 'Bob liked First', 'u_ada', 'u_bob');
+CREATE TABLE "_prisma_migrations" (
+    "id" VARCHAR(36) PRIMARY KEY NOT NULL,
+    "checksum" VARCHAR(64) NOT NULL,
+    "finished_at" TIMESTAMPTZ,
+    "migration_name" VARCHAR(255) NOT NULL,
+    "logs" TEXT,
+    "rolled_back_at" TIMESTAMPTZ,
+    "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
+    "applied_steps_count" INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, rolled_back_at, applied_steps_count) VALUES
+  ('9a1c', 'c0ffee', '2024-01-01 00:00:01+00', '20240101000000_init', NULL, 1),
+  ('9a1d', 'c0ffee', NULL, '20240102000000_broken', '2024-01-02 00:00:01+00', 0);
 "#;
 
     /// The program trybuild compiles and runs: the pulled models, then the seed's operations on the
@@ -210,7 +224,73 @@ async fn main() {
         .unwrap()
         .unwrap();
     assert_eq!(bob.notifications_as_recipient.count(), Some(3));
+
+    // Adopt the database: models that do not describe it are refused ...
+    use orm_runtime::migrate::{MigrateError, MigrationState, Migrator};
+    let dir = std::path::PathBuf::from(MIGRATIONS);
+    let partial = Migrator::new(Schema::new().model::<AuditLog>()).dir(&dir);
+    match partial.baseline(&db, "baseline").await {
+        Err(Error::Migrate(MigrateError::NotBaselined { differences })) => {
+            assert!(differences.iter().any(|d| d.contains("users")), "{differences:#?}")
+        }
+        other => panic!("{other:?}"),
+    }
+    // ... the pulled ones are recorded as the first migration, without running it ...
+    let migrator = Migrator::new(schema()).dir(&dir);
+    let baseline = migrator.baseline(&db, "baseline").await.unwrap();
+    assert_eq!(baseline.prisma_migrations, ["20240101000000_init"]);
+    assert!(!baseline.migration.applied);
+    assert!(baseline.migration.up.contains("CREATE TABLE \"users\""));
+    assert_eq!(Post::count().exec(&db).await.unwrap(), 5, "nothing was run");
+    let status = migrator.status(&db).await.unwrap();
+    assert_eq!(status.len(), 1);
+    assert_eq!(status[0].state, MigrationState::Applied);
+    // ... after which there is no drift (the history replayed in a shadow database is the
+    // database), nothing to migrate, and Prisma's table is neither reported nor dropped ...
+    let drift = migrator.drift(&db).await.unwrap();
+    assert!(drift.is_empty(), "{drift:#?}");
+    assert!(migrator.pending_changes(&db).await.unwrap().is_empty());
+    assert!(migrator.dev(&db, "nothing", Default::default()).await.unwrap().is_none());
+    let prisma: Vec<(i64,)> = orm_runtime::sql!("SELECT COUNT(*) FROM _prisma_migrations")
+        .fetch_all(&db)
+        .await
+        .unwrap();
+    assert_eq!(prisma, [(2,)]);
+    // ... and a model change is a migration of that change alone.
+    let next = Migrator::new(schema().model::<AuditLog>()).dir(&dir);
+    let m = next.dev(&db, "audit_log", Default::default()).await.unwrap().expect("a migration");
+    let steps: Vec<String> = m.steps.iter().map(|s| s.describe()).collect();
+    assert!(steps.iter().all(|s| s.contains("audit_logs")), "{steps:#?}");
+    AuditLog::create(NewAuditLog { action: "adopted".into(), ..Default::default() })
+        .exec(&db)
+        .await
+        .unwrap();
+    // A second baseline is refused: the history exists.
+    assert!(matches!(
+        next.baseline(&db, "again").await,
+        Err(Error::Migrate(MigrateError::HistoryExists { applied: 2, .. }))
+    ));
+    // The same through the `orm` command line.
+    // (The command line runs its own runtime: off this one's thread.)
+    let cli = |args: &'static [&'static str]| {
+        tokio::task::spawn_blocking(move || {
+            let mut all = vec!["orm", "--database-url", URL, "--migrations", MIGRATIONS];
+            all.extend_from_slice(args);
+            orm_runtime::migrate::cli::Cli::new(schema().model::<AuditLog>()).exit_status_from(all)
+        })
+    };
+    assert_eq!(cli(&["migrate", "status"]).await.unwrap(), 0, "adopted and up to date");
+    assert_eq!(cli(&["migrate", "baseline"]).await.unwrap(), 1, "a second baseline is an error");
     db.close().await;
+}
+
+/// A model the Prisma schema does not have: the first change after the baseline.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "audit_logs")]
+pub struct AuditLog {
+    #[orm(id, default = autoincrement)]
+    pub id: i64,
+    pub action: String,
 }
 
 use chrono::Timelike as _;
@@ -246,13 +326,19 @@ use chrono::Timelike as _;
         let dir = std::env::temp_dir().join("orm-tests").join("prisma");
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("pulled_postgres.rs");
-        let program = format!("{source}\n{MAIN}\nconst URL: &str = {:?};\n", isolated.url);
+        let migrations = dir.join(format!("migrations-{}", uuid::Uuid::new_v4().simple()));
+        let program = format!(
+            "{source}\n{MAIN}\nconst URL: &str = {:?};\nconst MIGRATIONS: &str = {:?};\n",
+            isolated.url,
+            migrations.to_string_lossy()
+        );
         std::fs::write(&file, program).unwrap();
         db.close().await;
         {
             let cases = trybuild::TestCases::new();
             cases.pass(&file);
         }
+        let _ = std::fs::remove_dir_all(&migrations);
         isolated.cleanup().await;
     }
 }

@@ -110,6 +110,22 @@ pub enum MigrateError {
         /// The first violations.
         violations: Vec<String>,
     },
+    /// A baseline was asked for on a database that already has migrations.
+    #[error(
+        "the database already has a migration history ({applied} applied, {local} in the directory); a baseline starts one: mark committed migrations with `migrate resolve --applied NAME` instead"
+    )]
+    HistoryExists {
+        /// How many migrations are recorded as applied.
+        applied: usize,
+        /// How many migrations the directory holds.
+        local: usize,
+    },
+    /// A baseline was asked for, but the models do not describe the database.
+    #[error("the models do not describe the database, so it cannot be baselined:\n  - {}\nfix the models (or pull them with `db pull`) first", differences.join("\n  - "))]
+    NotBaselined {
+        /// One explanation per difference (from the database to the models).
+        differences: Vec<String>,
+    },
     /// The shadow database could not be created or used.
     #[error("shadow database: {0}")]
     Shadow(#[source] Box<crate::Error>),

@@ -19,6 +19,15 @@ use crate::sql::Dialect;
 /// Tables the engine owns, never reported.
 pub const HISTORY_TABLE: &str = "_orm_migrations";
 
+/// The history tables of other migration tools (Prisma, sqlx, Diesel, SeaORM), never reported either:
+/// a database adopted from one of them keeps its table, and no migration proposes to drop it.
+pub const FOREIGN_HISTORY_TABLES: &[&str] = &[
+    "_prisma_migrations",
+    "_sqlx_migrations",
+    "__diesel_schema_migrations",
+    "seaql_migrations",
+];
+
 fn err(e: sqlx::Error) -> Error {
     Error::from_sqlx(e, None)
 }
@@ -42,7 +51,9 @@ pub async fn introspect(db: &Client) -> Result<DbSchema> {
         #[cfg(feature = "sqlite")]
         Pool::Sqlite(p) => sqlite(p).await?,
     };
-    schema.tables.retain(|t| t.name != HISTORY_TABLE);
+    schema
+        .tables
+        .retain(|t| t.name != HISTORY_TABLE && !FOREIGN_HISTORY_TABLES.contains(&t.name.as_str()));
     schema.tables.sort_by(|a, b| a.name.cmp(&b.name));
     schema.enums.sort_by(|a, b| a.name.cmp(&b.name));
     for t in &mut schema.tables {

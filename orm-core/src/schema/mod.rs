@@ -9,6 +9,7 @@ mod introspect;
 pub mod native;
 pub(crate) mod repr;
 
+pub use introspect::FOREIGN_HISTORY_TABLES;
 #[doc(hidden)]
 pub use introspect::HISTORY_TABLE;
 pub use introspect::introspect;

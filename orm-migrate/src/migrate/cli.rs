@@ -17,6 +17,7 @@
 //! orm migrate reset --force           drop everything and re-apply every migration
 //! orm migrate resolve --applied NAME | --rolled-back NAME
 //! orm migrate diff                    print the SQL `migrate dev` would write
+//! orm migrate baseline [--name NAME]  adopt an existing database (Prisma's): record it as the first migration
 //! orm db push [--accept-data-loss]    make the database match the models, without files
 //! orm db pull [--output FILE]         write models for an existing database
 //! orm db seed                         run the application's seed function
@@ -124,6 +125,13 @@ enum MigrateCmd {
     Resolve(ResolveArgs),
     /// Print the SQL `migrate dev` would write.
     Diff,
+    /// Adopt a database the migrations did not create (Prisma's, a hand-made one): write a first
+    /// migration for what the models describe and record it as applied without running it.
+    Baseline {
+        /// The migration's name.
+        #[arg(long, default_value = "baseline")]
+        name: String,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -326,6 +334,20 @@ impl Cli {
                     m.resolve_rolled_back(db, &name).await?;
                     println!(
                         "Recorded {name} as {YELLOW}rolled back{YELLOW:#}; deploy will run it again."
+                    );
+                }
+            }
+            MigrateCmd::Baseline { name } => {
+                let b = with_spinner("baselining", m.baseline(db, &name)).await?;
+                println!(
+                    "{GREEN}Baselined{GREEN:#} the database as {} ({} step(s), recorded as applied, not run).",
+                    b.migration.path.display(),
+                    b.migration.steps.len()
+                );
+                if let Some(last) = b.prisma_migrations.last() {
+                    println!(
+                        "Prisma's history: {} applied migration(s), the last `{last}`; `_prisma_migrations` is left as it is.",
+                        b.prisma_migrations.len()
                     );
                 }
             }

@@ -128,6 +128,16 @@ pub struct NewMigration {
     pub applied: bool,
 }
 
+/// What [`Migrator::baseline`] did.
+#[derive(Debug, Clone)]
+pub struct Baseline {
+    /// The migration written and recorded as applied (not run: the database has it already).
+    pub migration: NewMigration,
+    /// The migrations Prisma recorded as applied in `_prisma_migrations`, oldest first (empty when
+    /// the database has no Prisma history). The table stays; introspection never reports it.
+    pub prisma_migrations: Vec<String>,
+}
+
 impl Migrator {
     /// A migrator for `schema`, with migrations in `./migrations`.
     pub fn new(schema: Schema) -> Self {
@@ -439,6 +449,82 @@ impl Migrator {
         Ok(steps)
     }
 
+    /// Adopts a database this engine did not create (Prisma's, another tool's, a hand-made one):
+    /// writes a first migration `name` that creates what the models describe, and records it as
+    /// applied without running it. Afterwards [`status`](Self::status) and [`drift`](Self::drift)
+    /// are clean and [`dev`](Self::dev) writes only what the models change.
+    ///
+    /// Refused unless the models describe the live database exactly
+    /// ([`MigrateError::NotBaselined`], listing the differences: `db pull` writes models that do),
+    /// and when there is a history already ([`MigrateError::HistoryExists`]). Prisma's history,
+    /// if any, is read and returned; its table is left alone.
+    ///
+    /// ```no_run
+    /// # use orm_runtime::prelude::*;
+    /// # #[derive(Model, Debug)] struct User { #[orm(id)] id: i64 }
+    /// # async fn f(db: &Client) -> orm_runtime::Result<()> {
+    /// use orm_runtime::migrate::Migrator;
+    /// let migrator = Migrator::new(Schema::new().model::<User>());
+    /// let baseline = migrator.baseline(db, "baseline").await?;
+    /// println!("adopted {} Prisma migrations as {}", baseline.prisma_migrations.len(), baseline.migration.name);
+    /// assert!(migrator.drift(db).await?.is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub async fn baseline(&self, db: &Client, name: &str) -> Result<Baseline> {
+        files::check_name(name)?;
+        let d = db.dialect();
+        self.schema.verify_for(d)?;
+        let history = self.history(db).await?;
+        let local = self.local()?;
+        if !history.is_empty() || !local.is_empty() {
+            return Err(MigrateError::HistoryExists {
+                applied: history.len(),
+                local: local.len(),
+            }
+            .into());
+        }
+        let target = self.schema.describe(d);
+        let live = introspect(db).await?;
+        let differences: Vec<String> = diff(&live, &target, d)
+            .iter()
+            .map(|s| s.describe())
+            .collect();
+        if !differences.is_empty() {
+            return Err(MigrateError::NotBaselined { differences }.into());
+        }
+        let empty = DbSchema::default();
+        let steps = diff(&empty, &target, d);
+        let down_steps = diff(&target, &empty, d);
+        let down_warnings: Vec<DataLossWarning> = down_steps
+            .iter()
+            .filter_map(|s| s.data_loss(d))
+            .map(|l| DataLossWarning {
+                description: l.description,
+                rows: -1,
+            })
+            .collect();
+        let dir_name = files::next_name(&local, name);
+        let up = files::render(d, &dir_name, "up", &steps, &[]);
+        let down = files::render(d, &dir_name, "down", &down_steps, &down_warnings);
+        let path = files::write(&self.dir, &dir_name, &up, &down)?;
+        exec(
+            db,
+            insert_history_sql(d, &dir_name, &files::checksum(&up), true),
+        )
+        .await?;
+        Ok(Baseline {
+            migration: NewMigration {
+                name: dir_name,
+                path,
+                steps,
+                up,
+                down,
+                applied: false,
+            },
+            prisma_migrations: prisma_history(db).await,
+        })
+    }
+
     /// Marks a failed migration as applied (after finishing it by hand), or records a migration as
     /// applied without running it (a baseline for an existing database).
     pub async fn resolve_applied(&self, db: &Client, name: &str) -> Result<()> {
@@ -683,6 +769,23 @@ async fn ensure_history(db: &Client) -> Result<()> {
         ),
     )
     .await
+}
+
+/// The migrations Prisma recorded as applied (finished, not rolled back), oldest first; empty when
+/// there is no `_prisma_migrations` table.
+async fn prisma_history(db: &Client) -> Vec<String> {
+    let d = db.dialect();
+    let sql = format!(
+        "SELECT migration_name FROM {} WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY finished_at, migration_name",
+        quote(d, "_prisma_migrations")
+    );
+    db.__fetch(
+        Statement::text(sql),
+        <(String,) as orm_core::FromRow>::from_row,
+    )
+    .await
+    .map(|rows| rows.into_iter().map(|(n,)| n).collect())
+    .unwrap_or_default()
 }
 
 /// Runs a script atomically where the backend allows: in a transaction on PostgreSQL and SQLite
