@@ -3,9 +3,11 @@
 
 mod change;
 mod expr;
+mod lock;
 mod order;
 
 pub use change::Change;
 pub use expr::{CmpOp, Expr, LikeOp};
+pub(crate) use lock::{Lock, LockStrength, LockWait};
 pub use order::{Nulls, Order};
 pub(crate) use order::{OrderKey, OrderTerm};

@@ -6,7 +6,8 @@ use super::AnyColumn;
 use super::filter::{Expr, Filter, UniqueFilter};
 use super::order::OrderKey;
 use super::order::{IntoOrderBy, Order};
-use crate::client::Executor;
+use crate::ast::{Lock, LockStrength, LockWait};
+use crate::client::{DbRef, Executor};
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::relation::{IntoCountInclude, IntoInclude, Select, Shape, Strategy};
@@ -30,6 +31,32 @@ macro_rules! relation_loading {
         /// Chooses how included relations load (see [`Strategy`]).
         pub fn strategy(mut self, strategy: Strategy) -> Self {
             self.inner = self.inner.strategy(strategy);
+            self
+        }
+    };
+}
+
+/// Row locks for the single-row builders, forwarding to the inner [`FindMany`].
+macro_rules! locking {
+    () => {
+        /// Locks the row until the transaction ends (see [`FindMany::for_update`]).
+        pub fn for_update(mut self) -> Self {
+            self.inner = self.inner.for_update();
+            self
+        }
+        /// Share-locks the row until the transaction ends (see [`FindMany::for_share`]).
+        pub fn for_share(mut self) -> Self {
+            self.inner = self.inner.for_share();
+            self
+        }
+        /// Fails at once if another transaction holds the row (see [`FindMany::nowait`]).
+        pub fn nowait(mut self) -> Self {
+            self.inner = self.inner.nowait();
+            self
+        }
+        /// Returns nothing if another transaction holds the row (see [`FindMany::skip_locked`]).
+        pub fn skip_locked(mut self) -> Self {
+            self.inner = self.inner.skip_locked();
             self
         }
     };
@@ -60,6 +87,8 @@ pub struct FindMany<M> {
     pub(crate) distinct: Vec<usize>,
     pub(crate) shape: Shape<M>,
     pub(crate) strategy: Option<Strategy>,
+    pub(crate) lock: Option<LockStrength>,
+    pub(crate) lock_wait: LockWait,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -80,6 +109,8 @@ impl<M: Model> FindMany<M> {
             distinct: Vec::new(),
             shape: Shape::default(),
             strategy: None,
+            lock: None,
+            lock_wait: LockWait::Wait,
             _model: PhantomData,
         }
     }
@@ -163,6 +194,95 @@ impl<M: Model> FindMany<M> {
         self
     }
 
+    /// Locks the returned rows against updates, deletes and other locks until the transaction ends
+    /// (`SELECT .. FOR UPDATE`): read-then-write without a lost update. Inside a transaction only
+    /// (outside one the lock would end with the statement: refused with [`Error::InvalidQuery`]);
+    /// PostgreSQL and MySQL/MariaDB (SQLite has no row locks — a write transaction locks the whole
+    /// database — and refuses it). The model's rows are locked, not those of included relations
+    /// (which load with [`Strategy::Query`] under a lock) or counted ones; not with
+    /// [`distinct`](Self::distinct).
+    ///
+    /// ```no_run
+    /// # use orm_runtime::prelude::*;
+    /// # #[derive(Model, Debug)] struct Job { #[orm(id)] id: i64, done: bool }
+    /// # async fn f(db: &Client) -> orm_runtime::Result<()> {
+    /// // A worker claims up to 10 open jobs no other worker holds, without waiting for them.
+    /// db.transaction(|tx| async move {
+    ///     let jobs = Job::find_many()
+    ///         .filter(Job::DONE.eq(false))
+    ///         .order_by(Job::ID.asc())
+    ///         .take(10)
+    ///         .for_update()
+    ///         .skip_locked()
+    ///         .exec(&tx)
+    ///         .await?;
+    ///     for job in jobs {
+    ///         Job::update(Job::ID.eq(job.id)).set(Job::DONE, true).exec(&tx).await?;
+    ///     }
+    ///     Ok::<_, Error>(())
+    /// })
+    /// .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn for_update(mut self) -> Self {
+        self.lock = Some(LockStrength::Update);
+        self
+    }
+
+    /// Locks the returned rows against updates and deletes, letting other transactions share the
+    /// lock (`FOR SHARE`; MariaDB's `LOCK IN SHARE MODE`): the rows stay as read until the
+    /// transaction ends. As [`for_update`](Self::for_update) otherwise.
+    pub fn for_share(mut self) -> Self {
+        self.lock = Some(LockStrength::Share);
+        self
+    }
+
+    /// With a lock: fails at once with [`Error::LockTimeout`] instead of waiting when another
+    /// transaction holds a row (`NOWAIT`). The failure aborts the transaction like any failed
+    /// statement; run the read in a nested [`transaction`](crate::Transaction::transaction) to
+    /// carry on after it.
+    pub fn nowait(mut self) -> Self {
+        self.lock_wait = LockWait::NoWait;
+        self
+    }
+
+    /// With a lock: leaves out the rows another transaction holds instead of waiting for them
+    /// (`SKIP LOCKED`; MariaDB 10.6+): work queues where each worker takes what is free.
+    pub fn skip_locked(mut self) -> Self {
+        self.lock_wait = LockWait::SkipLocked;
+        self
+    }
+
+    /// The lock this query takes, checked against the query and the backend.
+    pub(crate) fn lock(&self, dialect: crate::sql::Dialect) -> Result<Option<Lock>> {
+        let Some(strength) = self.lock else {
+            if self.lock_wait != LockWait::Wait {
+                return Err(Error::InvalidQuery(format!(
+                    "`nowait()`/`skip_locked()` on a {} read without `for_update()` or `for_share()`",
+                    M::DEF.name
+                )));
+            }
+            return Ok(None);
+        };
+        if !dialect.capabilities().row_locks {
+            return Err(Error::InvalidQuery(format!(
+                "{} has no row locks (a write transaction locks the whole database): drop `for_update()`/`for_share()` on the {} read",
+                dialect.backend.name(),
+                M::DEF.name
+            )));
+        }
+        if !self.distinct.is_empty() {
+            return Err(Error::InvalidQuery(format!(
+                "a locking read of {} cannot be `distinct`: lock the rows, then keep one per group",
+                M::DEF.name
+            )));
+        }
+        Ok(Some(Lock {
+            strength,
+            wait: self.lock_wait,
+        }))
+    }
+
     /// Keeps only the first row (in this query's order) of each group of rows equal on `column`.
     /// Call again to add columns.
     pub fn distinct(mut self, column: impl AnyColumn<M>) -> Self {
@@ -210,6 +330,7 @@ impl<M: Model> FindMany<M> {
             .strategy
             .unwrap_or_else(|| Strategy::default_for(dialect));
         strategy == Strategy::Join
+            && self.lock.is_none()
             && !self.shape.includes.is_empty()
             && self
                 .shape
@@ -227,6 +348,7 @@ impl<M: Model> FindMany<M> {
     }
 
     pub(crate) fn write_select(&self, w: &mut Writer) -> Result<()> {
+        let lock = self.lock(w.dialect)?;
         let order = self.effective_order();
         w.select(&SelectSpec {
             model: M::DEF,
@@ -243,16 +365,23 @@ impl<M: Model> FindMany<M> {
             } else {
                 Vec::new()
             },
+            lock,
         });
         Ok(())
     }
 
     /// Runs the query.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<Vec<M>> {
+        if self.lock.is_some() && matches!(db.__db(), DbRef::Client(_)) {
+            return Err(Error::InvalidQuery(format!(
+                "a locking read of {} outside a transaction would release its locks at once: run it in `transaction(..)`",
+                M::DEF.name
+            )));
+        }
+        let statement = self.statement(db.__dialect())?;
         if self.take == Some(0) {
             return Ok(Vec::new());
         }
-        let statement = self.statement(db.__dialect())?;
         let shape = &self.shape;
         if self.joined(db.__dialect()) {
             return db.__fetch(statement, |row| shape.decode_joined(row)).await;
@@ -284,6 +413,7 @@ impl<M: Model> FindMany<M> {
             counts: &[],
             partition: None,
             joins: &[],
+            lock: None,
         });
         w.finish(Some(M::DEF))
     }
@@ -336,6 +466,7 @@ impl<M: Model> FindFirst<M> {
         self
     }
     relation_loading!();
+    locking!();
     /// Returns the row shaped as the `#[derive(Select)]` struct `S`.
     pub fn select<S: Select<Model = M>>(self) -> FindOneSelect<S> {
         FindOneSelect {
@@ -414,6 +545,7 @@ impl<M: Model> FindUnique<M> {
         }
     }
     relation_loading!();
+    locking!();
     /// Returns the row shaped as the `#[derive(Select)]` struct `S`.
     pub fn select<S: Select<Model = M>>(self) -> FindOneSelect<S> {
         FindOneSelect {
@@ -439,6 +571,7 @@ impl<M: Model> FindUniqueOrThrow<M> {
         }
     }
     relation_loading!();
+    locking!();
     /// Runs the query.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
         self.inner

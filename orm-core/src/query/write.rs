@@ -104,6 +104,7 @@ fn select_where(dialect: Dialect, def: &'static ModelDef, filter: &Expr) -> Resu
         counts: &[],
         partition: None,
         joins: &[],
+        lock: None,
     });
     w.finish(Some(def))
 }

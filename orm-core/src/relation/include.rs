@@ -362,6 +362,7 @@ where
             counts: &q.shape.count_cols,
             partition,
             joins: &[],
+            lock: None,
         });
         w.finish(Some(<W::Target as Model>::DEF))
     }

@@ -16,7 +16,7 @@ pub(crate) use dialect::{TypeName, parse_string_list};
 use dialect::Rules;
 
 pub(crate) use crate::ast::OrderTerm;
-use crate::ast::{Change, CmpOp, Expr, Nulls, Order, OrderKey};
+use crate::ast::{Change, CmpOp, Expr, Lock, Nulls, Order, OrderKey};
 use crate::model::def::{ColumnDef, ModelDef};
 use crate::relation::def::Link;
 use crate::types::ScalarKind;
@@ -144,6 +144,8 @@ pub(crate) struct SelectSpec<'a> {
     pub counts: &'a [CountCol],
     pub partition: Option<Partition>,
     pub joins: &'a [JoinSpec<'a>],
+    /// A row lock on the model's rows (never with `distinct` or a partition: the builder refuses).
+    pub lock: Option<Lock>,
 }
 
 /// What an `INSERT` does on a unique conflict.
@@ -896,6 +898,10 @@ impl Writer {
             self.order_by(spec.order, None);
         }
         self.limit_offset(spec.skip, spec.take);
+        if let Some(lock) = spec.lock {
+            let rules = self.rules;
+            rules.lock_clause(self, lock, m.table);
+        }
     }
 
     pub(crate) fn count(&mut self, spec: &SelectSpec<'_>) {

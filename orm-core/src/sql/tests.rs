@@ -791,6 +791,62 @@ fn distinct() {
     );
 }
 
+/// A refused statement, shown as the error it gives.
+fn refusal(e: Error) -> Statement {
+    Statement::text(format!("-- refused: {e}"))
+}
+
+#[test]
+fn locks() {
+    snapshot!(
+        Snap::default()
+            .case(
+                "filter(PUBLISHED.eq(false)).order_by(ID).take(10).for_update().skip_locked()",
+                |d| {
+                    posts()
+                        .filter(Post::PUBLISHED.eq(false))
+                        .order_by(Post::ID.asc())
+                        .take(10)
+                        .for_update()
+                        .skip_locked()
+                        .statement(d)
+                        .unwrap_or_else(refusal)
+                }
+            )
+            .case("filter(ID.eq(1)).for_update().nowait()", |d| {
+                posts()
+                    .filter(Post::ID.eq(1))
+                    .for_update()
+                    .nowait()
+                    .statement(d)
+                    .unwrap_or_else(refusal)
+            })
+            .case(
+                "for_share() with_count(POSTS), include(PROFILE) (Join asked: loads with Query)",
+                |d| {
+                    User::find_many()
+                        .for_share()
+                        .with_count(User::POSTS)
+                        .include(User::PROFILE)
+                        .strategy(Strategy::Join)
+                        .statement(d)
+                        .unwrap_or_else(refusal)
+                }
+            )
+            .case("for_update().distinct(AUTHOR_ID) (refused)", |d| {
+                posts()
+                    .for_update()
+                    .distinct(Post::AUTHOR_ID)
+                    .statement(d)
+                    .unwrap_or_else(refusal)
+            })
+            .case("skip_locked() without a lock (refused)", |d| {
+                posts().skip_locked().statement(d).unwrap_or_else(refusal)
+            })
+            .done()
+    );
+}
+
 #[test]
 fn with_count() {
     snapshot!(

@@ -13,7 +13,7 @@ mod sqlite;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 
 use super::{Arith, Writer};
-use crate::ast::LikeOp;
+use crate::ast::{LikeOp, Lock, LockStrength, LockWait};
 use crate::model::def::ColumnDef;
 use crate::schema::repr::{
     Column, ColumnDefault, ColumnType, ForeignKey, Index, PrimaryKey, Table,
@@ -90,6 +90,8 @@ pub struct Capabilities {
     /// An index must start with a foreign key's columns for as long as the key exists, and one
     /// must start with the auto-increment column (InnoDB: dropping the last such index fails).
     pub key_needs_index: bool,
+    /// Reads can lock the rows they return (`FOR UPDATE`/`FOR SHARE`; SQLite locks the database).
+    pub row_locks: bool,
     /// The most bind parameters one statement may carry.
     pub max_binds: usize,
     /// One statement with JSON aggregation loads relations faster than a statement per relation
@@ -427,6 +429,14 @@ pub(crate) trait Rules: Sync {
         }
         out
     }
+    /// The locking clause of a `SELECT` from `table` (MySQL 8's syntax by default).
+    fn lock_clause(&self, w: &mut Writer, lock: Lock, _table: &str) {
+        w.push(match lock.strength {
+            LockStrength::Update => " FOR UPDATE",
+            LockStrength::Share => " FOR SHARE",
+        });
+        lock_wait(w, lock.wait);
+    }
     /// The column type a `String` field gets without `db_type`.
     fn string_type(&self) -> ColumnType {
         ColumnType::Text
@@ -631,6 +641,15 @@ pub(crate) fn sub_microsecond(v: &Value) -> bool {
         Value::Time(t) => t.nanosecond() % 1000 != 0,
         _ => false,
     }
+}
+
+/// ` NOWAIT` / ` SKIP LOCKED` after a locking clause.
+pub(super) fn lock_wait(w: &mut Writer, wait: LockWait) {
+    w.push(match wait {
+        LockWait::Wait => "",
+        LockWait::NoWait => " NOWAIT",
+        LockWait::SkipLocked => " SKIP LOCKED",
+    });
 }
 
 /// Why `v` cannot be stored in `column` unchanged, if it has more fractional-second digits than the

@@ -6,10 +6,10 @@
 use super::parse_string_list;
 use super::{
     Capabilities, ColumnSql, JSON_LIST_MIN, Rules, Scratch, TypeName, bind_list,
-    column_definition_with, create_table, date, json_depth, json_list, like_pattern,
+    column_definition_with, create_table, date, json_depth, json_list, like_pattern, lock_wait,
     refuse_outside,
 };
-use crate::ast::LikeOp;
+use crate::ast::{LikeOp, Lock, LockStrength};
 use crate::model::def::ColumnDef;
 use crate::schema::repr::{Column, ColumnType, PrimaryKey, Table};
 use crate::sql::{Arith, Writer};
@@ -42,6 +42,7 @@ static MYSQL_CAPS: Capabilities = Capabilities {
     constraint_renames: false,
     set_default_action: false,
     key_needs_index: true,
+    row_locks: true,
     max_binds: 65_535,
     prefer_join: false,
 };
@@ -233,6 +234,15 @@ impl Rules for MySql {
         } else {
             "utf8mb4_0900_bin"
         }
+    }
+    /// MariaDB spells a shared lock `LOCK IN SHARE MODE`.
+    fn lock_clause(&self, w: &mut Writer, lock: Lock, _table: &str) {
+        w.push(match (lock.strength, self.mariadb) {
+            (LockStrength::Update, _) => " FOR UPDATE",
+            (LockStrength::Share, true) => " LOCK IN SHARE MODE",
+            (LockStrength::Share, false) => " FOR SHARE",
+        });
+        lock_wait(w, lock.wait);
     }
     fn string_type(&self) -> ColumnType {
         ColumnType::VarChar(191)

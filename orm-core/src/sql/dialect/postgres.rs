@@ -5,8 +5,9 @@ use chrono::NaiveDate;
 
 use super::{
     Capabilities, ColumnSql, Rules, TypeName, bind_list, create_index_std, date, json_has_nul,
-    refuse_outside,
+    lock_wait, refuse_outside,
 };
+use crate::ast::{Lock, LockStrength};
 use crate::model::def::ColumnDef;
 use crate::schema::repr::{ColumnType, Index};
 use crate::sql::Writer;
@@ -32,6 +33,7 @@ static CAPS: Capabilities = Capabilities {
     constraint_renames: true,
     set_default_action: true,
     key_needs_index: false,
+    row_locks: true,
     max_binds: 65_535,
     prefer_join: false,
 };
@@ -133,6 +135,15 @@ impl Rules for Postgres {
     }
     fn caps(&self) -> &'static Capabilities {
         &CAPS
+    }
+    /// `OF` the model's table: rows of tables a subquery reads (counts, cursors) stay unlocked.
+    fn lock_clause(&self, w: &mut Writer, lock: Lock, table: &str) {
+        w.push(match lock.strength {
+            LockStrength::Update => " FOR UPDATE OF ",
+            LockStrength::Share => " FOR SHARE OF ",
+        });
+        w.ident(table);
+        lock_wait(w, lock.wait);
     }
     fn placeholder(&self, out: &mut String, n: usize) {
         use std::fmt::Write;
