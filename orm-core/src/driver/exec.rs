@@ -173,6 +173,57 @@ where
     }
 }
 
+/// Streams a row-returning statement's rows, decoded, into `tx`, on one pooled connection held
+/// until the last row is read or the receiver goes away. The channel's bound is the backpressure:
+/// rows are read from the server as fast as the consumer takes them. A failure is sent as the last
+/// item. A connection abandoned mid-result is closed rather than returned to the pool.
+pub(crate) async fn stream_pooled<D: Driver, T: Send>(
+    inner: &ClientInner,
+    pool: &sqlx::Pool<D>,
+    stmt: Statement,
+    mut decode: impl FnMut(RowRef<'_>) -> Result<T> + Send,
+    tx: &tokio::sync::mpsc::Sender<Result<T>>,
+) where
+    for<'c> &'c mut D::Connection: sqlx::Executor<'c, Database = D>,
+{
+    let result = async {
+        let p = prepare::<D>(inner, stmt)?;
+        let mut conn = acquire(pool).await?;
+        inner.statements.fetch_add(1, Ordering::Relaxed);
+        let started = Instant::now();
+        let mut stream = sqlx::query_with(p.sql.clone(), p.args)
+            .persistent(inner.persistent)
+            .fetch(&mut *conn);
+        let mut n = 0u64;
+        let mut abandoned = false;
+        while let Some(row) = stream
+            .try_next()
+            .await
+            .map_err(|e| Error::from_sqlx(e, p.model))?
+        {
+            let item = decode(D::row(&row));
+            let failed = item.is_err();
+            if tx.send(item).await.is_err() || failed {
+                abandoned = true;
+                break;
+            }
+            n += 1;
+        }
+        drop(stream);
+        if abandoned {
+            conn.close_on_drop();
+        } else {
+            finished(inner, p.model, p.sql.as_str(), started, n);
+        }
+        Ok::<_, Error>(())
+    }
+    .instrument(tracing::debug_span!("orm.stream"))
+    .await;
+    if let Err(e) = result {
+        let _ = tx.send(Err(e)).await;
+    }
+}
+
 /// Runs a statement that returns no rows on a pooled connection, retried as [`fetch_pooled`].
 pub(crate) async fn execute_pooled<D: Driver>(
     inner: &ClientInner,

@@ -25,7 +25,7 @@ pub(crate) mod sqlite;
 
 pub use exec::ExecResult;
 pub(crate) use exec::{
-    acquire, execute_on, execute_pooled, fetch_on, fetch_pooled, raw_on, value_size,
+    acquire, execute_on, execute_pooled, fetch_on, fetch_pooled, raw_on, stream_pooled, value_size,
 };
 pub(crate) use options::ClientInner;
 pub use options::ClientOptions;

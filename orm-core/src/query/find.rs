@@ -325,7 +325,7 @@ impl<M: Model> FindMany<M> {
     /// Whether the includes load with the `Join` strategy: asked for (or the backend's default),
     /// and able to carry every included column exactly through the backend's JSON (SQLite's renders
     /// floats with too few digits: those includes load with `Query`, which gives the same result).
-    fn joined(&self, dialect: crate::sql::Dialect) -> bool {
+    pub(crate) fn joined(&self, dialect: crate::sql::Dialect) -> bool {
         let strategy = self
             .strategy
             .unwrap_or_else(|| Strategy::default_for(dialect));
@@ -488,7 +488,7 @@ impl<M: Model> FindFirst<M> {
 /// A [`FindMany`] returning `#[derive(Select)]` structs. From [`FindMany::select`].
 #[must_use = "a query does nothing until `.exec(&db)` is awaited"]
 pub struct FindManySelect<S: Select> {
-    inner: FindMany<S::Model>,
+    pub(crate) inner: FindMany<S::Model>,
 }
 
 impl<S: Select> FindManySelect<S> {

@@ -5,6 +5,7 @@ mod change;
 pub(crate) mod filter;
 mod find;
 pub(crate) mod order;
+mod stream;
 mod write;
 
 pub use change::{Change, Patch};
@@ -14,6 +15,7 @@ pub use find::{
 };
 pub(crate) use order::OrderKey;
 pub use order::{IntoOrderBy, Nulls, Order, OrderBy};
+pub use stream::{RowStream, SelectStream};
 pub(crate) use write::with_updated_at;
 pub use write::{
     Create, CreateMany, CreateManyAndReturn, Delete, DeleteMany, Update, UpdateMany, Upsert,

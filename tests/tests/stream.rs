@@ -1,0 +1,179 @@
+//! Streaming reads (`FindMany::stream`): rows in order, counts and includes per batch, typed
+//! selects, dropping a stream half-way, and what cannot stream. The million-row memory bound is in
+//! `stream_memory.rs`.
+
+use orm_runtime::prelude::*;
+use orm_tests::{backend_test, backend_test_with_url};
+
+/// An author.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "authors")]
+pub struct Author {
+    /// Key.
+    #[orm(id)]
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Books.
+    #[orm(has_many)]
+    pub books: HasMany<Book>,
+}
+
+/// A book.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "books")]
+pub struct Book {
+    /// Key.
+    #[orm(id)]
+    pub id: i64,
+    /// Its author.
+    pub author_id: i64,
+    /// Title.
+    pub title: String,
+    /// The author.
+    #[orm(belongs_to(fk = author_id))]
+    pub author: BelongsTo<Author>,
+}
+
+/// An author's name and book count.
+#[derive(Select, Debug, PartialEq)]
+#[orm(model = Author)]
+pub struct AuthorCard {
+    /// Name.
+    pub name: String,
+    /// How many books.
+    #[orm(count = books)]
+    pub book_count: i64,
+}
+
+fn schema() -> Schema {
+    Schema::new().model::<Author>().model::<Book>()
+}
+
+const AUTHORS: i64 = 600;
+
+async fn seed(db: &Client) -> orm_runtime::Result<()> {
+    Author::create_many((1..=AUTHORS).map(|id| NewAuthor {
+        id,
+        name: format!("author {id}"),
+    }))
+    .exec(db)
+    .await?;
+    Book::create_many((1..=AUTHORS).flat_map(|a| {
+        (0..a % 3).map(move |i| NewBook {
+            id: a * 10 + i,
+            author_id: a,
+            title: format!("book {i} of {a}"),
+        })
+    }))
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+backend_test!(
+    streams_rows_with_counts_and_includes_per_batch,
+    schema(),
+    |db: Client| async move {
+        seed(&db).await?;
+        let collected = Author::find_many()
+            .order_by(Author::ID.desc())
+            .include(Author::BOOKS.order_by(Book::ID.asc()))
+            .with_count(Author::BOOKS)
+            .strategy(Strategy::Query)
+            .exec(&db)
+            .await?;
+        let sent = db.statements_sent();
+        let mut stream = Author::find_many()
+            .order_by(Author::ID.desc())
+            .include(Author::BOOKS.order_by(Book::ID.asc()))
+            .with_count(Author::BOOKS)
+            .strategy(Strategy::Query)
+            .stream(&db);
+        let mut streamed = Vec::new();
+        while let Some(a) = stream.try_next().await? {
+            streamed.push(a);
+        }
+        assert_eq!(streamed, collected, "the stream returns what exec returns");
+        let statements = db.statements_sent() - sent;
+        // One for the authors, one per batch of at most 256 parents for the books.
+        assert_eq!(
+            statements,
+            1 + (AUTHORS as u64).div_ceil(256),
+            "one statement for the authors, one per batch of 256 for their books"
+        );
+        // The Join strategy streams the relations inside each row: one statement.
+        let sent = db.statements_sent();
+        let mut joined = Vec::new();
+        let mut stream = Author::find_many()
+            .order_by(Author::ID.desc())
+            .include(Author::BOOKS.order_by(Book::ID.asc()))
+            .with_count(Author::BOOKS)
+            .strategy(Strategy::Join)
+            .stream(&db);
+        while let Some(a) = stream.try_next().await? {
+            joined.push(a);
+        }
+        assert_eq!(joined, collected);
+        assert_eq!(db.statements_sent() - sent, 1);
+        // A typed select streams too.
+        let mut cards = Author::find_many()
+            .filter(Author::ID.lte(3))
+            .order_by(Author::ID.asc())
+            .select::<AuthorCard>()
+            .stream(&db);
+        let mut got = Vec::new();
+        while let Some(c) = futures_util::TryStreamExt::try_next(&mut cards).await? {
+            got.push((c.name, c.book_count));
+        }
+        assert_eq!(
+            got,
+            [
+                ("author 1".to_owned(), 1),
+                ("author 2".to_owned(), 2),
+                ("author 3".to_owned(), 0)
+            ]
+        );
+        Ok(())
+    }
+);
+
+backend_test_with_url!(
+    a_dropped_stream_gives_its_connection_back,
+    schema(),
+    |url: String, db: Client| async move {
+        seed(&db).await?;
+        // One connection: a leaked one would make every later statement wait forever.
+        let one = ClientOptions::new(url)
+            .max_connections(1)
+            .acquire_timeout(std::time::Duration::from_secs(5))
+            .connect()
+            .await?;
+        for _ in 0..3 {
+            let mut stream = Author::find_many().order_by(Author::ID.asc()).stream(&one);
+            for id in 1..=10 {
+                let a = stream.try_next().await?.expect("a row");
+                assert_eq!(a.id, id);
+            }
+            drop(stream);
+            assert_eq!(Author::count().exec(&one).await?, AUTHORS);
+        }
+        // An empty result and a refused query end at once.
+        let mut none = Author::find_many()
+            .filter(Author::ID.gt(AUTHORS))
+            .stream(&one);
+        assert!(none.try_next().await?.is_none());
+        let mut locked = Author::find_many().for_update().stream(&one);
+        assert!(matches!(
+            locked.try_next().await,
+            Err(Error::InvalidQuery(_))
+        ));
+        assert!(
+            locked.try_next().await?.is_none(),
+            "the stream ends after its error"
+        );
+        assert_eq!(Author::count().exec(&one).await?, AUTHORS);
+        one.close().await;
+        Ok(())
+    }
+);
