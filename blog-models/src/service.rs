@@ -731,15 +731,38 @@ impl<D: Database> DatabaseService<D> {
     /// The seed's `getPopularTags`: tags by the number of published posts carrying them, most
     /// first (ties by name), at most `limit`. Tags on no published post are left out.
     ///
-    /// Raw SQL through `sql!` (values bound, never spliced), portable to PostgreSQL,
-    /// MySQL/MariaDB and SQLite: `COUNT` is a 64-bit integer everywhere, so it needs no cast, and
-    /// the boolean is a bound parameter rather than a literal.
-    // TODO(orm): aggregates grouped by a relation (`groupBy` / `_count` ordering with a filter
-    // through a join model) would make this typed; the relation API can express it as
-    // `Tag::find_many().filter(Tag::POSTS.some(..)).order_by(Tag::POSTS.filter(..).count().desc())`
-    // but cannot return the count column without loading the rows.
+    /// Typed, in one statement: the count of each tag's posts through the `post_tags` join model,
+    /// filtered to published posts, is selected, filtered on and ordered by.
+    /// [`popular_tags_raw`](Self::popular_tags_raw) is the same query in raw SQL.
     pub async fn popular_tags(&self, limit: u32) -> Result<Vec<PopularTag>, Error> {
         self.timed("Tag.popular_tags", async {
+            let published = || Tag::POSTS.filter(PostTag::POST.is(Post::PUBLISHED.eq(true)));
+            let tags = Tag::find_many()
+                .filter(published().count().gt(0))
+                .with_count(published())
+                .order_by(published().count().desc())
+                .order_by(Tag::NAME.asc())
+                .take(u64::from(limit))
+                .exec(self.db.executor())
+                .await?;
+            Ok(tags
+                .into_iter()
+                .map(|t| PopularTag {
+                    post_count: t.posts.count().unwrap_or(0),
+                    id: t.id,
+                    name: t.name,
+                    slug: t.slug,
+                })
+                .collect())
+        })
+        .await
+    }
+
+    /// [`popular_tags`](Self::popular_tags) in raw SQL through `sql!` (values bound, never
+    /// spliced), portable to PostgreSQL, MySQL/MariaDB and SQLite: `COUNT` is a 64-bit integer
+    /// everywhere, so it needs no cast, and the boolean is a bound parameter rather than a literal.
+    pub async fn popular_tags_raw(&self, limit: u32) -> Result<Vec<PopularTag>, Error> {
+        self.timed("Tag.popular_tags_raw", async {
             let limit = i64::from(limit);
             sql!(
                 "SELECT t.id AS id, t.name AS name, t.slug AS slug, COUNT(pt.post_id) AS post_count

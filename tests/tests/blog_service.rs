@@ -469,7 +469,7 @@ backend_test!(
 );
 
 backend_test!(
-    popular_tags_counts_published_posts_with_raw_sql,
+    popular_tags_counts_published_posts_typed_and_in_raw_sql_alike,
     blog_models::schema(),
     |db: Client| async move {
         small_seed(&db).await?;
@@ -511,7 +511,16 @@ backend_test!(
                 .collect::<Vec<_>>()
         );
 
-        // The limit is bound, not spliced; ties are broken by name.
+        // The raw SQL version returns the same, in one statement too.
+        let (raw, n) = counted(&db, || service.popular_tags_raw(10)).await?;
+        assert_eq!(n, 1);
+        assert_eq!(raw, tags);
+        assert_eq!(
+            service.popular_tags_raw(2).await?,
+            service.popular_tags(2).await?
+        );
+
+        // Ties are broken by name.
         let top2 = service.popular_tags(2).await?;
         assert_eq!(
             top2.iter().map(|t| t.slug.as_str()).collect::<Vec<_>>(),
@@ -529,6 +538,10 @@ backend_test!(
             .map(|t| t.post_count)
             .collect();
         assert_eq!(after, [9, 7, 5, 2]);
+        assert_eq!(
+            service.popular_tags_raw(10).await?,
+            service.popular_tags(10).await?
+        );
         Ok(())
     }
 );

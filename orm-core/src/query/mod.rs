@@ -1,6 +1,7 @@
 //! Typed query builders. Start from the model (`Post::find_many()`, `User::create(..)`), refine, and
 //! finish with `.exec(&db)` on a [`Client`](crate::Client) or a [`Transaction`](crate::Transaction).
 
+mod aggregate;
 mod change;
 pub(crate) mod filter;
 mod find;
@@ -8,6 +9,10 @@ pub(crate) mod order;
 mod stream;
 mod write;
 
+pub use aggregate::{
+    Agg, AggList, AggOrder, AggValue, Aggregate, Extremum, GroupBy, GroupKeys, Having,
+    IntoGroupOrder, Summable,
+};
 pub use change::{Change, Patch};
 pub use filter::{CmpOp, Expr, Filter, LikeOp, UniqueFilter};
 pub use find::{
@@ -59,6 +64,16 @@ pub trait ModelQuery: Model {
     /// The number of rows matching a filter.
     fn count() -> Count<Self> {
         Count::new()
+    }
+    /// Aggregates over the rows matching a filter: `Post::aggregate((Agg::count_rows(),
+    /// Post::VIEW_COUNT.sum()))` → `(i64, Option<i64>)`.
+    fn aggregate<A: AggList<Self>>(aggs: A) -> Aggregate<Self, A> {
+        Aggregate::new(aggs)
+    }
+    /// Groups the rows by columns: `Post::group_by((Post::AUTHOR_ID,)).select(Agg::count_rows())`
+    /// → `Vec<((String,), i64)>`.
+    fn group_by<K: GroupKeys<Self>>(keys: K) -> GroupBy<Self, K> {
+        GroupBy::new(keys)
     }
     /// Inserts one row and returns it with every default filled in.
     fn create(data: Self::Create) -> Create<Self> {

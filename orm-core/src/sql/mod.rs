@@ -16,7 +16,9 @@ pub(crate) use dialect::{TypeName, parse_string_list};
 use dialect::Rules;
 
 pub(crate) use crate::ast::OrderTerm;
-use crate::ast::{Change, CmpOp, Expr, Lock, Nulls, Order, OrderKey};
+use crate::ast::{
+    AggExpr, Change, CmpOp, Expr, GroupOrder, HavingTerm, Lock, Nulls, Order, OrderKey,
+};
 use crate::model::def::{ColumnDef, ModelDef};
 use crate::relation::def::Link;
 use crate::types::ScalarKind;
@@ -146,6 +148,18 @@ pub(crate) struct SelectSpec<'a> {
     pub joins: &'a [JoinSpec<'a>],
     /// A row lock on the model's rows (never with `distinct` or a partition: the builder refuses).
     pub lock: Option<Lock>,
+}
+
+/// A `SELECT` of aggregates, over all matching rows or per group of `keys`.
+pub(crate) struct AggSpec<'a> {
+    pub model: &'static ModelDef,
+    pub filter: &'a Expr,
+    pub keys: &'a [&'static ColumnDef],
+    pub aggs: &'a [AggExpr],
+    pub having: &'a [HavingTerm],
+    pub order: &'a [GroupOrder],
+    pub skip: Option<u64>,
+    pub take: Option<u64>,
 }
 
 /// What an `INSERT` does on a unique conflict.
@@ -901,6 +915,150 @@ impl Writer {
         if let Some(lock) = spec.lock {
             let rules = self.rules;
             rules.lock_clause(self, lock, m.table);
+        }
+    }
+
+    /// `SELECT keys.., aggregates.. FROM t WHERE .. GROUP BY keys HAVING .. ORDER BY .. LIMIT ..`.
+    /// Groups are ordered as asked, then by their keys, so the order is total; aggregates sort
+    /// `NULL` (an empty sum, min, max or average) last on every backend.
+    pub(crate) fn aggregate(&mut self, spec: &AggSpec<'_>) {
+        let m = spec.model;
+        self.push("SELECT ");
+        let mut first = true;
+        for k in spec.keys {
+            if !first {
+                self.push(", ");
+            }
+            first = false;
+            self.column(None, k);
+        }
+        for a in spec.aggs {
+            if !first {
+                self.push(", ");
+            }
+            first = false;
+            self.agg(a);
+        }
+        if first {
+            self.push("COUNT(*)");
+        }
+        self.push(" FROM ");
+        self.ident(m.table);
+        if !matches!(spec.filter, Expr::Bool(true)) {
+            self.push(" WHERE ");
+            self.expr(spec.filter, None);
+        }
+        if !spec.keys.is_empty() {
+            self.push(" GROUP BY ");
+            for (i, k) in spec.keys.iter().enumerate() {
+                if i > 0 {
+                    self.push(", ");
+                }
+                self.column(None, k);
+            }
+        }
+        for (i, h) in spec.having.iter().enumerate() {
+            self.push(if i == 0 { " HAVING " } else { " AND " });
+            self.having(h);
+        }
+        if !spec.keys.is_empty() {
+            self.push(" ORDER BY ");
+            let mut first = true;
+            for o in spec.order {
+                if !first {
+                    self.push(", ");
+                }
+                first = false;
+                match o {
+                    GroupOrder::Column(t) => self.order_by(std::slice::from_ref(t), None),
+                    GroupOrder::Agg(a, order) => {
+                        if a.nullable() {
+                            self.agg(a);
+                            self.push(" IS NULL, ");
+                        }
+                        self.agg(a);
+                        self.push(if *order == Order::Asc {
+                            " ASC"
+                        } else {
+                            " DESC"
+                        });
+                    }
+                }
+            }
+            let direction = spec.order.last().map_or(Order::Asc, |o| match o {
+                GroupOrder::Column(t) => t.order,
+                GroupOrder::Agg(_, order) => *order,
+            });
+            for k in spec.keys {
+                let ordered = spec
+                    .order
+                    .iter()
+                    .any(|o| matches!(o, GroupOrder::Column(t) if t.key.column().is_some_and(|c| std::ptr::eq(c, *k))));
+                if ordered {
+                    continue;
+                }
+                if !first {
+                    self.push(", ");
+                }
+                first = false;
+                self.order_by(
+                    &[OrderTerm {
+                        key: OrderKey::Column(k),
+                        order: direction,
+                        nulls: None,
+                    }],
+                    None,
+                );
+            }
+        }
+        self.limit_offset(spec.skip, spec.take);
+    }
+
+    /// One aggregate, as the dialect spells it.
+    fn agg(&mut self, a: &AggExpr) {
+        let rules = self.rules;
+        rules.aggregate(self, a);
+    }
+
+    /// `aggregate op value`; `ne` holds for a `NULL` aggregate too (filters are two-valued).
+    fn having(&mut self, h: &HavingTerm) {
+        let ne = h.op == CmpOp::Ne && h.agg.nullable();
+        if ne {
+            self.push("(");
+        }
+        self.agg(&h.agg);
+        self.push(match h.op {
+            CmpOp::Eq => " = ",
+            CmpOp::Ne => " <> ",
+            CmpOp::Lt => " < ",
+            CmpOp::Lte => " <= ",
+            CmpOp::Gt => " > ",
+            CmpOp::Gte => " >= ",
+        });
+        let value = normalize(h.value.clone());
+        match h.agg.column {
+            // The value of a column's own type (min, max): checked as a value of that column.
+            Some(c)
+                if matches!(
+                    h.agg.func,
+                    crate::ast::AggFunc::Min | crate::ast::AggFunc::Max
+                ) =>
+            {
+                self.bind_col(c, value)
+            }
+            _ => {
+                if self.invalid.is_none()
+                    && let Some(reason) = self.dialect.refuse(&value)
+                {
+                    self.invalid = Some(("having", abbreviate(&value), reason));
+                }
+                self.bind(value);
+            }
+        }
+        if ne {
+            self.push(" OR ");
+            self.agg(&h.agg);
+            self.push(" IS NULL)");
         }
     }
 

@@ -791,6 +791,47 @@ fn distinct() {
     );
 }
 
+#[test]
+fn aggregates() {
+    snapshot!(
+        Snap::default()
+            .case("aggregate((count_rows, VIEW_COUNT.sum/avg/min, CREATED_AT.max, EXCERPT.count, AUTHOR_ID.count_distinct)).filter(PUBLISHED)", |d| {
+                Post::aggregate((
+                    Agg::count_rows(),
+                    Post::VIEW_COUNT.sum(),
+                    Post::VIEW_COUNT.avg(),
+                    Post::VIEW_COUNT.min(),
+                    Post::CREATED_AT.max(),
+                    Post::EXCERPT.count(),
+                    Post::AUTHOR_ID.count_distinct(),
+                ))
+                .filter(Post::PUBLISHED.eq(true))
+                .statement(d)
+            })
+            .case("group_by(AUTHOR_ID).select((count_rows, VIEW_COUNT.sum)).having(count_rows > 2 & VIEW_COUNT.max ne 0).order_by(VIEW_COUNT.sum desc).skip(5).take(10)", |d| {
+                Post::group_by((Post::AUTHOR_ID,))
+                    .select((Agg::count_rows(), Post::VIEW_COUNT.sum()))
+                    .having(Agg::count_rows().gt(2) & Post::VIEW_COUNT.max().ne(0))
+                    .order_by(Post::VIEW_COUNT.sum().desc())
+                    .skip(5)
+                    .take(10)
+                    .statement(d)
+            })
+            .case("group_by((AUTHOR_ID, PUBLISHED)).order_by(PUBLISHED.desc())", |d| {
+                Post::group_by((Post::AUTHOR_ID, Post::PUBLISHED))
+                    .order_by(Post::PUBLISHED.desc())
+                    .statement(d)
+            })
+            .case("group_by(AUTHOR_ID).order_by(TITLE) (refused)", |d| {
+                Post::group_by((Post::AUTHOR_ID,))
+                    .order_by(Post::TITLE.asc())
+                    .statement(d)
+                    .unwrap_or_else(refusal)
+            })
+            .done()
+    );
+}
+
 /// A refused statement, shown as the error it gives.
 fn refusal(e: Error) -> Statement {
     Statement::text(format!("-- refused: {e}"))

@@ -13,7 +13,7 @@ mod sqlite;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 
 use super::{Arith, Writer};
-use crate::ast::{LikeOp, Lock, LockStrength, LockWait};
+use crate::ast::{AggExpr, AggFunc, LikeOp, Lock, LockStrength, LockWait};
 use crate::model::def::ColumnDef;
 use crate::schema::repr::{
     Column, ColumnDefault, ColumnType, ForeignKey, Index, PrimaryKey, Table,
@@ -90,6 +90,9 @@ pub struct Capabilities {
     /// An index must start with a foreign key's columns for as long as the key exists, and one
     /// must start with the auto-increment column (InnoDB: dropping the last such index fails).
     pub key_needs_index: bool,
+    /// Decimals take part in arithmetic and comparisons exactly (SQLite keeps them as text: sums,
+    /// averages, minima and maxima of decimals are refused there).
+    pub decimal_arithmetic: bool,
     /// Reads can lock the rows they return (`FOR UPDATE`/`FOR SHARE`; SQLite locks the database).
     pub row_locks: bool,
     /// The most bind parameters one statement may carry.
@@ -428,6 +431,38 @@ pub(crate) trait Rules: Sync {
             ));
         }
         out
+    }
+    /// An aggregate. Sums and averages of integers and floats are computed in double precision
+    /// where the backend would round (MySQL's `AVG` of integers keeps 4 decimals, PostgreSQL sums
+    /// `REAL`s as `REAL`); sums of integers stay exact (decoded from `NUMERIC`/`DECIMAL` where
+    /// the backend widens them).
+    fn aggregate(&self, w: &mut Writer, a: &AggExpr) {
+        let Some(c) = a.column else {
+            w.push("COUNT(*)");
+            return;
+        };
+        let float = matches!(c.kind, ScalarKind::F32 | ScalarKind::F64);
+        let integer = matches!(c.kind, ScalarKind::I16 | ScalarKind::I32 | ScalarKind::I64);
+        let (open, cast) = match a.func {
+            AggFunc::CountRows => ("COUNT(", false),
+            AggFunc::Count => ("COUNT(", false),
+            AggFunc::CountDistinct => ("COUNT(DISTINCT ", false),
+            AggFunc::Sum => ("SUM(", float),
+            AggFunc::Avg => ("AVG(", float || integer),
+            AggFunc::Min => ("MIN(", false),
+            AggFunc::Max => ("MAX(", false),
+        };
+        w.push(open);
+        if cast {
+            w.push("CAST(");
+        }
+        w.ident(c.name);
+        if cast {
+            w.push(" AS ");
+            w.push(&self.column_type(&ColumnType::Double, false));
+            w.push(")");
+        }
+        w.push(")");
     }
     /// The locking clause of a `SELECT` from `table` (MySQL 8's syntax by default).
     fn lock_clause(&self, w: &mut Writer, lock: Lock, _table: &str) {

@@ -42,6 +42,7 @@ static MYSQL_CAPS: Capabilities = Capabilities {
     constraint_renames: false,
     set_default_action: false,
     key_needs_index: true,
+    decimal_arithmetic: true,
     row_locks: true,
     max_binds: 65_535,
     prefer_join: false,

@@ -33,6 +33,7 @@ static CAPS: Capabilities = Capabilities {
     constraint_renames: true,
     set_default_action: true,
     key_needs_index: false,
+    decimal_arithmetic: true,
     row_locks: true,
     max_binds: 65_535,
     prefer_join: false,

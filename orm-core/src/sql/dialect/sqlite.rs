@@ -32,6 +32,7 @@ static CAPS: Capabilities = Capabilities {
     constraint_renames: false,
     set_default_action: true,
     key_needs_index: false,
+    decimal_arithmetic: false,
     row_locks: false,
     max_binds: 32_766,
     prefer_join: true,

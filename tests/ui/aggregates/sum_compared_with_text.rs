@@ -1,0 +1,13 @@
+use orm_runtime::prelude::*;
+
+#[derive(Model, Debug)]
+pub struct Post {
+    #[orm(id)]
+    pub id: i64,
+    pub author_id: i64,
+    pub views: i32,
+}
+
+fn main() {
+    let _ = Post::group_by((Post::AUTHOR_ID,)).having(Post::VIEWS.sum().gt("ten"));
+}
