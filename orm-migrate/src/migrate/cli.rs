@@ -21,10 +21,13 @@
 //! orm db push [--accept-data-loss]    make the database match the models, without files
 //! orm db pull [--output FILE]         write models for an existing database
 //! orm db seed                         run the application's seed function
+//! orm import prisma <PATH> [--output FILE]
+//!                                     write models for a Prisma schema (`schema.prisma`)
 //! ```
 //!
 //! The database comes from `--database-url`, else `DATABASE_URL` (read from the environment or a
-//! `.env` file). Exit codes: `0` success; `1` error; `2` bad usage; `3` `migrate status` found
+//! `.env` file); `import prisma` connects to none, and takes its dialect from the database URL if
+//! there is one, else from the schema's `datasource` provider. Exit codes: `0` success; `1` error; `2` bad usage; `3` `migrate status` found
 //! something to do (pending migrations, unmigrated model changes, drift, a failed migration);
 //! `4` refused because it would lose data (rerun with `--accept-data-loss`).
 
@@ -38,9 +41,13 @@ use anstream::{eprintln, println};
 use anstyle::{AnsiColor, Style};
 use clap::{Args, Parser, Subcommand};
 
-use super::{DevOptions, MigrateError, MigrationState, Migrator, render_models};
+use super::{
+    DevOptions, MigrateError, MigrationState, Migrator, import_prisma, prisma_dialect,
+    render_models,
+};
 use crate::schema::Schema;
 use crate::schema::introspect;
+use orm_core::sql::Dialect;
 use orm_core::{Client, Error, Result};
 
 const BOLD: Style = Style::new().bold();
@@ -89,6 +96,21 @@ enum Command {
     /// The database without migration files.
     #[command(subcommand)]
     Db(DbCmd),
+    /// Models from another tool's schema.
+    #[command(subcommand)]
+    Import(ImportCmd),
+}
+
+#[derive(Subcommand, Debug)]
+enum ImportCmd {
+    /// Write `#[derive(Model)]` source for a Prisma schema (`schema.prisma`).
+    Prisma {
+        /// The Prisma schema file.
+        path: PathBuf,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -236,6 +258,9 @@ impl Cli {
     }
 
     async fn execute(&self, opts: Opts) -> Result<u8> {
+        if let Command::Import(cmd) = opts.command {
+            return import(cmd, opts.database_url.as_deref());
+        }
         let Some(url) = opts.database_url.clone() else {
             eprintln!(
                 "{RED}error{RED:#}: no database: pass --database-url or set DATABASE_URL (in the environment or .env)"
@@ -250,6 +275,7 @@ impl Cli {
         let code = match opts.command {
             Command::Migrate(cmd) => self.migrate(&migrator, &db, cmd).await?,
             Command::Db(cmd) => self.db(&migrator, &db, cmd).await?,
+            Command::Import(_) => unreachable!("handled before connecting"),
         };
         db.close().await;
         Ok(code)
@@ -471,6 +497,97 @@ impl Cli {
             },
         }
         Ok(0)
+    }
+}
+
+/// `orm import prisma`: reads the schema, writes the models. Connects to no database.
+fn import(cmd: ImportCmd, url: Option<&str>) -> Result<u8> {
+    let ImportCmd::Prisma { path, output } = cmd;
+    let source = std::fs::read_to_string(&path).map_err(|source| MigrateError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    let failed = |e: super::PrismaImportError| {
+        eprintln!(
+            "{RED}error{RED:#}: {}:{}:{}: {}",
+            path.display(),
+            e.line,
+            e.column,
+            e.message
+        );
+        Ok(1)
+    };
+    let from_file = match prisma_dialect(&source) {
+        Ok(d) => d,
+        Err(e) => return failed(e),
+    };
+    let from_url = match url.filter(|u| !u.is_empty()) {
+        None => None,
+        Some(u) => match url_dialect(u) {
+            Some(d) => Some(d),
+            None => {
+                eprintln!(
+                    "{RED}error{RED:#}: the database URL names no supported backend (postgres://, mysql://, mariadb://, sqlite:)"
+                );
+                return Ok(2);
+            }
+        },
+    };
+    let dialect = match (from_url, from_file) {
+        (Some(u), f) => {
+            if f.is_some_and(|f| f.backend != u.backend) {
+                eprintln!(
+                    "{YELLOW}note{YELLOW:#}: the schema's provider is {}, the database URL's {}: writing models for {}",
+                    f.map_or("", |f| f.backend.name()),
+                    u.backend.name(),
+                    u.backend.name()
+                );
+            }
+            u
+        }
+        (None, Some(f)) => f,
+        (None, None) => {
+            eprintln!(
+                "{RED}error{RED:#}: {} has no `datasource` provider: pass --database-url (or set DATABASE_URL) to choose the dialect",
+                path.display()
+            );
+            return Ok(2);
+        }
+    };
+    let models = match import_prisma(&source, dialect) {
+        Ok(m) => m,
+        Err(e) => return failed(e),
+    };
+    match output {
+        Some(out) => {
+            std::fs::write(&out, &models).map_err(|source| MigrateError::Io {
+                path: out.clone(),
+                source,
+            })?;
+            println!(
+                "Wrote the models of {} for {} to {}",
+                path.display(),
+                dialect.backend.name(),
+                out.display()
+            );
+        }
+        None => print!("{models}"),
+    }
+    Ok(0)
+}
+
+/// The dialect a database URL's scheme names.
+fn url_dialect(url: &str) -> Option<Dialect> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Some(Dialect::POSTGRES)
+    } else if url.starts_with("mysql://") {
+        Some(Dialect::MYSQL)
+    } else if url.starts_with("mariadb://") {
+        Some(Dialect::MARIADB)
+    } else if url.starts_with("sqlite:") {
+        Some(Dialect::SQLITE)
+    } else {
+        None
     }
 }
 

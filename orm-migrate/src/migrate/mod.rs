@@ -31,6 +31,7 @@
 //! ```
 
 mod files;
+mod prisma;
 mod pull;
 mod shadow;
 
@@ -39,6 +40,7 @@ pub mod cli;
 
 pub use files::LocalMigration;
 pub use orm_core::error::{DataLossWarning, MigrateError};
+pub use prisma::{PrismaImportError, import_prisma, prisma_dialect};
 pub use pull::render_models;
 
 use std::path::{Path, PathBuf};
