@@ -149,7 +149,19 @@ backend_test_with_url!(
             .acquire_timeout(std::time::Duration::from_secs(5))
             .connect()
             .await?;
+        let session = |db: Client| async move {
+            let sql = match db.backend() {
+                orm_runtime::sql::Backend::Postgres => {
+                    sql!("SELECT CAST(pg_backend_pid() AS BIGINT)")
+                }
+                orm_runtime::sql::Backend::MySql => sql!("SELECT CAST(CONNECTION_ID() AS SIGNED)"),
+                orm_runtime::sql::Backend::Sqlite => return Ok::<_, Error>(None),
+            };
+            let rows: Vec<(i64,)> = sql.fetch_all(&db).await?;
+            Ok(rows.first().map(|r| r.0))
+        };
         for _ in 0..3 {
+            let before = session(one.clone()).await?;
             let mut stream = Author::find_many().order_by(Author::ID.asc()).stream(&one);
             for id in 1..=10 {
                 let a = stream.try_next().await?.expect("a row");
@@ -157,7 +169,20 @@ backend_test_with_url!(
             }
             drop(stream);
             assert_eq!(Author::count().exec(&one).await?, AUTHORS);
+            // The abandoned connection was closed, not returned mid-result.
+            let after = session(one.clone()).await?;
+            if before.is_some() {
+                assert_ne!(before, after, "a new session after the dropped stream");
+            }
         }
+        // Relations loaded by Query need a second connection: refused on a one-connection pool.
+        let mut books = Author::find_many()
+            .include(Author::BOOKS)
+            .strategy(Strategy::Query)
+            .stream(&one);
+        assert!(
+            matches!(books.try_next().await, Err(Error::InvalidQuery(m)) if m.contains("two connections"))
+        );
         // An empty result and a refused query end at once.
         let mut none = Author::find_many()
             .filter(Author::ID.gt(AUTHORS))

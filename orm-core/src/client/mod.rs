@@ -11,6 +11,7 @@ pub use crate::driver::{ClientOptions, ExecResult};
 pub use run::{DbRef, Executor};
 pub use transaction::{IsolationLevel, Transaction};
 
+use crate::driver::each;
 pub(crate) use crate::driver::{ClientInner, Pool};
 use crate::error::Result;
 use crate::sql::{Backend, Dialect};
@@ -76,6 +77,11 @@ impl Client {
     /// The SQL dialect (backend and server capabilities).
     pub fn dialect(&self) -> Dialect {
         self.inner.dialect
+    }
+
+    /// The most connections the client's pool opens.
+    pub fn max_connections(&self) -> u32 {
+        each!(&self.inner.pool, Pool, p => p.options().get_max_connections())
     }
 
     /// The URL the client was opened with (the migration engine derives shadow databases from it).

@@ -186,16 +186,33 @@ pub(crate) async fn stream_pooled<D: Driver, T: Send>(
 ) where
     for<'c> &'c mut D::Connection: sqlx::Executor<'c, Database = D>,
 {
+    /// Closes the connection when dropped before the result was read to its end: on an early
+    /// return, and when the stream's task is aborted mid-result (a pooled connection would first
+    /// have to drain the rest of the result).
+    struct Guard<C: CloseOnDrop> {
+        conn: C,
+        finished: bool,
+    }
+    impl<C: CloseOnDrop> Drop for Guard<C> {
+        fn drop(&mut self) {
+            if !self.finished {
+                self.conn.close_now();
+            }
+        }
+    }
     let result = async {
         let p = prepare::<D>(inner, stmt)?;
-        let mut conn = acquire(pool).await?;
+        let mut held = Guard {
+            conn: acquire(pool).await?,
+            finished: false,
+        };
         inner.statements.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
         let mut stream = sqlx::query_with(p.sql.clone(), p.args)
             .persistent(inner.persistent)
-            .fetch(&mut *conn);
+            .fetch(&mut *held.conn);
         let mut n = 0u64;
-        let mut abandoned = false;
+        let mut complete = true;
         while let Some(row) = stream
             .try_next()
             .await
@@ -204,15 +221,14 @@ pub(crate) async fn stream_pooled<D: Driver, T: Send>(
             let item = decode(D::row(&row));
             let failed = item.is_err();
             if tx.send(item).await.is_err() || failed {
-                abandoned = true;
+                complete = false;
                 break;
             }
             n += 1;
         }
         drop(stream);
-        if abandoned {
-            conn.close_on_drop();
-        } else {
+        if complete {
+            held.finished = true;
             finished(inner, p.model, p.sql.as_str(), started, n);
         }
         Ok::<_, Error>(())
@@ -221,6 +237,17 @@ pub(crate) async fn stream_pooled<D: Driver, T: Send>(
     .await;
     if let Err(e) = result {
         let _ = tx.send(Err(e)).await;
+    }
+}
+
+/// A pooled connection that can be marked to close instead of returning to the pool.
+trait CloseOnDrop {
+    fn close_now(&mut self);
+}
+
+impl<DB: sqlx::Database> CloseOnDrop for PoolConnection<DB> {
+    fn close_now(&mut self) {
+        self.close_on_drop();
     }
 }
 

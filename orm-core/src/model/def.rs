@@ -150,6 +150,27 @@ impl ColumnDef {
         });
         declared.map_or(6, |p| p.min(6))
     }
+
+    /// The precision and scale a decimal column's `db_type` declares (`numeric(10,2)` → `(10, 2)`,
+    /// `DECIMAL(10)` → `(10, 0)`), if it declares them.
+    pub fn decimal_digits(&self) -> Option<(u32, u32)> {
+        if self.kind != ScalarKind::Decimal {
+            return None;
+        }
+        let (base, rest) = self.db_type?.split_once('(')?;
+        let base = base.trim().to_ascii_lowercase();
+        if !matches!(base.as_str(), "numeric" | "decimal" | "dec" | "fixed") {
+            return None;
+        }
+        let (args, _) = rest.split_once(')')?;
+        let mut args = args.split(',').map(|a| a.trim().parse::<u32>());
+        let precision = args.next()?.ok()?;
+        let scale = match args.next() {
+            Some(s) => s.ok()?,
+            None => 0,
+        };
+        Some((precision, scale))
+    }
 }
 
 /// A column default.

@@ -400,6 +400,12 @@ impl<M: Model> FindMany<M> {
 
     /// The `SELECT COUNT(*)` that [`count`](FindMany::count) sends.
     pub(crate) fn count_statement(&self, dialect: crate::sql::Dialect) -> Result<Statement> {
+        if self.lock.is_some() || self.lock_wait != LockWait::Wait {
+            return Err(Error::InvalidQuery(format!(
+                "a count of {} takes no row locks: lock the rows with a locking `exec`, then count them",
+                M::DEF.name
+            )));
+        }
         let mut w = Writer::new(dialect);
         let order = self.effective_order();
         w.count(&SelectSpec {

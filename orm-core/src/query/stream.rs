@@ -122,6 +122,12 @@ impl<M: Model> FindMany<M> {
         };
         let joined = self.joined(dialect);
         let loads = !joined && !self.shape.includes.is_empty();
+        if loads && db.max_connections() < 2 {
+            return fail(Error::InvalidQuery(format!(
+                "a stream of {} whose relations load with Strategy::Query needs two connections (one streams, one loads) and the pool has one: use Strategy::Join or a larger pool",
+                M::DEF.name
+            )));
+        }
         let shape = std::sync::Arc::new(self.shape);
         let reader = {
             let db = db.clone();
@@ -166,13 +172,17 @@ impl<M: Model> FindMany<M> {
                     let failed = buf.iter().position(|r| r.is_err());
                     let error = failed.map(|i| buf.drain(i..).next().expect("an error"));
                     let mut rows: Vec<M> = buf.drain(..).map(|r| r.expect("checked")).collect();
-                    let loaded = shape.load(DbRef::Client(&db), &mut rows).await;
+                    // A batch whose relations did not load is never handed out: its error is.
+                    if let Err(e) = shape.load(DbRef::Client(&db), &mut rows).await {
+                        let _ = out_tx.send(Err(e)).await;
+                        return;
+                    }
                     for row in rows {
                         if out_tx.send(Ok(row)).await.is_err() {
                             return;
                         }
                     }
-                    if let Some(e) = loaded.err().or(error.and_then(|r| r.err())) {
+                    if let Some(Err(e)) = error {
                         let _ = out_tx.send(Err(e)).await;
                         return;
                     }

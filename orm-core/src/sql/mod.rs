@@ -212,9 +212,23 @@ impl Writer {
         })
     }
 
-    /// Binds a value of `column`: normalised, and checked against what the backend can hold and
-    /// what the column keeps (a `timestamp(3)` column would round sub-millisecond digits away).
+    /// Binds a value of `column` (a comparison's, or one written): normalised, and checked against
+    /// what the backend can hold.
     pub(crate) fn bind_col(&mut self, column: &'static ColumnDef, value: Value) {
+        let value = normalize(value);
+        if self.invalid.is_none()
+            && let Some(reason) = self.dialect.refuse(&value)
+        {
+            self.invalid = Some((column.field, abbreviate(&value), reason));
+        }
+        self.bind(value);
+    }
+
+    /// Binds a value to be stored in `column`: as [`bind_col`](Self::bind_col), and checked against
+    /// what the column keeps, which its `db_type` may narrow (a `timestamp(3)` column would round
+    /// sub-millisecond digits away, a `numeric(10,2)` one a third decimal). Comparisons need no
+    /// such check: they compare exactly with a finer value.
+    pub(crate) fn bind_stored(&mut self, column: &'static ColumnDef, value: Value) {
         let value = normalize(value);
         if self.invalid.is_none() {
             let reason = self
@@ -1102,7 +1116,7 @@ impl Writer {
                 if j > 0 {
                     self.push(", ");
                 }
-                self.bind_col(&model.columns[columns[j]], v);
+                self.bind_stored(&model.columns[columns[j]], v);
             }
             self.push(")");
         }
@@ -1232,7 +1246,7 @@ impl Writer {
     fn change_value(&mut self, model: &'static ModelDef, c: usize, change: &Change, upsert: bool) {
         let col = &model.columns[c];
         let (op, v) = match change {
-            Change::Set(v) => return self.bind_col(col, v.clone()),
+            Change::Set(v) => return self.bind_stored(col, v.clone()),
             Change::Increment(v) => (Arith::Add, v),
             Change::Decrement(v) => (Arith::Sub, v),
             Change::Multiply(v) => (Arith::Mul, v),
@@ -1241,6 +1255,12 @@ impl Writer {
         if op == Arith::Div && is_zero(v) {
             // PostgreSQL and MySQL would fail, SQLite would store NULL.
             self.refuse(col, v, "division by zero".into());
+        }
+        // Adding a finer decimal to a `numeric(p,s)` column would round the sum.
+        if matches!(op, Arith::Add | Arith::Sub)
+            && let Some(reason) = dialect::finer_than(col, v)
+        {
+            self.refuse(col, v, reason);
         }
         let rules = self.rules;
         rules.arithmetic(

@@ -281,6 +281,18 @@ fn rust_type(d: Dialect, c: &Column, enum_name: &str) -> (String, ColumnType) {
     (rust.to_owned(), stored(kind))
 }
 
+/// A date-time or time type written without its fractional digits (`datetime`, `time`), with the
+/// default the backend gives it written out: MySQL's is 0 (`datetime(0)`), so that the model knows
+/// the column keeps whole seconds and refuses finer values rather than let them be cut.
+fn explicit_precision(native: String) -> String {
+    let lower = native.to_ascii_lowercase();
+    if matches!(lower.as_str(), "datetime" | "time" | "timestamp") {
+        format!("{native}(0)")
+    } else {
+        native
+    }
+}
+
 /// The field kind for a native type the dialect keeps as written (`timestamp(3)`, `time(0)`,
 /// `datetime(3)`, `numeric` without precision ...): by its type family, else text.
 fn other_kind(native: &str, stored: impl Fn(ScalarKind) -> ColumnType) -> ScalarKind {
@@ -548,7 +560,10 @@ fn render_table(
         }
         let (rust, default_ty) = rust_type(d, c, &enum_names[ci]);
         if !matches!(c.ty, ColumnType::Enum { .. }) && default_ty != c.ty {
-            attrs.push(format!("db_type = {:?}", render_type(d, &c.ty, false)));
+            attrs.push(format!(
+                "db_type = {:?}",
+                explicit_precision(render_type(d, &c.ty, false))
+            ));
         }
         let time = matches!(
             rust.as_str(),
@@ -557,13 +572,20 @@ fn render_table(
         if c.autoincrement {
             attrs.push("default = autoincrement".into());
         } else if c.default.is_none()
+            && !c.nullable
             && pk_cols.len() == 1
             && pk_cols[0] == c.name
-            && rust == "String"
+            && c.name == "id"
+            && c.ty == normalize_type(d, kind_type(d, ScalarKind::String))
         {
-            // A text key the database does not fill is filled by the client: Prisma's `cuid()`.
+            // A text key named `id` in the type Prisma gives `String` (`text`, `varchar(191)`),
+            // which the database does not fill: filled by the client, as Prisma's `cuid()`.
             attrs.push("default = cuid".into());
-        } else if c.default.is_none() && time && ident.trim_start_matches("r#") == "updated_at" {
+        } else if c.default.is_none()
+            && !c.nullable
+            && time
+            && ident.trim_start_matches("r#") == "updated_at"
+        {
             // Prisma's `@updatedAt`: set by the client on every write.
             attrs.push("updated_at".into());
         } else if let Some(def) = &c.default {

@@ -687,10 +687,36 @@ pub(super) fn lock_wait(w: &mut Writer, wait: LockWait) {
     });
 }
 
-/// Why `v` cannot be stored in `column` unchanged, if it has more fractional-second digits than the
-/// column keeps (fewer than microseconds only by `db_type`: `timestamp(3)`).
+/// Why `v` cannot be stored in `column` unchanged, if its `db_type` keeps less than the value
+/// holds: fewer fractional-second digits than microseconds (`timestamp(3)`), or a decimal's
+/// precision and scale (`numeric(10,2)`: at most 2 decimals and 8 integer digits).
 pub(crate) fn finer_than(column: &ColumnDef, v: &Value) -> Option<String> {
     column.db_type?;
+    if let Value::Decimal(d) = v {
+        let (precision, scale) = column.decimal_digits()?;
+        let d = d.normalize();
+        let frac = d.scale();
+        let integer_digits = {
+            let int = d.trunc().abs();
+            if int.is_zero() {
+                0
+            } else {
+                int.to_string().len() as u32
+            }
+        };
+        if frac > scale {
+            return Some(format!(
+                "the column keeps {scale} decimal places; the database would round this value"
+            ));
+        }
+        if integer_digits > precision.saturating_sub(scale) {
+            return Some(format!(
+                "the column holds at most {} integer digits (precision {precision}, scale {scale})",
+                precision.saturating_sub(scale)
+            ));
+        }
+        return None;
+    }
     let p = column.fraction_digits();
     if p >= 6 {
         return None;

@@ -119,6 +119,10 @@ impl Rules for MySql {
             ("datetime", Some(a)) if a.trim() == "6" => T::Timestamp,
             ("date", None) => T::Date,
             ("time", Some(a)) if a.trim() == "6" => T::Time,
+            // Whole seconds, as the server reports them (without the `(0)`).
+            ("datetime" | "time" | "timestamp", Some(a)) if a.trim() == "0" => {
+                T::Other(base.clone())
+            }
             ("json", None) => T::Json,
             ("enum", Some(_)) => T::Enum {
                 name: String::new(),
