@@ -732,13 +732,14 @@ impl<D: Database> DatabaseService<D> {
     /// first (ties by name), at most `limit`. Tags on no published post are left out.
     ///
     /// Typed, in one statement: the count of each tag's posts through the `post_tags` join model,
-    /// filtered to published posts, is selected, filtered on and ordered by.
+    /// filtered to published posts, is selected and ordered by.
     /// [`popular_tags_raw`](Self::popular_tags_raw) is the same query in raw SQL.
     pub async fn popular_tags(&self, limit: u32) -> Result<Vec<PopularTag>, Error> {
         self.timed("Tag.popular_tags", async {
             let published = || Tag::POSTS.filter(PostTag::POST.is(Post::PUBLISHED.eq(true)));
+            // Most used first, so the tags on no published post come last: they are left out
+            // after the page is read rather than by a second count in the filter.
             let tags = Tag::find_many()
-                .filter(published().count().gt(0))
                 .with_count(published())
                 .order_by(published().count().desc())
                 .order_by(Tag::NAME.asc())
@@ -747,6 +748,7 @@ impl<D: Database> DatabaseService<D> {
                 .await?;
             Ok(tags
                 .into_iter()
+                .filter(|t| t.posts.count().unwrap_or(0) > 0)
                 .map(|t| PopularTag {
                     post_count: t.posts.count().unwrap_or(0),
                     id: t.id,

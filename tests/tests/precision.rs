@@ -232,3 +232,74 @@ async fn mysql_datetimes_beyond_the_declared_precision_are_refused() {
     )
     .await;
 }
+
+/// A decimal in the default column (`NUMERIC(65,30)`).
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "ledger")]
+pub struct Entry {
+    /// Key.
+    #[orm(id)]
+    pub id: i64,
+    /// Amount.
+    pub amount: Decimal,
+}
+
+backend_test!(
+    decimals_read_back_exactly_or_fail,
+    Schema::new().model::<Entry>(),
+    |db: Client| async move {
+        if db.backend() == Backend::Sqlite {
+            // SQLite keeps decimals as text: exact by construction, and no decimal arithmetic.
+            return Ok(());
+        }
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        for (id, v) in [(1, "1"), (2, "1"), (3, "2")] {
+            Entry::create(NewEntry { id, amount: d(v) })
+                .exec(&db)
+                .await?;
+        }
+        // An average with no end is rounded to what Decimal holds, on every backend alike.
+        let avg = Entry::aggregate(Entry::AMOUNT.avg()).exec(&db).await?;
+        assert_eq!(avg, Some(d("1.3333333333333333333333333333")));
+        // A value written by someone else with more digits than Decimal holds fails to read,
+        // instead of reading back rounded.
+        let long = match db.backend() {
+            Backend::Postgres => sql!(
+                "INSERT INTO ledger (id, amount) VALUES (4, 12345678901234567890.123456789012)"
+            ),
+            _ => sql!(
+                "INSERT INTO ledger (id, amount) VALUES (4, 12345678901234567890.123456789012)"
+            ),
+        };
+        long.execute(&db).await?;
+        let r = Entry::find_unique(Entry::ID.eq(4)).exec(&db).await;
+        assert!(matches!(r, Err(Error::Decode { .. })), "{r:?}");
+        // So does a sum that does not fit.
+        sql!("DELETE FROM ledger WHERE id = 4").execute(&db).await?;
+        Entry::create(NewEntry {
+            id: 5,
+            amount: d("10000000000000000000000000000"),
+        })
+        .exec(&db)
+        .await?;
+        Entry::create(NewEntry {
+            id: 6,
+            amount: d("0.1"),
+        })
+        .exec(&db)
+        .await?;
+        let sum = Entry::aggregate(Entry::AMOUNT.sum())
+            .filter(Entry::ID.gte(5))
+            .exec(&db)
+            .await;
+        assert!(matches!(sum, Err(Error::Decode { .. })), "{sum:?}");
+        // What fits reads back exactly, trailing zeros of the column's scale aside.
+        let rows = Entry::find_many()
+            .order_by(Entry::ID.asc())
+            .exec(&db)
+            .await?;
+        assert_eq!(rows[4].amount, d("0.1"));
+        assert_eq!(rows[3].amount, d("10000000000000000000000000000"));
+        Ok(())
+    }
+);

@@ -121,12 +121,20 @@ pub trait AggValue: Sized + Send + 'static {
     /// What the aggregate is compared with in `having` (the value without its `Option`).
     type Cmp: FieldType;
     #[doc(hidden)]
-    fn decode_agg(row: RowRef<'_>, index: usize) -> std::result::Result<Self, DecodeError>;
+    fn decode_agg(
+        row: RowRef<'_>,
+        index: usize,
+        average: bool,
+    ) -> std::result::Result<Self, DecodeError>;
 }
 
 impl AggValue for i64 {
     type Cmp = i64;
-    fn decode_agg(row: RowRef<'_>, index: usize) -> std::result::Result<Self, DecodeError> {
+    fn decode_agg(
+        row: RowRef<'_>,
+        index: usize,
+        _average: bool,
+    ) -> std::result::Result<Self, DecodeError> {
         <i64 as FieldType>::decode(row, index).or_else(|e| {
             match <Decimal as FieldType>::decode(row, index) {
                 Ok(d) => d.to_i64().ok_or_else(|| out_of_range(d)),
@@ -138,7 +146,22 @@ impl AggValue for i64 {
 
 impl<T: Scalar + FieldType> AggValue for Option<T> {
     type Cmp = T;
-    fn decode_agg(row: RowRef<'_>, index: usize) -> std::result::Result<Self, DecodeError> {
+    fn decode_agg(
+        row: RowRef<'_>,
+        index: usize,
+        average: bool,
+    ) -> std::result::Result<Self, DecodeError> {
+        // The average of decimals may have no end (1, 1, 2): rounded to what `Decimal` holds.
+        if average && T::KIND == ScalarKind::Decimal {
+            if row.is_null(index)? {
+                return Ok(None);
+            }
+            let d: Box<dyn Any> = Box::new(Some(row.decimal_rounded(index)?));
+            return d
+                .downcast::<Option<T>>()
+                .map(|v| *v)
+                .map_err(|_| "not a decimal".into());
+        }
         match <Option<T> as FieldType>::decode(row, index) {
             Ok(v) => Ok(v),
             Err(e) => widened::<T>(row, index).unwrap_or(Err(e)),
@@ -273,13 +296,13 @@ impl<M: Model, T: FieldType, K> Column<M, T, K> {
 
 /// The aggregates a query computes: one [`Agg`] or a tuple of them; its `Output` is the tuple of
 /// their values.
-pub trait AggList<M>: Send {
+pub trait AggList<M>: Send + Sync {
     /// The values.
     type Output: Send;
     #[doc(hidden)]
     fn exprs(&self) -> Vec<AggExpr>;
     #[doc(hidden)]
-    fn decode(row: RowRef<'_>, start: usize) -> Result<Self::Output>;
+    fn decode(&self, row: RowRef<'_>, start: usize) -> Result<Self::Output>;
 }
 
 impl<M> AggList<M> for () {
@@ -287,7 +310,7 @@ impl<M> AggList<M> for () {
     fn exprs(&self) -> Vec<AggExpr> {
         Vec::new()
     }
-    fn decode(_: RowRef<'_>, _: usize) -> Result<()> {
+    fn decode(&self, _: RowRef<'_>, _: usize) -> Result<()> {
         Ok(())
     }
 }
@@ -297,8 +320,9 @@ impl<M: Model, T: AggValue> AggList<M> for Agg<M, T> {
     fn exprs(&self) -> Vec<AggExpr> {
         vec![self.expr]
     }
-    fn decode(row: RowRef<'_>, start: usize) -> Result<T> {
-        T::decode_agg(row, start).map_err(|e| Error::decode(Some(M::DEF.name), "aggregate", e))
+    fn decode(&self, row: RowRef<'_>, start: usize) -> Result<T> {
+        T::decode_agg(row, start, self.expr.func == AggFunc::Avg)
+            .map_err(|e| Error::decode(Some(M::DEF.name), "aggregate", e))
     }
 }
 
@@ -309,9 +333,9 @@ macro_rules! agg_tuple {
             fn exprs(&self) -> Vec<AggExpr> {
                 vec![$(self.$i.expr),+]
             }
-            fn decode(row: RowRef<'_>, start: usize) -> Result<Self::Output> {
+            fn decode(&self, row: RowRef<'_>, start: usize) -> Result<Self::Output> {
                 Ok(($(
-                    $t::decode_agg(row, start + $i)
+                    $t::decode_agg(row, start + $i, self.$i.expr.func == AggFunc::Avg)
                         .map_err(|e| Error::decode(Some(M::DEF.name), "aggregate", e))?,
                 )+))
             }
@@ -487,7 +511,8 @@ impl<M: Model, A: AggList<M>> Aggregate<M, A> {
     /// Runs the query.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<A::Output> {
         let statement = self.statement(db.__dialect())?;
-        let mut rows = db.__fetch(statement, |row| A::decode(row, 0)).await?;
+        let aggs = &self.aggs;
+        let mut rows = db.__fetch(statement, |row| aggs.decode(row, 0)).await?;
         rows.pop()
             .ok_or_else(|| Error::InvalidQuery("an aggregate returned no row".into()))
     }
@@ -631,7 +656,8 @@ impl<M: Model, K: GroupKeys<M>, A: AggList<M>> GroupBy<M, K, A> {
         }
         let statement = self.statement(db.__dialect())?;
         let n = self.keys.columns().len();
-        db.__fetch(statement, |row| Ok((K::decode(row)?, A::decode(row, n)?)))
+        let aggs = &self.aggs;
+        db.__fetch(statement, |row| Ok((K::decode(row)?, aggs.decode(row, n)?)))
             .await
     }
 }

@@ -571,6 +571,42 @@ impl Writer {
         }
     }
 
+    /// The order of a `SELECT` whose list computes `counts` (named `orm_c<i>`): a term ordering by
+    /// one of those counts names it instead of counting again, so the count is computed once per
+    /// row however many places use it.
+    fn order_by_selected(&mut self, terms: &[OrderTerm], counts: &[CountCol]) {
+        for (i, t) in terms.iter().enumerate() {
+            let selected = match &t.key {
+                OrderKey::Count { link, filter } => {
+                    let key = format!("{link:?} {filter:?}");
+                    counts
+                        .iter()
+                        .position(|c| format!("{:?} {:?}", c.link, c.filter) == key)
+                }
+                _ => None,
+            };
+            match selected {
+                Some(c) if t.nulls.is_none() => {
+                    if i > 0 {
+                        self.push(", ");
+                    }
+                    self.ident(&format!("orm_c{c}"));
+                    self.push(if t.order == Order::Asc {
+                        " ASC"
+                    } else {
+                        " DESC"
+                    });
+                }
+                _ => {
+                    if i > 0 {
+                        self.push(", ");
+                    }
+                    self.order_by(std::slice::from_ref(t), None);
+                }
+            }
+        }
+    }
+
     fn order_by(&mut self, terms: &[OrderTerm], alias: Option<&str>) {
         for (i, t) in terms.iter().enumerate() {
             if i > 0 {
@@ -869,7 +905,7 @@ impl Writer {
         match window {
             None => {
                 self.push("SELECT ");
-                self.select_list(spec, false);
+                self.select_list(spec, !spec.counts.is_empty());
                 self.push(" FROM ");
                 self.ident(m.table);
                 self.where_clause(spec);
@@ -923,7 +959,11 @@ impl Writer {
         }
         if !spec.order.is_empty() {
             self.push(" ORDER BY ");
-            self.order_by(spec.order, None);
+            if window.is_none() && !spec.counts.is_empty() {
+                self.order_by_selected(spec.order, spec.counts);
+            } else {
+                self.order_by(spec.order, None);
+            }
         }
         self.limit_offset(spec.skip, spec.take);
         if let Some(lock) = spec.lock {

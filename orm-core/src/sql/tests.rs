@@ -675,6 +675,16 @@ fn order_by() {
                     .order_by(User::POSTS.count().desc())
                     .statement(d)
             })
+            .case(
+                "User with_count(POSTS).order_by(POSTS.count().desc()) (the selected count, once)",
+                |d| {
+                    User::find_many()
+                        .with_count(User::POSTS)
+                        .order_by(User::POSTS.count().desc())
+                        .take(5)
+                        .statement(d)
+                }
+            )
             .case("Sample order_by(PRICE) (decimal)", |d| {
                 Sample::find_many().order_by(Sample::PRICE).statement(d)
             })

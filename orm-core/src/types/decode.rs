@@ -159,12 +159,53 @@ impl<'r> RowRef<'r> {
 
     /// A decimal with the smallest scale that holds its value (`1.50` and a `NUMERIC(65,30)`'s
     /// `1.500…0` both read as `1.5`), so every backend returns the same representation.
+    /// A decimal, exactly: a stored value with more significant digits than `Decimal` holds (28)
+    /// is an error, never rounded (sqlx's own conversions round).
     pub(crate) fn decimal(&self, index: usize) -> Result<Decimal, DecodeError> {
+        self.decimal_with(index, exact_decimal)
+    }
+
+    /// A decimal rounded to the 28 significant digits `Decimal` holds: for averages, whose exact
+    /// value may have no end.
+    pub(crate) fn decimal_rounded(&self, index: usize) -> Result<Decimal, DecodeError> {
+        self.decimal_with(index, |s| Ok(s.parse::<Decimal>()?))
+    }
+
+    fn decimal_with(
+        &self,
+        index: usize,
+        parse: fn(&str) -> Result<Decimal, DecodeError>,
+    ) -> Result<Decimal, DecodeError> {
         let d: Decimal = match self {
             #[cfg(feature = "postgres")]
-            RowRef::Postgres(r) => r.try_get(index)?,
+            RowRef::Postgres(r) => {
+                let raw = r.try_get_raw(index)?;
+                if raw.is_null() {
+                    return Err("unexpected NULL".into());
+                }
+                use sqlx::TypeInfo;
+                if raw.type_info().name() != "NUMERIC" {
+                    r.try_get::<Decimal, _>(index)?
+                } else {
+                    match raw.format() {
+                        sqlx::postgres::PgValueFormat::Binary => {
+                            parse(&pg_numeric_text(raw.as_bytes()?)?)?
+                        }
+                        sqlx::postgres::PgValueFormat::Text => parse(raw.as_str()?)?,
+                    }
+                }
+            }
             #[cfg(feature = "mysql")]
-            RowRef::MySql(r) => r.try_get(index)?,
+            RowRef::MySql(r) => {
+                // DECIMAL arrives as its text: parsed exactly. Integers and floats as themselves.
+                let raw = r.try_get_raw(index)?;
+                use sqlx::TypeInfo;
+                if raw.type_info().name() == "DECIMAL" {
+                    parse(r.try_get_unchecked::<&str, _>(index)?)?
+                } else {
+                    r.try_get::<Decimal, _>(index)?
+                }
+            }
             #[cfg(feature = "sqlite")]
             RowRef::Sqlite(r) => {
                 let raw = r.try_get_raw(index)?;
@@ -173,12 +214,12 @@ impl<'r> RowRef<'r> {
                 match info.name() {
                     "INTEGER" => Decimal::from(r.try_get::<i64, _>(index)?),
                     "REAL" => Decimal::try_from(r.try_get::<f64, _>(index)?)?,
-                    _ => r.try_get::<&str, _>(index)?.parse()?,
+                    _ => parse(r.try_get::<&str, _>(index)?)?,
                 }
             }
             RowRef::Json(a) => match json_at(a, index)? {
-                serde_json::Value::String(s) => s.parse()?,
-                serde_json::Value::Number(n) => n.to_string().parse()?,
+                serde_json::Value::String(s) => parse(s)?,
+                serde_json::Value::Number(n) => parse(&n.to_string())?,
                 other => return Err(format!("expected a decimal, found {other}").into()),
             },
         };
@@ -411,6 +452,82 @@ fn parse_sqlite_naive(s: &str) -> Result<NaiveDateTime, DecodeError> {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f")
         .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f"))
         .map_err(|e| format!("invalid date-time `{s}`: {e}").into())
+}
+
+/// Parses a decimal's text exactly: trailing zeros of the fraction are dropped first (a
+/// `NUMERIC(65,30)` column pads to 30 decimals); more significant digits than `Decimal` holds is an
+/// error.
+fn exact_decimal(text: &str) -> Result<Decimal, DecodeError> {
+    let t = text.trim();
+    let t = match t.split_once('.') {
+        Some((int, frac)) => {
+            let frac = frac.trim_end_matches('0');
+            if frac.is_empty() {
+                std::borrow::Cow::Borrowed(int)
+            } else {
+                std::borrow::Cow::Owned(format!("{int}.{frac}"))
+            }
+        }
+        None => std::borrow::Cow::Borrowed(t),
+    };
+    Decimal::from_str_exact(&t).map_err(|e| {
+        format!("the stored decimal {text} does not fit a Decimal exactly ({e})").into()
+    })
+}
+
+/// The text of a PostgreSQL `NUMERIC` in binary form: digit count, weight (of the first base-10000
+/// digit), sign, display scale, then the base-10000 digits.
+#[cfg(feature = "postgres")]
+fn pg_numeric_text(b: &[u8]) -> Result<String, DecodeError> {
+    let word = |i: usize| -> Result<u16, DecodeError> {
+        b.get(i..i + 2)
+            .map(|w| u16::from_be_bytes([w[0], w[1]]))
+            .ok_or_else(|| "a truncated NUMERIC".into())
+    };
+    let ndigits = word(0)? as usize;
+    let weight = word(2)? as i16 as i32;
+    let sign = word(4)?;
+    let dscale = word(6)? as usize;
+    match sign {
+        0x0000 | 0x4000 => {}
+        0xC000 => return Err("NaN is not a decimal".into()),
+        _ => return Err("an infinite NUMERIC is not a decimal".into()),
+    }
+    let digits: Vec<u16> = (0..ndigits)
+        .map(|i| word(8 + 2 * i))
+        .collect::<Result<_, _>>()?;
+    let mut int = String::new();
+    for w in 0..=weight.max(-1) {
+        let d = digits.get(w as usize).copied().unwrap_or(0);
+        if int.is_empty() {
+            if d != 0 {
+                int.push_str(&d.to_string());
+            }
+        } else {
+            int.push_str(&format!("{d:04}"));
+        }
+    }
+    if int.is_empty() {
+        int.push('0');
+    }
+    let mut frac = String::new();
+    let mut i = weight + 1;
+    while frac.len() < dscale {
+        let d = if i < 0 {
+            0
+        } else {
+            digits.get(i as usize).copied().unwrap_or(0)
+        };
+        frac.push_str(&format!("{d:04}"));
+        i += 1;
+    }
+    frac.truncate(dscale);
+    let sign = if sign == 0x4000 { "-" } else { "" };
+    Ok(if frac.is_empty() {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{frac}")
+    })
 }
 
 #[cfg(test)]
