@@ -264,6 +264,9 @@ backend_test!(
             assert_eq!(got.len(), 5);
             assert_eq!(got[4], (("nowhere".to_owned(),), None), "{got:?}");
         }
+        // A nullable key: its NULL group sorts last on every backend.
+        let got = Sale::group_by((Sale::REFUND,)).exec(&db).await?;
+        assert_eq!(got.last().map(|((k,), ())| *k), Some(None));
         let got = Sale::group_by((Sale::REGION,))
             .select(Sale::REFUND.sum())
             .having(Sale::REFUND.sum().ne(-1))

@@ -1055,11 +1055,12 @@ impl Writer {
                     self.push(", ");
                 }
                 first = false;
+                // A nullable key's NULL group sorts last on every backend.
                 self.order_by(
                     &[OrderTerm {
                         key: OrderKey::Column(k),
                         order: direction,
-                        nulls: None,
+                        nulls: k.nullable.then_some(Nulls::Last),
                     }],
                     None,
                 );

@@ -7,6 +7,7 @@
 //! types per provider, its referential actions, and no index on foreign keys. A construct the
 //! derive cannot express is an error naming its line, never left out.
 
+use super::pull::{KEYWORDS, pascal};
 use std::fmt::{self, Write};
 
 use orm_core::__migrate::native::{kind_type, normalize_type, parse_type, render_type};
@@ -886,14 +887,6 @@ fn datasource(ast: &Ast) -> Result<Option<(Dialect, Pos)>> {
 // ---------------------------------------------------------------------------------------------
 // Names
 
-const KEYWORDS: &[&str] = &[
-    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
-    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
-    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
-    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
-    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
-];
-
 /// Type names the generated source uses unqualified: a model or enum of that name is renamed.
 const TAKEN_TYPES: &[&str] = &[
     "BelongsTo",
@@ -954,26 +947,6 @@ fn field_ident(prisma: &str) -> String {
 
 fn bare(ident: &str) -> &str {
     ident.trim_start_matches("r#")
-}
-
-/// PascalCase, keeping the case inside words (`user_settings` → `UserSettings`, `UserSettings`
-/// unchanged).
-fn pascal(s: &str) -> String {
-    let mut out = String::new();
-    for part in s
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|p| !p.is_empty())
-    {
-        let mut chars = part.chars();
-        if let Some(f) = chars.next() {
-            out.push(f.to_ascii_uppercase());
-            out.extend(chars);
-        }
-    }
-    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert(0, 'T');
-    }
-    out
 }
 
 /// A variant identifier for an enum value (`IN_PROGRESS` → `InProgress`, `draft` → `Draft`).

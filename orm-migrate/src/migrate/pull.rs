@@ -7,7 +7,8 @@ use orm_core::__migrate::native::{kind_type, normalize_type, parse_string_list, 
 use orm_core::sql::Dialect;
 use orm_core::types::ScalarKind;
 
-const KEYWORDS: &[&str] = &[
+/// Rust keywords: a field named like one is written `r#name` (or `name_`).
+pub(crate) const KEYWORDS: &[&str] = &[
     "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
     "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
     "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
@@ -15,7 +16,8 @@ const KEYWORDS: &[&str] = &[
     "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
-fn pascal(s: &str) -> String {
+/// PascalCase, keeping the case inside words (`user_settings` → `UserSettings`).
+pub(crate) fn pascal(s: &str) -> String {
     let mut out = String::new();
     for part in s
         .split(|c: char| !c.is_ascii_alphanumeric())
@@ -95,7 +97,7 @@ struct Rel {
 /// named `parent` gets `children`).
 fn plan_relations(schema: &DbSchema) -> Vec<Rel> {
     let columns_of =
-        |t: &Table| -> Vec<String> { t.columns.iter().map(|c| field_ident(&c.name).0).collect() };
+        |t: &Table| -> Vec<String> { table_fields(t).into_iter().map(|(f, _)| f).collect() };
     let mut rels: Vec<Rel> = Vec::new();
     for (si, t) in schema.tables.iter().enumerate() {
         let fields = columns_of(t);
@@ -181,6 +183,26 @@ fn plan_relations(schema: &DbSchema) -> Vec<Rel> {
         rels[i].ambiguous = ambiguous;
     }
     rels
+}
+
+/// The field identifiers of a table's columns, made unique (`userId` and `user_id` both snake to
+/// `user_id`: the second becomes `user_id_2`), each with whether `column = ".."` must name it.
+fn table_fields(t: &Table) -> Vec<(String, bool)> {
+    let mut out: Vec<(String, bool)> = Vec::with_capacity(t.columns.len());
+    for c in &t.columns {
+        let (mut ident, mut renamed) = field_ident(&c.name);
+        if out.iter().any(|(f, _)| *f == ident) {
+            let base = ident.trim_start_matches("r#").to_owned();
+            let mut n = 2;
+            while out.iter().any(|(f, _)| *f == format!("{base}_{n}")) {
+                n += 1;
+            }
+            ident = format!("{base}_{n}");
+            renamed = true;
+        }
+        out.push((ident, renamed));
+    }
+    out
 }
 
 /// A field identifier for a column, and whether `column = ".."` must name the column.
@@ -459,7 +481,7 @@ fn render_table(
     enum_names: &[String],
 ) {
     let t = &schema.tables[ti];
-    let fields: Vec<(String, bool)> = t.columns.iter().map(|c| field_ident(&c.name)).collect();
+    let fields = table_fields(t);
     let field_of = |col: &str| -> String {
         let i = t.columns.iter().position(|c| c.name == col).unwrap_or(0);
         fields[i].0.clone()
@@ -495,6 +517,18 @@ fn render_table(
             .join(", ")
     };
     let mut notes: Vec<String> = Vec::new();
+    // Foreign keys the derive cannot express as a relation are named, never dropped silently.
+    for (fi, fk) in t.foreign_keys.iter().enumerate() {
+        if !rels.iter().any(|r| r.source == ti && r.fk == fi) {
+            notes.push(format!(
+                "foreign key `{}` ({}) → `{}` ({}) is not a relation the models can express (composite, or not to the primary key); the models leave it out, so a migration from them would drop it",
+                fk.name,
+                fk.columns.join(", "),
+                fk.referenced_table,
+                fk.referenced_columns.join(", ")
+            ));
+        }
+    }
     let mut field_unique: Vec<&str> = Vec::new();
     let mut field_index: Vec<&str> = Vec::new();
     for i in &t.indexes {
@@ -515,7 +549,9 @@ fn render_table(
         let fk_index = !i.unique
             && i.columns.len() == 1
             && named
-            && t.foreign_keys.iter().any(|f| f.columns == i.columns);
+            && rels
+                .iter()
+                .any(|r| r.source == ti && t.foreign_keys[r.fk].columns == i.columns);
         if fk_index {
             continue;
         }
@@ -679,5 +715,85 @@ fn default_expr(ty: &ColumnType, lit: &str, enum_name: &str) -> Option<String> {
             Some(format!("{enum_name}::{}", pascal(&v.to_ascii_lowercase())))
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render_models;
+    use crate::schema::{Column, ColumnType, DbSchema, ForeignKey, PrimaryKey, Table};
+    use orm_core::relation::Action;
+    use orm_core::sql::Dialect;
+
+    fn col(name: &str, ty: ColumnType) -> Column {
+        Column {
+            name: name.into(),
+            ty,
+            nullable: false,
+            default: None,
+            autoincrement: false,
+            collation: None,
+            renamed_from: None,
+        }
+    }
+
+    fn table(name: &str, columns: Vec<Column>, pk: &[&str], fks: Vec<ForeignKey>) -> Table {
+        Table {
+            name: name.into(),
+            columns,
+            primary_key: Some(PrimaryKey {
+                name: format!("{name}_pkey"),
+                columns: pk.iter().map(|c| (*c).to_owned()).collect(),
+            }),
+            indexes: vec![],
+            foreign_keys: fks,
+            renamed_from: None,
+        }
+    }
+
+    #[test]
+    fn colliding_field_names_and_unexpressible_foreign_keys() {
+        let pairs = table(
+            "pairs",
+            vec![col("a", ColumnType::BigInt), col("b", ColumnType::BigInt)],
+            &["a", "b"],
+            vec![],
+        );
+        let refs = table(
+            "refs",
+            vec![
+                col("id", ColumnType::BigInt),
+                col("userId", ColumnType::BigInt),
+                col("user_id", ColumnType::BigInt),
+                col("a", ColumnType::BigInt),
+                col("b", ColumnType::BigInt),
+            ],
+            &["id"],
+            vec![ForeignKey {
+                name: "refs_a_b_fkey".into(),
+                columns: vec!["a".into(), "b".into()],
+                referenced_table: "pairs".into(),
+                referenced_columns: vec!["a".into(), "b".into()],
+                on_delete: Action::Cascade,
+                on_update: Action::Cascade,
+            }],
+        );
+        let schema = DbSchema {
+            tables: vec![pairs, refs],
+            enums: vec![],
+        };
+        let source = render_models(&schema, Dialect::POSTGRES);
+        assert!(
+            source.contains("#[orm(column = \"userId\")]\n    pub user_id: i64,"),
+            "{source}"
+        );
+        assert!(
+            source.contains("#[orm(column = \"user_id\")]\n    pub user_id_2: i64,"),
+            "{source}"
+        );
+        assert!(
+            source.contains("// Note: foreign key `refs_a_b_fkey` (a, b)"),
+            "{source}"
+        );
     }
 }
