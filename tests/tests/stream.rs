@@ -175,6 +175,28 @@ backend_test_with_url!(
                 assert_ne!(before, after, "a new session after the dropped stream");
             }
         }
+        // A pooled connection the server killed is replaced before the first row, as for `exec`.
+        if let Some(pid) = session(one.clone()).await? {
+            if let Some(pg) = db.as_postgres() {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                    "SELECT pg_terminate_backend({pid})"
+                )))
+                .execute(pg)
+                .await
+                .expect("terminate");
+            } else if let Some(my) = db.as_mysql() {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("KILL {pid}")))
+                    .execute(my)
+                    .await
+                    .expect("kill");
+            }
+            let mut stream = Author::find_many().stream(&one);
+            let mut n = 0;
+            while stream.try_next().await?.is_some() {
+                n += 1;
+            }
+            assert_eq!(n, AUTHORS, "every row, on a fresh connection");
+        }
         // Relations loaded by Query need a second connection: refused on a one-connection pool.
         let mut books = Author::find_many()
             .include(Author::BOOKS)

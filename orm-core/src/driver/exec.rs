@@ -202,36 +202,49 @@ pub(crate) async fn stream_pooled<D: Driver, T: Send>(
     }
     let result = async {
         let p = prepare::<D>(inner, stmt)?;
-        let mut held = Guard {
-            conn: acquire(pool).await?,
-            finished: false,
-        };
-        inner.statements.fetch_add(1, Ordering::Relaxed);
-        let started = Instant::now();
-        let mut stream = sqlx::query_with(p.sql.clone(), p.args)
-            .persistent(inner.persistent)
-            .fetch(&mut *held.conn);
-        let mut n = 0u64;
-        let mut complete = true;
-        while let Some(row) = stream
-            .try_next()
-            .await
-            .map_err(|e| Error::from_sqlx(e, p.model))?
-        {
-            let item = decode(D::row(&row));
-            let failed = item.is_err();
-            if tx.send(item).await.is_err() || failed {
-                complete = false;
-                break;
+        // A connection found dead before the first row is sent is replaced, as for a collected
+        // read; after that the caller has rows, and the failure is theirs to see.
+        let mut attempts = pool.options().get_max_connections().max(1);
+        loop {
+            let mut held = Guard {
+                conn: acquire(pool).await?,
+                finished: false,
+            };
+            inner.statements.fetch_add(1, Ordering::Relaxed);
+            let started = Instant::now();
+            let mut stream = sqlx::query_with(p.sql.clone(), p.args.clone())
+                .persistent(inner.persistent)
+                .fetch(&mut *held.conn);
+            let mut n = 0u64;
+            let mut complete = true;
+            loop {
+                let row = match stream.try_next().await {
+                    Ok(Some(row)) => row,
+                    Ok(None) => break,
+                    Err(e) => {
+                        let e = Error::from_sqlx(e, p.model);
+                        if n == 0 && attempts > 0 && retry_on_fresh_connection(&e, p.read_only) {
+                            complete = false;
+                            break;
+                        }
+                        return Err(e);
+                    }
+                };
+                let item = decode(D::row(&row));
+                let failed = item.is_err();
+                if tx.send(item).await.is_err() || failed {
+                    return Ok(());
+                }
+                n += 1;
             }
-            n += 1;
+            drop(stream);
+            if complete {
+                held.finished = true;
+                finished(inner, p.model, p.sql.as_str(), started, n);
+                return Ok::<_, Error>(());
+            }
+            attempts -= 1;
         }
-        drop(stream);
-        if complete {
-            held.finished = true;
-            finished(inner, p.model, p.sql.as_str(), started, n);
-        }
-        Ok::<_, Error>(())
     }
     .instrument(tracing::debug_span!("orm.stream"))
     .await;
