@@ -224,3 +224,56 @@ backend_test_with_url!(
         Ok(())
     }
 );
+
+/// A payload whose decoding panics on `"boom"`: a stand-in for a decoder's bug.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Boom(String);
+
+impl<'de> serde::Deserialize<'de> for Boom {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <String as serde::Deserialize>::deserialize(d)?;
+        assert!(s != "boom", "a decoder bug");
+        Ok(Boom(s))
+    }
+}
+
+/// A row with a payload.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "payloads")]
+pub struct Payload {
+    /// Key.
+    #[orm(id)]
+    pub id: i64,
+    /// Body.
+    pub body: Json<Boom>,
+}
+
+backend_test!(
+    a_panic_while_streaming_reaches_the_caller,
+    Schema::new().model::<Payload>(),
+    |db: Client| async move {
+        Payload::create_many((1..=4).map(|id| NewPayload {
+            id,
+            body: Json(Boom(if id == 4 { "boom" } else { "ok" }.into())),
+        }))
+        .exec(&db)
+        .await?;
+        let consumer = tokio::spawn({
+            let db = db.clone();
+            async move {
+                let mut stream = Payload::find_many().order_by(Payload::ID.asc()).stream(&db);
+                let mut n = 0;
+                while let Ok(Some(_)) = stream.try_next().await {
+                    n += 1;
+                }
+                n
+            }
+        });
+        let r = consumer.await;
+        assert!(
+            r.as_ref().is_err_and(|e| e.is_panic()),
+            "the stream must not end as if complete: {r:?}"
+        );
+        Ok(())
+    }
+);

@@ -1,5 +1,6 @@
 //! Streaming reads: rows as they arrive, in constant memory, on one held connection.
 
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -52,6 +53,23 @@ impl<T> Stream for RowStream<T> {
                 Poll::Ready(Some(Err(e)))
             }
             Poll::Ready(None) => {
+                // The channel closes when the tasks end. A task that panicked (a decoder's bug)
+                // passes its panic on, rather than ending the stream as if every row was read.
+                while let Some(t) = self.tasks.last_mut() {
+                    match Pin::new(t).poll(cx) {
+                        Poll::Pending => return Poll::Pending,
+                        Poll::Ready(r) => {
+                            // Each handle is polled to completion once, then dropped.
+                            self.tasks.pop();
+                            if let Err(e) = r
+                                && e.is_panic()
+                            {
+                                self.done = true;
+                                std::panic::resume_unwind(e.into_panic())
+                            }
+                        }
+                    }
+                }
                 self.done = true;
                 Poll::Ready(None)
             }
