@@ -103,6 +103,14 @@ backend_test!(
             .exec(&db)
             .await;
         assert!(refused(r), "increment");
+        let r = Price::update(Price::ID.eq(1))
+            .multiply(Price::AMOUNT, d("1.5"))
+            .exec(&db)
+            .await;
+        assert!(
+            refused(r),
+            "a product may have more decimals than the column keeps"
+        );
         if db.backend() != Backend::Sqlite {
             // (SQLite refuses decimal arithmetic altogether: it keeps decimals as text.)
             Price::update(Price::ID.eq(2))

@@ -1297,11 +1297,20 @@ impl Writer {
             // PostgreSQL and MySQL would fail, SQLite would store NULL.
             self.refuse(col, v, "division by zero".into());
         }
-        // Adding a finer decimal to a `numeric(p,s)` column would round the sum.
-        if matches!(op, Arith::Add | Arith::Sub)
-            && let Some(reason) = dialect::finer_than(col, v)
-        {
-            self.refuse(col, v, reason);
+        // Adding a finer decimal to a `numeric(p,s)` column would round the sum; a product or a
+        // quotient generally has more decimals than the column keeps.
+        if matches!(op, Arith::Add | Arith::Sub) {
+            if let Some(reason) = dialect::finer_than(col, v) {
+                self.refuse(col, v, reason);
+            }
+        } else if let Some((_, scale)) = col.decimal_digits() {
+            self.refuse(
+                col,
+                v,
+                format!(
+                    "the column keeps {scale} decimal places and the database would round the result; read the value, compute it and set it"
+                ),
+            );
         }
         let rules = self.rules;
         rules.arithmetic(

@@ -509,11 +509,12 @@ impl Migrator {
         let up = files::render(d, &dir_name, "up", &steps, &[]);
         let down = files::render(d, &dir_name, "down", &down_steps, &down_warnings);
         let path = files::write(&self.dir, &dir_name, &up, &down)?;
-        exec(
-            db,
-            insert_history_sql(d, &dir_name, &files::checksum(&up), true),
-        )
-        .await?;
+        // The files and the record go together: without the record, the files are removed again.
+        let record = insert_history_sql(d, &dir_name, &files::checksum(&up), true);
+        if let Err(e) = exec(db, record).await {
+            let _ = std::fs::remove_dir_all(&path);
+            return Err(e);
+        }
         Ok(Baseline {
             migration: NewMigration {
                 name: dir_name,
