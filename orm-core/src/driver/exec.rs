@@ -189,14 +189,14 @@ pub(crate) async fn stream_pooled<D: Driver, T: Send>(
     /// Closes the connection when dropped before the result was read to its end: on an early
     /// return, and when the stream's task is aborted mid-result (a pooled connection would first
     /// have to drain the rest of the result).
-    struct Guard<C: CloseOnDrop> {
-        conn: C,
+    struct Guard<DB: sqlx::Database> {
+        conn: PoolConnection<DB>,
         finished: bool,
     }
-    impl<C: CloseOnDrop> Drop for Guard<C> {
+    impl<DB: sqlx::Database> Drop for Guard<DB> {
         fn drop(&mut self) {
             if !self.finished {
-                self.conn.close_now();
+                self.conn.close_on_drop();
             }
         }
     }
@@ -250,17 +250,6 @@ pub(crate) async fn stream_pooled<D: Driver, T: Send>(
     .await;
     if let Err(e) = result {
         let _ = tx.send(Err(e)).await;
-    }
-}
-
-/// A pooled connection that can be marked to close instead of returning to the pool.
-trait CloseOnDrop {
-    fn close_now(&mut self);
-}
-
-impl<DB: sqlx::Database> CloseOnDrop for PoolConnection<DB> {
-    fn close_now(&mut self) {
-        self.close_on_drop();
     }
 }
 

@@ -493,7 +493,7 @@ impl<M: Model, A: AggList<M>> Aggregate<M, A> {
 
     pub(crate) fn statement(&self, dialect: Dialect) -> Result<Statement> {
         let aggs = self.aggs.exprs();
-        check(M::DEF, dialect, &aggs, &[])?;
+        check(M::DEF, dialect, &aggs)?;
         let mut w = Writer::new(dialect);
         w.aggregate(&AggSpec {
             model: M::DEF,
@@ -620,7 +620,7 @@ impl<M: Model, K: GroupKeys<M>, A: AggList<M>> GroupBy<M, K, A> {
             GroupOrder::Agg(a, _) => Some(*a),
             GroupOrder::Column(_) => None,
         }));
-        check(M::DEF, dialect, &all, &keys)?;
+        check(M::DEF, dialect, &all)?;
         for o in &self.order {
             if let GroupOrder::Column(t) = o {
                 let grouped = t
@@ -664,12 +664,7 @@ impl<M: Model, K: GroupKeys<M>, A: AggList<M>> GroupBy<M, K, A> {
 
 /// Refuses what the backend cannot compute exactly: arithmetic and comparisons on SQLite's text
 /// decimals.
-fn check(
-    model: &'static crate::model::ModelDef,
-    dialect: Dialect,
-    aggs: &[AggExpr],
-    _keys: &[&'static ColumnDef],
-) -> Result<()> {
+fn check(model: &'static crate::model::ModelDef, dialect: Dialect, aggs: &[AggExpr]) -> Result<()> {
     if dialect.capabilities().decimal_arithmetic {
         return Ok(());
     }

@@ -303,18 +303,6 @@ fn rust_type(d: Dialect, c: &Column, enum_name: &str) -> (String, ColumnType) {
     (rust.to_owned(), stored(kind))
 }
 
-/// A date-time or time type written without its fractional digits (`datetime`, `time`), with the
-/// default the backend gives it written out: MySQL's is 0 (`datetime(0)`), so that the model knows
-/// the column keeps whole seconds and refuses finer values rather than let them be cut.
-fn explicit_precision(native: String) -> String {
-    let lower = native.to_ascii_lowercase();
-    if matches!(lower.as_str(), "datetime" | "time" | "timestamp") {
-        format!("{native}(0)")
-    } else {
-        native
-    }
-}
-
 /// The field kind for a native type the dialect keeps as written (`timestamp(3)`, `time(0)`,
 /// `datetime(3)`, `numeric` without precision ...): by its type family, else text.
 fn other_kind(native: &str, stored: impl Fn(ScalarKind) -> ColumnType) -> ScalarKind {
@@ -598,7 +586,7 @@ fn render_table(
         if !matches!(c.ty, ColumnType::Enum { .. }) && default_ty != c.ty {
             attrs.push(format!(
                 "db_type = {:?}",
-                explicit_precision(render_type(d, &c.ty, false))
+                d.ddl().explicit_native(render_type(d, &c.ty, false))
             ));
         }
         let time = matches!(

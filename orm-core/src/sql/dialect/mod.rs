@@ -472,6 +472,11 @@ pub(crate) trait Rules: Sync {
         });
         lock_wait(w, lock.wait);
     }
+    /// A native type as a model's `db_type` should spell it: with what the server leaves implicit
+    /// written out where the model reads it (MySQL's whole-second `datetime` is `datetime(0)`).
+    fn explicit_native(&self, native: String) -> String {
+        native
+    }
     /// The column type a `String` field gets without `db_type`.
     fn string_type(&self) -> ColumnType {
         ColumnType::Text
@@ -1003,6 +1008,10 @@ impl Ddl {
     /// The table default collation (MySQL/MariaDB; empty elsewhere).
     pub fn table_collation(self) -> &'static str {
         self.0.table_collation()
+    }
+    /// A native type as a model's `db_type` should spell it (see `Rules::explicit_native`).
+    pub fn explicit_native(self, native: String) -> String {
+        self.0.explicit_native(native)
     }
     /// The column type a `String` field gets without `db_type`.
     pub fn string_type(self) -> ColumnType {

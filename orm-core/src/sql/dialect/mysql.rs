@@ -249,6 +249,18 @@ impl Rules for MySql {
         });
         lock_wait(w, lock.wait);
     }
+    /// A date-time or time type without fractional digits keeps whole seconds: `(0)` written out,
+    /// so that the model knows and refuses finer values rather than let them be cut.
+    fn explicit_native(&self, native: String) -> String {
+        if matches!(
+            native.to_ascii_lowercase().as_str(),
+            "datetime" | "time" | "timestamp"
+        ) {
+            format!("{native}(0)")
+        } else {
+            native
+        }
+    }
     fn string_type(&self) -> ColumnType {
         ColumnType::VarChar(191)
     }
