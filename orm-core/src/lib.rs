@@ -14,6 +14,7 @@ mod ast;
 pub mod client;
 mod driver;
 pub mod error;
+pub mod hooks;
 pub mod model;
 pub mod query;
 mod raw;

@@ -119,8 +119,11 @@ impl RawSql {
 
     /// Runs the statement and decodes every row.
     pub async fn fetch_all<T: FromRow, E: Executor + ?Sized>(self, db: &E) -> Result<Vec<T>> {
-        let stmt = self.statement(db.__dialect())?;
-        db.__fetch(stmt, T::from_row).await
+        let run = async {
+            let stmt = self.statement(db.__dialect())?;
+            db.__fetch(stmt, T::from_row).await
+        };
+        crate::hooks::operation(db.__db(), None, crate::hooks::OperationKind::Raw, run).await
     }
 
     /// Runs the statement and decodes the first row, if any.
@@ -140,7 +143,10 @@ impl RawSql {
 
     /// Runs a statement that returns no rows; returns the number of rows affected.
     pub async fn execute<E: Executor + ?Sized>(self, db: &E) -> Result<u64> {
-        let stmt = self.statement(db.__dialect())?;
-        Ok(db.__execute(stmt).await?.rows_affected)
+        let run = async {
+            let stmt = self.statement(db.__dialect())?;
+            Ok(db.__execute(stmt).await?.rows_affected)
+        };
+        crate::hooks::operation(db.__db(), None, crate::hooks::OperationKind::Raw, run).await
     }
 }

@@ -57,6 +57,8 @@ impl ClientOptions {
                 statements: AtomicU64::new(0),
                 memory,
                 max_packet: opened.max_packet,
+                endpoint: crate::hooks::Endpoint::from_url(&self.url),
+                hooks: self.hooks,
                 url: self.url,
             }),
         })

@@ -14,7 +14,7 @@ use super::ClientInner;
 use super::Driver;
 use crate::error::{Error, Result};
 use crate::model::ModelDef;
-use crate::sql::{Backend, Statement};
+use crate::sql::Statement;
 use crate::types::RowRef;
 
 /// What a statement that returns no rows reports.
@@ -175,15 +175,17 @@ where
 
 /// Streams a row-returning statement's rows, decoded, into `tx`, on one pooled connection held
 /// until the last row is read or the receiver goes away. The channel's bound is the backpressure:
-/// rows are read from the server as fast as the consumer takes them. A failure is sent as the last
-/// item. A connection abandoned mid-result is closed rather than returned to the pool.
+/// rows are read from the server as fast as the consumer takes them. A row that fails to decode is
+/// sent as the last item; a failure of the statement is returned, for the caller to send. A
+/// connection abandoned mid-result is closed rather than returned to the pool.
 pub(crate) async fn stream_pooled<D: Driver, T: Send>(
     inner: &ClientInner,
     pool: &sqlx::Pool<D>,
     stmt: Statement,
     mut decode: impl FnMut(RowRef<'_>) -> Result<T> + Send,
     tx: &tokio::sync::mpsc::Sender<Result<T>>,
-) where
+) -> Result<()>
+where
     for<'c> &'c mut D::Connection: sqlx::Executor<'c, Database = D>,
 {
     /// Closes the connection when dropped before the result was read to its end: on an early
@@ -200,6 +202,10 @@ pub(crate) async fn stream_pooled<D: Driver, T: Send>(
             }
         }
     }
+    let span = crate::hooks::statement_span(inner, stmt.model, &stmt.sql);
+    let model = stmt.model;
+    let sql = stmt.sql.clone();
+    let started = Instant::now();
     let result = async {
         let p = prepare::<D>(inner, stmt)?;
         // A connection found dead before the first row is sent is replaced, as for a collected
@@ -211,7 +217,6 @@ pub(crate) async fn stream_pooled<D: Driver, T: Send>(
                 finished: false,
             };
             inner.statements.fetch_add(1, Ordering::Relaxed);
-            let started = Instant::now();
             let mut stream = sqlx::query_with(p.sql.clone(), p.args.clone())
                 .persistent(inner.persistent)
                 .fetch(&mut *held.conn);
@@ -233,24 +238,22 @@ pub(crate) async fn stream_pooled<D: Driver, T: Send>(
                 let item = decode(D::row(&row));
                 let failed = item.is_err();
                 if tx.send(item).await.is_err() || failed {
-                    return Ok(());
+                    return Ok(n);
                 }
                 n += 1;
             }
             drop(stream);
             if complete {
                 held.finished = true;
-                finished(inner, p.model, p.sql.as_str(), started, n);
-                return Ok::<_, Error>(());
+                return Ok::<_, Error>(n);
             }
             attempts -= 1;
         }
     }
-    .instrument(tracing::debug_span!("orm.stream"))
+    .instrument(span.clone())
     .await;
-    if let Err(e) = result {
-        let _ = tx.send(Err(e)).await;
-    }
+    finished(inner, &span, model, &sql, started, result.as_ref().copied());
+    result.map(|_| ())
 }
 
 /// Runs a statement that returns no rows on a pooled connection, retried as [`fetch_pooled`].
@@ -336,33 +339,19 @@ where
         .map_err(|e| Error::from_sqlx(e, None))
 }
 
-fn system(backend: Backend) -> &'static str {
-    match backend {
-        Backend::Postgres => "postgresql",
-        Backend::MySql => "mysql",
-        Backend::Sqlite => "sqlite",
-    }
-}
-
-fn span(inner: &ClientInner, sql: &str) -> tracing::Span {
-    tracing::debug_span!(
-        "orm.statement",
-        db.system = system(inner.dialect.backend),
-        db.statement = sql
-    )
-}
-
+/// Records a statement's end (span, operation report, metrics) and warns when it was slow.
 fn finished(
     inner: &ClientInner,
+    span: &tracing::Span,
     model: Option<&'static ModelDef>,
     sql: &str,
     started: Instant,
-    rows: u64,
+    outcome: std::result::Result<u64, &Error>,
 ) {
     let elapsed = started.elapsed();
-    let ms = elapsed.as_secs_f64() * 1e3;
-    tracing::debug!(target: "orm::statement", elapsed_ms = ms, rows, model = model.map(|m| m.name), "statement finished");
+    crate::hooks::statement_finished(inner, span, model, sql, elapsed, outcome);
     if inner.slow_threshold.is_some_and(|t| elapsed >= t) {
+        let ms = elapsed.as_secs_f64() * 1e3;
         tracing::warn!(target: "orm::slow", elapsed_ms = ms, sql, "slow statement");
     }
 }
@@ -380,7 +369,7 @@ where
     for<'c> &'c mut D::Connection: sqlx::Executor<'c, Database = D>,
 {
     inner.statements.fetch_add(1, Ordering::Relaxed);
-    let span = span(inner, sql.as_str());
+    let span = crate::hooks::statement_span(inner, model, sql.as_str());
     let started = Instant::now();
     let rows = async {
         let mut stream = sqlx::query_with(sql.clone(), args)
@@ -397,10 +386,17 @@ where
         }
         Ok::<_, Error>(n)
     }
-    .instrument(span)
-    .await?;
-    finished(inner, model, sql.as_str(), started, rows);
-    Ok(())
+    .instrument(span.clone())
+    .await;
+    finished(
+        inner,
+        &span,
+        model,
+        sql.as_str(),
+        started,
+        rows.as_ref().copied(),
+    );
+    rows.map(|_| ())
 }
 
 /// Sends a statement that returns no rows.
@@ -415,15 +411,16 @@ where
     for<'c> &'c mut D::Connection: sqlx::Executor<'c, Database = D>,
 {
     inner.statements.fetch_add(1, Ordering::Relaxed);
-    let span = span(inner, sql.as_str());
+    let span = crate::hooks::statement_span(inner, model, sql.as_str());
     let started = Instant::now();
     let r = sqlx::query_with(sql.clone(), args)
         .persistent(inner.persistent)
         .execute(conn)
-        .instrument(span)
+        .instrument(span.clone())
         .await
-        .map_err(|e| Error::from_sqlx(e, model))?;
-    let r = D::result(r);
-    finished(inner, model, sql.as_str(), started, r.rows_affected);
-    Ok(r)
+        .map(D::result)
+        .map_err(|e| Error::from_sqlx(e, model));
+    let outcome = r.as_ref().map(|r| r.rows_affected);
+    finished(inner, &span, model, sql.as_str(), started, outcome);
+    r
 }

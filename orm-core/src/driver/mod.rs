@@ -122,6 +122,12 @@ pub(crate) async fn open(options: &ClientOptions) -> Result<Opened> {
 }
 
 impl Pool {
+    /// Open connections and idle ones.
+    #[cfg(feature = "metrics")]
+    pub(crate) fn usage(&self) -> (u32, usize) {
+        each!(self, Pool, p => (p.size(), p.num_idle()))
+    }
+
     /// Closes every connection.
     pub(crate) async fn close(&self) {
         each!(self, Pool, p => p.close().await)

@@ -33,6 +33,7 @@ pub struct ClientOptions {
     pub(crate) slow_threshold: Option<Duration>,
     pub(crate) ping_after_idle: Option<Duration>,
     pub(crate) busy_timeout: Duration,
+    pub(crate) hooks: crate::hooks::Hooks,
 }
 
 impl ClientOptions {
@@ -49,6 +50,7 @@ impl ClientOptions {
             slow_threshold: Some(Duration::from_secs(1)),
             ping_after_idle: Some(Duration::from_secs(10)),
             busy_timeout: Duration::from_secs(5),
+            hooks: Default::default(),
         }
     }
 
@@ -110,6 +112,13 @@ impl ClientOptions {
         self.slow_threshold = d.into();
         self
     }
+
+    /// Adds a [`Hook`](crate::hooks::Hook) that sees every model operation of the client, its clones
+    /// and its transactions (see [`hooks`](crate::hooks)). Hooks run in the order they were added.
+    pub fn hook(mut self, hook: impl crate::hooks::Hook) -> Self {
+        self.hooks.0.push(std::sync::Arc::new(hook));
+        self
+    }
 }
 
 /// What a client's statements run with: its pool, its dialect and settings, and its statement
@@ -126,6 +135,10 @@ pub(crate) struct ClientInner {
     pub(crate) memory: bool,
     /// The largest statement the server accepts (MySQL's `max_allowed_packet`).
     pub(crate) max_packet: Option<usize>,
+    /// The operation hooks.
+    pub(crate) hooks: crate::hooks::Hooks,
+    /// The server and database, for spans.
+    pub(crate) endpoint: crate::hooks::Endpoint,
 }
 
 impl ClientInner {

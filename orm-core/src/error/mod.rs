@@ -153,6 +153,15 @@ pub enum Error {
     /// A migration command refused or failed.
     #[error(transparent)]
     Migrate(#[from] MigrateError),
+    /// A [`Hook`](crate::hooks::Hook) refused the operation before anything was sent
+    /// (see [`Error::rejected`]).
+    #[error("{operation} was refused: {reason}")]
+    Rejected {
+        /// The operation, as `Model.operation` (`Post.create`).
+        operation: String,
+        /// Why.
+        reason: String,
+    },
 }
 
 fn on_model(model: Option<&'static str>) -> String {
@@ -181,6 +190,41 @@ impl Error {
     /// a new connection may succeed, but a write that was under way may or may not have applied.
     pub fn is_connection(&self) -> bool {
         matches!(self, Error::Connection(_))
+    }
+
+    /// The error a hook's `before` returns to refuse `operation`.
+    pub fn rejected(operation: &crate::hooks::Operation, reason: impl Into<String>) -> Self {
+        Error::Rejected {
+            operation: operation.to_string(),
+            reason: reason.into(),
+        }
+    }
+
+    /// A short, stable name of the error's kind, for metrics and traces (OpenTelemetry's
+    /// `error.type`): `not_found`, `unique_violation`, `connection`, …
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::NotFound { .. } => "not_found",
+            Error::UniqueViolation { .. } => "unique_violation",
+            Error::ForeignKeyViolation { .. } => "foreign_key_violation",
+            Error::NullViolation { .. } => "null_violation",
+            Error::CheckViolation { .. } => "check_violation",
+            Error::SerializationFailure(_) => "serialization_failure",
+            Error::Deadlock(_) => "deadlock",
+            Error::LockTimeout(_) => "lock_timeout",
+            Error::InvalidValue { .. } => "invalid_value",
+            Error::TransactionAborted { .. } => "transaction_aborted",
+            Error::Decode { .. } => "decode",
+            Error::Connection(_) => "connection",
+            Error::PoolTimeout(_) => "pool_timeout",
+            Error::InvalidQuery(_) => "invalid_query",
+            Error::TransactionClosed => "transaction_closed",
+            Error::UnsupportedUrl(_) => "unsupported_url",
+            Error::Database(_) => "database",
+            Error::InvalidSchema { .. } => "invalid_schema",
+            Error::Migrate(_) => "migrate",
+            Error::Rejected { .. } => "rejected",
+        }
     }
 
     pub(crate) fn decode(

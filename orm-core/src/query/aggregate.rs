@@ -510,11 +510,20 @@ impl<M: Model, A: AggList<M>> Aggregate<M, A> {
 
     /// Runs the query.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<A::Output> {
-        let statement = self.statement(db.__dialect())?;
-        let aggs = &self.aggs;
-        let mut rows = db.__fetch(statement, |row| aggs.decode(row, 0)).await?;
-        rows.pop()
-            .ok_or_else(|| Error::InvalidQuery("an aggregate returned no row".into()))
+        let run = async {
+            let statement = self.statement(db.__dialect())?;
+            let aggs = &self.aggs;
+            let mut rows = db.__fetch(statement, |row| aggs.decode(row, 0)).await?;
+            rows.pop()
+                .ok_or_else(|| Error::InvalidQuery("an aggregate returned no row".into()))
+        };
+        crate::hooks::operation(
+            db.__db(),
+            Some(M::DEF),
+            crate::hooks::OperationKind::Aggregate,
+            run,
+        )
+        .await
     }
 }
 
@@ -651,14 +660,23 @@ impl<M: Model, K: GroupKeys<M>, A: AggList<M>> GroupBy<M, K, A> {
 
     /// Runs the query: one `(keys, aggregates)` pair per group.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<Vec<(K::Output, A::Output)>> {
-        if self.take == Some(0) {
-            return Ok(Vec::new());
-        }
-        let statement = self.statement(db.__dialect())?;
-        let n = self.keys.columns().len();
-        let aggs = &self.aggs;
-        db.__fetch(statement, |row| Ok((K::decode(row)?, aggs.decode(row, n)?)))
-            .await
+        let run = async {
+            if self.take == Some(0) {
+                return Ok(Vec::new());
+            }
+            let statement = self.statement(db.__dialect())?;
+            let n = self.keys.columns().len();
+            let aggs = &self.aggs;
+            db.__fetch(statement, |row| Ok((K::decode(row)?, aggs.decode(row, n)?)))
+                .await
+        };
+        crate::hooks::operation(
+            db.__db(),
+            Some(M::DEF),
+            crate::hooks::OperationKind::GroupBy,
+            run,
+        )
+        .await
     }
 }
 

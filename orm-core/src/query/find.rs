@@ -9,6 +9,7 @@ use super::order::{IntoOrderBy, Order};
 use crate::ast::{Lock, LockStrength, LockWait};
 use crate::client::{DbRef, Executor};
 use crate::error::{Error, Result};
+use crate::hooks::OperationKind;
 use crate::model::Model;
 use crate::relation::{IntoCountInclude, IntoInclude, Select, Shape, Strategy};
 use crate::sql::{OrderTerm, SelectSpec, Statement, Writer};
@@ -372,6 +373,16 @@ impl<M: Model> FindMany<M> {
 
     /// Runs the query.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<Vec<M>> {
+        crate::hooks::operation(
+            db.__db(),
+            Some(M::DEF),
+            OperationKind::FindMany,
+            self.exec_inner(db),
+        )
+        .await
+    }
+
+    async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<Vec<M>> {
         if self.lock.is_some() && matches!(db.__db(), DbRef::Client(_)) {
             return Err(Error::InvalidQuery(format!(
                 "a locking read of {} outside a transaction would release its locks at once: run it in `transaction(..)`",
@@ -395,7 +406,8 @@ impl<M: Model> FindMany<M> {
 
     /// Counts the rows this query would return (honouring `skip`, `take`, `cursor` and `distinct`).
     pub async fn count<E: Executor + ?Sized>(self, db: &E) -> Result<i64> {
-        scalar_i64(db, self.count_statement(db.__dialect())?, M::DEF).await
+        let count = async { scalar_i64(db, self.count_statement(db.__dialect())?, M::DEF).await };
+        crate::hooks::operation(db.__db(), Some(M::DEF), OperationKind::Count, count).await
     }
 
     /// The `SELECT COUNT(*)` that [`count`](FindMany::count) sends.
@@ -477,10 +489,21 @@ impl<M: Model> FindFirst<M> {
     pub fn select<S: Select<Model = M>>(self) -> FindOneSelect<S> {
         FindOneSelect {
             inner: self.inner.take(1).select::<S>().inner,
+            kind: OperationKind::FindFirst,
         }
     }
     /// Runs the query.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<Option<M>> {
+        crate::hooks::operation(
+            db.__db(),
+            Some(M::DEF),
+            OperationKind::FindFirst,
+            self.exec_inner(db),
+        )
+        .await
+    }
+
+    async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<Option<M>> {
         Ok(self.inner.take(1).exec(db).await?.into_iter().next())
     }
     /// Runs the query, failing with [`Error::NotFound`] when no row matches.
@@ -505,6 +528,16 @@ impl<S: Select> FindManySelect<S> {
     }
     /// Runs the query.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<Vec<S>> {
+        crate::hooks::operation(
+            db.__db(),
+            Some(<S::Model as Model>::DEF),
+            OperationKind::FindMany,
+            self.exec_inner(db),
+        )
+        .await
+    }
+
+    async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<Vec<S>> {
         self.inner
             .exec(db)
             .await?
@@ -518,6 +551,7 @@ impl<S: Select> FindManySelect<S> {
 #[must_use = "a query does nothing until `.exec(&db)` is awaited"]
 pub struct FindOneSelect<S: Select> {
     inner: FindMany<S::Model>,
+    kind: OperationKind,
 }
 
 impl<S: Select> FindOneSelect<S> {
@@ -528,13 +562,16 @@ impl<S: Select> FindOneSelect<S> {
     }
     /// Runs the query.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<Option<S>> {
-        self.inner
-            .exec(db)
-            .await?
-            .into_iter()
-            .next()
-            .map(S::__from_model)
-            .transpose()
+        let read = async {
+            self.inner
+                .exec(db)
+                .await?
+                .into_iter()
+                .next()
+                .map(S::__from_model)
+                .transpose()
+        };
+        crate::hooks::operation(db.__db(), Some(<S::Model as Model>::DEF), self.kind, read).await
     }
 }
 
@@ -556,10 +593,21 @@ impl<M: Model> FindUnique<M> {
     pub fn select<S: Select<Model = M>>(self) -> FindOneSelect<S> {
         FindOneSelect {
             inner: self.inner.select::<S>().inner,
+            kind: OperationKind::FindUnique,
         }
     }
     /// Runs the query.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<Option<M>> {
+        crate::hooks::operation(
+            db.__db(),
+            Some(M::DEF),
+            OperationKind::FindUnique,
+            self.exec_inner(db),
+        )
+        .await
+    }
+
+    async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<Option<M>> {
         Ok(self.inner.exec(db).await?.into_iter().next())
     }
 }
@@ -580,6 +628,16 @@ impl<M: Model> FindUniqueOrThrow<M> {
     locking!();
     /// Runs the query.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
+        crate::hooks::operation(
+            db.__db(),
+            Some(M::DEF),
+            OperationKind::FindUniqueOrThrow,
+            self.exec_inner(db),
+        )
+        .await
+    }
+
+    async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
         self.inner
             .exec(db)
             .await?
@@ -613,6 +671,16 @@ impl<M: Model> Count<M> {
     }
     /// Runs the query.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<i64> {
+        crate::hooks::operation(
+            db.__db(),
+            Some(M::DEF),
+            OperationKind::Count,
+            self.exec_inner(db),
+        )
+        .await
+    }
+
+    async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<i64> {
         self.inner.count(db).await
     }
 }

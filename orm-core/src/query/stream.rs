@@ -11,6 +11,7 @@ use super::find::{FindMany, FindManySelect};
 use crate::client::{Client, DbRef};
 use crate::driver::{each, stream_pooled};
 use crate::error::{Error, Result};
+use crate::hooks::{self, Operation, OperationKind};
 use crate::model::Model;
 use crate::relation::Select;
 
@@ -146,10 +147,18 @@ impl<M: Model> FindMany<M> {
                 M::DEF.name
             )));
         }
+        let op = Operation::new(Some(M::DEF), OperationKind::Stream, DbRef::Client(db));
+        let span = hooks::operation_span(&db.inner, &op);
+        let state = match hooks::start_detached(DbRef::Client(db), op, &span) {
+            Ok(s) => s,
+            Err(e) => return fail(e),
+        };
         let shape = std::sync::Arc::new(self.shape);
         let reader = {
             let db = db.clone();
             let shape = shape.clone();
+            let state = state.clone();
+            let span = span.clone();
             tokio::spawn(async move {
                 let inner = &*db.inner;
                 let decode = |row: crate::types::RowRef<'_>| {
@@ -159,7 +168,12 @@ impl<M: Model> FindMany<M> {
                         shape.decode(row)
                     }
                 };
-                each!(&inner.pool, Pool, p => stream_pooled(inner, p, statement, decode, &tx).await);
+                let read = async {
+                    each!(&inner.pool, Pool, p => stream_pooled(inner, p, statement, decode, &tx).await)
+                };
+                if let Err(e) = hooks::in_operation(state, span, read).await {
+                    let _ = tx.send(Err(e)).await;
+                }
             })
         };
         if !loads {
@@ -191,7 +205,8 @@ impl<M: Model> FindMany<M> {
                     let error = failed.map(|i| buf.drain(i..).next().expect("an error"));
                     let mut rows: Vec<M> = buf.drain(..).map(|r| r.expect("checked")).collect();
                     // A batch whose relations did not load is never handed out: its error is.
-                    if let Err(e) = shape.load(DbRef::Client(&db), &mut rows).await {
+                    let load = shape.load(DbRef::Client(&db), &mut rows);
+                    if let Err(e) = hooks::in_operation(state.clone(), span.clone(), load).await {
                         let _ = out_tx.send(Err(e)).await;
                         return;
                     }

@@ -10,6 +10,7 @@ use super::find::FindMany;
 use super::{AnyColumn, CmpOp};
 use crate::client::{ExecResult, Executor};
 use crate::error::{Error, Result};
+use crate::hooks::OperationKind;
 use crate::model::{
     AsUniqueKey, Column, ColumnDef, CreateInput, DefaultDef, Model, ModelDef, UpdateInput,
 };
@@ -269,6 +270,16 @@ impl<M: Model> Create<M> {
     /// Runs the insert; returns the row as stored, defaults filled in (and the relations written
     /// by `with` loaded).
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
+        crate::hooks::operation(
+            db.__db(),
+            Some(M::DEF),
+            OperationKind::Create,
+            self.exec_inner(db),
+        )
+        .await
+    }
+
+    async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
         if self.nested.is_empty() {
             let insert = self.statement(db.__dialect())?;
             return insert_one::<M, E>(db, insert).await;
@@ -426,6 +437,16 @@ impl<M: Model> CreateMany<M> {
 
     /// Runs the inserts in one atomic scope; returns how many rows were inserted.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<u64> {
+        crate::hooks::operation(
+            db.__db(),
+            Some(M::DEF),
+            OperationKind::CreateMany,
+            self.exec_inner(db),
+        )
+        .await
+    }
+
+    async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<u64> {
         if self.data.is_empty() {
             return Ok(0);
         }
@@ -558,6 +579,16 @@ pub struct CreateManyAndReturn<M: Model> {
 impl<M: Model> CreateManyAndReturn<M> {
     /// Runs the inserts; returns the inserted rows (skipped duplicates are not returned).
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<Vec<M>> {
+        crate::hooks::operation(
+            db.__db(),
+            Some(M::DEF),
+            OperationKind::CreateMany,
+            self.exec_inner(db),
+        )
+        .await
+    }
+
+    async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<Vec<M>> {
         let inner = self.inner;
         if inner.data.is_empty() {
             return Ok(Vec::new());
@@ -630,6 +661,16 @@ impl<M: Model> UpsertMany<M> {
     /// DUPLICATE KEY UPDATE` fires for any key, such a row is left untouched by the statement and
     /// found missing afterwards.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<u64> {
+        crate::hooks::operation(
+            db.__db(),
+            Some(M::DEF),
+            OperationKind::Upsert,
+            self.exec_inner(db),
+        )
+        .await
+    }
+
+    async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<u64> {
         if self.data.is_empty() {
             return Ok(0);
         }
@@ -834,7 +875,17 @@ impl<M: Model> Update<M> {
     }
 
     /// Runs the update; [`Error::NotFound`] when no row has the key.
-    pub async fn exec<E: Executor + ?Sized>(mut self, db: &E) -> Result<M> {
+    pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
+        crate::hooks::operation(
+            db.__db(),
+            Some(M::DEF),
+            OperationKind::Update,
+            self.exec_inner(db),
+        )
+        .await
+    }
+
+    async fn exec_inner<E: Executor + ?Sized>(mut self, db: &E) -> Result<M> {
         if self.nested.is_empty() {
             return self.exec_plain(db).await;
         }
@@ -925,6 +976,16 @@ impl<M: Model> UpdateMany<M> {
 
     /// Runs the update; returns how many rows matched.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<u64> {
+        crate::hooks::operation(
+            db.__db(),
+            Some(M::DEF),
+            OperationKind::UpdateMany,
+            self.exec_inner(db),
+        )
+        .await
+    }
+
+    async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<u64> {
         match self.statement(db.__dialect())? {
             Some(statement) => Ok(db.__execute(statement).await?.rows_affected),
             None => Ok(0),
@@ -967,6 +1028,16 @@ impl<M: Model> Upsert<M> {
 
     /// Runs the upsert; returns the created or updated row.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
+        crate::hooks::operation(
+            db.__db(),
+            Some(M::DEF),
+            OperationKind::Upsert,
+            self.exec_inner(db),
+        )
+        .await
+    }
+
+    async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
         self.statement(db.__dialect())?.run(db).await
     }
 
@@ -1034,6 +1105,16 @@ impl<M: Model> Delete<M> {
 
     /// Runs the delete; [`Error::NotFound`] when no row has the key.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
+        crate::hooks::operation(
+            db.__db(),
+            Some(M::DEF),
+            OperationKind::Delete,
+            self.exec_inner(db),
+        )
+        .await
+    }
+
+    async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
         self.statement(db.__dialect())?.run(db).await
     }
 
@@ -1077,6 +1158,16 @@ impl<M: Model> DeleteMany<M> {
 
     /// Runs the delete; returns how many rows were deleted.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<u64> {
+        crate::hooks::operation(
+            db.__db(),
+            Some(M::DEF),
+            OperationKind::DeleteMany,
+            self.exec_inner(db),
+        )
+        .await
+    }
+
+    async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<u64> {
         Ok(db
             .__execute(self.statement(db.__dialect())?)
             .await?
