@@ -15,3 +15,4 @@ pub mod seed;
 pub mod service;
 
 pub use models::*;
+pub use service::{SlowOperationLog, connect};

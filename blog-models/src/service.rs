@@ -32,10 +32,11 @@
 #![warn(missing_docs)]
 
 use std::future::Future;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use orm_runtime::client::Executor;
+use orm_runtime::hooks::{Hook, OperationReport};
 use orm_runtime::prelude::*;
 use orm_runtime::query::FindMany;
 use serde::Serialize;
@@ -48,9 +49,66 @@ use crate::models::{
 /// The most posts one page of [`DatabaseService::posts_paginated`] returns.
 pub const MAX_PAGE_SIZE: u32 = 100;
 
-/// How long an operation may take before [`DatabaseService`] logs it as slow, unless changed
-/// with [`DatabaseService::slow_operation_threshold`]: one second, as in the seed's query logger.
+/// How long an operation may take before [`SlowOperationLog::default`] logs it: one second, as in
+/// the seed's query logger.
 pub const DEFAULT_SLOW_THRESHOLD: Duration = Duration::from_secs(1);
+
+/// The seed's `$extends({ query: { $allOperations } })` logger as a client hook: every model
+/// operation slower than the threshold is a `tracing` warning naming it (`Post.find_many`), with
+/// its duration, statement count and rows.
+///
+/// ```no_run
+/// # async fn f() -> orm_runtime::Result<()> {
+/// use std::time::Duration;
+/// let db = orm_runtime::ClientOptions::new("sqlite::memory:")
+///     .hook(blog_models::SlowOperationLog::new(Duration::from_millis(200)))
+///     .connect()
+///     .await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct SlowOperationLog {
+    threshold: Duration,
+}
+
+impl SlowOperationLog {
+    /// Logs operations that take `threshold` or longer.
+    pub fn new(threshold: Duration) -> Self {
+        SlowOperationLog { threshold }
+    }
+}
+
+impl Default for SlowOperationLog {
+    /// [`DEFAULT_SLOW_THRESHOLD`].
+    fn default() -> Self {
+        SlowOperationLog::new(DEFAULT_SLOW_THRESHOLD)
+    }
+}
+
+impl Hook for SlowOperationLog {
+    fn after(&self, report: &OperationReport<'_>) {
+        if report.duration >= self.threshold {
+            tracing::warn!(
+                operation = %report.operation,
+                elapsed_ms = report.duration.as_millis() as u64,
+                statements = report.statements.len(),
+                rows = report.rows(),
+                "slow query detected: {} took {:?}",
+                report.operation,
+                report.duration
+            );
+        }
+    }
+}
+
+/// Opens the blog's client at `url` with the seed's slow-operation logger
+/// ([`SlowOperationLog::default`]) registered.
+pub async fn connect(url: &str) -> Result<Client, Error> {
+    ClientOptions::new(url)
+        .hook(SlowOperationLog::default())
+        .connect()
+        .await
+}
 
 // ---------------------------------------------------------------------------------------------
 // Where the service runs
@@ -495,26 +553,19 @@ pub struct PopularTag {
 /// The seed's `DatabaseService`: the blog's queries, typed, on a [`Client`] (the default) or
 /// inside a [`Transaction`] (see [`on`](DatabaseService::on)).
 ///
-/// Every operation is timed; one slower than the
-/// [threshold](DatabaseService::slow_operation_threshold) is logged as a `tracing` warning naming
-/// it (the seed's `$allOperations` query logger). Individual statements are also logged by the
-/// client past `ClientOptions::slow_statement_threshold`.
+/// The seed's `$allOperations` slow-query logger is a client hook, [`SlowOperationLog`]
+/// ([`connect`] registers it); individual statements are also logged by the client past
+/// `ClientOptions::slow_statement_threshold`.
 #[derive(Debug, Clone)]
 pub struct DatabaseService<D = Client> {
     db: D,
     strategy: Option<Strategy>,
-    slow_threshold: Option<Duration>,
 }
 
 impl<D: Database> DatabaseService<D> {
-    /// A service on `db`, loading relations with the default [`Strategy`] and logging operations
-    /// slower than [`DEFAULT_SLOW_THRESHOLD`].
+    /// A service on `db`, loading relations with the default [`Strategy`].
     pub fn new(db: D) -> Self {
-        DatabaseService {
-            db,
-            strategy: None,
-            slow_threshold: Some(DEFAULT_SLOW_THRESHOLD),
-        }
+        DatabaseService { db, strategy: None }
     }
 
     /// Loads included relations with `strategy` instead of the default.
@@ -523,19 +574,12 @@ impl<D: Database> DatabaseService<D> {
         self
     }
 
-    /// Logs operations slower than `threshold` (`None`: never).
-    pub fn slow_operation_threshold(mut self, threshold: impl Into<Option<Duration>>) -> Self {
-        self.slow_threshold = threshold.into();
-        self
-    }
-
-    /// The same service (strategy, threshold) on another executor, typically a transaction:
+    /// The same service (same strategy) on another executor, typically a transaction:
     /// `service.on(&tx)`.
     pub fn on<D2: Database>(&self, db: D2) -> DatabaseService<D2> {
         DatabaseService {
             db,
             strategy: self.strategy,
-            slow_threshold: self.slow_threshold,
         }
     }
 
@@ -549,23 +593,6 @@ impl<D: Database> DatabaseService<D> {
     pub fn strategy(&self) -> Strategy {
         self.strategy
             .unwrap_or_else(|| Strategy::default_for(self.db.executor().dialect()))
-    }
-
-    /// Runs `fut`, logging it when slower than the threshold.
-    // TODO(orm): per-operation hooks (Prisma's `$allOperations`) naming the model and operation;
-    // the client only times single statements, so the service times its own operations.
-    async fn timed<T>(&self, operation: &'static str, fut: impl Future<Output = T>) -> T {
-        let start = Instant::now();
-        let out = fut.await;
-        let elapsed = start.elapsed();
-        if self.slow_threshold.is_some_and(|t| elapsed > t) {
-            tracing::warn!(
-                operation,
-                elapsed_ms = elapsed.as_millis() as u64,
-                "slow query detected: {operation} took {elapsed:?}"
-            );
-        }
-        out
     }
 
     /// The query every post read of the service starts from: the seed's `query.post.findMany`
@@ -601,45 +628,42 @@ impl<D: Database> DatabaseService<D> {
     /// One statement for the user and the counts, plus one for the settings with
     /// [`Strategy::Query`].
     pub async fn user_with_stats(&self, user_id: &str) -> Result<Option<UserWithStats>, Error> {
-        self.timed("User.user_with_stats", async {
-            let user = User::find_unique(User::ID.eq(user_id))
-                .include(User::SETTINGS)
-                .with_count(User::POSTS.filter(Post::PUBLISHED.eq(true)))
-                .with_count(User::FOLLOWERS)
-                .with_count(User::FOLLOWING)
-                .with_count(User::COMMENTS)
-                .with_count(User::LIKES)
-                .strategy(self.strategy())
-                .exec(self.db.executor())
-                .await?;
-            Ok(user.map(|u| {
-                let counts = UserCounts {
-                    published_posts: u.posts.count().unwrap_or(0),
-                    followers: u.followers.count().unwrap_or(0),
-                    following: u.following.count().unwrap_or(0),
-                    comments: u.comments.count().unwrap_or(0),
-                    likes: u.likes.count().unwrap_or(0),
-                };
-                let full_name = u.full_name().to_owned();
-                UserWithStats {
-                    full_name,
-                    settings: u.settings.into_inner(),
-                    counts,
-                    id: u.id,
-                    email: u.email,
-                    username: u.username,
-                    name: u.name,
-                    bio: u.bio,
-                    image: u.image,
-                    verified: u.verified,
-                    role: u.role,
-                    created_at: u.created_at,
-                    updated_at: u.updated_at,
-                    last_login: u.last_login,
-                }
-            }))
-        })
-        .await
+        let user = User::find_unique(User::ID.eq(user_id))
+            .include(User::SETTINGS)
+            .with_count(User::POSTS.filter(Post::PUBLISHED.eq(true)))
+            .with_count(User::FOLLOWERS)
+            .with_count(User::FOLLOWING)
+            .with_count(User::COMMENTS)
+            .with_count(User::LIKES)
+            .strategy(self.strategy())
+            .exec(self.db.executor())
+            .await?;
+        Ok(user.map(|u| {
+            let counts = UserCounts {
+                published_posts: u.posts.count().unwrap_or(0),
+                followers: u.followers.count().unwrap_or(0),
+                following: u.following.count().unwrap_or(0),
+                comments: u.comments.count().unwrap_or(0),
+                likes: u.likes.count().unwrap_or(0),
+            };
+            let full_name = u.full_name().to_owned();
+            UserWithStats {
+                full_name,
+                settings: u.settings.into_inner(),
+                counts,
+                id: u.id,
+                email: u.email,
+                username: u.username,
+                name: u.name,
+                bio: u.bio,
+                image: u.image,
+                verified: u.verified,
+                role: u.role,
+                created_at: u.created_at,
+                updated_at: u.updated_at,
+                last_login: u.last_login,
+            }
+        }))
     }
 
     /// The seed's `getPostsPaginated`: posts newest first (ties broken by id, descending), `limit` per page
@@ -656,40 +680,35 @@ impl<D: Database> DatabaseService<D> {
         limit: u32,
         filters: &PostFilters,
     ) -> Result<PostPage, Error> {
-        self.timed("Post.posts_paginated", async {
-            let limit = limit.clamp(1, MAX_PAGE_SIZE) as usize;
-            let filter = Post::PUBLISHED.eq(filters.published.unwrap_or(true))
-                & filters.author_id.as_deref().map(|a| Post::AUTHOR_ID.eq(a))
-                & filters
-                    .category_id
-                    .as_deref()
-                    .map(|c| Post::CATEGORY_ID.eq(c))
-                & filters.search.as_deref().map(|q| {
-                    (Post::TITLE.contains(q)
-                        | Post::CONTENT.contains(q)
-                        | Post::EXCERPT.contains(q))
+        let limit = limit.clamp(1, MAX_PAGE_SIZE) as usize;
+        let filter = Post::PUBLISHED.eq(filters.published.unwrap_or(true))
+            & filters.author_id.as_deref().map(|a| Post::AUTHOR_ID.eq(a))
+            & filters
+                .category_id
+                .as_deref()
+                .map(|c| Post::CATEGORY_ID.eq(c))
+            & filters.search.as_deref().map(|q| {
+                (Post::TITLE.contains(q) | Post::CONTENT.contains(q) | Post::EXCERPT.contains(q))
                     .insensitive()
-                });
-            let mut posts = self
-                .post_cards()
-                .filter(filter)
-                .order_by(Post::CREATED_AT.desc())
-                .cursor(cursor.map(|c| Post::ID.eq(c)))
-                .take(limit as u64 + 1)
-                .exec(self.db.executor())
-                .await?;
-            let next_cursor = if posts.len() > limit {
-                posts.pop().map(|p| p.id)
-            } else {
-                None
-            };
-            Ok(PostPage {
-                posts: posts.into_iter().map(PostCard::from_loaded).collect(),
-                has_next_page: next_cursor.is_some(),
-                next_cursor,
-            })
+            });
+        let mut posts = self
+            .post_cards()
+            .filter(filter)
+            .order_by(Post::CREATED_AT.desc())
+            .cursor(cursor.map(|c| Post::ID.eq(c)))
+            .take(limit as u64 + 1)
+            .exec(self.db.executor())
+            .await?;
+        let next_cursor = if posts.len() > limit {
+            posts.pop().map(|p| p.id)
+        } else {
+            None
+        };
+        Ok(PostPage {
+            posts: posts.into_iter().map(PostCard::from_loaded).collect(),
+            has_next_page: next_cursor.is_some(),
+            next_cursor,
         })
-        .await
     }
 
     /// The seed's `batchCreateNotifications`: inserts the notifications in as few statements as the
@@ -719,13 +738,10 @@ impl<D: Database> DatabaseService<D> {
                 metadata: None,
             })
             .collect();
-        self.timed("Notification.batch_create_notifications", async {
-            Notification::create_many(rows)
-                .skip_duplicates()
-                .exec(self.db.executor())
-                .await
-        })
-        .await
+        Notification::create_many(rows)
+            .skip_duplicates()
+            .exec(self.db.executor())
+            .await
     }
 
     /// The seed's `getPopularTags`: tags by the number of published posts carrying them, most
@@ -735,50 +751,44 @@ impl<D: Database> DatabaseService<D> {
     /// filtered to published posts, is selected and ordered by.
     /// [`popular_tags_raw`](Self::popular_tags_raw) is the same query in raw SQL.
     pub async fn popular_tags(&self, limit: u32) -> Result<Vec<PopularTag>, Error> {
-        self.timed("Tag.popular_tags", async {
-            let published = || Tag::POSTS.filter(PostTag::POST.is(Post::PUBLISHED.eq(true)));
-            // Most used first, so the tags on no published post come last: they are left out
-            // after the page is read rather than by a second count in the filter.
-            let tags = Tag::find_many()
-                .with_count(published())
-                .order_by(published().count().desc())
-                .order_by(Tag::NAME.asc())
-                .take(u64::from(limit))
-                .exec(self.db.executor())
-                .await?;
-            Ok(tags
-                .into_iter()
-                .filter(|t| t.posts.count().unwrap_or(0) > 0)
-                .map(|t| PopularTag {
-                    post_count: t.posts.count().unwrap_or(0),
-                    id: t.id,
-                    name: t.name,
-                    slug: t.slug,
-                })
-                .collect())
-        })
-        .await
+        let published = || Tag::POSTS.filter(PostTag::POST.is(Post::PUBLISHED.eq(true)));
+        // Most used first, so the tags on no published post come last: they are left out
+        // after the page is read rather than by a second count in the filter.
+        let tags = Tag::find_many()
+            .with_count(published())
+            .order_by(published().count().desc())
+            .order_by(Tag::NAME.asc())
+            .take(u64::from(limit))
+            .exec(self.db.executor())
+            .await?;
+        Ok(tags
+            .into_iter()
+            .filter(|t| t.posts.count().unwrap_or(0) > 0)
+            .map(|t| PopularTag {
+                post_count: t.posts.count().unwrap_or(0),
+                id: t.id,
+                name: t.name,
+                slug: t.slug,
+            })
+            .collect())
     }
 
     /// [`popular_tags`](Self::popular_tags) in raw SQL through `sql!` (values bound, never
     /// spliced), portable to PostgreSQL, MySQL/MariaDB and SQLite: `COUNT` is a 64-bit integer
     /// everywhere, so it needs no cast, and the boolean is a bound parameter rather than a literal.
     pub async fn popular_tags_raw(&self, limit: u32) -> Result<Vec<PopularTag>, Error> {
-        self.timed("Tag.popular_tags_raw", async {
-            let limit = i64::from(limit);
-            sql!(
-                "SELECT t.id AS id, t.name AS name, t.slug AS slug, COUNT(pt.post_id) AS post_count
-                 FROM tags t
-                 JOIN post_tags pt ON t.id = pt.tag_id
-                 JOIN posts p ON pt.post_id = p.id
-                 WHERE p.published = {true}
-                 GROUP BY t.id, t.name, t.slug
-                 ORDER BY post_count DESC, t.name ASC
-                 LIMIT {limit}"
-            )
-            .fetch_all(self.db.executor())
-            .await
-        })
+        let limit = i64::from(limit);
+        sql!(
+            "SELECT t.id AS id, t.name AS name, t.slug AS slug, COUNT(pt.post_id) AS post_count
+             FROM tags t
+             JOIN post_tags pt ON t.id = pt.tag_id
+             JOIN posts p ON pt.post_id = p.id
+             WHERE p.published = {true}
+             GROUP BY t.id, t.name, t.slug
+             ORDER BY post_count DESC, t.name ASC
+             LIMIT {limit}"
+        )
+        .fetch_all(self.db.executor())
         .await
     }
 
@@ -794,38 +804,35 @@ impl<D: Database> DatabaseService<D> {
     ) -> Result<PostCard, Error> {
         let tag_ids = tag_ids.to_vec();
         let cards = self.post_cards();
-        self.timed("Post.create_post_with_tags", async {
-            self.db
-                .transaction(|tx| async move {
-                    let slug = generate_slug(&input.title);
-                    let post = Post::create(NewPost {
-                        title: input.title,
-                        content: input.content,
-                        excerpt: input.excerpt,
-                        slug,
-                        author_id: input.author_id,
-                        category_id: input.category_id,
-                        ..Default::default()
-                    })
-                    .exec(&tx)
-                    .await?;
-                    PostTag::create_many(tag_ids.into_iter().map(|tag_id| NewPostTag {
-                        post_id: post.id.clone(),
-                        tag_id,
-                    }))
-                    .exec(&tx)
-                    .await?;
-                    let post = cards
-                        .filter(Post::ID.eq(&post.id))
-                        .exec(&tx)
-                        .await?
-                        .pop()
-                        .ok_or(Error::NotFound { model: "Post" })?;
-                    Ok::<_, Error>(PostCard::from_loaded(post))
+        self.db
+            .transaction(|tx| async move {
+                let slug = generate_slug(&input.title);
+                let post = Post::create(NewPost {
+                    title: input.title,
+                    content: input.content,
+                    excerpt: input.excerpt,
+                    slug,
+                    author_id: input.author_id,
+                    category_id: input.category_id,
+                    ..Default::default()
                 })
-                .await
-        })
-        .await
+                .exec(&tx)
+                .await?;
+                PostTag::create_many(tag_ids.into_iter().map(|tag_id| NewPostTag {
+                    post_id: post.id.clone(),
+                    tag_id,
+                }))
+                .exec(&tx)
+                .await?;
+                let post = cards
+                    .filter(Post::ID.eq(&post.id))
+                    .exec(&tx)
+                    .await?
+                    .pop()
+                    .ok_or(Error::NotFound { model: "Post" })?;
+                Ok::<_, Error>(PostCard::from_loaded(post))
+            })
+            .await
     }
 
     /// The seed's `searchPosts`: published posts whose title or content contains `query`, in any
@@ -834,21 +841,17 @@ impl<D: Database> DatabaseService<D> {
     // ordering by relevance (`_relevance`); until then this is an insensitive substring match
     // ordered by date, which cannot use an index.
     pub async fn search_posts(&self, query: &str, limit: u32) -> Result<Vec<PostCard>, Error> {
-        self.timed("Post.search_posts", async {
-            let posts = self
-                .post_cards()
-                .filter(
-                    Post::PUBLISHED.eq(true)
-                        & (Post::TITLE.contains(query) | Post::CONTENT.contains(query))
-                            .insensitive(),
-                )
-                .order_by(Post::CREATED_AT.desc())
-                .take(u64::from(limit))
-                .exec(self.db.executor())
-                .await?;
-            Ok(posts.into_iter().map(PostCard::from_loaded).collect())
-        })
-        .await
+        let posts = self
+            .post_cards()
+            .filter(
+                Post::PUBLISHED.eq(true)
+                    & (Post::TITLE.contains(query) | Post::CONTENT.contains(query)).insensitive(),
+            )
+            .order_by(Post::CREATED_AT.desc())
+            .take(u64::from(limit))
+            .exec(self.db.executor())
+            .await?;
+        Ok(posts.into_iter().map(PostCard::from_loaded).collect())
     }
 }
 

@@ -9,7 +9,7 @@ use blog_models::service::{
 };
 use blog_models::*;
 use orm_runtime::prelude::*;
-use orm_tests::{backend_test, counted};
+use orm_tests::{backend_test, backend_test_with_url, counted};
 
 const STRATEGIES: [Strategy; 2] = [Strategy::Query, Strategy::Join];
 
@@ -811,15 +811,26 @@ backend_test!(
             assert_eq!((p.comments.count(), p.likes.count()), (Some(4), Some(2)));
         }
 
-        // Slow-operation logging (every operation is "slow" past a zero threshold) only logs.
-        let logged = service
-            .clone()
-            .slow_operation_threshold(std::time::Duration::ZERO)
-            .popular_tags(3)
+        Ok(())
+    }
+);
+
+backend_test_with_url!(
+    the_slow_operation_log_only_logs,
+    blog_models::schema(),
+    |url: String, db: Client| async move {
+        seed::seed(&db, SeedSize::small()).await?;
+        // Every operation is "slow" past a zero threshold: logged, with results unchanged.
+        let logged = ClientOptions::new(url)
+            .hook(blog_models::SlowOperationLog::new(
+                std::time::Duration::ZERO,
+            ))
+            .connect()
             .await?;
-        assert_eq!(logged, service.popular_tags(3).await?);
-        let silent = service.slow_operation_threshold(None);
-        assert_eq!(silent.popular_tags(3).await?, logged);
+        let service = DatabaseService::new(db.clone());
+        let with_log = DatabaseService::new(logged).popular_tags(3).await?;
+        assert_eq!(with_log, service.popular_tags(3).await?);
+        assert!(!with_log.is_empty());
         Ok(())
     }
 );

@@ -39,7 +39,7 @@ macro_rules! run {
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite::memory:".into());
-    let db = Client::connect(&url).await?;
+    let db = blog_models::connect(&url).await?;
     blog_models::schema().push(&db).await?;
 
     // The seed's data set: 11 users with settings, 4 categories, 10 tags, 50 posts with tags,
