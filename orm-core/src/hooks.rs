@@ -269,38 +269,12 @@ impl fmt::Debug for Hooks {
     }
 }
 
-/// Where the address attributes of spans come from: the client's URL, parsed once.
+/// The address attributes of spans, read off the driver's connect options when the client opens.
 #[derive(Debug, Default)]
 pub(crate) struct Endpoint {
     pub(crate) namespace: String,
     pub(crate) address: Option<String>,
     pub(crate) port: Option<u16>,
-}
-
-impl Endpoint {
-    pub(crate) fn from_url(url: &str) -> Endpoint {
-        if let Some(rest) = url.strip_prefix("sqlite:") {
-            let path = rest.trim_start_matches("//");
-            let path = path.split('?').next().unwrap_or_default();
-            return Endpoint {
-                namespace: path.to_owned(),
-                address: None,
-                port: None,
-            };
-        }
-        match url::Url::parse(url) {
-            Ok(u) => Endpoint {
-                namespace: u.path().trim_start_matches('/').to_owned(),
-                address: u.host_str().map(str::to_owned),
-                port: u.port().or(match u.scheme() {
-                    "postgres" | "postgresql" => Some(5432),
-                    "mysql" | "mariadb" => Some(3306),
-                    _ => None,
-                }),
-            },
-            Err(_) => Endpoint::default(),
-        }
-    }
 }
 
 /// The state of one running operation, shared by the tasks that run it (a stream's reader and
@@ -463,12 +437,8 @@ fn start(
     Ok(state)
 }
 
-pub(crate) fn system(inner: &ClientInner) -> &'static str {
-    match inner.dialect.backend {
-        crate::sql::Backend::Postgres => "postgresql",
-        crate::sql::Backend::MySql => "mysql",
-        crate::sql::Backend::Sqlite => "sqlite",
-    }
+fn system(inner: &ClientInner) -> &'static str {
+    inner.dialect.backend.system_name()
 }
 
 /// The `orm.operation` span of `op`.

@@ -1250,7 +1250,8 @@ async fn tracing_output(backend: TestBackend) {
             .unwrap_or_else(|| panic!("no orm::slow event in:\n{out}"));
         assert!(warn.contains("WARN"), "a WARN: {warn}");
         assert!(warn.contains(sql_text), "carries the SQL: {warn}");
-        // The statement ran in an `orm.statement` span with db.system and db.statement.
+        // The statement ran in an `orm.statement` span with OpenTelemetry's db.system.name and
+        // db.query.text.
         // The `fmt` layer prints a span's fields as `name{field=value ...}` before each event in it.
         let fields = out
             .lines()
@@ -1260,12 +1261,12 @@ async fn tracing_output(backend: TestBackend) {
             })
             .unwrap_or_else(|| panic!("no orm.statement span in:\n{out}"));
         assert!(
-            fields.contains(&format!("db.system=\"{system}\"")),
-            "db.system: {fields}"
+            fields.contains(&format!("db.system.name=\"{system}\"")),
+            "db.system.name: {fields}"
         );
         assert!(
-            fields.contains(&format!("db.statement=\"{sql_text}")),
-            "db.statement: {fields}"
+            fields.contains(&format!("db.query.text=\"{sql_text}")),
+            "db.query.text: {fields}"
         );
         // Every statement, also inside a transaction and from the query builder.
         cap.clear();

@@ -57,7 +57,7 @@ impl ClientOptions {
                 statements: AtomicU64::new(0),
                 memory,
                 max_packet: opened.max_packet,
-                endpoint: crate::hooks::Endpoint::from_url(&self.url),
+                endpoint: opened.endpoint,
                 hooks: self.hooks,
                 url: self.url,
             }),

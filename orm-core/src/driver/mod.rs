@@ -101,6 +101,8 @@ pub(crate) struct Opened {
     pub(crate) dialect: Dialect,
     /// The largest statement the server accepts (MySQL's `max_allowed_packet`).
     pub(crate) max_packet: Option<usize>,
+    /// The server and database, for spans.
+    pub(crate) endpoint: crate::hooks::Endpoint,
 }
 
 /// Opens a pool for `options`' URL with the driver its scheme names.

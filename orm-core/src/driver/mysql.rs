@@ -40,6 +40,11 @@ impl Driver for MySql {
 pub(crate) async fn open(o: &ClientOptions) -> Result<Opened> {
     let url = o.url.replacen("mariadb://", "mysql://", 1);
     let opts: MySqlConnectOptions = url.parse().map_err(conn_err)?;
+    let endpoint = crate::hooks::Endpoint {
+        namespace: opts.get_database().unwrap_or_default().to_owned(),
+        address: Some(opts.get_host().to_owned()),
+        port: Some(opts.get_port()),
+    };
     let opts = opts
         .statement_cache_capacity(o.statement_cache_capacity)
         .log_statements(log::LevelFilter::Trace);
@@ -82,6 +87,7 @@ pub(crate) async fn open(o: &ClientOptions) -> Result<Opened> {
         pool: Pool::MySql(pool),
         dialect,
         max_packet: usize::try_from(max_packet).ok(),
+        endpoint,
     })
 }
 

@@ -39,6 +39,11 @@ impl Driver for Postgres {
 /// Opens a pool, after one direct connection proves the server reachable.
 pub(crate) async fn open(o: &ClientOptions) -> Result<Opened> {
     let opts: PgConnectOptions = o.url.parse().map_err(conn_err)?;
+    let endpoint = crate::hooks::Endpoint {
+        namespace: opts.get_database().unwrap_or_default().to_owned(),
+        address: Some(opts.get_host().to_owned()),
+        port: Some(opts.get_port()),
+    };
     // Date-times reach the ORM in UTC whatever the server's zone (JSON aggregation renders them
     // in the session's zone).
     let opts = opts
@@ -57,6 +62,7 @@ pub(crate) async fn open(o: &ClientOptions) -> Result<Opened> {
         pool: Pool::Postgres(pool),
         dialect: Dialect::POSTGRES,
         max_packet: None,
+        endpoint,
     })
 }
 

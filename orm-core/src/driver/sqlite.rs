@@ -41,6 +41,11 @@ impl Driver for Sqlite {
 pub(crate) async fn open(o: &ClientOptions) -> Result<Opened> {
     let url = o.url.as_str();
     let opts: SqliteConnectOptions = url.parse().map_err(conn_err)?;
+    let endpoint = crate::hooks::Endpoint {
+        namespace: opts.get_filename().display().to_string(),
+        address: None,
+        port: None,
+    };
     let memory = url.contains(":memory:") || url.contains("mode=memory");
     let mut opts = opts
         .foreign_keys(true)
@@ -72,6 +77,7 @@ pub(crate) async fn open(o: &ClientOptions) -> Result<Opened> {
         pool: Pool::Sqlite(pool),
         dialect: Dialect::SQLITE,
         max_packet: None,
+        endpoint,
     })
 }
 

@@ -49,6 +49,15 @@ impl Backend {
             Backend::Sqlite => "SQLite",
         }
     }
+
+    /// OpenTelemetry's `db.system.name` of the backend: `postgresql`, `mysql`, `sqlite`.
+    pub fn system_name(self) -> &'static str {
+        match self {
+            Backend::Postgres => "postgresql",
+            Backend::MySql => "mysql",
+            Backend::Sqlite => "sqlite",
+        }
+    }
 }
 
 /// What a backend can do, as data: the SQL writer and the migration engine read it instead of
