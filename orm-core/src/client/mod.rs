@@ -54,6 +54,7 @@ impl ClientOptions {
                 dialect: opened.dialect,
                 persistent: self.persistent,
                 slow_threshold: self.slow_threshold,
+                statement_timeout: self.statement_timeout,
                 statements: AtomicU64::new(0),
                 memory,
                 max_packet: opened.max_packet,

@@ -13,6 +13,8 @@ pub(crate) enum Class {
     Serialization,
     Deadlock,
     LockTimeout,
+    /// The statement timeout stopped the statement.
+    Timeout,
     Connection,
     InvalidValue,
     Aborted,

@@ -54,6 +54,7 @@ impl Error {
             (_, Class::Serialization) => Error::SerializationFailure(Box::new(err)),
             (_, Class::Deadlock) => Error::Deadlock(Box::new(err)),
             (_, Class::LockTimeout) => Error::LockTimeout(Box::new(err)),
+            (_, Class::Timeout) => Error::Timeout(Some(Box::new(err))),
             (_, Class::Connection) => Error::Connection(Box::new(err)),
             (_, Class::InvalidValue) => Error::InvalidValue {
                 model: name,

@@ -11,7 +11,7 @@ use sqlx::{AssertSqlSafe, SqlSafeStr, SqlStr};
 use tracing::Instrument;
 
 use super::ClientInner;
-use super::Driver;
+use super::{Armed, Driver};
 use crate::error::{Error, Result};
 use crate::model::ModelDef;
 use crate::sql::Statement;
@@ -168,7 +168,12 @@ where
                 conn.close_on_drop();
                 attempts -= 1;
             }
-            r => return r,
+            r => {
+                if abandoned(&r) {
+                    conn.close_on_drop();
+                }
+                return r;
+            }
         }
     }
 }
@@ -217,6 +222,7 @@ where
                 finished: false,
             };
             inner.statements.fetch_add(1, Ordering::Relaxed);
+            let armed = arm::<D>(inner, &mut *held.conn).await?;
             let mut stream = sqlx::query_with(p.sql.clone(), p.args.clone())
                 .persistent(inner.persistent)
                 .fetch(&mut *held.conn);
@@ -243,6 +249,7 @@ where
                 n += 1;
             }
             drop(stream);
+            disarm(armed);
             if complete {
                 held.finished = true;
                 return Ok::<_, Error>(n);
@@ -274,7 +281,12 @@ where
                 conn.close_on_drop();
                 attempts -= 1;
             }
-            r => return r,
+            r => {
+                if abandoned(&r) {
+                    conn.close_on_drop();
+                }
+                return r;
+            }
         }
     }
 }
@@ -356,6 +368,43 @@ fn finished(
     }
 }
 
+/// Arms the statement timeout for the next statement on `conn`, where the driver does so per
+/// statement.
+async fn arm<D: Driver>(inner: &ClientInner, conn: &mut D::Connection) -> Result<Option<Armed>> {
+    match inner.statement_timeout {
+        Some(t) => D::arm_timeout(conn, t).await,
+        None => Ok(None),
+    }
+}
+
+/// Disarms what [`arm`] armed: the statement is over.
+fn disarm(armed: Option<Armed>) {
+    if let Some(done) = armed {
+        done.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Waits for a statement at most the client's deadline (the statement timeout plus a grace period):
+/// past it the server has not reported its own timeout, and the call fails with
+/// [`Error::Timeout`] without a source — the caller must not reuse the connection.
+async fn within_deadline<T>(
+    inner: &ClientInner,
+    work: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
+    match inner.client_deadline() {
+        Some(d) => tokio::time::timeout(d, work)
+            .await
+            .unwrap_or(Err(Error::Timeout(None))),
+        None => work.await,
+    }
+}
+
+/// Whether a statement's failure leaves its connection in an unknown state: the client gave up
+/// waiting for the server.
+fn abandoned(r: &Result<impl Sized>) -> bool {
+    matches!(r, Err(Error::Timeout(None)))
+}
+
 /// Sends a row-returning statement, handing rows to `sink` as they stream in.
 async fn run_fetch<D: Driver>(
     inner: &ClientInner,
@@ -371,23 +420,28 @@ where
     inner.statements.fetch_add(1, Ordering::Relaxed);
     let span = crate::hooks::statement_span(inner, model, sql.as_str());
     let started = Instant::now();
-    let rows = async {
-        let mut stream = sqlx::query_with(sql.clone(), args)
-            .persistent(inner.persistent)
-            .fetch(conn);
-        let mut n = 0u64;
-        while let Some(row) = stream
-            .try_next()
-            .await
-            .map_err(|e| Error::from_sqlx(e, model))?
-        {
-            sink(D::row(&row))?;
-            n += 1;
+    let work = async {
+        let armed = arm::<D>(inner, conn).await?;
+        let rows = async {
+            let mut stream = sqlx::query_with(sql.clone(), args)
+                .persistent(inner.persistent)
+                .fetch(&mut *conn);
+            let mut n = 0u64;
+            while let Some(row) = stream
+                .try_next()
+                .await
+                .map_err(|e| Error::from_sqlx(e, model))?
+            {
+                sink(D::row(&row))?;
+                n += 1;
+            }
+            Ok::<_, Error>(n)
         }
-        Ok::<_, Error>(n)
-    }
-    .instrument(span.clone())
-    .await;
+        .await;
+        disarm(armed);
+        rows
+    };
+    let rows = within_deadline(inner, work.instrument(span.clone())).await;
     finished(
         inner,
         &span,
@@ -413,13 +467,18 @@ where
     inner.statements.fetch_add(1, Ordering::Relaxed);
     let span = crate::hooks::statement_span(inner, model, sql.as_str());
     let started = Instant::now();
-    let r = sqlx::query_with(sql.clone(), args)
-        .persistent(inner.persistent)
-        .execute(conn)
-        .instrument(span.clone())
-        .await
-        .map(D::result)
-        .map_err(|e| Error::from_sqlx(e, model));
+    let work = async {
+        let armed = arm::<D>(inner, conn).await?;
+        let r = sqlx::query_with(sql.clone(), args)
+            .persistent(inner.persistent)
+            .execute(&mut *conn)
+            .await
+            .map(D::result)
+            .map_err(|e| Error::from_sqlx(e, model));
+        disarm(armed);
+        r
+    };
+    let r = within_deadline(inner, work.instrument(span.clone())).await;
     let outcome = r.as_ref().map(|r| r.rows_affected);
     finished(inner, &span, model, sql.as_str(), started, outcome);
     r

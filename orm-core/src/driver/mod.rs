@@ -62,7 +62,20 @@ pub(crate) trait Driver: sqlx::Database + sqlx::database::HasStatementCache {
     fn row(row: &Self::Row) -> RowRef<'_>;
     /// What a statement that returns no rows reports.
     fn result(r: Self::QueryResult) -> ExecResult;
+    /// Arms the statement timeout for the next statement on `conn`, where the driver enforces it
+    /// per statement rather than per session (SQLite); the returned flag, set once the statement is
+    /// over, disarms it. The server-side drivers set a session timeout when a connection opens.
+    fn arm_timeout(
+        conn: &mut Self::Connection,
+        timeout: std::time::Duration,
+    ) -> impl std::future::Future<Output = Result<Option<Armed>>> + Send {
+        let _ = (conn, timeout);
+        std::future::ready(Ok(None))
+    }
 }
+
+/// Disarms a per-statement timeout (see [`Driver::arm_timeout`]) when set.
+pub(crate) type Armed = std::sync::Arc<std::sync::atomic::AtomicBool>;
 
 /// A connection pool of one of the enabled drivers.
 pub(crate) enum Pool {

@@ -60,26 +60,37 @@ pub(crate) async fn open(o: &ClientOptions) -> Result<Opened> {
     } else {
         Dialect::MYSQL
     };
+    // JSON_ARRAYAGG (the Join load strategy) is capped by group_concat_max_len, 1 MiB by default:
+    // lift the cap so large includes are never truncated. Strict mode on every table: a value the
+    // column cannot hold is an error, never truncated, zeroed or NULL, whatever the server's
+    // default mode. Every warning of a statement is listed (skip_duplicates checks them).
+    let mut session = String::from(
+        "SET SESSION group_concat_max_len = 4294967295, max_error_count = 65535, \
+         sql_mode = CONCAT(@@sql_mode, \
+         ',STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO')",
+    );
+    // The statement timeout: MariaDB's covers every statement, in seconds; MySQL's only reads,
+    // in milliseconds.
+    if let Some(t) = o.statement_timeout {
+        use std::fmt::Write;
+        let _ = if dialect.mariadb {
+            write!(session, ", max_statement_time = {:.3}", t.as_secs_f64())
+        } else {
+            write!(session, ", max_execution_time = {}", t.as_millis())
+        };
+    }
     let pool = ping_policy(MySqlPoolOptions::new(), o.ping_after_idle)
         .max_connections(o.max_connections)
         .min_connections(o.min_connections)
         .acquire_timeout(o.acquire_timeout)
         .idle_timeout(o.idle_timeout)
-        .after_connect(|conn, _meta| {
+        .after_connect(move |conn, _meta| {
+            let session = session.clone();
             Box::pin(async move {
-                // JSON_ARRAYAGG (the Join load strategy) is capped by group_concat_max_len,
-                // 1 MiB by default: lift the cap so large includes are never truncated.
-                // Strict mode on every table: a value the column cannot hold is an error,
-                // never truncated, zeroed or NULL, whatever the server's default mode.
-                // Every warning of a statement is listed (skip_duplicates checks them).
-                sqlx::query(
-                    "SET SESSION group_concat_max_len = 4294967295, max_error_count = 65535, \
-                     sql_mode = CONCAT(@@sql_mode, \
-                     ',STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO')",
-                )
-                .execute(conn)
-                .await
-                .map(|_| ())
+                sqlx::raw_sql(sqlx::AssertSqlSafe(session))
+                    .execute(conn)
+                    .await
+                    .map(|_| ())
             })
         })
         .connect_lazy_with(opts);
@@ -101,6 +112,8 @@ pub(crate) fn classify(db: &dyn sqlx::error::DatabaseError) -> Option<Class> {
         1020 => Class::Serialization,
         // Lock wait timeout; NOWAIT / SKIP LOCKED could not lock (MySQL 8 3572, MariaDB 1205).
         1205 | 3572 => Class::LockTimeout,
+        // max_statement_time exceeded (MariaDB); max_execution_time exceeded (MySQL).
+        1969 | 3024 => Class::Timeout,
         // Column cannot be null; field has no default.
         1048 | 1364 => Class::NotNull,
         // Out of range; data too long; incorrect date-time / string / integer value; division

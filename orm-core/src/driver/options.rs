@@ -33,6 +33,7 @@ pub struct ClientOptions {
     pub(crate) slow_threshold: Option<Duration>,
     pub(crate) ping_after_idle: Option<Duration>,
     pub(crate) busy_timeout: Duration,
+    pub(crate) statement_timeout: Option<Duration>,
     pub(crate) hooks: crate::hooks::Hooks,
 }
 
@@ -50,6 +51,7 @@ impl ClientOptions {
             slow_threshold: Some(Duration::from_secs(1)),
             ping_after_idle: Some(Duration::from_secs(10)),
             busy_timeout: Duration::from_secs(5),
+            statement_timeout: None,
             hooks: Default::default(),
         }
     }
@@ -113,6 +115,42 @@ impl ClientOptions {
         self
     }
 
+    /// The longest any one statement may run (default: no limit). The server stops a statement
+    /// that runs longer and the call fails with [`Error::Timeout`](crate::Error::Timeout); the
+    /// connection stays usable, and a transaction the statement ran in is aborted (its `commit`
+    /// fails with [`Error::TransactionAborted`](crate::Error::TransactionAborted)).
+    ///
+    /// Enforced where the work happens, so nothing keeps running after the error:
+    ///
+    /// | backend | mechanism | cost |
+    /// |---|---|---|
+    /// | PostgreSQL | the session's `statement_timeout`, set when each connection opens | none |
+    /// | MariaDB | the session's `max_statement_time`, set when each connection opens | none |
+    /// | MySQL | the session's `max_execution_time`: **reads only** (MySQL has no limit for writes) | none |
+    /// | SQLite | a progress handler interrupts the statement | one call to the database thread per statement |
+    ///
+    /// A client-side deadline of the timeout plus a grace period (a second, or half the timeout when
+    /// that is longer) backs it up: when the server does not answer in time (a network that stopped
+    /// delivering), the call fails with [`Error::Timeout`](crate::Error::Timeout) and the connection is
+    /// closed rather than reused.
+    ///
+    /// Timeouts shorter than a millisecond are rounded up to one.
+    ///
+    /// ```no_run
+    /// # async fn f() -> orm_runtime::Result<()> {
+    /// use std::time::Duration;
+    /// use orm_runtime::ClientOptions;
+    /// let db = ClientOptions::new("postgres://localhost/app")
+    ///     .statement_timeout(Duration::from_secs(5))
+    ///     .connect()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn statement_timeout(mut self, d: impl Into<Option<Duration>>) -> Self {
+        self.statement_timeout = d.into().map(|d| d.max(Duration::from_millis(1)));
+        self
+    }
+
     /// Adds a [`Hook`](crate::hooks::Hook) that sees every model operation of the client, its clones
     /// and its transactions (see [`hooks`](crate::hooks)). Hooks run in the order they were added.
     pub fn hook(mut self, hook: impl crate::hooks::Hook) -> Self {
@@ -128,6 +166,8 @@ pub(crate) struct ClientInner {
     pub(crate) dialect: Dialect,
     pub(crate) persistent: bool,
     pub(crate) slow_threshold: Option<Duration>,
+    /// The statement timeout the server enforces; the client waits this plus a grace period.
+    pub(crate) statement_timeout: Option<Duration>,
     pub(crate) statements: AtomicU64,
     /// The URL the pool was opened with (the migration engine derives its shadow database from it).
     pub(crate) url: String,
@@ -142,6 +182,13 @@ pub(crate) struct ClientInner {
 }
 
 impl ClientInner {
+    /// How long the client waits for a statement's answer before giving up on the connection: the
+    /// server's timeout plus a grace period for the server to report it.
+    pub(crate) fn client_deadline(&self) -> Option<Duration> {
+        self.statement_timeout
+            .map(|t| t + (t / 2).max(Duration::from_secs(1)))
+    }
+
     /// Bytes of values per statement for bulk writes: a quarter of MySQL's `max_allowed_packet`
     /// (which caps a whole statement), 32 MiB elsewhere.
     pub(crate) fn statement_budget(&self) -> usize {

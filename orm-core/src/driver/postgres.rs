@@ -50,6 +50,10 @@ pub(crate) async fn open(o: &ClientOptions) -> Result<Opened> {
         .statement_cache_capacity(o.statement_cache_capacity)
         .log_statements(log::LevelFilter::Trace)
         .options([("TimeZone", "UTC")]);
+    let opts = match o.statement_timeout {
+        Some(t) => opts.options([("statement_timeout", t.as_millis().to_string())]),
+        None => opts,
+    };
     let conn = first_connection(o, opts.connect()).await?;
     let _ = sqlx::Connection::close(conn).await;
     let pool = ping_policy(PgPoolOptions::new(), o.ping_after_idle)
@@ -74,6 +78,8 @@ pub(crate) fn classify(db: &dyn sqlx::error::DatabaseError) -> Option<Class> {
         "40001" => Class::Serialization,
         "40P01" => Class::Deadlock,
         "55P03" => Class::LockTimeout,
+        // query_canceled, by the session's statement_timeout (not a cancel request).
+        "57014" if pg.message().contains("statement timeout") => Class::Timeout,
         // admin_shutdown, crash_shutdown, cannot_connect_now; too_many_connections.
         "57P01" | "57P02" | "57P03" | "53300" => Class::Connection,
         c if c.starts_with("08") => Class::Connection,

@@ -2,7 +2,8 @@
 //! in-memory database), argument binding (decimals and date-times as text), rows, results and error
 //! codes (extended result codes).
 
-use std::time::Duration;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
 
 use sqlx::Arguments;
 use sqlx::sqlite::{SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
@@ -10,7 +11,8 @@ use sqlx::{ConnectOptions, Sqlite};
 
 use super::class::Class;
 use super::{
-    ClientOptions, Driver, ExecResult, Opened, Pool, bind_err, conn_err, not_postgres, ping_policy,
+    Armed, ClientOptions, Driver, ExecResult, Opened, Pool, bind_err, conn_err, not_postgres,
+    ping_policy,
 };
 use crate::error::{Error, Result};
 use crate::sql::Dialect;
@@ -35,7 +37,37 @@ impl Driver for Sqlite {
             last_insert_id: Some(r.last_insert_rowid()),
         }
     }
+
+    /// A progress handler, called every [`PROGRESS_STEPS`] virtual-machine steps, interrupts the
+    /// statement once its deadline passes (`SQLITE_INTERRUPT`, reported as
+    /// [`Error::Timeout`]). It fires at most once and is inert once the statement is over; the next
+    /// armed statement replaces it. A statement whose future is dropped leaves it armed, so the work
+    /// it started is still stopped at the deadline.
+    async fn arm_timeout(
+        conn: &mut sqlx::SqliteConnection,
+        timeout: Duration,
+    ) -> Result<Option<Armed>> {
+        let done = Armed::default();
+        let over = done.clone();
+        let deadline = Instant::now() + timeout;
+        let mut fired = false;
+        conn.lock_handle()
+            .await
+            .map_err(|e| Error::from_sqlx(e, None))?
+            .set_progress_handler(PROGRESS_STEPS, move || {
+                if fired || over.load(Ordering::Relaxed) {
+                    return true;
+                }
+                fired = Instant::now() >= deadline;
+                !fired
+            });
+        Ok(Some(done))
+    }
 }
+
+/// How many virtual-machine steps SQLite runs between two checks of a statement's deadline (a few
+/// microseconds of work; a check reads the clock).
+const PROGRESS_STEPS: i32 = 1000;
 
 /// Opens a pool (an in-memory database keeps exactly one connection, which holds it).
 pub(crate) async fn open(o: &ClientOptions) -> Result<Opened> {
@@ -96,6 +128,8 @@ pub(crate) fn classify(db: &dyn sqlx::error::DatabaseError) -> Option<Class> {
         (_, 18 | 20) => Class::InvalidValue,
         // `abs(i64::MIN)`: the overflow guard of integer arithmetic (see the SQL dialect).
         (1, _) if db.message() == "integer overflow" => Class::InvalidValue,
+        // SQLITE_INTERRUPT: the statement timeout's progress handler stopped the statement.
+        (_, 9) => Class::Timeout,
         // SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_NOTADB.
         (_, 10 | 14 | 26) => Class::Connection,
         _ => Class::Other,

@@ -87,6 +87,13 @@ pub enum Error {
     /// `lock_timeout` or `NOWAIT`, SQLite's busy timeout); retrying may succeed.
     #[error("lock wait timeout (retryable)")]
     LockTimeout(#[source] Box<sqlx::Error>),
+    /// A statement ran past the client's
+    /// [`statement_timeout`](crate::ClientOptions::statement_timeout) and was stopped: by the server
+    /// (the driver's error is the source), or by the client when the server did not answer within
+    /// the grace period after it (no source; that connection is closed). Not retryable: the same
+    /// statement would most likely time out again. Inside a transaction it aborts the transaction.
+    #[error("the statement ran past the statement timeout and was stopped")]
+    Timeout(#[source] Option<Box<sqlx::Error>>),
     /// A value the column cannot hold: refused before it was written (by the ORM, or by the database
     /// in strict mode), never stored altered, truncated or as `NULL`.
     #[error("invalid value{} for {}: {reason}{}", on_model(*model), field.as_deref().unwrap_or("(unknown column)"), value.as_deref().map(|v| format!(" (value: {v})")).unwrap_or_default())]
@@ -212,6 +219,7 @@ impl Error {
             Error::SerializationFailure(_) => "serialization_failure",
             Error::Deadlock(_) => "deadlock",
             Error::LockTimeout(_) => "lock_timeout",
+            Error::Timeout(_) => "timeout",
             Error::InvalidValue { .. } => "invalid_value",
             Error::TransactionAborted { .. } => "transaction_aborted",
             Error::Decode { .. } => "decode",
