@@ -301,3 +301,104 @@ async fn a_silent_network_times_out_on_the_client_mysql() {
     })
     .await;
 }
+
+async fn transaction_timed_client(url: &str) -> orm_runtime::Result<Client> {
+    ClientOptions::new(url)
+        .transaction_timeout(Duration::from_millis(300))
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect()
+        .await
+}
+
+fn aborted_by_timeout(r: &orm_runtime::Result<impl std::fmt::Debug>) -> bool {
+    matches!(r, Err(Error::TransactionAborted { reason }) if reason.contains("300 ms timeout"))
+}
+
+backend_test_with_url!(
+    a_transaction_past_its_timeout_is_rolled_back_and_cannot_commit,
+    schema(),
+    |url: String, observer: Client| async move {
+        let db = transaction_timed_client(&url).await?;
+        let tx = db.begin().await?;
+        Note::create(NewNote {
+            id: 1,
+            body: "inside".into(),
+        })
+        .exec(&tx)
+        .await?;
+        // The code holding the transaction is busy elsewhere past the timeout.
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        // Rolled back already: its one connection is back in the pool, so the client works
+        // while the expired handle is still alive.
+        assert_eq!(Note::count().exec(&db).await?, 0);
+        assert_eq!(Note::count().exec(&observer).await?, 0);
+        let late = Note::create(NewNote {
+            id: 2,
+            body: "too late".into(),
+        })
+        .exec(&tx)
+        .await;
+        assert!(aborted_by_timeout(&late), "{late:?}");
+        let commit = tx.commit().await;
+        assert!(aborted_by_timeout(&commit), "{commit:?}");
+        assert_eq!(Note::count().exec(&observer).await?, 0);
+        Ok(())
+    }
+);
+
+backend_test_with_url!(
+    a_transaction_closure_past_its_timeout_returns_the_abort,
+    schema(),
+    |url: String, observer: Client| async move {
+        let db = transaction_timed_client(&url).await?;
+        let r = db
+            .transaction(|tx| async move {
+                Note::create(NewNote {
+                    id: 1,
+                    body: "inside".into(),
+                })
+                .exec(&tx)
+                .await?;
+                tokio::time::sleep(Duration::from_millis(600)).await;
+                Ok::<_, Error>("done")
+            })
+            .await;
+        assert!(aborted_by_timeout(&r), "{r:?}");
+        assert_eq!(Note::count().exec(&observer).await?, 0);
+
+        // A savepoint cannot undo the expiry.
+        let tx = db.begin().await?;
+        let sp = tx.begin().await?;
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        let _ = sp.rollback().await;
+        let commit = tx.commit().await;
+        assert!(aborted_by_timeout(&commit), "{commit:?}");
+        Ok(())
+    }
+);
+
+backend_test_with_url!(
+    a_transaction_within_its_timeout_commits,
+    schema(),
+    |url: String, observer: Client| async move {
+        let db = transaction_timed_client(&url).await?;
+        for id in 1..=3 {
+            db.transaction(|tx| async move {
+                Note::create(NewNote {
+                    id,
+                    body: "inside".into(),
+                })
+                .exec(&tx)
+                .await?;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                Ok::<_, Error>(())
+            })
+            .await?;
+        }
+        // Well after the first transactions' timeouts would have run out, nothing is undone.
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert_eq!(Note::count().exec(&observer).await?, 3);
+        Ok(())
+    }
+);

@@ -55,6 +55,7 @@ impl ClientOptions {
                 persistent: self.persistent,
                 slow_threshold: self.slow_threshold,
                 statement_timeout: self.statement_timeout,
+                transaction_timeout: self.transaction_timeout,
                 statements: AtomicU64::new(0),
                 memory,
                 max_packet: opened.max_packet,

@@ -55,9 +55,51 @@ struct Shared {
     /// fail with [`Error::TransactionAborted`] — on every backend, although only PostgreSQL aborts
     /// the transaction itself (MySQL and SQLite would go on and commit the other writes).
     poisoned: StdMutex<Option<(usize, String)>>,
+    /// The task that rolls the transaction back when its timeout runs out.
+    expiry: StdMutex<Option<tokio::task::AbortHandle>>,
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        self.stop_expiry();
+    }
 }
 
 impl Shared {
+    /// Rolls the transaction back once `timeout` has passed, unless it ended before.
+    fn expire_after(self: &Arc<Self>, timeout: std::time::Duration) {
+        let shared = Arc::downgrade(self);
+        let task = tokio::spawn(async move {
+            tokio::time::sleep(timeout).await;
+            let Some(shared) = shared.upgrade() else {
+                return;
+            };
+            // Waits for a statement under way to finish.
+            let mut guard = shared.conn.lock().await;
+            if guard.is_none() {
+                return;
+            }
+            shared.force_poison(format!(
+                "the transaction ran past its {} ms timeout and was rolled back",
+                timeout.as_millis()
+            ));
+            let conn = guard.take();
+            let _ = rollback_conn(&shared.client, conn).await;
+        });
+        *self.expiry.lock().unwrap_or_else(|e| e.into_inner()) = Some(task.abort_handle());
+    }
+
+    fn stop_expiry(&self) {
+        if let Some(task) = self.expiry.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            task.abort();
+        }
+    }
+
+    /// Poisons the transaction at every depth: no savepoint rollback undoes this.
+    fn force_poison(&self, reason: String) {
+        *self.poisoned() = Some((0, reason));
+    }
+
     fn poisoned(&self) -> std::sync::MutexGuard<'_, Option<(usize, String)>> {
         self.poisoned.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -231,15 +273,20 @@ impl Client {
             self.inner.statements.fetch_add(1, Ordering::Relaxed);
         }
         let conn = Some(self.inner.pool.begin(setup, begin).await?);
+        let shared = Arc::new(Shared {
+            client: self.clone(),
+            conn: Mutex::new(conn),
+            depth: AtomicUsize::new(0),
+            abandoned: StdMutex::new(Vec::new()),
+            abandoned_outer: AtomicBool::new(false),
+            poisoned: StdMutex::new(None),
+            expiry: StdMutex::new(None),
+        });
+        if let Some(timeout) = self.inner.transaction_timeout {
+            shared.expire_after(timeout);
+        }
         Ok(Transaction {
-            shared: Arc::new(Shared {
-                client: self.clone(),
-                conn: Mutex::new(conn),
-                depth: AtomicUsize::new(0),
-                abandoned: StdMutex::new(Vec::new()),
-                abandoned_outer: AtomicBool::new(false),
-                poisoned: StdMutex::new(None),
-            }),
+            shared,
             level: 0,
             owner: true,
             internal: false,
@@ -386,6 +433,7 @@ impl Transaction {
             return Err(e);
         }
         let conn = guard.take();
+        self.shared.stop_expiry();
         self.shared
             .client
             .inner
@@ -402,6 +450,7 @@ impl Transaction {
         }
         let mut guard = self.shared.conn.lock().await;
         let conn = guard.take();
+        self.shared.stop_expiry();
         rollback_conn(&self.shared.client, conn).await
     }
 

@@ -34,6 +34,7 @@ pub struct ClientOptions {
     pub(crate) ping_after_idle: Option<Duration>,
     pub(crate) busy_timeout: Duration,
     pub(crate) statement_timeout: Option<Duration>,
+    pub(crate) transaction_timeout: Option<Duration>,
     pub(crate) hooks: crate::hooks::Hooks,
 }
 
@@ -52,6 +53,7 @@ impl ClientOptions {
             ping_after_idle: Some(Duration::from_secs(10)),
             busy_timeout: Duration::from_secs(5),
             statement_timeout: None,
+            transaction_timeout: None,
             hooks: Default::default(),
         }
     }
@@ -151,6 +153,30 @@ impl ClientOptions {
         self
     }
 
+    /// The longest a transaction may stay open (default: no limit), Prisma's interactive-transaction
+    /// `timeout`. When it runs out, the transaction is rolled back at once — its locks released, its
+    /// connection back in the pool — even if the code holding it is busy elsewhere (a statement
+    /// running at that moment finishes first); its later statements and its `commit` fail with
+    /// [`Error::TransactionAborted`](crate::Error::TransactionAborted). Nothing of it is committed.
+    ///
+    /// The wait for a connection (Prisma's `maxWait`) is [`acquire_timeout`](Self::acquire_timeout).
+    ///
+    /// ```no_run
+    /// # async fn f() -> orm_runtime::Result<()> {
+    /// use std::time::Duration;
+    /// use orm_runtime::ClientOptions;
+    /// let db = ClientOptions::new("postgres://localhost/app")
+    ///     .transaction_timeout(Duration::from_secs(5))
+    ///     .acquire_timeout(Duration::from_secs(2))
+    ///     .connect()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn transaction_timeout(mut self, d: impl Into<Option<Duration>>) -> Self {
+        self.transaction_timeout = d.into();
+        self
+    }
+
     /// Adds a [`Hook`](crate::hooks::Hook) that sees every model operation of the client, its clones
     /// and its transactions (see [`hooks`](crate::hooks)). Hooks run in the order they were added.
     pub fn hook(mut self, hook: impl crate::hooks::Hook) -> Self {
@@ -168,6 +194,8 @@ pub(crate) struct ClientInner {
     pub(crate) slow_threshold: Option<Duration>,
     /// The statement timeout the server enforces; the client waits this plus a grace period.
     pub(crate) statement_timeout: Option<Duration>,
+    /// How long a transaction may stay open before it is rolled back.
+    pub(crate) transaction_timeout: Option<Duration>,
     pub(crate) statements: AtomicU64,
     /// The URL the pool was opened with (the migration engine derives its shadow database from it).
     pub(crate) url: String,
