@@ -64,6 +64,9 @@ pub enum Imp {
     /// Analysis only (`--only ours-manual`, associations): our ORM without the relation API — three
     /// `find_many` with `in_(ids)`, grouped in memory — to separate the include machinery's cost.
     OursManual,
+    /// Analysis only (`--only ours-hooked`): `ours` on a client with one operation hook registered
+    /// (it adds each operation's duration to a counter), to measure what hooks cost.
+    OursHooked,
 }
 
 /// The four implementations of the headline table.
@@ -77,7 +80,7 @@ pub const DEFAULT_IMPS: [Imp; 6] = [
     Imp::OursIncludeQuery,
     Imp::OursIncludeJoin,
 ];
-const ALL_IMPS: [Imp; 8] = [
+const ALL_IMPS: [Imp; 9] = [
     Imp::Sqlx,
     Imp::Ours,
     Imp::SeaOrm,
@@ -86,6 +89,7 @@ const ALL_IMPS: [Imp; 8] = [
     Imp::OursIncludeJoin,
     Imp::SqlxSameSql,
     Imp::OursManual,
+    Imp::OursHooked,
 ];
 
 impl Imp {
@@ -99,6 +103,7 @@ impl Imp {
             Imp::OursIncludeJoin => "ours-include-join",
             Imp::SqlxSameSql => "sqlx-same-sql",
             Imp::OursManual => "ours-manual",
+            Imp::OursHooked => "ours-hooked",
         }
     }
     /// Whether this implementation has its own code for `work` (the include variants only differ
@@ -115,6 +120,7 @@ impl Imp {
                 matches!(w, Work::Medium | Work::Assoc)
             }
             (Imp::OursManual, w) => w == Work::Assoc,
+            (Imp::OursHooked, w) => !matches!(w, Work::Seed(_)),
             _ => true,
         }
     }
@@ -198,6 +204,8 @@ impl Work {
 /// Every implementation's connection pool, on the same database.
 pub struct Ctx {
     ours: orm_runtime::Client,
+    /// The same database through a client with one hook.
+    hooked: orm_runtime::Client,
     floor: floor::Db,
     sea: sea_orm::DatabaseConnection,
     diesel: dsl::Db,
@@ -214,6 +222,7 @@ impl Ctx {
                 Imp::Ours | Imp::OursIncludeQuery | Imp::OursIncludeJoin | Imp::OursManual => {
                     ours::trivial(&self.ours).await
                 }
+                Imp::OursHooked => ours::trivial(&self.hooked).await,
                 Imp::SeaOrm => seaorm::trivial(&self.sea).await,
                 Imp::Diesel => dsl::trivial(&self.diesel).await,
             },
@@ -227,6 +236,7 @@ impl Ctx {
                     ours::include_medium(&self.ours, orm_runtime::Strategy::Join).await
                 }
                 Imp::Ours | Imp::OursManual => ours::medium(&self.ours).await,
+                Imp::OursHooked => ours::medium(&self.hooked).await,
                 Imp::SeaOrm => seaorm::medium(&self.sea).await,
                 Imp::Diesel => dsl::medium(&self.diesel).await,
             },
@@ -240,6 +250,7 @@ impl Ctx {
                     ours::include_associations(&self.ours, Some(orm_runtime::Strategy::Join)).await
                 }
                 Imp::Ours => ours::ours_associations(&self.ours).await,
+                Imp::OursHooked => ours::ours_associations(&self.hooked).await,
                 Imp::OursManual => ours::manual_associations(&self.ours).await,
                 Imp::SeaOrm => seaorm::associations(&self.sea).await,
                 Imp::Diesel => dsl::associations(&self.diesel).await,
@@ -251,6 +262,7 @@ impl Ctx {
                     Imp::Ours | Imp::OursIncludeQuery | Imp::OursIncludeJoin | Imp::OursManual => {
                         ours::insert(&self.ours, n, seq).await
                     }
+                    Imp::OursHooked => ours::insert(&self.hooked, n, seq).await,
                     Imp::SeaOrm => seaorm::insert(&self.sea, n, seq).await,
                     Imp::Diesel => dsl::insert(&self.diesel, n, seq).await,
                 }
@@ -293,7 +305,7 @@ struct Args {
 fn usage() -> ! {
     eprintln!(
         "usage: orm-bench [--backend postgres|mysql|sqlite|all[,..]] [--quick] [--no-write]\n\
-         \x20                [--only sqlx,ours,seaorm,diesel,ours-include-query,ours-include-join,sqlx-same-sql,ours-manual]\n\
+         \x20                [--only sqlx,ours,seaorm,diesel,ours-include-query,ours-include-join,sqlx-same-sql,ours-manual,ours-hooked]\n\
          \x20                [--workload trivial_1,trivial_100,trivial_10000,medium,associations,insert_1,insert_10,insert_100,\n\
          \x20                            seed_user_stats,seed_posts_page,seed_posts_cursor,seed_posts_search,\n\
          \x20                            seed_popular_tags,seed_create_post,seed_notifications]\n\
@@ -769,6 +781,7 @@ async fn run_backend(args: &Args, backend: Backend) -> AnyResult<BackendRun> {
     };
     let ctx = Arc::new(Ctx {
         ours: ours::connect(&url, args.pool).await?,
+        hooked: ours::connect_hooked(&url, args.pool).await?,
         floor: floor::connect(&url, args.pool).await?,
         sea: seaorm::connect(&url, args.pool).await?,
         diesel: dsl::connect(&url, args.pool as usize).await?,

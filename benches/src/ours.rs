@@ -51,6 +51,26 @@ pub async fn connect(url: &str, pool: u32) -> AnyResult<Client> {
         .await?)
 }
 
+/// Adds every operation's duration to a counter: about the least a hook does.
+struct Timing(std::sync::atomic::AtomicU64);
+
+impl orm_runtime::hooks::Hook for Timing {
+    fn after(&self, report: &orm_runtime::hooks::OperationReport<'_>) {
+        self.0.fetch_add(
+            report.duration.as_nanos() as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+    }
+}
+
+pub async fn connect_hooked(url: &str, pool: u32) -> AnyResult<Client> {
+    Ok(ClientOptions::new(url)
+        .max_connections(pool)
+        .hook(Timing(Default::default()))
+        .connect()
+        .await?)
+}
+
 /// `SELECT` every user.
 pub async fn trivial(db: &Client) -> AnyResult<Fp> {
     let users = User::find_many().exec(db).await?;

@@ -124,6 +124,12 @@ pub use orm_macros::FromRow;
 ///   `HasOne`) or `Vec<S>` (`HasMany`). `#[orm(relation(through = PostTag::TAG))] tags: Vec<TagChip>`
 ///   goes through a join model: `Post.tags` (`PostTag` rows) selected as their `tag`s.
 /// - `#[orm(count = comments)]` / `#[orm(count(likes, filter = <Filter>))]`: an `i64` relation count.
+/// - `#[orm(computed(with = <function>, needs = [name, username, count(posts, filter = ..)]))]`: a
+///   field computed by a function of yours from what it declares it needs, passed in that order —
+///   columns by reference (`&Option<String>`), counts as `i64`. The needed columns and counts are
+///   read whether or not the struct names them; an unknown column or a function whose parameters do
+///   not fit the needs is a compile error at the attribute. A select reads one count per relation:
+///   counting one relation twice with different filters is a compile error.
 ///
 /// ```
 /// use orm_runtime::prelude::*;
@@ -132,7 +138,15 @@ pub use orm_macros::FromRow;
 /// #   #[orm(belongs_to(fk = author_id))] author: BelongsTo<User> }
 /// #[derive(Select, Debug)]
 /// #[orm(model = User)]
-/// struct AuthorCard { id: i64, name: String }
+/// struct AuthorCard {
+///     id: i64,
+///     #[orm(computed(with = initial, needs = [name]))]
+///     initial: char,
+/// }
+///
+/// fn initial(name: &String) -> char {
+///     name.chars().next().unwrap_or('?')
+/// }
 ///
 /// #[derive(Select, Debug)]
 /// #[orm(model = Post)]
@@ -151,6 +165,12 @@ pub use orm_macros::FromRow;
 ///     posts: Vec<PostCard>,
 ///     #[orm(count(posts, filter = Post::PUBLISHED.eq(true)))]
 ///     published: i64,
+///     #[orm(computed(with = rank, needs = [count(posts, filter = Post::PUBLISHED.eq(true))]))]
+///     rank: &'static str,
+/// }
+///
+/// fn rank(published: i64) -> &'static str {
+///     if published >= 10 { "prolific" } else { "new" }
 /// }
 /// # async fn f(db: &Client) -> orm_runtime::Result<()> {
 /// let cards: Vec<PostCard> = Post::find_many().take(20).select::<PostCard>().exec(db).await?;

@@ -186,6 +186,10 @@ fn select_post_card() -> DeriveInput {
             pub like_count: i64,
             #[orm(count(comments, filter = Comment::PARENT_ID.eq(None::<String>)))]
             pub thread_count: i64,
+            #[orm(computed(with = is_recent, needs = [created_at]))]
+            pub is_recent: bool,
+            #[orm(computed(with = crate::engagement, needs = [view_count, count(likes)]))]
+            pub engagement: Engagement,
         }
     }
 }

@@ -755,6 +755,130 @@ backend_test!(
     }
 );
 
+/// A user's display name: the seed's `fullName`.
+fn display_name(name: &Option<String>, username: &Option<String>) -> String {
+    [name.as_deref(), username.as_deref()]
+        .into_iter()
+        .flatten()
+        .find(|s| !s.is_empty())
+        .unwrap_or("Anonymous")
+        .to_owned()
+}
+
+/// Whether a post was written in the seed clock's first two minutes.
+fn early(created_at: &chrono::DateTime<chrono::Utc>) -> bool {
+    *created_at < at(2)
+}
+
+#[derive(Debug, PartialEq, serde::Serialize)]
+struct Engagement {
+    comments: i64,
+    likes: i64,
+    total: i64,
+}
+
+fn engagement(comments: i64, likes: i64) -> Engagement {
+    Engagement {
+        comments,
+        likes,
+        total: comments + likes,
+    }
+}
+
+#[derive(Select, Debug, PartialEq, serde::Serialize)]
+#[orm(model = User)]
+struct Byline {
+    id: String,
+    // Needs columns the struct does not name.
+    #[orm(computed(with = display_name, needs = [name, username]))]
+    full_name: String,
+}
+
+#[derive(Select, Debug, PartialEq, serde::Serialize)]
+#[orm(model = Post)]
+struct Teaser {
+    title: String,
+    #[orm(computed(with = early, needs = [created_at]))]
+    early: bool,
+    #[orm(relation)]
+    author: Byline,
+    // Counts a computed field needs, next to a count field of its own.
+    #[orm(count = comments)]
+    comment_count: i64,
+    #[orm(computed(with = engagement, needs = [count(comments), count(likes, filter = Like::USER_ID.ne("nobody"))]))]
+    engagement: Engagement,
+}
+
+backend_test!(
+    typed_select_with_computed_fields,
+    schema(),
+    |db: Client| async move {
+        let s = seed(&db).await?;
+        let teasers = both!(&db, 2, |st| Post::find_many()
+            .filter(Post::AUTHOR_ID.eq(&s.ada.id))
+            .order_by(Post::CREATED_AT.asc())
+            .select::<Teaser>());
+        assert_eq!(teasers.len(), 3);
+        for t in &teasers {
+            assert_eq!(t.author.full_name, "Ada");
+            assert_eq!(t.engagement.comments, t.comment_count);
+            assert_eq!(
+                t.engagement.total,
+                t.engagement.comments + t.engagement.likes
+            );
+        }
+        let hello = teasers
+            .iter()
+            .find(|t| t.title == s.hello.title)
+            .expect("hello");
+        assert_eq!((hello.engagement.comments, hello.engagement.likes), (3, 2));
+        let posts = Post::find_many()
+            .filter(Post::AUTHOR_ID.eq(&s.ada.id))
+            .order_by(Post::CREATED_AT.asc())
+            .exec(&db)
+            .await?;
+        assert_eq!(
+            teasers.iter().map(|t| t.early).collect::<Vec<_>>(),
+            posts
+                .iter()
+                .map(|p| p.created_at < at(2))
+                .collect::<Vec<_>>()
+        );
+        let json = serde_json::to_value(&teasers[0]).unwrap();
+        assert_eq!(json["author"]["full_name"], "Ada");
+        assert!(json["engagement"]["total"].is_i64());
+
+        // A user without a name falls back to the username, then to "Anonymous".
+        let nameless = User::create(NewUser {
+            email: "nameless@example.com".into(),
+            username: Some("nn".into()),
+            ..Default::default()
+        })
+        .exec(&db)
+        .await?;
+        let byline = User::find_unique(User::ID.eq(&nameless.id))
+            .select::<Byline>()
+            .exec(&db)
+            .await?
+            .expect("nameless");
+        assert_eq!(byline.full_name, "nn");
+        User::update(User::ID.eq(&nameless.id))
+            .data(UserUpdate {
+                username: Patch::set(None),
+                ..Default::default()
+            })
+            .exec(&db)
+            .await?;
+        let byline = User::find_unique(User::ID.eq(&nameless.id))
+            .select::<Byline>()
+            .exec(&db)
+            .await?
+            .expect("nameless");
+        assert_eq!(byline.full_name, "Anonymous");
+        Ok(())
+    }
+);
+
 backend_test!(
     nested_writes_on_create_and_update,
     schema(),

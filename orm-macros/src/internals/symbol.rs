@@ -61,6 +61,9 @@ pub const RELATION: Symbol = Symbol("relation");
 pub const THROUGH: Symbol = Symbol("through");
 pub const COUNT: Symbol = Symbol("count");
 pub const FILTER: Symbol = Symbol("filter");
+pub const COMPUTED: Symbol = Symbol("computed");
+pub const WITH: Symbol = Symbol("with");
+pub const NEEDS: Symbol = Symbol("needs");
 
 impl PartialEq<Symbol> for Ident {
     fn eq(&self, word: &Symbol) -> bool {

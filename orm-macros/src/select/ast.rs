@@ -43,6 +43,11 @@ pub enum Read<'a> {
         name: Ident,
         select: &'a syn::Type,
     },
+    /// Computed by `with` from `needs` (columns by reference, counts as `i64`).
+    Computed {
+        with: syn::Path,
+        needs: Vec<attr::Need>,
+    },
     /// A `HasMany` of join rows, selected as `Vec<S>` of their `through` relation.
     Through {
         name: Ident,
@@ -87,6 +92,7 @@ impl<'a> Select<'a> {
                 let read = match attr::Field::from_ast(cx, f) {
                     attr::Field::Column(c) => Read::Column(c),
                     attr::Field::Count { name, filter } => Read::Count { name, filter },
+                    attr::Field::Computed { with, needs } => Read::Computed { with, needs },
                     attr::Field::Relation { name, through } => {
                         match (through, generic_arg(ty, "Vec"), generic_arg(ty, "Option")) {
                             (Some(through), Some(select), _) => Read::Through {

@@ -56,6 +56,61 @@ pub enum Field {
         name: Ident,
         filter: Option<syn::Expr>,
     },
+    /// `#[orm(computed(with = path, needs = [column, count(relation, filter = ..), ..]))]`.
+    Computed { with: syn::Path, needs: Vec<Need> },
+}
+
+/// What a computed field's function takes, in order.
+pub enum Need {
+    /// A column of the model, passed by reference.
+    Column(Ident),
+    /// A relation count, passed as `i64`.
+    Count {
+        name: Ident,
+        filter: Option<syn::Expr>,
+    },
+}
+
+/// `name` or `name, filter = <Filter>` inside `count(..)`.
+fn parse_count_args(
+    content: syn::parse::ParseStream<'_>,
+) -> syn::Result<(Ident, Option<syn::Expr>)> {
+    let name: Ident = content.parse()?;
+    let mut filter = None;
+    if content.parse::<Option<syn::Token![,]>>()?.is_some() && !content.is_empty() {
+        let key: Ident = content.parse()?;
+        if key != FILTER {
+            return Err(syn::Error::new(key.span(), "expected `filter = <Filter>`"));
+        }
+        content.parse::<syn::Token![=]>()?;
+        filter = Some(content.parse()?);
+    }
+    Ok((name, filter))
+}
+
+/// `[column, count(relation), count(relation, filter = ..), ..]`.
+fn parse_needs(input: syn::parse::ParseStream<'_>) -> syn::Result<Vec<Need>> {
+    let content;
+    syn::bracketed!(content in input);
+    let mut needs = Vec::new();
+    while !content.is_empty() {
+        let name: Ident = content.parse()?;
+        if name == COUNT && content.peek(syn::token::Paren) {
+            let inner;
+            syn::parenthesized!(inner in content);
+            let (name, filter) = parse_count_args(&inner)?;
+            needs.push(Need::Count { name, filter });
+        } else {
+            needs.push(Need::Column(name));
+        }
+        if content.parse::<Option<syn::Token![,]>>()?.is_none() {
+            break;
+        }
+    }
+    if !content.is_empty() {
+        return Err(content.error("expected `,` between the needs"));
+    }
+    Ok(needs)
 }
 
 impl Field {
@@ -99,27 +154,41 @@ impl Field {
                 } else {
                     let content;
                     syn::parenthesized!(content in meta.input);
-                    let name: Ident = content.parse()?;
-                    let mut filter = None;
-                    if content.parse::<Option<syn::Token![,]>>()?.is_some() && !content.is_empty() {
-                        let key: Ident = content.parse()?;
-                        if key != FILTER {
-                            return Err(syn::Error::new(
-                                key.span(),
-                                "expected `filter = <Filter>`",
-                            ));
-                        }
-                        content.parse::<syn::Token![=]>()?;
-                        filter = Some(content.parse()?);
-                    }
+                    let (name, filter) = parse_count_args(&content)?;
                     Field::Count { name, filter }
                 }
+            } else if meta.path == COMPUTED {
+                let mut with: Option<syn::Path> = None;
+                let mut needs = Vec::new();
+                meta.parse_nested_meta(|inner| {
+                    if inner.path == WITH {
+                        with = Some(inner.value()?.parse()?);
+                    } else if inner.path == NEEDS {
+                        needs = parse_needs(inner.value()?)?;
+                    } else {
+                        common::unknown_key(
+                            cx,
+                            &inner,
+                            format_args!(
+                                "unknown key `{}` in `computed(..)`; expected `with = <function>` or `needs = [..]`",
+                                path_str(&inner.path)
+                            ),
+                        )?;
+                    }
+                    Ok(())
+                })?;
+                let Some(with) = with else {
+                    return Err(meta.error(
+                        "a computed field needs `with = <function>`: the function that computes it from its `needs`",
+                    ));
+                };
+                Field::Computed { with, needs }
             } else {
                 return common::unknown_key(
                     cx,
                     &meta,
                     format_args!(
-                        "unknown orm attribute `{}` on a select field; expected `field = ..`, `relation`, `relation = ..`, `relation(name = .., through = ..)` or `count = ..`",
+                        "unknown orm attribute `{}` on a select field; expected `field = ..`, `relation`, `relation = ..`, `relation(name = .., through = ..)`, `count = ..` or `computed(with = .., needs = [..])`",
                         path_str(&meta.path)
                     ),
                 );
@@ -127,7 +196,7 @@ impl Field {
             if kind.replace(parsed).is_some() {
                 cx.error_spanned_by(
                     &meta.path,
-                    "a select field is one of: a column (`field`), a `relation` or a `count`",
+                    "a select field is one of: a column (`field`), a `relation`, a `count` or `computed`",
                 );
             }
             Ok(())

@@ -7,8 +7,49 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::ast::{Read, Select};
+use super::attr::Need;
 use crate::internals::naming;
 use crate::internals::ty::respan;
+
+/// Every relation count a select reads — its count fields' and its computed fields' — as
+/// `(relation, filter)`.
+fn counts_read<'a>(s: &'a Select<'_>) -> Vec<(&'a syn::Ident, Option<&'a syn::Expr>)> {
+    let mut out = Vec::new();
+    for f in &s.fields {
+        match &f.read {
+            Read::Count { name, filter } => out.push((name, filter.as_ref())),
+            Read::Computed { needs, .. } => {
+                for need in needs {
+                    if let Need::Count { name, filter } = need {
+                        out.push((name, filter.as_ref()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A model read holds one count per relation: two counts of one relation must count the same rows.
+pub fn check_counts(cx: &crate::internals::ctxt::Ctxt, s: &Select<'_>) {
+    let counts = counts_read(s);
+    for (i, (name, filter)) in counts.iter().enumerate() {
+        let text = |f: &Option<&syn::Expr>| f.map(|e| quote!(#e).to_string());
+        if counts[..i]
+            .iter()
+            .any(|(n, f)| n == name && text(f) != text(filter))
+        {
+            cx.error_spanned_by(
+                name,
+                format_args!(
+                    "`{name}` is counted twice with different filters; a select reads one count per \
+                     relation: use one filter for both, or compute the other in a separate query"
+                ),
+            );
+        }
+    }
+}
 
 /// The full expansion of a checked select.
 pub fn expand(s: &Select<'_>) -> TokenStream {
@@ -23,6 +64,7 @@ pub fn expand(s: &Select<'_>) -> TokenStream {
     let mut checks = Vec::new();
     let mut inits = Vec::new();
     let mut pre = Vec::new();
+    let mut computed = Vec::new();
 
     for f in &s.fields {
         let fident = f.ident;
@@ -50,6 +92,35 @@ pub fn expand(s: &Select<'_>) -> TokenStream {
                 pre.push(
                     quote_spanned! {ty.span()=> let #tmp: #ty = m.#name.count().unwrap_or(0); },
                 );
+                inits.push(quote! { #fident: #tmp });
+            }
+            Read::Computed { with, needs } => {
+                // The needs are read before anything moves out of `m`; the call is spanned at the
+                // function, so a signature that does not fit the needs is reported there.
+                let mut args = Vec::new();
+                for (i, need) in needs.iter().enumerate() {
+                    match need {
+                        Need::Column(col) => {
+                            let c = handle(col);
+                            checks.push(quote_spanned! {col.span()=> #g::column::<#model, _, _>(<#model>::#c); });
+                            args.push(quote_spanned! {col.span()=> &m.#col });
+                        }
+                        Need::Count { name, filter } => {
+                            let c = handle(name);
+                            let arg = match filter {
+                                Some(f) => quote_spanned! {f.span()=> <#model>::#c.filter(#f) },
+                                None => quote!(<#model>::#c),
+                            };
+                            counts
+                                .push(quote_spanned! {name.span()=> #g::count::<#model, _>(#arg) });
+                            let tmp = format_ident!("__orm_need_{}_{}", fident, i);
+                            pre.push(quote_spanned! {name.span()=> let #tmp: i64 = m.#name.count().unwrap_or(0); });
+                            args.push(quote!(#tmp));
+                        }
+                    }
+                }
+                let tmp = format_ident!("__orm_computed_{}", fident);
+                computed.push(quote_spanned! {with.span()=> let #tmp: #ty = #with(#(#args),*); });
                 inits.push(quote! { #fident: #tmp });
             }
             Read::Through {
@@ -100,6 +171,7 @@ pub fn expand(s: &Select<'_>) -> TokenStream {
                 }
                 fn __from_model(m: #model) -> ::core::result::Result<Self, #p::Error> {
                     #(#pre)*
+                    #(#computed)*
                     ::core::result::Result::Ok(#ident { #(#inits,)* })
                 }
             }

@@ -14,6 +14,9 @@ use crate::internals::ctxt::Ctxt;
 pub fn derive_select(input: DeriveInput) -> TokenStream {
     let cx = Ctxt::new();
     let select = ast::Select::from_ast(&cx, &input);
+    if let Some(s) = &select {
+        expand::check_counts(&cx, s);
+    }
     match cx.check() {
         Ok(()) => expand::expand(&select.expect("a select without errors")),
         Err(errors) => {
