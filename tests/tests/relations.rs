@@ -880,6 +880,41 @@ backend_test!(
 );
 
 backend_test!(
+    counting_a_relation_again_replaces_its_count,
+    schema(),
+    |db: Client| async move {
+        let s = seed(&db).await?;
+        for st in STRATEGIES {
+            let ada = User::find_unique(User::ID.eq(&s.ada.id))
+                .with_count(User::POSTS.filter(Post::PUBLISHED.eq(true)))
+                .with_count(User::POSTS)
+                .strategy(st)
+                .exec(&db)
+                .await?
+                .expect("ada");
+            assert_eq!(
+                ada.posts.count(),
+                Some(3),
+                "{st:?}: the last count of posts"
+            );
+            let ada = User::find_unique(User::ID.eq(&s.ada.id))
+                .with_count(User::POSTS)
+                .with_count(User::POSTS.filter(Post::PUBLISHED.eq(true)))
+                .strategy(st)
+                .exec(&db)
+                .await?
+                .expect("ada");
+            assert_eq!(
+                ada.posts.count(),
+                Some(2),
+                "{st:?}: the last count of posts"
+            );
+        }
+        Ok(())
+    }
+);
+
+backend_test!(
     nested_writes_on_create_and_update,
     schema(),
     |db: Client| async move {

@@ -155,8 +155,11 @@ pub(crate) type CountSetter<M> = Box<dyn Fn(&mut M, i64) + Send + Sync>;
 
 /// A relation count loaded with the rows (Prisma's `_count`), read back with
 /// [`HasMany::count`](super::HasMany::count). From `with_count(User::POSTS)` or
-/// `with_count(User::POSTS.filter(..))`.
+/// `with_count(User::POSTS.filter(..))`. A model holds one count per relation: counting a relation
+/// again replaces the earlier count of it (its filter included).
 pub struct CountInclude<M> {
+    /// The relation's field name: the count's slot in the model.
+    relation: &'static str,
     pub(crate) col: CountCol,
     pub(crate) set: CountSetter<M>,
 }
@@ -171,6 +174,7 @@ impl<M: Model, W: ToMany> From<RelationQuery<M, W>> for CountInclude<M> {
     fn from(q: RelationQuery<M, W>) -> Self {
         let slot = q.rel.slot();
         CountInclude {
+            relation: q.rel.def().name,
             col: CountCol {
                 link: q.rel.def().link(),
                 filter: q.query.filter,
@@ -185,6 +189,8 @@ pub(crate) struct Shape<M> {
     pub(crate) includes: Vec<Include<M>>,
     pub(crate) count_cols: Vec<CountCol>,
     count_setters: Vec<CountSetter<M>>,
+    /// The relation of each count, in `count_cols`' order.
+    count_relations: Vec<&'static str>,
 }
 
 impl<M> Default for Shape<M> {
@@ -193,14 +199,26 @@ impl<M> Default for Shape<M> {
             includes: Vec::new(),
             count_cols: Vec::new(),
             count_setters: Vec::new(),
+            count_relations: Vec::new(),
         }
     }
 }
 
 impl<M: Model> Shape<M> {
+    /// Adds a count, or replaces the count of the same relation: the model has one slot for it,
+    /// and two counts would silently leave it to the last one.
     pub(crate) fn push_count(&mut self, c: CountInclude<M>) {
-        self.count_cols.push(c.col);
-        self.count_setters.push(c.set);
+        match self.count_relations.iter().position(|r| *r == c.relation) {
+            Some(i) => {
+                self.count_cols[i] = c.col;
+                self.count_setters[i] = c.set;
+            }
+            None => {
+                self.count_relations.push(c.relation);
+                self.count_cols.push(c.col);
+                self.count_setters.push(c.set);
+            }
+        }
     }
 
     /// Decodes a row: the model's columns, then the counts.
