@@ -122,7 +122,9 @@ pub use orm_macros::FromRow;
 /// - `#[orm(relation)]`: a relation of the same name (`#[orm(relation = name)]` otherwise), selected
 ///   as a nested select struct `S` (required `BelongsTo`), `Option<S>` (optional `BelongsTo`,
 ///   `HasOne`) or `Vec<S>` (`HasMany`). `#[orm(relation(through = PostTag::TAG))] tags: Vec<TagChip>`
-///   goes through a join model: `Post.tags` (`PostTag` rows) selected as their `tag`s.
+///   goes through a join model: `Post.tags` (`PostTag` rows) selected as their `tag`s. A to-many
+///   relation takes `order_by = <order>` (on the related model, or the join model with `through`:
+///   `relation(through = PostTag::TAG, order_by = PostTag::TAG.field(Tag::NAME).asc())`).
 /// - `#[orm(count = comments)]` / `#[orm(count(likes, filter = <Filter>))]`: an `i64` relation count.
 /// - `#[orm(computed(with = <function>, needs = [name, username, count(posts, filter = ..)]))]`: a
 ///   field computed by a function of yours from what it declares it needs, passed in that order —

@@ -178,7 +178,7 @@ fn select_post_card() -> DeriveInput {
             pub author: AuthorCard,
             #[orm(relation = category)]
             pub section: Option<CategoryChip>,
-            #[orm(relation(name = tags, through = PostTag::TAG))]
+            #[orm(relation(name = tags, through = PostTag::TAG, order_by = PostTag::TAG.field(Tag::NAME).asc()))]
             pub tags: Vec<TagChip>,
             #[orm(relation)]
             pub comments: Vec<CommentCard>,

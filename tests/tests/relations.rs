@@ -672,7 +672,7 @@ struct PostCard {
     author: AuthorCard,
     #[orm(relation)]
     category: Option<CategoryChip>,
-    #[orm(relation(through = PostTag::TAG))]
+    #[orm(relation(through = PostTag::TAG, order_by = PostTag::TAG.field(Tag::NAME).desc()))]
     tags: Vec<TagChip>,
     #[orm(count = comments)]
     comment_count: i64,
@@ -686,7 +686,7 @@ struct Profile {
     email: String,
     #[orm(relation)]
     settings: Option<SettingsView>,
-    #[orm(relation = posts)]
+    #[orm(relation(name = posts, order_by = Post::SLUG.asc()))]
     all_posts: Vec<PostTitle>,
     #[orm(count(posts, filter = Post::PUBLISHED.eq(true)))]
     published: i64,
@@ -736,13 +736,17 @@ backend_test!(
         assert_eq!((cards[1].comment_count, cards[1].like_count), (3, 2));
         let json = serde_json::to_value(&cards[1]).unwrap();
         assert_eq!(json["author"]["username"], "ada");
-        assert_eq!(json["tags"].as_array().map(|t| t.len()), Some(2));
+        assert_eq!(json["tags"][0]["name"], "rust", "tags by name, descending");
+        assert_eq!(json["tags"][1]["name"], "db");
 
         let profile = both!(&db, 3, |st| User::find_unique(User::ID.eq(&s.ada.id))
             .select::<Profile>())
         .expect("ada");
         assert_eq!(profile.settings, Some(SettingsView { theme: Theme::Dark }));
-        assert_eq!(profile.all_posts.len(), 3);
+        assert_eq!(
+            profile.all_posts,
+            ["async", "draft", "hello"].map(|slug| PostTitle { slug: slug.into() })
+        );
         assert_eq!((profile.published, profile.followers), (2, 2));
         let bob = User::find_first()
             .filter(User::EMAIL.eq("bob@example.com"))

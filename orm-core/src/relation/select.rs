@@ -114,14 +114,17 @@ pub mod glue {
         rel.query().__with_select::<S>().into()
     }
 
-    pub fn include_many<M, W, S>(rel: Relation<M, W>) -> Include<M>
+    pub fn include_many<M, W, S>(
+        rel: Relation<M, W>,
+        shape: impl FnOnce(RelationQuery<M, W>) -> RelationQuery<M, W>,
+    ) -> Include<M>
     where
         M: Model,
         W: SelectMany,
         W::Target: Clone,
         S: Select<Model = W::Target>,
     {
-        rel.query().__with_select::<S>().into()
+        shape(rel.query()).__with_select::<S>().into()
     }
 
     /// A to-many relation through a join model: `Post.tags` (`PostTag` rows), each taken to its
@@ -129,6 +132,7 @@ pub mod glue {
     pub fn include_through<M, W, J, S>(
         rel: Relation<M, W>,
         through: Relation<W::Target, J>,
+        shape: impl FnOnce(RelationQuery<M, W>) -> RelationQuery<M, W>,
     ) -> Include<M>
     where
         M: Model,
@@ -138,7 +142,7 @@ pub mod glue {
         J::Target: Clone,
         S: Select<Model = J::Target>,
     {
-        rel.query()
+        shape(rel.query())
             .include(through.query().__with_select::<S>())
             .into()
     }

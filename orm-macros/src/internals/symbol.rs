@@ -64,6 +64,7 @@ pub const FILTER: Symbol = Symbol("filter");
 pub const COMPUTED: Symbol = Symbol("computed");
 pub const WITH: Symbol = Symbol("with");
 pub const NEEDS: Symbol = Symbol("needs");
+pub const ORDER_BY: Symbol = Symbol("order_by");
 
 impl PartialEq<Symbol> for Ident {
     fn eq(&self, word: &Symbol) -> bool {

@@ -38,21 +38,24 @@ pub enum Read<'a> {
         name: Ident,
         select: &'a syn::Type,
     },
-    /// A `HasMany`, selected as `Vec<S>`.
+    /// A `HasMany`, selected as `Vec<S>`, in `order_by`'s order when given.
     Many {
         name: Ident,
         select: &'a syn::Type,
+        order_by: Option<syn::Expr>,
     },
     /// Computed by `with` from `needs` (columns by reference, counts as `i64`).
     Computed {
         with: syn::Path,
         needs: Vec<attr::Need>,
     },
-    /// A `HasMany` of join rows, selected as `Vec<S>` of their `through` relation.
+    /// A `HasMany` of join rows, selected as `Vec<S>` of their `through` relation, the join rows in
+    /// `order_by`'s order when given.
     Through {
         name: Ident,
         through: syn::Path,
         select: &'a syn::Type,
+        order_by: Option<syn::Expr>,
     },
 }
 
@@ -93,18 +96,32 @@ impl<'a> Select<'a> {
                     attr::Field::Column(c) => Read::Column(c),
                     attr::Field::Count { name, filter } => Read::Count { name, filter },
                     attr::Field::Computed { with, needs } => Read::Computed { with, needs },
-                    attr::Field::Relation { name, through } => {
-                        match (through, generic_arg(ty, "Vec"), generic_arg(ty, "Option")) {
+                    attr::Field::Relation {
+                        name,
+                        through,
+                        order_by,
+                    } => {
+                        let many = generic_arg(ty, "Vec");
+                        if let (Some(o), None) = (&order_by, many) {
+                            cx.error_spanned_by(o, "`order_by` orders a to-many relation: the field must be a `Vec<..>`");
+                            return None;
+                        }
+                        match (through, many, generic_arg(ty, "Option")) {
                             (Some(through), Some(select), _) => Read::Through {
                                 name,
                                 through,
                                 select,
+                                order_by,
                             },
                             (Some(through), None, _) => {
                                 cx.error_spanned_by(&through, "`through` selects a to-many relation through a join model: the field must be a `Vec<..>`");
                                 return None;
                             }
-                            (None, Some(select), _) => Read::Many { name, select },
+                            (None, Some(select), _) => Read::Many {
+                                name,
+                                select,
+                                order_by,
+                            },
                             (None, None, Some(select)) => Read::Optional { name, select },
                             (None, None, None) => Read::One { name },
                         }

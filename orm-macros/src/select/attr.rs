@@ -46,10 +46,11 @@ impl Container {
 pub enum Field {
     /// A column: `#[orm(field = name)]`, or the field's own name without an attribute.
     Column(Ident),
-    /// `#[orm(relation)]`, `relation = name` or `relation(name = .., through = ..)`.
+    /// `#[orm(relation)]`, `relation = name` or `relation(name = .., through = .., order_by = ..)`.
     Relation {
         name: Ident,
         through: Option<syn::Path>,
+        order_by: Option<syn::Expr>,
     },
     /// `#[orm(count = name)]` or `count(name, filter = ..)`.
     Count {
@@ -123,6 +124,7 @@ impl Field {
             } else if meta.path == RELATION {
                 let mut name = fident.clone();
                 let mut through: Option<syn::Path> = None;
+                let mut order_by: Option<syn::Expr> = None;
                 if meta.input.peek(syn::Token![=]) {
                     name = meta.value()?.parse()?;
                 } else if meta.input.peek(syn::token::Paren) {
@@ -131,12 +133,14 @@ impl Field {
                             name = inner.value()?.parse()?;
                         } else if inner.path == THROUGH {
                             through = Some(inner.value()?.parse()?);
+                        } else if inner.path == ORDER_BY {
+                            order_by = Some(inner.value()?.parse()?);
                         } else {
                             common::unknown_key(
                                 cx,
                                 &inner,
                                 format_args!(
-                                    "unknown key `{}` in `relation(..)`; expected `name` or `through`",
+                                    "unknown key `{}` in `relation(..)`; expected `name`, `through` or `order_by`",
                                     path_str(&inner.path)
                                 ),
                             )?;
@@ -144,7 +148,11 @@ impl Field {
                         Ok(())
                     })?;
                 }
-                Field::Relation { name, through }
+                Field::Relation {
+                    name,
+                    through,
+                    order_by,
+                }
             } else if meta.path == COUNT {
                 if meta.input.peek(syn::Token![=]) {
                     Field::Count {

@@ -127,14 +127,21 @@ pub fn expand(s: &Select<'_>) -> TokenStream {
                 name,
                 through,
                 select,
+                order_by,
             } => {
                 let c = handle(name);
-                includes.push(quote_spanned! {through.span()=> #g::include_through::<#model, _, _, #select>(<#model>::#c, #through) });
+                let shape = shape(order_by);
+                includes.push(quote_spanned! {through.span()=> #g::include_through::<#model, _, _, #select>(<#model>::#c, #through, #shape) });
                 inits.push(quote_spanned! {ty.span()=> #fident: #g::take_through::<_, _, #select>(m.#name, #through, #model_name, #fname)? });
             }
-            Read::Many { name, select } => {
+            Read::Many {
+                name,
+                select,
+                order_by,
+            } => {
                 let c = handle(name);
-                includes.push(quote_spanned! {ty.span()=> #gs::include_many::<#model, _, #select>(<#model>::#c) });
+                let shape = shape(order_by);
+                includes.push(quote_spanned! {ty.span()=> #gs::include_many::<#model, _, #select>(<#model>::#c, #shape) });
                 inits.push(
                     quote_spanned! {ty.span()=> #fident: #gs::take_many::<_, #select>(m.#name)? },
                 );
@@ -201,6 +208,14 @@ pub fn fallback(s: &Select<'_>) -> TokenStream {
                 }
             }
         };
+    }
+}
+
+/// What a to-many field does to its relation query: orders it by `order_by`, spanned there.
+fn shape(order_by: &Option<syn::Expr>) -> TokenStream {
+    match order_by {
+        Some(o) => quote_spanned! {o.span()=> |q| q.order_by(#o) },
+        None => quote!(|q| q),
     }
 }
 
