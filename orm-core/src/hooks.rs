@@ -370,7 +370,8 @@ fn tracked(inner: &ClientInner) -> bool {
 }
 
 /// Runs `fut` as the operation `op`: in its span, between the hooks. An operation inside another is
-/// part of the outer one (its own span, no report of its own).
+/// part of the outer one (its own span, no report of its own). With no hook, no metrics and the
+/// span disabled, it is `fut` itself.
 pub(crate) async fn operation<T>(
     db: DbRef<'_>,
     model: Option<&'static ModelDef>,
@@ -380,7 +381,11 @@ pub(crate) async fn operation<T>(
     let op = Operation::new(model, kind, db);
     let inner = &db.client().inner;
     let span = operation_span(inner, &op);
-    if (!tracked(inner) && span.is_disabled()) || CURRENT.try_with(|_| ()).is_ok() {
+    let nested = || CURRENT.try_with(|_| ()).is_ok();
+    if span.is_disabled() && (!tracked(inner) || nested()) {
+        return fut.await;
+    }
+    if !tracked(inner) || nested() {
         return fut.instrument(span).await;
     }
     let state = start(inner, op, span.clone(), false)?;

@@ -222,7 +222,10 @@ where
                 finished: false,
             };
             inner.statements.fetch_add(1, Ordering::Relaxed);
-            let armed = arm::<D>(inner, &mut *held.conn).await?;
+            let armed = match inner.statement_timeout {
+                Some(t) => arm::<D>(t, &mut held.conn).await?,
+                None => None,
+            };
             let mut stream = sqlx::query_with(p.sql.clone(), p.args.clone())
                 .persistent(inner.persistent)
                 .fetch(&mut *held.conn);
@@ -370,11 +373,8 @@ fn finished(
 
 /// Arms the statement timeout for the next statement on `conn`, where the driver does so per
 /// statement.
-async fn arm<D: Driver>(inner: &ClientInner, conn: &mut D::Connection) -> Result<Option<Armed>> {
-    match inner.statement_timeout {
-        Some(t) => D::arm_timeout(conn, t).await,
-        None => Ok(None),
-    }
+async fn arm<D: Driver>(timeout: Duration, conn: &mut D::Connection) -> Result<Option<Armed>> {
+    D::arm_timeout(conn, timeout).await
 }
 
 /// Disarms what [`arm`] armed: the statement is over.
@@ -388,15 +388,12 @@ fn disarm(armed: Option<Armed>) {
 /// past it the server has not reported its own timeout, and the call fails with
 /// [`Error::Timeout`] without a source — the caller must not reuse the connection.
 async fn within_deadline<T>(
-    inner: &ClientInner,
+    deadline: Duration,
     work: impl std::future::Future<Output = Result<T>>,
 ) -> Result<T> {
-    match inner.client_deadline() {
-        Some(d) => tokio::time::timeout(d, work)
-            .await
-            .unwrap_or(Err(Error::Timeout(None))),
-        None => work.await,
-    }
+    tokio::time::timeout(deadline, work)
+        .await
+        .unwrap_or(Err(Error::Timeout(None)))
 }
 
 /// Whether a statement's failure leaves its connection in an unknown state: the client gave up
@@ -421,7 +418,10 @@ where
     let span = crate::hooks::statement_span(inner, model, sql.as_str());
     let started = Instant::now();
     let work = async {
-        let armed = arm::<D>(inner, conn).await?;
+        let armed = match inner.statement_timeout {
+            Some(t) => arm::<D>(t, conn).await?,
+            None => None,
+        };
         let rows = async {
             let mut stream = sqlx::query_with(sql.clone(), args)
                 .persistent(inner.persistent)
@@ -441,7 +441,11 @@ where
         disarm(armed);
         rows
     };
-    let rows = within_deadline(inner, work.instrument(span.clone())).await;
+    let work = work.instrument(span.clone());
+    let rows = match inner.client_deadline() {
+        Some(d) => within_deadline(d, work).await,
+        None => work.await,
+    };
     finished(
         inner,
         &span,
@@ -468,7 +472,10 @@ where
     let span = crate::hooks::statement_span(inner, model, sql.as_str());
     let started = Instant::now();
     let work = async {
-        let armed = arm::<D>(inner, conn).await?;
+        let armed = match inner.statement_timeout {
+            Some(t) => arm::<D>(t, conn).await?,
+            None => None,
+        };
         let r = sqlx::query_with(sql.clone(), args)
             .persistent(inner.persistent)
             .execute(&mut *conn)
@@ -478,7 +485,11 @@ where
         disarm(armed);
         r
     };
-    let r = within_deadline(inner, work.instrument(span.clone())).await;
+    let work = work.instrument(span.clone());
+    let r = match inner.client_deadline() {
+        Some(d) => within_deadline(d, work).await,
+        None => work.await,
+    };
     let outcome = r.as_ref().map(|r| r.rows_affected);
     finished(inner, &span, model, sql.as_str(), started, outcome);
     r
