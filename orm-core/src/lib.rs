@@ -25,6 +25,7 @@ pub mod types;
 mod value;
 
 pub use client::{Client, ClientOptions, Executor, IsolationLevel, Transaction};
+pub use driver::with_statement_timeout;
 pub use error::{Error, Result};
 pub use model::Model;
 pub use query::{Filter, ModelQuery, Patch, UniqueFilter};

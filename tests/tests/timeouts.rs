@@ -402,3 +402,142 @@ backend_test_with_url!(
         Ok(())
     }
 );
+
+/// A statement the server works on for about half a second.
+fn half_second(backend: Backend) -> orm_runtime::RawSql {
+    match backend {
+        Backend::Postgres => orm_runtime::sql!("SELECT pg_sleep(0.5)"),
+        Backend::MySql => orm_runtime::sql!("SELECT SLEEP(0.5)"),
+        Backend::Sqlite => orm_runtime::sql!(
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 4000000) SELECT count(*) FROM c"
+        ),
+    }
+}
+
+backend_test_with_url!(
+    a_scope_lifts_or_tightens_the_statement_timeout,
+    schema(),
+    |url: String, _db: Client| async move {
+        let db = timed_client(&url).await?;
+        let backend = db.backend();
+        // Past the client's 200 ms.
+        let err = half_second(backend)
+            .execute(&db)
+            .await
+            .expect_err("over 200 ms");
+        assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+        // A longer limit for these statements, and none at all.
+        orm_runtime::with_statement_timeout(
+            Duration::from_secs(5),
+            half_second(backend).execute(&db),
+        )
+        .await?;
+        orm_runtime::with_statement_timeout(None, half_second(backend).execute(&db)).await?;
+        // The session's own timeout is back for the next statement on the same connection.
+        let err = half_second(backend)
+            .execute(&db)
+            .await
+            .expect_err("over 200 ms again");
+        assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+        // Model operations in a scope, nested scopes: the innermost wins.
+        let n = orm_runtime::with_statement_timeout(Duration::from_secs(5), async {
+            Note::create(NewNote {
+                id: 1,
+                body: "scoped".into(),
+            })
+            .exec(&db)
+            .await?;
+            orm_runtime::with_statement_timeout(
+                Duration::from_millis(100),
+                half_second(backend).execute(&db),
+            )
+            .await
+            .expect_err("the inner scope's 100 ms");
+            Note::count().exec(&db).await
+        })
+        .await?;
+        assert_eq!(n, 1);
+        Ok(())
+    }
+);
+
+backend_test_with_url!(
+    a_scope_limits_a_client_without_a_timeout,
+    schema(),
+    |url: String, observer: Client| async move {
+        let db = ClientOptions::new(&url)
+            .max_connections(1)
+            .connect()
+            .await?;
+        let backend = db.backend();
+        let started = Instant::now();
+        let err = orm_runtime::with_statement_timeout(TIMEOUT, ten_seconds(backend).execute(&db))
+            .await
+            .expect_err("ten seconds in a 200 ms scope");
+        assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(still_running(&observer).await?, 0);
+        // Outside the scope the connection has no limit again.
+        half_second(backend).execute(&db).await?;
+
+        // In a transaction: a scoped statement, then an unscoped one past the scope's limit.
+        let tx = db.begin().await?;
+        orm_runtime::with_statement_timeout(TIMEOUT, Note::count().exec(&tx)).await?;
+        half_second(backend).execute(&tx).await?;
+        Note::create(NewNote {
+            id: 1,
+            body: "kept".into(),
+        })
+        .exec(&tx)
+        .await?;
+        tx.commit().await?;
+        // A scoped timeout inside a transaction aborts it, and its setting goes with it.
+        let tx = db.begin().await?;
+        Note::create(NewNote {
+            id: 2,
+            body: "rolled back".into(),
+        })
+        .exec(&tx)
+        .await?;
+        let err = orm_runtime::with_statement_timeout(TIMEOUT, ten_seconds(backend).execute(&tx))
+            .await
+            .expect_err("times out");
+        assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+        assert!(matches!(
+            tx.commit().await,
+            Err(Error::TransactionAborted { .. })
+        ));
+        half_second(backend).execute(&db).await?;
+        assert_eq!(Note::count().exec(&observer).await?, 1);
+        Ok(())
+    }
+);
+
+backend_test_with_url!(
+    a_scoped_statement_dropped_midway_leaves_no_setting_behind,
+    schema(),
+    |url: String, _db: Client| async move {
+        let db = timed_client(&url).await?;
+        let backend = db.backend();
+        let dropped = tokio::time::timeout(
+            Duration::from_millis(50),
+            orm_runtime::with_statement_timeout(
+                Duration::from_secs(5),
+                half_second(backend).execute(&db),
+            ),
+        )
+        .await;
+        assert!(dropped.is_err(), "the statement cannot be done in 50 ms");
+        // The next statement has the client's 200 ms, not the dropped scope's 5 s.
+        let err = half_second(backend)
+            .execute(&db)
+            .await
+            .expect_err("over 200 ms");
+        assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+        Ok(())
+    }
+);

@@ -122,15 +122,23 @@ pub(crate) fn value_size(v: &crate::Value) -> usize {
 }
 
 /// A statement ready to send: its text (shared with the slow-statement log), bound arguments,
-/// model and whether it only reads.
+/// model, whether it only reads, the statement timeout in force and, when that is not the
+/// session's, the settings to send around it.
 struct Prepared<A> {
     sql: SqlStr,
     args: A,
     model: Option<&'static ModelDef>,
     read_only: bool,
+    timeout: Option<Duration>,
+    around: Option<Around>,
 }
 
-fn prepare<D: Driver>(inner: &ClientInner, stmt: Statement) -> Result<Prepared<D::Args>> {
+/// `local`: the statement runs inside a transaction.
+fn prepare<D: Driver>(
+    inner: &ClientInner,
+    stmt: Statement,
+    local: bool,
+) -> Result<Prepared<D::Args>> {
     check_size(inner, &stmt)?;
     let Statement {
         sql,
@@ -138,12 +146,129 @@ fn prepare<D: Driver>(inner: &ClientInner, stmt: Statement) -> Result<Prepared<D
         model,
         read_only,
     } = stmt;
+    let (timeout, scoped) = timeout_in_force(inner);
+    let (sql, around) = if scoped {
+        D::scope_timeout(inner.dialect, sql, timeout, inner.statement_timeout, local)
+    } else {
+        (sql, None)
+    };
     Ok(Prepared {
         args: D::bind(binds)?,
         sql: AssertSqlSafe(sql).into_sql_str(),
         model,
         read_only,
+        timeout,
+        around,
     })
+}
+
+tokio::task_local! {
+    /// The statement timeout of a [`with_statement_timeout`] scope.
+    static SCOPED_TIMEOUT: Option<Duration>;
+}
+
+/// Runs `fut` with `timeout` as the statement timeout of every statement it sends — on any client
+/// or transaction, through any builder or raw SQL — instead of the client's
+/// [`statement_timeout`](crate::ClientOptions::statement_timeout); `None` lifts the limit. Enforced
+/// as the client's is (the server stops the statement; [`Error::Timeout`]), statement by statement:
+///
+/// | backend | how | cost per statement |
+/// |---|---|---|
+/// | PostgreSQL | `SET statement_timeout` before the statement and back after it (`SET LOCAL` in a transaction) | two round trips |
+/// | MariaDB | the statement runs as `SET STATEMENT max_statement_time = .. FOR ..` | none |
+/// | MySQL | a `MAX_EXECUTION_TIME` hint on reads (MySQL limits no writes) | none |
+/// | SQLite | the progress handler's deadline | none beyond the timeout's own |
+///
+/// A PostgreSQL connection dropped between the two settings (a cancelled future) is closed, not
+/// returned to the pool with the scope's timeout. Statements of a [`stream`](crate::query) started
+/// in the scope keep its timeout. Scopes nest: the innermost wins.
+///
+/// ```no_run
+/// # use orm_runtime::prelude::*;
+/// # #[derive(Model, Debug, Clone)] struct Post { #[orm(id)] id: i64, title: String }
+/// # async fn f(db: &Client) -> orm_runtime::Result<()> {
+/// use std::time::Duration;
+/// // A report may take a minute; everything else keeps the client's 5 s.
+/// let posts = orm_runtime::with_statement_timeout(Duration::from_secs(60), async {
+///     Post::find_many().exec(db).await
+/// })
+/// .await?;
+/// # Ok(()) }
+/// ```
+pub async fn with_statement_timeout<F: std::future::Future>(
+    timeout: impl Into<Option<Duration>>,
+    fut: F,
+) -> F::Output {
+    let timeout = timeout.into().map(|d| d.max(Duration::from_millis(1)));
+    SCOPED_TIMEOUT.scope(timeout, fut).await
+}
+
+/// The statement timeout of a statement about to be prepared, and whether it is a scope's that
+/// differs from the session's.
+fn timeout_in_force(inner: &ClientInner) -> (Option<Duration>, bool) {
+    match SCOPED_TIMEOUT.try_with(|t| *t) {
+        Ok(t) if t != inner.statement_timeout => (t, true),
+        _ => (inner.statement_timeout, false),
+    }
+}
+
+/// The scope a stream's tasks run in: the statement timeout in force where the stream started.
+pub(crate) fn current_scope() -> Option<Option<Duration>> {
+    SCOPED_TIMEOUT.try_with(|t| *t).ok()
+}
+
+/// Runs a stream's task in the scope it was started in.
+pub(crate) async fn in_scope<F: std::future::Future>(
+    scope: Option<Option<Duration>>,
+    fut: F,
+) -> F::Output {
+    match scope {
+        Some(t) => SCOPED_TIMEOUT.scope(t, fut).await,
+        None => fut.await,
+    }
+}
+
+/// Session settings sent around one statement whose timeout is not the session's (PostgreSQL).
+pub(crate) struct Around {
+    pub(crate) set: String,
+    pub(crate) reset: String,
+}
+
+/// Sends one of [`Around`]'s settings.
+async fn setting<D: Driver>(inner: &ClientInner, conn: &mut D::Connection, sql: &str) -> Result<()>
+where
+    for<'c> &'c mut D::Connection: sqlx::Executor<'c, Database = D>,
+{
+    inner.statements.fetch_add(1, Ordering::Relaxed);
+    sqlx::raw_sql(AssertSqlSafe(sql.to_owned()))
+        .execute(conn)
+        .await
+        .map(|_| ())
+        .map_err(|e| Error::from_sqlx(e, None))
+}
+
+/// A pooled connection that is closed rather than returned to the pool when it is dropped while
+/// `dirty` (a session setting of a scope not yet undone).
+struct Checked<DB: sqlx::Database> {
+    conn: PoolConnection<DB>,
+    dirty: std::sync::atomic::AtomicBool,
+}
+
+impl<DB: sqlx::Database> Checked<DB> {
+    fn new(conn: PoolConnection<DB>) -> Self {
+        Checked {
+            conn,
+            dirty: Default::default(),
+        }
+    }
+}
+
+impl<DB: sqlx::Database> Drop for Checked<DB> {
+    fn drop(&mut self) {
+        if self.dirty.load(Ordering::Relaxed) {
+            self.conn.close_on_drop();
+        }
+    }
 }
 
 /// Runs a row-returning statement on a pooled connection, again on another one when that is safe
@@ -157,20 +282,21 @@ pub(crate) async fn fetch_pooled<D: Driver>(
 where
     for<'c> &'c mut D::Connection: sqlx::Executor<'c, Database = D>,
 {
-    let p = prepare::<D>(inner, stmt)?;
+    let p = prepare::<D>(inner, stmt, false)?;
     // When the server ended every session, each idle connection fails in turn: try past all of
     // them, at most once per pool slot, until a live or new connection runs the statement.
     let mut attempts = pool.options().get_max_connections().max(1);
     loop {
-        let mut conn = acquire(pool).await?;
-        match run_fetch::<D>(inner, &mut *conn, &p.sql, p.args.clone(), p.model, sink).await {
+        let mut c = Checked::new(acquire(pool).await?);
+        let r = run_fetch::<D>(inner, &mut c.conn, &p, p.args.clone(), &c.dirty, sink).await;
+        match r {
             Err(e) if attempts > 0 && retry_on_fresh_connection(&e, p.read_only) => {
-                conn.close_on_drop();
+                c.conn.close_on_drop();
                 attempts -= 1;
             }
             r => {
                 if abandoned(&r) {
-                    conn.close_on_drop();
+                    c.conn.close_on_drop();
                 }
                 return r;
             }
@@ -212,7 +338,7 @@ where
     let sql = stmt.sql.clone();
     let started = Instant::now();
     let result = async {
-        let p = prepare::<D>(inner, stmt)?;
+        let p = prepare::<D>(inner, stmt, false)?;
         // A connection found dead before the first row is sent is replaced, as for a collected
         // read; after that the caller has rows, and the failure is theirs to see.
         let mut attempts = pool.options().get_max_connections().max(1);
@@ -221,8 +347,13 @@ where
                 conn: acquire(pool).await?,
                 finished: false,
             };
+            // A scope's setting is undone before the connection is kept: until then, `held`
+            // is not finished and is closed if dropped.
+            if let Some(a) = &p.around {
+                setting::<D>(inner, &mut held.conn, &a.set).await?;
+            }
             inner.statements.fetch_add(1, Ordering::Relaxed);
-            let armed = match inner.statement_timeout {
+            let armed = match p.timeout {
                 Some(t) => arm::<D>(t, &mut held.conn).await?,
                 None => None,
             };
@@ -254,6 +385,9 @@ where
             drop(stream);
             disarm(armed);
             if complete {
+                if let Some(a) = &p.around {
+                    setting::<D>(inner, &mut held.conn, &a.reset).await?;
+                }
                 held.finished = true;
                 return Ok::<_, Error>(n);
             }
@@ -275,18 +409,19 @@ pub(crate) async fn execute_pooled<D: Driver>(
 where
     for<'c> &'c mut D::Connection: sqlx::Executor<'c, Database = D>,
 {
-    let p = prepare::<D>(inner, stmt)?;
+    let p = prepare::<D>(inner, stmt, false)?;
     let mut attempts = pool.options().get_max_connections().max(1);
     loop {
-        let mut conn = acquire(pool).await?;
-        match run_execute::<D>(inner, &mut *conn, &p.sql, p.args.clone(), p.model).await {
+        let mut c = Checked::new(acquire(pool).await?);
+        let r = run_execute::<D>(inner, &mut c.conn, &p, p.args.clone(), &c.dirty).await;
+        match r {
             Err(e) if attempts > 0 && retry_on_fresh_connection(&e, p.read_only) => {
-                conn.close_on_drop();
+                c.conn.close_on_drop();
                 attempts -= 1;
             }
             r => {
                 if abandoned(&r) {
-                    conn.close_on_drop();
+                    c.conn.close_on_drop();
                 }
                 return r;
             }
@@ -324,8 +459,9 @@ pub(crate) async fn fetch_on<H: Held>(
 where
     for<'c> &'c mut <H::D as sqlx::Database>::Connection: sqlx::Executor<'c, Database = H::D>,
 {
-    let p = prepare::<H::D>(inner, stmt)?;
-    run_fetch::<H::D>(inner, held.conn(), &p.sql, p.args, p.model, sink).await
+    let p = prepare::<H::D>(inner, stmt, true)?;
+    let dirty = Default::default();
+    run_fetch::<H::D>(inner, held.conn(), &p, p.args.clone(), &dirty, sink).await
 }
 
 /// Runs a statement that returns no rows on a held connection.
@@ -337,8 +473,9 @@ pub(crate) async fn execute_on<H: Held>(
 where
     for<'c> &'c mut <H::D as sqlx::Database>::Connection: sqlx::Executor<'c, Database = H::D>,
 {
-    let p = prepare::<H::D>(inner, stmt)?;
-    run_execute::<H::D>(inner, held.conn(), &p.sql, p.args, p.model).await
+    let p = prepare::<H::D>(inner, stmt, true)?;
+    let dirty = Default::default();
+    run_execute::<H::D>(inner, held.conn(), &p, p.args.clone(), &dirty).await
 }
 
 /// Runs SQL text without binds, which may hold several statements (savepoints, migration scripts).
@@ -387,6 +524,12 @@ fn disarm(armed: Option<Armed>) {
 /// Waits for a statement at most the client's deadline (the statement timeout plus a grace period):
 /// past it the server has not reported its own timeout, and the call fails with
 /// [`Error::Timeout`] without a source — the caller must not reuse the connection.
+/// How long the client waits for a statement under `timeout`: the timeout plus a grace period
+/// for the server to report it (a second, or half the timeout when that is longer).
+fn client_deadline(timeout: Option<Duration>) -> Option<Duration> {
+    timeout.map(|t| t + (t / 2).max(Duration::from_secs(1)))
+}
+
 async fn within_deadline<T>(
     deadline: Duration,
     work: impl std::future::Future<Output = Result<T>>,
@@ -402,23 +545,29 @@ fn abandoned(r: &Result<impl Sized>) -> bool {
     matches!(r, Err(Error::Timeout(None)))
 }
 
-/// Sends a row-returning statement, handing rows to `sink` as they stream in.
+/// Sends a row-returning statement, handing rows to `sink` as they stream in; a scope's timeout
+/// around it (`dirty` while it is set).
 async fn run_fetch<D: Driver>(
     inner: &ClientInner,
     conn: &mut D::Connection,
-    sql: &SqlStr,
+    p: &Prepared<D::Args>,
     args: D::Args,
-    model: Option<&'static ModelDef>,
+    dirty: &std::sync::atomic::AtomicBool,
     sink: Sink<'_>,
 ) -> Result<()>
 where
     for<'c> &'c mut D::Connection: sqlx::Executor<'c, Database = D>,
 {
+    let (sql, model) = (&p.sql, p.model);
+    if let Some(a) = &p.around {
+        dirty.store(true, Ordering::Relaxed);
+        setting::<D>(inner, conn, &a.set).await?;
+    }
     inner.statements.fetch_add(1, Ordering::Relaxed);
     let span = crate::hooks::statement_span(inner, model, sql.as_str());
     let started = Instant::now();
     let work = async {
-        let armed = match inner.statement_timeout {
+        let armed = match p.timeout {
             Some(t) => arm::<D>(t, conn).await?,
             None => None,
         };
@@ -442,7 +591,7 @@ where
         rows
     };
     let work = work.instrument(span.clone());
-    let rows = match inner.client_deadline() {
+    let rows = match client_deadline(p.timeout) {
         Some(d) => within_deadline(d, work).await,
         None => work.await,
     };
@@ -454,25 +603,31 @@ where
         started,
         rows.as_ref().copied(),
     );
+    let rows = undo_scope::<D, _>(inner, conn, p, dirty, rows).await;
     rows.map(|_| ())
 }
 
-/// Sends a statement that returns no rows.
+/// Sends a statement that returns no rows, as [`run_fetch`].
 async fn run_execute<D: Driver>(
     inner: &ClientInner,
     conn: &mut D::Connection,
-    sql: &SqlStr,
+    p: &Prepared<D::Args>,
     args: D::Args,
-    model: Option<&'static ModelDef>,
+    dirty: &std::sync::atomic::AtomicBool,
 ) -> Result<ExecResult>
 where
     for<'c> &'c mut D::Connection: sqlx::Executor<'c, Database = D>,
 {
+    let (sql, model) = (&p.sql, p.model);
+    if let Some(a) = &p.around {
+        dirty.store(true, Ordering::Relaxed);
+        setting::<D>(inner, conn, &a.set).await?;
+    }
     inner.statements.fetch_add(1, Ordering::Relaxed);
     let span = crate::hooks::statement_span(inner, model, sql.as_str());
     let started = Instant::now();
     let work = async {
-        let armed = match inner.statement_timeout {
+        let armed = match p.timeout {
             Some(t) => arm::<D>(t, conn).await?,
             None => None,
         };
@@ -486,11 +641,39 @@ where
         r
     };
     let work = work.instrument(span.clone());
-    let r = match inner.client_deadline() {
+    let r = match client_deadline(p.timeout) {
         Some(d) => within_deadline(d, work).await,
         None => work.await,
     };
     let outcome = r.as_ref().map(|r| r.rows_affected);
     finished(inner, &span, model, sql.as_str(), started, outcome);
-    r
+    undo_scope::<D, _>(inner, conn, p, dirty, r).await
+}
+
+/// Sets the session's timeout back after a scoped statement. After a failed statement inside a
+/// transaction the setting cannot be sent (PostgreSQL refuses everything until the rollback, which
+/// undoes it): the statement's error stands, and the connection stays `dirty` (closed if pooled).
+async fn undo_scope<D: Driver, T>(
+    inner: &ClientInner,
+    conn: &mut D::Connection,
+    p: &Prepared<D::Args>,
+    dirty: &std::sync::atomic::AtomicBool,
+    r: Result<T>,
+) -> Result<T>
+where
+    for<'c> &'c mut D::Connection: sqlx::Executor<'c, Database = D>,
+{
+    let Some(a) = &p.around else {
+        return r;
+    };
+    if abandoned(&r) {
+        return r;
+    }
+    match setting::<D>(inner, conn, &a.reset).await {
+        Ok(()) => {
+            dirty.store(false, Ordering::Relaxed);
+            r
+        }
+        Err(e) => r.and(Err(e)),
+    }
 }

@@ -33,6 +33,35 @@ impl Driver for MySql {
             last_insert_id: (id != 0).then_some(id as i64),
         }
     }
+
+    /// MariaDB: the statement runs as `SET STATEMENT max_statement_time = .. FOR ..` (0: no
+    /// limit). MySQL: a `MAX_EXECUTION_TIME` optimizer hint after a read's `SELECT`; MySQL has no
+    /// timeout for other statements.
+    fn scope_timeout(
+        dialect: Dialect,
+        sql: String,
+        timeout: Option<std::time::Duration>,
+        _session: Option<std::time::Duration>,
+        _local: bool,
+    ) -> (String, Option<super::Around>) {
+        if dialect.mariadb {
+            let secs = timeout.map_or(0.0, |t| t.as_secs_f64());
+            return (
+                format!("SET STATEMENT max_statement_time = {secs:.3} FOR {sql}"),
+                None,
+            );
+        }
+        match sql.strip_prefix("SELECT ") {
+            Some(rest) => {
+                let ms = timeout.map_or(0, |t| t.as_millis());
+                (
+                    format!("SELECT /*+ MAX_EXECUTION_TIME({ms}) */ {rest}"),
+                    None,
+                )
+            }
+            None => (sql, None),
+        }
+    }
 }
 
 /// Opens a pool, after one direct connection proves the server reachable and tells its flavour

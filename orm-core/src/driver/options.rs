@@ -136,7 +136,8 @@ impl ClientOptions {
     /// delivering), the call fails with [`Error::Timeout`](crate::Error::Timeout) and the connection is
     /// closed rather than reused.
     ///
-    /// Timeouts shorter than a millisecond are rounded up to one.
+    /// Timeouts shorter than a millisecond are rounded up to one. Some statements can run under
+    /// another limit, or none: [`with_statement_timeout`](crate::with_statement_timeout).
     ///
     /// ```no_run
     /// # async fn f() -> orm_runtime::Result<()> {
@@ -210,13 +211,6 @@ pub(crate) struct ClientInner {
 }
 
 impl ClientInner {
-    /// How long the client waits for a statement's answer before giving up on the connection: the
-    /// server's timeout plus a grace period for the server to report it.
-    pub(crate) fn client_deadline(&self) -> Option<Duration> {
-        self.statement_timeout
-            .map(|t| t + (t / 2).max(Duration::from_secs(1)))
-    }
-
     /// Bytes of values per statement for bulk writes: a quarter of MySQL's `max_allowed_packet`
     /// (which caps a whole statement), 32 MiB elsewhere.
     pub(crate) fn statement_budget(&self) -> usize {

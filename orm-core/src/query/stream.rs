@@ -154,12 +154,14 @@ impl<M: Model> FindMany<M> {
             Err(e) => return fail(e),
         };
         let shape = std::sync::Arc::new(self.shape);
+        // The tasks keep the statement timeout in force here.
+        let scope = crate::driver::current_scope();
         let reader = {
             let db = db.clone();
             let shape = shape.clone();
             let state = state.clone();
             let span = span.clone();
-            tokio::spawn(async move {
+            tokio::spawn(crate::driver::in_scope(scope, async move {
                 let inner = &*db.inner;
                 let decode = |row: crate::types::RowRef<'_>| {
                     if joined {
@@ -174,7 +176,7 @@ impl<M: Model> FindMany<M> {
                 if let Err(e) = hooks::in_operation(state, span, read).await {
                     let _ = tx.send(Err(e)).await;
                 }
-            })
+            }))
         };
         if !loads {
             return RowStream {
@@ -188,7 +190,7 @@ impl<M: Model> FindMany<M> {
         let loader = {
             let db = db.clone();
             let mut rx = rx;
-            tokio::spawn(async move {
+            tokio::spawn(crate::driver::in_scope(scope, async move {
                 let mut buf: Vec<Result<M>> = Vec::with_capacity(CHUNK);
                 loop {
                     // A full batch, or what is left at the end.
@@ -220,7 +222,7 @@ impl<M: Model> FindMany<M> {
                         return;
                     }
                 }
-            })
+            }))
         };
         RowStream {
             rx: out_rx,
