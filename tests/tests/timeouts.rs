@@ -391,7 +391,7 @@ backend_test_with_url!(
                 })
                 .exec(&tx)
                 .await?;
-                tokio::time::sleep(Duration::from_millis(100)).await;
+                tokio::time::sleep(Duration::from_millis(50)).await;
                 Ok::<_, Error>(())
             })
             .await?;
