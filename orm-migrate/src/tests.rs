@@ -151,6 +151,7 @@ impl TableExt for Table {
             columns: names(columns),
             unique: false,
             fulltext: false,
+            predicate: None,
         });
         self
     }
@@ -160,6 +161,7 @@ impl TableExt for Table {
             columns: names(columns),
             unique: true,
             fulltext: false,
+            predicate: None,
         });
         self
     }
@@ -169,6 +171,7 @@ impl TableExt for Table {
             columns: names(columns),
             unique: false,
             fulltext: true,
+            predicate: None,
         });
         self
     }

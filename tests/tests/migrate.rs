@@ -1645,3 +1645,115 @@ migrate_test!(
         Ok(())
     }
 );
+
+// ---------------------------------------------------------------------------------------------
+// Partial indexes the models did not create.
+
+mod partial {
+    use orm_runtime::prelude::*;
+
+    #[derive(Model, Debug, Clone)]
+    #[orm(table = "accounts")]
+    pub struct Account {
+        #[orm(id)]
+        pub id: i64,
+        #[orm(unique)]
+        pub email: String,
+        pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+    }
+}
+
+/// A partial unique index (`WHERE deleted_at IS NULL`) is not the models' full unique key: it is
+/// introspected with its condition, diffed as a different index (so `migrate` makes the key
+/// full, failing loudly while rows the partial index allowed break it), and recreated as itself,
+/// condition included, by the reverse diff (a `down.sql`).
+async fn partial_unique_index_is_not_the_full_key(env: Arc<Env>) -> orm_runtime::Result<()> {
+    use partial::*;
+    let schema = Schema::new().model::<Account>();
+    let d = env.db.dialect();
+    schema.push(&env.db).await?;
+    let full = env.live().await;
+    let key = full.tables[0]
+        .indexes
+        .iter()
+        .find(|i| i.unique)
+        .expect("the unique key")
+        .name
+        .clone();
+    assert_eq!(key, "accounts_email_key");
+    // On one connection: another one's cached schema would still hold the dropped index.
+    let tx = env.db.begin().await?;
+    sql!("DROP INDEX accounts_email_key").execute(&tx).await?;
+    sql!("CREATE UNIQUE INDEX accounts_email_key ON accounts (email) WHERE deleted_at IS NULL")
+        .execute(&tx)
+        .await?;
+    tx.commit().await?;
+    let live = env.live().await;
+    let index = live.tables[0]
+        .indexes
+        .iter()
+        .find(|i| i.name == "accounts_email_key")
+        .expect("the partial index");
+    let predicate = index.predicate.as_deref().expect("introspected as partial");
+    assert!(
+        predicate
+            .to_ascii_lowercase()
+            .contains("deleted_at is null"),
+        "{predicate}"
+    );
+    // Rows the partial index allows and the models' key does not.
+    Account::create(NewAccount {
+        id: 1,
+        email: "a@example.com".into(),
+        deleted_at: chrono::DateTime::from_timestamp(1_700_000_000, 0),
+    })
+    .exec(&env.db)
+    .await?;
+    Account::create(NewAccount {
+        id: 2,
+        email: "a@example.com".into(),
+        deleted_at: None,
+    })
+    .exec(&env.db)
+    .await?;
+    let steps = env.changes_to(&schema).await;
+    assert!(
+        steps.iter().any(|s| s.contains("accounts_email_key")),
+        "the partial index must not pass for the full key: {steps:?}"
+    );
+    // The reverse diff recreates the partial index with its condition.
+    let back = diff(&schema.describe(d), &live, d);
+    let sql: Vec<String> = back.iter().flat_map(|s| s.sql(d)).collect();
+    assert!(
+        sql.iter()
+            .any(|s| s.contains("CREATE UNIQUE INDEX") && s.contains("WHERE")),
+        "{sql:?}"
+    );
+    // Making the key full fails while the rows break it, and changes nothing.
+    let refused = env.migrator(schema.clone()).push(&env.db, false).await;
+    assert!(refused.is_err(), "{refused:?}");
+    assert_eq!(Account::count().exec(&env.db).await?, 2);
+    Account::delete(Account::ID.eq(1)).exec(&env.db).await?;
+    env.migrator(schema.clone()).push(&env.db, false).await?;
+    assert_eq!(env.changes_to(&schema).await, Vec::<String>::new());
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partial_unique_index_is_not_the_full_key_sqlite() {
+    run(
+        TestBackend::Sqlite,
+        partial_unique_index_is_not_the_full_key,
+    )
+    .await;
+}
+
+#[cfg(orm_postgres)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partial_unique_index_is_not_the_full_key_postgres() {
+    run(
+        TestBackend::Postgres,
+        partial_unique_index_is_not_the_full_key,
+    )
+    .await;
+}

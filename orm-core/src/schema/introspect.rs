@@ -82,6 +82,8 @@ struct IndexRow {
     primary: bool,
     unique: bool,
     fulltext: bool,
+    /// A partial index's condition.
+    predicate: Option<String>,
 }
 
 #[cfg(any(feature = "postgres", feature = "mysql"))]
@@ -106,6 +108,7 @@ fn add_index_column(schema: &mut DbSchema, row: IndexRow, pk_name: String) {
                 columns: vec![row.column],
                 unique: row.unique,
                 fulltext: row.fulltext,
+                predicate: row.predicate,
             }),
         }
     }
@@ -223,8 +226,9 @@ async fn postgres(p: &sqlx::PgPool) -> Result<DbSchema> {
             renamed_from: None,
         });
     }
-    let indexes: Vec<(String, String, bool, bool, String)> = sqlx::query_as(
-        "SELECT tc.relname::text, ic.relname::text, ix.indisunique, ix.indisprimary, a.attname::text \
+    let indexes: Vec<(String, String, bool, bool, String, Option<String>)> = sqlx::query_as(
+        "SELECT tc.relname::text, ic.relname::text, ix.indisunique, ix.indisprimary, a.attname::text, \
+         pg_get_expr(ix.indpred, ix.indrelid) \
          FROM pg_index ix JOIN pg_class tc ON tc.oid = ix.indrelid JOIN pg_class ic ON ic.oid = ix.indexrelid \
          JOIN pg_namespace n ON n.oid = tc.relnamespace \
          CROSS JOIN LATERAL unnest(ix.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord) \
@@ -234,7 +238,7 @@ async fn postgres(p: &sqlx::PgPool) -> Result<DbSchema> {
     .fetch_all(p)
     .await
     .map_err(err)?;
-    for (table, index, unique, primary, column) in indexes {
+    for (table, index, unique, primary, column, predicate) in indexes {
         let pk_name = index.clone();
         let row = IndexRow {
             table,
@@ -243,6 +247,7 @@ async fn postgres(p: &sqlx::PgPool) -> Result<DbSchema> {
             primary,
             unique,
             fulltext: false,
+            predicate,
         };
         add_index_column(&mut schema, row, pk_name);
     }
@@ -277,6 +282,7 @@ async fn postgres(p: &sqlx::PgPool) -> Result<DbSchema> {
             columns,
             unique: false,
             fulltext: true,
+            predicate: None,
         });
     }
     let fks: Vec<(String, String, String, String, String, String, String)> = sqlx::query_as(
@@ -385,6 +391,7 @@ async fn mysql(p: &sqlx::MySqlPool, d: Dialect) -> Result<DbSchema> {
             column,
             unique: non_unique == 0,
             fulltext: index_type.eq_ignore_ascii_case("FULLTEXT"),
+            predicate: None,
         };
         add_index_column(&mut schema, row, pk_name);
     }
@@ -495,17 +502,30 @@ async fn sqlite(p: &sqlx::SqlitePool) -> Result<DbSchema> {
                 columns: pk.into_iter().map(|(_, c)| c).collect(),
             });
         }
-        let indexes: Vec<(String, bool, String)> = sqlx::query_as(
-            "SELECT name, \"unique\", origin FROM pragma_index_list(?) ORDER BY name",
+        let indexes: Vec<(String, bool, String, bool)> = sqlx::query_as(
+            "SELECT name, \"unique\", origin, partial FROM pragma_index_list(?) ORDER BY name",
         )
         .bind(&name)
         .fetch_all(p)
         .await
         .map_err(err)?;
-        for (index, unique, origin) in indexes {
+        for (index, unique, origin, partial) in indexes {
             if origin == "pk" {
                 continue;
             }
+            // A partial index's condition: what follows `WHERE` in its definition.
+            let predicate = if partial {
+                let (sql,): (String,) = sqlx::query_as(
+                    "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?",
+                )
+                .bind(&index)
+                .fetch_one(p)
+                .await
+                .map_err(err)?;
+                sqlite_index_predicate(&sql)
+            } else {
+                None
+            };
             let columns: Vec<(String,)> =
                 sqlx::query_as("SELECT name FROM pragma_index_info(?) ORDER BY seqno")
                     .bind(&index)
@@ -517,6 +537,7 @@ async fn sqlite(p: &sqlx::SqlitePool) -> Result<DbSchema> {
                 columns: columns.into_iter().map(|(c,)| c).collect(),
                 unique,
                 fulltext: false,
+                predicate,
             });
         }
         let fks: Vec<(i64, String, String, Option<String>, String, String)> = sqlx::query_as(
@@ -556,4 +577,56 @@ async fn sqlite(p: &sqlx::SqlitePool) -> Result<DbSchema> {
         schema.tables.push(t);
     }
     Ok(schema)
+}
+
+/// The condition of a SQLite partial index, from its `CREATE INDEX .. WHERE ..` text: after the
+/// last `WHERE` that is outside quotes and parentheses.
+#[cfg(feature = "sqlite")]
+fn sqlite_index_predicate(sql: &str) -> Option<String> {
+    let bytes = sql.as_bytes();
+    let (mut depth, mut quote, mut found) = (0i32, None::<u8>, None);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None => match b {
+                b'\'' | b'"' | b'`' => quote = Some(b),
+                b'[' => quote = Some(b']'),
+                b'(' => depth += 1,
+                b')' => depth -= 1,
+                _ if depth == 0
+                    && sql[i..].len() >= 5
+                    && sql[i..i + 5].eq_ignore_ascii_case("where")
+                    && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
+                    && bytes.get(i + 5).is_none_or(|c| !c.is_ascii_alphanumeric()) =>
+                {
+                    found = Some(i + 5);
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    found.map(|at| sql[at..].trim().to_owned())
+}
+
+#[cfg(all(test, feature = "sqlite"))]
+mod tests {
+    use super::sqlite_index_predicate as predicate;
+
+    #[test]
+    fn sqlite_partial_index_conditions() {
+        assert_eq!(
+            predicate("CREATE UNIQUE INDEX a ON t (email) WHERE deleted_at IS NULL").as_deref(),
+            Some("deleted_at IS NULL")
+        );
+        assert_eq!(
+            predicate("create index \"where\" on t (x) where x > 'a where b' and (y) = 1")
+                .as_deref(),
+            Some("x > 'a where b' and (y) = 1")
+        );
+        assert_eq!(predicate("CREATE INDEX nowhere ON t (somewhere)"), None);
+    }
 }

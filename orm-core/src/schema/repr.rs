@@ -167,6 +167,11 @@ pub struct Index {
     /// A full-text index.
     #[serde(default)]
     pub fulltext: bool,
+    /// A partial index's condition, as the database prints it (`WHERE` clause of PostgreSQL and
+    /// SQLite partial indexes). Models declare none: a partial index in a database is not the
+    /// models' full one, and is diffed, dropped and recreated as itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub predicate: Option<String>,
 }
 
 /// A foreign key.

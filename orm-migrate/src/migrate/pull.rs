@@ -520,6 +520,14 @@ fn render_table(
     let mut field_unique: Vec<&str> = Vec::new();
     let mut field_index: Vec<&str> = Vec::new();
     for i in &t.indexes {
+        if let Some(p) = &i.predicate {
+            notes.push(format!(
+                "partial index `{}` (WHERE {p}) cannot be declared on a model: left out, so \
+                 `migrate dev` would drop it",
+                i.name
+            ));
+            continue;
+        }
         if i.fulltext {
             let cols = fields_of(&i.columns);
             struct_attrs.push(format!("fulltext({cols})"));

@@ -85,6 +85,7 @@ pub fn describe(models: &[&'static ModelDef], d: Dialect) -> DbSchema {
                 columns: names(u.columns),
                 unique: true,
                 fulltext: false,
+                predicate: None,
             });
         }
         // Full-text indexes where the backend has them (not SQLite's plain tables).
@@ -98,6 +99,7 @@ pub fn describe(models: &[&'static ModelDef], d: Dialect) -> DbSchema {
                 columns: names(i.columns),
                 unique: false,
                 fulltext: i.fulltext,
+                predicate: None,
             });
         }
         for (name, col) in fk_indexes(m) {
@@ -106,6 +108,7 @@ pub fn describe(models: &[&'static ModelDef], d: Dialect) -> DbSchema {
                 columns: names(&[col]),
                 unique: false,
                 fulltext: false,
+                predicate: None,
             });
         }
         for r in foreign_keys(m) {

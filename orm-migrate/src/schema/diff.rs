@@ -517,7 +517,10 @@ pub fn diff(from: &DbSchema, to: &DbSchema, d: Dialect) -> Vec<Step> {
         if d.capabilities().alter_table {
             created.retain(|i| {
                 let Some(pos) = removed.iter().position(|f| {
-                    f.columns == i.columns && f.unique == i.unique && f.name != i.name
+                    f.columns == i.columns
+                        && f.unique == i.unique
+                        && f.predicate == i.predicate
+                        && f.name != i.name
                 }) else {
                     return true;
                 };
@@ -702,6 +705,7 @@ fn with_auto_indexes(s: &DbSchema, d: Dialect) -> Cow<'_, DbSchema> {
                 columns: vec![c.name.clone()],
                 unique: false,
                 fulltext: false,
+                predicate: None,
             })
             .filter(|i| t.indexes.iter().all(|x| x.name != i.name))
             .collect()

@@ -853,8 +853,13 @@ pub(super) fn create_index_std<R: Rules + ?Sized>(r: &R, table: &str, i: &Index)
     } else {
         ""
     };
+    let predicate = i
+        .predicate
+        .as_ref()
+        .map(|p| format!(" WHERE {p}"))
+        .unwrap_or_default();
     format!(
-        "CREATE {kind}INDEX {} ON {} ({})",
+        "CREATE {kind}INDEX {} ON {} ({}){predicate}",
         r.ident(&i.name),
         r.ident(table),
         r.ident_list(&i.columns)
