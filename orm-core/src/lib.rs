@@ -53,6 +53,15 @@ pub use value::Value;
 /// - `column = "name"`: the column name (default: the field name).
 /// - `default = cuid | uuid | uuid_v7 | autoincrement | now | <literal> | <path>`: the default.
 /// - `updated_at`: set to the current time on every create and update.
+/// - `soft_delete`, on one `Option<DateTime<Utc>>` field: `delete`/`delete_many` (and nested
+///   deletes) set it to the current time instead of removing the row, and every read leaves such
+///   rows out — unique lookups, lists, counts, aggregates, group by, includes, relation counts and
+///   relation filters, with both load strategies; updates skip them. `.with_deleted()` /
+///   `.only_deleted()` on reads (and `with_deleted` on updates) see them, `Model::restore(key)` /
+///   `restore_many()` bring them back, `.force()` on a delete removes rows for good (see
+///   [`SoftDelete`](model::SoftDelete)). Unique constraints still count soft-deleted rows: a new row
+///   cannot take a soft-deleted row's key (restore or force-delete it). Raw SQL and upserts see every
+///   row; database `ON DELETE` actions do not run on a soft delete.
 /// - `db_type = "TEXT"`: the column type in generated DDL.
 ///
 /// # Relation fields
@@ -219,8 +228,8 @@ pub mod __private {
     // path only (`#[orm(crate = "...")]` overrides it) and public paths can move freely.
     pub use crate::__impl_field_type_for_scalar;
     pub use crate::model::{
-        Column, ColumnDef, CreateInput, DefaultDef, IndexDef, Model, ModelDef, Plain, Unique,
-        UniqueDef, UniqueKey, UpdateInput,
+        Column, ColumnDef, CreateInput, DefaultDef, IndexDef, Model, ModelDef, Plain, SoftDelete,
+        Unique, UniqueDef, UniqueKey, UpdateInput,
     };
     pub use crate::query::{Change, FindMany, Patch};
     pub use crate::raw::{FromRow, RawBind, RawSql};
@@ -282,6 +291,17 @@ pub mod __private {
     pub fn assert_uuid<T: UuidField>() {}
     /// See [`AutoIncrementField`].
     pub fn assert_autoincrement<T: AutoIncrementField>() {}
+    /// See [`SoftDeleteField`].
+    pub fn assert_soft_delete<T: SoftDeleteField>() {}
+
+    /// Column types `#[orm(soft_delete)]` accepts: when the row was deleted, `None` while it is not.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot mark a soft-deleted row",
+        label = "`soft_delete` needs an `Option<DateTime<Utc>>` field",
+        note = "the field holds when the row was deleted, and `None` while it is not"
+    )]
+    pub trait SoftDeleteField {}
+    impl SoftDeleteField for Option<chrono::DateTime<chrono::Utc>> {}
 
     /// A model whose primary key is one column, of type `Key`: what a `belongs_to` can reference.
     #[diagnostic::on_unimplemented(

@@ -345,7 +345,7 @@ fn every_mistake_reported() {
         [
             "unknown orm attribute `tabel` on a model; expected `table`, `id(..)`, `unique(..)`, `index(..)`, `fulltext(..)`, `renamed_from` or `crate`",
             "unknown orm attribute `tabel` on a model; expected `table`, `id(..)`, `unique(..)`, `index(..)`, `fulltext(..)`, `renamed_from` or `crate`",
-            "unknown orm attribute `uniqe` on a field; expected `id`, `unique`, `index`, `column`, `default`, `updated_at`, `db_type`, `renamed_from`, `belongs_to(..)`, `has_one` or `has_many`",
+            "unknown orm attribute `uniqe` on a field; expected `id`, `unique`, `index`, `column`, `default`, `updated_at`, `soft_delete`, `db_type`, `renamed_from`, `belongs_to(..)`, `has_one` or `has_many`",
             "duplicate orm attribute `unique`",
             "a primary key is already unique: remove `unique`",
         ]

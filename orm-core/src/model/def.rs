@@ -24,9 +24,21 @@ pub struct ModelDef {
     pub relations: &'static [RelationDef],
     /// The table's previous name (`#[orm(renamed_from = "...")]`), read by the migration engine.
     pub renamed_from: Option<&'static str>,
+    /// The `#[orm(soft_delete)]` column (an index into `columns`): deleting sets it, reads skip
+    /// rows where it is set.
+    pub soft_delete: Option<usize>,
 }
 
 impl ModelDef {
+    /// The `#[orm(soft_delete)]` column.
+    pub fn soft_delete_column(&self) -> Option<&'static ColumnDef> {
+        // `columns` is `'static`; the index is the derive's.
+        self.soft_delete.map(|i| {
+            let columns: &'static [ColumnDef] = self.columns;
+            &columns[i]
+        })
+    }
+
     /// The column for a Rust field name.
     pub fn column_by_field(&self, field: &str) -> Option<&'static ColumnDef> {
         self.columns.iter().find(|c| c.field == field)

@@ -9,4 +9,4 @@ pub use column::{AsUniqueKey, Column, IntoValues, Plain, Unique, UniqueKey};
 pub use def::{
     ColumnDef, DefaultDef, IndexDef, MAX_IDENTIFIER, ModelDef, UniqueDef, fit_identifier,
 };
-pub use traits::{CreateInput, Model, UpdateInput};
+pub use traits::{CreateInput, Model, SoftDelete, UpdateInput};

@@ -41,3 +41,14 @@ pub trait UpdateInput<M: Model>: Send + 'static {
     /// The changes, in column order.
     fn into_changes(self) -> Vec<(usize, crate::ast::Change)>;
 }
+
+/// A model with an `#[orm(soft_delete)]` column: `delete` and `delete_many` set it instead of
+/// removing the row, and every read leaves such rows out — unique lookups, counts, aggregates,
+/// includes, relation counts and relation filters, with both load strategies. Implemented by the
+/// derive; it unlocks `.with_deleted()`, `.only_deleted()`, `.force()` on deletes, and
+/// [`restore`](crate::query::ModelQuery::restore).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no `#[orm(soft_delete)]` column",
+    note = "mark an `Option<DateTime<Utc>>` field `#[orm(soft_delete)]` to soft-delete `{Self}` rows"
+)]
+pub trait SoftDelete: Model {}

@@ -17,7 +17,7 @@ use crate::ast::{
 use crate::client::Executor;
 use crate::error::{Error, Result};
 use crate::model::{Column, ColumnDef, Model};
-use crate::sql::{AggSpec, Dialect, Statement, Writer};
+use crate::sql::{AggSpec, Deleted, Dialect, Statement, Writer};
 use crate::types::{DecodeError, FieldType, IntoValue, RowRef, Scalar, ScalarKind};
 
 /// An aggregate of model `M`'s rows whose value is a `T`: `Agg::count_rows()`,
@@ -472,7 +472,34 @@ impl<M: Model, T: FieldType, K> IntoGroupOrder<M> for Column<M, T, K> {
 pub struct Aggregate<M, A> {
     aggs: A,
     filter: Expr,
+    deleted: Deleted,
     _model: PhantomData<fn() -> M>,
+}
+
+impl<M: crate::model::SoftDelete, A> Aggregate<M, A> {
+    /// Also aggregates soft-deleted rows.
+    pub fn with_deleted(mut self) -> Self {
+        self.deleted = Deleted::Shown;
+        self
+    }
+    /// Aggregates only soft-deleted rows.
+    pub fn only_deleted(mut self) -> Self {
+        self.deleted = Deleted::Only;
+        self
+    }
+}
+
+impl<M: crate::model::SoftDelete, K, A> GroupBy<M, K, A> {
+    /// Also groups soft-deleted rows.
+    pub fn with_deleted(mut self) -> Self {
+        self.deleted = Deleted::Shown;
+        self
+    }
+    /// Groups only soft-deleted rows.
+    pub fn only_deleted(mut self) -> Self {
+        self.deleted = Deleted::Only;
+        self
+    }
 }
 
 impl<M: Model, A: AggList<M>> Aggregate<M, A> {
@@ -480,6 +507,7 @@ impl<M: Model, A: AggList<M>> Aggregate<M, A> {
         Aggregate {
             aggs,
             filter: Expr::Bool(true),
+            deleted: Deleted::Hidden,
             _model: PhantomData,
         }
     }
@@ -497,6 +525,7 @@ impl<M: Model, A: AggList<M>> Aggregate<M, A> {
         let mut w = Writer::new(dialect);
         w.aggregate(&AggSpec {
             model: M::DEF,
+            deleted: self.deleted,
             filter: &self.filter,
             keys: &[],
             aggs: &aggs,
@@ -550,6 +579,7 @@ pub struct GroupBy<M, K, A = ()> {
     keys: K,
     aggs: A,
     filter: Expr,
+    deleted: Deleted,
     having: Vec<HavingTerm>,
     order: Vec<GroupOrder>,
     skip: Option<u64>,
@@ -563,6 +593,7 @@ impl<M: Model, K: GroupKeys<M>> GroupBy<M, K, ()> {
             keys,
             aggs: (),
             filter: Expr::Bool(true),
+            deleted: Deleted::Hidden,
             having: Vec::new(),
             order: Vec::new(),
             skip: None,
@@ -579,6 +610,7 @@ impl<M: Model, K: GroupKeys<M>, A: AggList<M>> GroupBy<M, K, A> {
             keys: self.keys,
             aggs,
             filter: self.filter,
+            deleted: self.deleted,
             having: self.having,
             order: self.order,
             skip: self.skip,
@@ -647,6 +679,7 @@ impl<M: Model, K: GroupKeys<M>, A: AggList<M>> GroupBy<M, K, A> {
         let mut w = Writer::new(dialect);
         w.aggregate(&AggSpec {
             model: M::DEF,
+            deleted: self.deleted,
             filter: &self.filter,
             keys: &keys,
             aggs: &aggs,

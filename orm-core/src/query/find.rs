@@ -10,9 +10,9 @@ use crate::ast::{Lock, LockStrength, LockWait};
 use crate::client::{DbRef, Executor};
 use crate::error::{Error, Result};
 use crate::hooks::OperationKind;
-use crate::model::Model;
+use crate::model::{Model, SoftDelete};
 use crate::relation::{IntoCountInclude, IntoInclude, Select, Shape, Strategy};
-use crate::sql::{OrderTerm, SelectSpec, Statement, Writer};
+use crate::sql::{Deleted, OrderTerm, SelectSpec, Statement, Writer};
 use crate::types::{FieldType, RowRef};
 
 /// `include`, `with_count` and `strategy` for the single-row builders, forwarding to the inner
@@ -90,6 +90,7 @@ pub struct FindMany<M> {
     pub(crate) strategy: Option<Strategy>,
     pub(crate) lock: Option<LockStrength>,
     pub(crate) lock_wait: LockWait,
+    pub(crate) deleted: Deleted,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -112,6 +113,7 @@ impl<M: Model> FindMany<M> {
             strategy: None,
             lock: None,
             lock_wait: LockWait::Wait,
+            deleted: Deleted::Hidden,
             _model: PhantomData,
         }
     }
@@ -353,6 +355,7 @@ impl<M: Model> FindMany<M> {
         let order = self.effective_order();
         w.select(&SelectSpec {
             model: M::DEF,
+            deleted: self.deleted,
             filter: Some(&self.filter),
             order: &order,
             skip: self.skip,
@@ -422,6 +425,7 @@ impl<M: Model> FindMany<M> {
         let order = self.effective_order();
         w.count(&SelectSpec {
             model: M::DEF,
+            deleted: self.deleted,
             filter: Some(&self.filter),
             order: &order,
             skip: self.skip,
@@ -450,6 +454,38 @@ pub(crate) async fn scalar_i64<E: Executor + ?Sized>(
         .await?;
     Ok(rows.into_iter().next().unwrap_or(0))
 }
+
+impl<M: SoftDelete> FindMany<M> {
+    /// Also reads soft-deleted rows (of this model; related rows stay filtered).
+    pub fn with_deleted(mut self) -> Self {
+        self.deleted = Deleted::Shown;
+        self
+    }
+    /// Reads only soft-deleted rows.
+    pub fn only_deleted(mut self) -> Self {
+        self.deleted = Deleted::Only;
+        self
+    }
+}
+
+/// `with_deleted` / `only_deleted` on the builders wrapping a [`FindMany`].
+macro_rules! soft_delete_reads {
+    ($($builder:ident),*) => {$(
+        impl<M: SoftDelete> $builder<M> {
+            /// Also reads soft-deleted rows (see [`FindMany::with_deleted`]).
+            pub fn with_deleted(mut self) -> Self {
+                self.inner = self.inner.with_deleted();
+                self
+            }
+            /// Reads only soft-deleted rows (see [`FindMany::only_deleted`]).
+            pub fn only_deleted(mut self) -> Self {
+                self.inner = self.inner.only_deleted();
+                self
+            }
+        }
+    )*};
+}
+soft_delete_reads!(FindFirst, FindUnique, FindUniqueOrThrow, Count);
 
 /// The first matching row. From [`ModelQuery::find_first`](super::ModelQuery::find_first).
 #[must_use = "a query does nothing until `.exec(&db)` is awaited"]

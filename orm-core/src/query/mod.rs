@@ -21,11 +21,11 @@ pub use find::{
 pub(crate) use order::OrderKey;
 pub use order::{IntoOrderBy, Nulls, Order, OrderBy};
 pub use stream::{RowStream, SelectStream};
-pub(crate) use write::with_updated_at;
 pub use write::{
-    Create, CreateMany, CreateManyAndReturn, Delete, DeleteMany, Update, UpdateMany, Upsert,
-    UpsertMany,
+    Create, CreateMany, CreateManyAndReturn, Delete, DeleteMany, Restore, RestoreMany, Update,
+    UpdateMany, Upsert, UpsertMany,
 };
+pub(crate) use write::{delete_rows, with_updated_at};
 
 use crate::model::{ColumnDef, Model};
 use crate::types::FieldType;
@@ -102,6 +102,20 @@ pub trait ModelQuery: Model {
     /// Deletes every row matching a filter; returns the count.
     fn delete_many() -> DeleteMany<Self> {
         DeleteMany::new()
+    }
+    /// Brings back a soft-deleted row (see [`SoftDelete`](crate::model::SoftDelete)).
+    fn restore(filter: UniqueFilter<Self>) -> Restore<Self>
+    where
+        Self: crate::model::SoftDelete,
+    {
+        Restore::new(filter)
+    }
+    /// Brings back every matching soft-deleted row; returns the count.
+    fn restore_many() -> RestoreMany<Self>
+    where
+        Self: crate::model::SoftDelete,
+    {
+        RestoreMany::new()
     }
 }
 

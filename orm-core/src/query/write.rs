@@ -12,10 +12,11 @@ use crate::client::{ExecResult, Executor};
 use crate::error::{Error, Result};
 use crate::hooks::OperationKind;
 use crate::model::{
-    AsUniqueKey, Column, ColumnDef, CreateInput, DefaultDef, Model, ModelDef, UpdateInput,
+    AsUniqueKey, Column, ColumnDef, CreateInput, DefaultDef, Model, ModelDef, SoftDelete,
+    UpdateInput,
 };
 use crate::relation::NestedWrite;
-use crate::sql::{Dialect, OnConflict, SelectSpec, Statement, Writer};
+use crate::sql::{Deleted, Dialect, OnConflict, SelectSpec, Statement, Writer};
 use crate::types::{FieldType, IntoValue, Numeric, ScalarKind};
 use crate::value::Value;
 
@@ -91,11 +92,13 @@ fn key_filter(def: &'static ModelDef, key: &[(usize, Value)]) -> Expr {
     )
 }
 
-/// `SELECT` of the rows matching `filter` (a row read before or after a write).
+/// `SELECT` of the rows matching `filter` (a row read before or after a write): soft-deleted
+/// rows too, the write's own filter says which rows it touched.
 fn select_where(dialect: Dialect, def: &'static ModelDef, filter: &Expr) -> Result<Statement> {
     let mut w = Writer::new(dialect);
     w.select(&SelectSpec {
         model: def,
+        deleted: Deleted::Shown,
         filter: Some(filter),
         order: &[],
         skip: None,
@@ -853,6 +856,7 @@ pub struct Update<M: Model> {
     filter: UniqueFilter<M>,
     changes: Changes,
     nested: Vec<NestedWrite<M>>,
+    deleted: Deleted,
 }
 
 impl<M: Model> Update<M> {
@@ -861,6 +865,7 @@ impl<M: Model> Update<M> {
             filter,
             changes: Changes::default(),
             nested: Vec::new(),
+            deleted: Deleted::Hidden,
         }
     }
 
@@ -911,17 +916,15 @@ impl<M: Model> Update<M> {
     /// What this update sends for its row (nested writes aside).
     pub(crate) fn statement(self, dialect: Dialect) -> Result<WriteOne> {
         let changes = with_updated_at(M::DEF, self.changes.0);
+        // A soft-deleted row is not updated (unless asked for), as it is not read.
+        let filter = self.deleted.restrict(M::DEF, &self.filter.filter.expr);
         if changes.is_empty() {
             // Nothing to set (a model without `updated_at`, only nested writes): read the row.
-            return Ok(WriteOne::Fetch(select_where(
-                dialect,
-                M::DEF,
-                &self.filter.filter.expr,
-            )?));
+            return Ok(WriteOne::Fetch(select_where(dialect, M::DEF, &filter)?));
         }
         let mut w = Writer::new(dialect);
         if w.rules().caps().update_returning {
-            w.update(M::DEF, &changes, &self.filter.filter.expr, true);
+            w.update(M::DEF, &changes, &filter, true);
             return Ok(WriteOne::Fetch(w.finish(Some(M::DEF))?));
         }
         // MySQL: update, then read the row back by its key (with the key's new values, if set).
@@ -939,7 +942,7 @@ impl<M: Model> Update<M> {
                 None => {}
             }
         }
-        w.update(M::DEF, &changes, &self.filter.filter.expr, false);
+        w.update(M::DEF, &changes, &filter, false);
         Ok(WriteOne::WriteThenRead {
             write: w.finish(Some(M::DEF))?,
             read: select_where(dialect, M::DEF, &key_filter(M::DEF, &key))?,
@@ -953,6 +956,7 @@ impl<M: Model> Update<M> {
 pub struct UpdateMany<M: Model> {
     filter: Expr,
     changes: Changes,
+    deleted: Deleted,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -961,6 +965,7 @@ impl<M: Model> UpdateMany<M> {
         UpdateMany {
             filter: Expr::Bool(true),
             changes: Changes::default(),
+            deleted: Deleted::Hidden,
             _model: PhantomData,
         }
     }
@@ -999,7 +1004,12 @@ impl<M: Model> UpdateMany<M> {
             return Ok(None);
         }
         let mut w = Writer::new(dialect);
-        w.update(M::DEF, &changes, &self.filter, false);
+        w.update(
+            M::DEF,
+            &changes,
+            &self.deleted.restrict(M::DEF, &self.filter),
+            false,
+        );
         w.finish(Some(M::DEF)).map(Some)
     }
 }
@@ -1096,11 +1106,15 @@ impl<M: Model> Upsert<M> {
 #[must_use = "a query does nothing until `.exec(&db)` is awaited"]
 pub struct Delete<M: Model> {
     filter: UniqueFilter<M>,
+    force: bool,
 }
 
 impl<M: Model> Delete<M> {
     pub(crate) fn new(filter: UniqueFilter<M>) -> Self {
-        Delete { filter }
+        Delete {
+            filter,
+            force: false,
+        }
     }
 
     /// Runs the delete; [`Error::NotFound`] when no row has the key.
@@ -1118,8 +1132,17 @@ impl<M: Model> Delete<M> {
         self.statement(db.__dialect())?.run(db).await
     }
 
-    /// What this delete sends.
+    /// What this delete sends: for a soft-deleting model (not forced), an update that marks the
+    /// row deleted, if it was not already.
     pub(crate) fn statement(self, dialect: Dialect) -> Result<WriteOne> {
+        if let (Some(col), false) = (M::DEF.soft_delete_column(), self.force) {
+            let mut update = Update::new(self.filter);
+            update
+                .changes
+                .0
+                .push((col.index, Change::Set(now_as(Utc::now(), col))));
+            return update.statement(dialect);
+        }
         let mut w = Writer::new(dialect);
         if w.rules().caps().delete_returning {
             w.delete(M::DEF, &self.filter.filter.expr, true);
@@ -1138,6 +1161,7 @@ impl<M: Model> Delete<M> {
 #[must_use = "a query does nothing until `.exec(&db)` is awaited"]
 pub struct DeleteMany<M: Model> {
     filter: Expr,
+    force: bool,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -1145,6 +1169,7 @@ impl<M: Model> DeleteMany<M> {
     pub(crate) fn new() -> Self {
         DeleteMany {
             filter: Expr::Bool(true),
+            force: false,
             _model: PhantomData,
         }
     }
@@ -1174,10 +1199,119 @@ impl<M: Model> DeleteMany<M> {
             .rows_affected)
     }
 
-    /// The `DELETE` this sends.
+    /// The `DELETE` this sends (an `UPDATE` for a soft-deleting model, see [`delete_rows`]).
     pub(crate) fn statement(self, dialect: Dialect) -> Result<Statement> {
-        let mut w = Writer::new(dialect);
-        w.delete(M::DEF, &self.filter, false);
-        w.finish(Some(M::DEF))
+        delete_rows(dialect, M::DEF, &self.filter, !self.force)
     }
+}
+
+impl<M: SoftDelete> Delete<M> {
+    /// Removes the row for good instead of marking it deleted (a soft-deleted row too).
+    pub fn force(mut self) -> Self {
+        self.force = true;
+        self
+    }
+}
+
+impl<M: SoftDelete> DeleteMany<M> {
+    /// Removes the rows for good instead of marking them deleted (soft-deleted rows too).
+    pub fn force(mut self) -> Self {
+        self.force = true;
+        self
+    }
+}
+
+impl<M: SoftDelete> Update<M> {
+    /// Updates the row even if it is soft-deleted.
+    pub fn with_deleted(mut self) -> Self {
+        self.deleted = Deleted::Shown;
+        self
+    }
+}
+
+impl<M: SoftDelete> UpdateMany<M> {
+    /// Updates soft-deleted rows too.
+    pub fn with_deleted(mut self) -> Self {
+        self.deleted = Deleted::Shown;
+        self
+    }
+}
+
+/// Brings back a soft-deleted row: clears its `#[orm(soft_delete)]` column. From
+/// [`ModelQuery::restore`](super::ModelQuery::restore); [`Error::NotFound`] when no
+/// soft-deleted row has the key.
+#[must_use = "a query does nothing until `.exec(&db)` is awaited"]
+pub struct Restore<M: Model> {
+    update: Update<M>,
+}
+
+impl<M: SoftDelete> Restore<M> {
+    pub(crate) fn new(filter: UniqueFilter<M>) -> Self {
+        let mut update = Update::new(filter);
+        update.deleted = Deleted::Only;
+        if let Some(col) = M::DEF.soft_delete_column() {
+            update
+                .changes
+                .0
+                .push((col.index, Change::Set(Value::Null(col.kind))));
+        }
+        Restore { update }
+    }
+
+    /// Runs it; returns the restored row.
+    pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
+        self.update.exec(db).await
+    }
+}
+
+/// Brings back every matching soft-deleted row. From
+/// [`ModelQuery::restore_many`](super::ModelQuery::restore_many).
+#[must_use = "a query does nothing until `.exec(&db)` is awaited"]
+pub struct RestoreMany<M: Model> {
+    update: UpdateMany<M>,
+}
+
+impl<M: SoftDelete> RestoreMany<M> {
+    pub(crate) fn new() -> Self {
+        let mut update = UpdateMany::new();
+        update.deleted = Deleted::Only;
+        if let Some(col) = M::DEF.soft_delete_column() {
+            update
+                .changes
+                .0
+                .push((col.index, Change::Set(Value::Null(col.kind))));
+        }
+        RestoreMany { update }
+    }
+
+    /// Restores rows matching `filter` (ANDed with earlier filters).
+    pub fn filter(mut self, filter: impl Into<Filter<M>>) -> Self {
+        self.update = self.update.filter(filter);
+        self
+    }
+
+    /// Runs it; returns how many rows were restored.
+    pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<u64> {
+        self.update.exec(db).await
+    }
+}
+
+/// Deletes the rows of `def` matching `filter`; with `soft` and a soft-deleting model, marks the
+/// rows not yet marked instead (and sets `updated_at`).
+pub(crate) fn delete_rows(
+    dialect: Dialect,
+    def: &'static ModelDef,
+    filter: &Expr,
+    soft: bool,
+) -> Result<Statement> {
+    let mut w = Writer::new(dialect);
+    match def.soft_delete_column().filter(|_| soft) {
+        Some(col) => {
+            let changes =
+                with_updated_at(def, vec![(col.index, Change::Set(now_as(Utc::now(), col)))]);
+            w.update(def, &changes, &Deleted::Hidden.restrict(def, filter), false);
+        }
+        None => w.delete(def, filter, false),
+    }
+    w.finish(Some(def))
 }

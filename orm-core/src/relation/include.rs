@@ -12,7 +12,7 @@ use crate::client::{DbRef, Executor};
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::query::Expr;
-use crate::sql::{CountCol, Dialect, JoinSpec, Partition, SelectSpec, Statement, Writer};
+use crate::sql::{CountCol, Deleted, Dialect, JoinSpec, Partition, SelectSpec, Statement, Writer};
 use crate::types::{FieldType, RowRef};
 use crate::value::Value;
 
@@ -371,6 +371,8 @@ where
         let mut w = Writer::new(dialect);
         w.select(&SelectSpec {
             model: <W::Target as Model>::DEF,
+            // Soft-deleted related rows are never loaded.
+            deleted: Deleted::Hidden,
             filter: Some(&filter),
             order: &order,
             skip: None,

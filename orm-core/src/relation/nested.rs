@@ -272,9 +272,14 @@ impl<P: Model, W: RelationField> AfterOp<P> for ChildWrite<P, W> {
                     c.connect(rows).await?;
                 }
                 ChildKind::Delete(filter, unique) => {
-                    let mut w = Writer::new(db.__dialect());
-                    w.delete(c.target, &c.of_parent(filter), false);
-                    let r = db.__execute(w.finish(Some(c.target))?).await?;
+                    // A soft-deleting target's rows are marked deleted, as by `delete_many`.
+                    let statement = crate::query::delete_rows(
+                        db.__dialect(),
+                        c.target,
+                        &c.of_parent(filter),
+                        true,
+                    )?;
+                    let r = db.__execute(statement).await?;
                     if unique && r.rows_affected == 0 {
                         return Err(Error::NotFound {
                             model: c.target.name,

@@ -135,8 +135,48 @@ enum Related<'a> {
 }
 
 /// What a `SELECT` reads.
+/// Which rows of a soft-deleting model a statement sees (ignored for other models).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum Deleted {
+    /// Rows not soft-deleted (the default, and always for related rows).
+    #[default]
+    Hidden,
+    /// Every row.
+    Shown,
+    /// Only soft-deleted rows.
+    Only,
+}
+
+impl Deleted {
+    /// The condition on `model`'s rows, if any: `col IS NULL` / `col IS NOT NULL`.
+    pub(crate) fn condition(self, model: &'static ModelDef) -> Option<Expr> {
+        let column = model.soft_delete_column()?;
+        match self {
+            Deleted::Hidden => Some(Expr::IsNull {
+                column,
+                negated: false,
+            }),
+            Deleted::Only => Some(Expr::IsNull {
+                column,
+                negated: true,
+            }),
+            Deleted::Shown => None,
+        }
+    }
+
+    /// `filter` restricted to the rows this visibility sees.
+    pub(crate) fn restrict(self, model: &'static ModelDef, filter: &Expr) -> Expr {
+        match self.condition(model) {
+            Some(c) => filter.clone().and(c),
+            None => filter.clone(),
+        }
+    }
+}
+
 pub(crate) struct SelectSpec<'a> {
     pub model: &'static ModelDef,
+    /// Which soft-deleted rows the statement sees.
+    pub deleted: Deleted,
     pub filter: Option<&'a Expr>,
     pub order: &'a [OrderTerm],
     pub skip: Option<u64>,
@@ -153,6 +193,8 @@ pub(crate) struct SelectSpec<'a> {
 /// A `SELECT` of aggregates, over all matching rows or per group of `keys`.
 pub(crate) struct AggSpec<'a> {
     pub model: &'static ModelDef,
+    /// Which soft-deleted rows the statement sees.
+    pub deleted: Deleted,
     pub filter: &'a Expr,
     pub keys: &'a [&'static ColumnDef],
     pub aggs: &'a [AggExpr],
@@ -556,6 +598,12 @@ impl Writer {
             self.push(" AND ");
             self.expr(filter, Some(r));
         }
+        // Soft-deleted related rows are never related.
+        if let Some(c) = link.inner.soft_delete_column() {
+            self.push(" AND ");
+            self.column(Some(r), c);
+            self.push(" IS NULL");
+        }
     }
 
     fn order_key(&mut self, key: &OrderKey, alias: Option<&str>) {
@@ -657,10 +705,17 @@ impl Writer {
     fn where_clause(&mut self, spec: &SelectSpec<'_>) {
         let model = spec.model;
         let has_filter = spec.filter.is_some_and(|f| !matches!(f, Expr::Bool(true)));
-        if !has_filter && spec.cursor.is_none() {
+        let visible = spec.deleted.condition(model);
+        if !has_filter && spec.cursor.is_none() && visible.is_none() {
             return;
         }
         self.push(" WHERE ");
+        if let Some(v) = &visible {
+            self.expr(v, None);
+            if has_filter || spec.cursor.is_some() {
+                self.push(" AND ");
+            }
+        }
         if let Some(filter) = spec.filter.filter(|_| has_filter) {
             self.expr(filter, None);
             if spec.cursor.is_some() {
@@ -998,9 +1053,10 @@ impl Writer {
         }
         self.push(" FROM ");
         self.ident(m.table);
-        if !matches!(spec.filter, Expr::Bool(true)) {
+        let filter = spec.deleted.restrict(m, spec.filter);
+        if !matches!(filter, Expr::Bool(true)) {
             self.push(" WHERE ");
-            self.expr(spec.filter, None);
+            self.expr(&filter, None);
         }
         if !spec.keys.is_empty() {
             self.push(" GROUP BY ");

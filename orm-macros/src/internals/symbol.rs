@@ -31,6 +31,7 @@ pub const RENAMED_FROM: Symbol = Symbol("renamed_from");
 pub const COLUMN: Symbol = Symbol("column");
 pub const DEFAULT: Symbol = Symbol("default");
 pub const UPDATED_AT: Symbol = Symbol("updated_at");
+pub const SOFT_DELETE: Symbol = Symbol("soft_delete");
 pub const DB_TYPE: Symbol = Symbol("db_type");
 pub const BELONGS_TO: Symbol = Symbol("belongs_to");
 pub const HAS_ONE: Symbol = Symbol("has_one");

@@ -39,6 +39,8 @@ pub struct Field<'a> {
     pub unique: bool,
     pub default: Option<Default>,
     pub updated_at: Option<Span>,
+    /// `#[orm(soft_delete)]`: the column marking soft-deleted rows.
+    pub soft_delete: Option<Span>,
     pub db_type: Option<String>,
     pub renamed_from: Option<String>,
     pub is_option: bool,
@@ -171,6 +173,13 @@ impl<'a> Model<'a> {
             .filter_map(|r| Relation::from_pending(cx, &fields, &primary_key, r))
             .collect();
 
+        let mut soft = fields.iter().filter_map(|f| f.soft_delete);
+        if let (Some(_), Some(second)) = (soft.next(), soft.next()) {
+            cx.syn_error(syn::Error::new(
+                second,
+                "a model has one `soft_delete` column: remove this one or the other",
+            ));
+        }
         if generic {
             return None;
         }
@@ -204,6 +213,7 @@ impl<'a> Field<'a> {
             unique: a.unique,
             default: a.default,
             updated_at: a.updated_at,
+            soft_delete: a.soft_delete,
             db_type: a.db_type,
             renamed_from: a.renamed_from,
             is_option: is_option(&f.ty),
@@ -224,6 +234,12 @@ impl<'a> Field<'a> {
             cx.error_spanned_by(
                 field.ty,
                 "a primary key cannot be nullable: remove `Option` or the `id` attribute",
+            );
+        }
+        if field.soft_delete.is_some() && (field.default.is_some() || field.updated_at.is_some()) {
+            cx.error_spanned_by(
+                ident,
+                "a `soft_delete` column is `None` until the row is deleted: remove `default` and `updated_at`",
             );
         }
         if field.updated_at.is_some() && field.default.is_some() {

@@ -250,6 +250,8 @@ pub struct Field {
     pub default: Option<Default>,
     /// The `updated_at` key's span.
     pub updated_at: Option<Span>,
+    /// The `soft_delete` key's span.
+    pub soft_delete: Option<Span>,
     pub db_type: Option<String>,
     pub renamed_from: Option<String>,
     pub relation: Option<Relation>,
@@ -270,6 +272,7 @@ impl Field {
         let mut column = Attr::none(cx, COLUMN);
         let mut default = Attr::none(cx, DEFAULT);
         let mut updated_at = Attr::none(cx, UPDATED_AT);
+        let mut soft_delete = Attr::none(cx, SOFT_DELETE);
         let mut db_type = Attr::none(cx, DB_TYPE);
         let mut renamed_from = Attr::none(cx, RENAMED_FROM);
         let mut relation: Option<Relation> = None;
@@ -297,11 +300,12 @@ impl Field {
                 }
                 return Ok(());
             }
-            const COLUMN_KEYS: [Symbol; 8] = [
+            const COLUMN_KEYS: [Symbol; 9] = [
                 ID,
                 UNIQUE,
                 INDEX,
                 UPDATED_AT,
+                SOFT_DELETE,
                 COLUMN,
                 DB_TYPE,
                 DEFAULT,
@@ -318,6 +322,8 @@ impl Field {
                 index.set(&meta.path, ());
             } else if meta.path == UPDATED_AT {
                 updated_at.set(&meta.path, meta.path.span());
+            } else if meta.path == SOFT_DELETE {
+                soft_delete.set(&meta.path, meta.path.span());
             } else if meta.path == COLUMN {
                 column.set(&meta.path, common::lit_str(&meta)?.value());
             } else if meta.path == DB_TYPE {
@@ -340,7 +346,7 @@ impl Field {
                     cx,
                     &meta,
                     format_args!(
-                        "unknown orm attribute `{key}` on a field{hint}; expected `id`, `unique`, `index`, `column`, `default`, `updated_at`, `db_type`, `renamed_from`, `belongs_to(..)`, `has_one` or `has_many`"
+                        "unknown orm attribute `{key}` on a field{hint}; expected `id`, `unique`, `index`, `column`, `default`, `updated_at`, `soft_delete`, `db_type`, `renamed_from`, `belongs_to(..)`, `has_one` or `has_many`"
                     ),
                 )?;
             }
@@ -353,6 +359,7 @@ impl Field {
             column: column.get(),
             default: default.get(),
             updated_at: updated_at.get(),
+            soft_delete: soft_delete.get(),
             db_type: db_type.get(),
             renamed_from: renamed_from.get(),
             relation,

@@ -131,6 +131,9 @@ pub fn assertions(g: &Gen<'_>) -> Vec<TokenStream> {
         if let Some(s) = f.updated_at {
             out.push(quote_spanned! {s=> #p::assert_time::<#ty>(); });
         }
+        if let Some(s) = f.soft_delete {
+            out.push(quote_spanned! {s=> #p::assert_soft_delete::<#ty>(); });
+        }
     }
     out
 }

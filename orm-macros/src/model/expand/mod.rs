@@ -60,6 +60,17 @@ fn generate(g: &Gen<'_>) -> TokenStream {
     let name = ident.to_string();
     let table = &m.table;
     let table_renamed_from = option_str(m.renamed_from.as_deref());
+    let soft = m.fields.iter().position(|f| f.soft_delete.is_some());
+    let soft_delete = match soft {
+        Some(i) => quote!(::core::option::Option::Some(#i)),
+        None => quote!(::core::option::Option::None),
+    };
+    let soft_delete_impl = soft.map(|_| {
+        quote! {
+            #[automatically_derived]
+            impl #p::SoftDelete for #ident {}
+        }
+    });
     let field_count = m.fields.len();
     let pk = &m.primary_key;
     let unique_count = m.uniques.len();
@@ -116,7 +127,10 @@ fn generate(g: &Gen<'_>) -> TokenStream {
                 indexes: &__ORM_INDEXES,
                 relations: &__ORM_RELATIONS,
                 renamed_from: #table_renamed_from,
+                soft_delete: #soft_delete,
             };
+
+            #soft_delete_impl
 
             #assertions
 
