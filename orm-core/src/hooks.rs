@@ -369,6 +369,28 @@ fn tracked(inner: &ClientInner) -> bool {
     cfg!(feature = "metrics") || !inner.hooks.0.is_empty()
 }
 
+/// Whether nothing records operations on `db`: no hook, no metrics, and no subscriber that could
+/// want an `INFO` span. The builders then await their work directly, without [`operation`]'s
+/// state machine around it (measurable on the cheapest reads).
+pub(crate) fn untracked(db: DbRef<'_>) -> bool {
+    !tracked(&db.client().inner) && !tracing::level_enabled!(tracing::Level::INFO)
+}
+
+/// Runs a builder's work as one operation: `run_operation!(db, model, kind, future)`. The future is
+/// awaited directly when nothing records operations ([`untracked`]), through [`operation`]
+/// otherwise.
+macro_rules! run_operation {
+    ($db:expr, $model:expr, $kind:expr, $fut:expr) => {{
+        let db = $db;
+        if $crate::hooks::untracked(db) {
+            $fut.await
+        } else {
+            $crate::hooks::operation(db, $model, $kind, $fut).await
+        }
+    }};
+}
+pub(crate) use run_operation;
+
 /// Runs `fut` as the operation `op`: in its span, between the hooks. An operation inside another is
 /// part of the outer one (its own span, no report of its own). With no hook, no metrics and the
 /// span disabled, it is `fut` itself.
@@ -378,8 +400,8 @@ pub(crate) async fn operation<T>(
     kind: OperationKind,
     fut: impl Future<Output = Result<T>>,
 ) -> Result<T> {
-    let op = Operation::new(model, kind, db);
     let inner = &db.client().inner;
+    let op = Operation::new(model, kind, db);
     let span = operation_span(inner, &op);
     let nested = || CURRENT.try_with(|_| ()).is_ok();
     if span.is_disabled() && (!tracked(inner) || nested()) {

@@ -123,7 +123,7 @@ impl RawSql {
             let stmt = self.statement(db.__dialect())?;
             db.__fetch(stmt, T::from_row).await
         };
-        crate::hooks::operation(db.__db(), None, crate::hooks::OperationKind::Raw, run).await
+        crate::hooks::run_operation!(db.__db(), None, crate::hooks::OperationKind::Raw, run)
     }
 
     /// Runs the statement and decodes the first row, if any.
@@ -147,6 +147,6 @@ impl RawSql {
             let stmt = self.statement(db.__dialect())?;
             Ok(db.__execute(stmt).await?.rows_affected)
         };
-        crate::hooks::operation(db.__db(), None, crate::hooks::OperationKind::Raw, run).await
+        crate::hooks::run_operation!(db.__db(), None, crate::hooks::OperationKind::Raw, run)
     }
 }

@@ -546,13 +546,12 @@ impl<M: Model, A: AggList<M>> Aggregate<M, A> {
             rows.pop()
                 .ok_or_else(|| Error::InvalidQuery("an aggregate returned no row".into()))
         };
-        crate::hooks::operation(
+        crate::hooks::run_operation!(
             db.__db(),
             Some(M::DEF),
             crate::hooks::OperationKind::Aggregate,
-            run,
+            run
         )
-        .await
     }
 }
 
@@ -703,13 +702,12 @@ impl<M: Model, K: GroupKeys<M>, A: AggList<M>> GroupBy<M, K, A> {
             db.__fetch(statement, |row| Ok((K::decode(row)?, aggs.decode(row, n)?)))
                 .await
         };
-        crate::hooks::operation(
+        crate::hooks::run_operation!(
             db.__db(),
             Some(M::DEF),
             crate::hooks::OperationKind::GroupBy,
-            run,
+            run
         )
-        .await
     }
 }
 

@@ -376,13 +376,12 @@ impl<M: Model> FindMany<M> {
 
     /// Runs the query.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<Vec<M>> {
-        crate::hooks::operation(
+        crate::hooks::run_operation!(
             db.__db(),
             Some(M::DEF),
             OperationKind::FindMany,
-            self.exec_inner(db),
+            self.exec_inner(db)
         )
-        .await
     }
 
     async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<Vec<M>> {
@@ -410,7 +409,7 @@ impl<M: Model> FindMany<M> {
     /// Counts the rows this query would return (honouring `skip`, `take`, `cursor` and `distinct`).
     pub async fn count<E: Executor + ?Sized>(self, db: &E) -> Result<i64> {
         let count = async { scalar_i64(db, self.count_statement(db.__dialect())?, M::DEF).await };
-        crate::hooks::operation(db.__db(), Some(M::DEF), OperationKind::Count, count).await
+        crate::hooks::run_operation!(db.__db(), Some(M::DEF), OperationKind::Count, count)
     }
 
     /// The `SELECT COUNT(*)` that [`count`](FindMany::count) sends.
@@ -530,13 +529,12 @@ impl<M: Model> FindFirst<M> {
     }
     /// Runs the query.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<Option<M>> {
-        crate::hooks::operation(
+        crate::hooks::run_operation!(
             db.__db(),
             Some(M::DEF),
             OperationKind::FindFirst,
-            self.exec_inner(db),
+            self.exec_inner(db)
         )
-        .await
     }
 
     async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<Option<M>> {
@@ -564,13 +562,12 @@ impl<S: Select> FindManySelect<S> {
     }
     /// Runs the query.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<Vec<S>> {
-        crate::hooks::operation(
+        crate::hooks::run_operation!(
             db.__db(),
             Some(<S::Model as Model>::DEF),
             OperationKind::FindMany,
-            self.exec_inner(db),
+            self.exec_inner(db)
         )
-        .await
     }
 
     async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<Vec<S>> {
@@ -607,7 +604,7 @@ impl<S: Select> FindOneSelect<S> {
                 .map(S::__from_model)
                 .transpose()
         };
-        crate::hooks::operation(db.__db(), Some(<S::Model as Model>::DEF), self.kind, read).await
+        crate::hooks::run_operation!(db.__db(), Some(<S::Model as Model>::DEF), self.kind, read)
     }
 }
 
@@ -634,13 +631,12 @@ impl<M: Model> FindUnique<M> {
     }
     /// Runs the query.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<Option<M>> {
-        crate::hooks::operation(
+        crate::hooks::run_operation!(
             db.__db(),
             Some(M::DEF),
             OperationKind::FindUnique,
-            self.exec_inner(db),
+            self.exec_inner(db)
         )
-        .await
     }
 
     async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<Option<M>> {
@@ -664,13 +660,12 @@ impl<M: Model> FindUniqueOrThrow<M> {
     locking!();
     /// Runs the query.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
-        crate::hooks::operation(
+        crate::hooks::run_operation!(
             db.__db(),
             Some(M::DEF),
             OperationKind::FindUniqueOrThrow,
-            self.exec_inner(db),
+            self.exec_inner(db)
         )
-        .await
     }
 
     async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
@@ -707,13 +702,12 @@ impl<M: Model> Count<M> {
     }
     /// Runs the query.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<i64> {
-        crate::hooks::operation(
+        crate::hooks::run_operation!(
             db.__db(),
             Some(M::DEF),
             OperationKind::Count,
-            self.exec_inner(db),
+            self.exec_inner(db)
         )
-        .await
     }
 
     async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<i64> {

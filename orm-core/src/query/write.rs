@@ -273,13 +273,12 @@ impl<M: Model> Create<M> {
     /// Runs the insert; returns the row as stored, defaults filled in (and the relations written
     /// by `with` loaded).
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
-        crate::hooks::operation(
+        crate::hooks::run_operation!(
             db.__db(),
             Some(M::DEF),
             OperationKind::Create,
-            self.exec_inner(db),
+            self.exec_inner(db)
         )
-        .await
     }
 
     async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
@@ -440,13 +439,12 @@ impl<M: Model> CreateMany<M> {
 
     /// Runs the inserts in one atomic scope; returns how many rows were inserted.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<u64> {
-        crate::hooks::operation(
+        crate::hooks::run_operation!(
             db.__db(),
             Some(M::DEF),
             OperationKind::CreateMany,
-            self.exec_inner(db),
+            self.exec_inner(db)
         )
-        .await
     }
 
     async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<u64> {
@@ -582,13 +580,12 @@ pub struct CreateManyAndReturn<M: Model> {
 impl<M: Model> CreateManyAndReturn<M> {
     /// Runs the inserts; returns the inserted rows (skipped duplicates are not returned).
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<Vec<M>> {
-        crate::hooks::operation(
+        crate::hooks::run_operation!(
             db.__db(),
             Some(M::DEF),
             OperationKind::CreateMany,
-            self.exec_inner(db),
+            self.exec_inner(db)
         )
-        .await
     }
 
     async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<Vec<M>> {
@@ -664,13 +661,12 @@ impl<M: Model> UpsertMany<M> {
     /// DUPLICATE KEY UPDATE` fires for any key, such a row is left untouched by the statement and
     /// found missing afterwards.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<u64> {
-        crate::hooks::operation(
+        crate::hooks::run_operation!(
             db.__db(),
             Some(M::DEF),
             OperationKind::Upsert,
-            self.exec_inner(db),
+            self.exec_inner(db)
         )
-        .await
     }
 
     async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<u64> {
@@ -881,13 +877,12 @@ impl<M: Model> Update<M> {
 
     /// Runs the update; [`Error::NotFound`] when no row has the key.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
-        crate::hooks::operation(
+        crate::hooks::run_operation!(
             db.__db(),
             Some(M::DEF),
             OperationKind::Update,
-            self.exec_inner(db),
+            self.exec_inner(db)
         )
-        .await
     }
 
     async fn exec_inner<E: Executor + ?Sized>(mut self, db: &E) -> Result<M> {
@@ -981,13 +976,12 @@ impl<M: Model> UpdateMany<M> {
 
     /// Runs the update; returns how many rows matched.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<u64> {
-        crate::hooks::operation(
+        crate::hooks::run_operation!(
             db.__db(),
             Some(M::DEF),
             OperationKind::UpdateMany,
-            self.exec_inner(db),
+            self.exec_inner(db)
         )
-        .await
     }
 
     async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<u64> {
@@ -1038,13 +1032,12 @@ impl<M: Model> Upsert<M> {
 
     /// Runs the upsert; returns the created or updated row.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
-        crate::hooks::operation(
+        crate::hooks::run_operation!(
             db.__db(),
             Some(M::DEF),
             OperationKind::Upsert,
-            self.exec_inner(db),
+            self.exec_inner(db)
         )
-        .await
     }
 
     async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
@@ -1119,13 +1112,12 @@ impl<M: Model> Delete<M> {
 
     /// Runs the delete; [`Error::NotFound`] when no row has the key.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
-        crate::hooks::operation(
+        crate::hooks::run_operation!(
             db.__db(),
             Some(M::DEF),
             OperationKind::Delete,
-            self.exec_inner(db),
+            self.exec_inner(db)
         )
-        .await
     }
 
     async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
@@ -1183,13 +1175,12 @@ impl<M: Model> DeleteMany<M> {
 
     /// Runs the delete; returns how many rows were deleted.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<u64> {
-        crate::hooks::operation(
+        crate::hooks::run_operation!(
             db.__db(),
             Some(M::DEF),
             OperationKind::DeleteMany,
-            self.exec_inner(db),
+            self.exec_inner(db)
         )
-        .await
     }
 
     async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<u64> {
