@@ -15,4 +15,4 @@ pub mod seed;
 pub mod service;
 
 pub use models::*;
-pub use service::{SlowOperationLog, connect};
+pub use service::{SlowOperationLog, connect, post_reads};

@@ -38,7 +38,7 @@ use chrono::{DateTime, Utc};
 use orm_runtime::client::Executor;
 use orm_runtime::hooks::{Hook, OperationReport};
 use orm_runtime::prelude::*;
-use orm_runtime::query::{FindMany, FindManySelect};
+use orm_runtime::query::{FindMany, FindManySelect, Scope};
 use serde::Serialize;
 
 use crate::models::{
@@ -102,12 +102,24 @@ impl Hook for SlowOperationLog {
 }
 
 /// Opens the blog's client at `url` with the seed's slow-operation logger
-/// ([`SlowOperationLog::default`]) registered.
+/// ([`SlowOperationLog::default`]) and its post-read extension ([`post_reads`]) registered.
 pub async fn connect(url: &str) -> Result<Client, Error> {
     ClientOptions::new(url)
         .hook(SlowOperationLog::default())
+        .scope(post_reads())
         .connect()
         .await
+}
+
+/// The seed's `query.post.findMany` extension as a [`Scope`]: every post read through the client
+/// includes the author and counts the comments and likes (`Post::find_many().unscoped()` reads
+/// the post alone).
+pub fn post_reads() -> Scope<Post> {
+    Scope::new().shape(|q| {
+        q.include(Post::AUTHOR)
+            .with_count(Post::COMMENTS)
+            .with_count(Post::LIKES)
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -557,9 +569,8 @@ impl<D: Database> DatabaseService<D> {
     ///
     /// With [`Strategy::Query`] a read costs at most 5 statements whatever the number of posts
     /// (posts with counts, authors, categories, post-tags, tags — a level with nothing to load is
-    /// skipped); with [`Strategy::Join`], 1.
-    // TODO(orm): query extensions/hooks (Prisma's `$extends({ query })`) to add default includes to
-    // every `Post::find_many()`; until then callers start from this function.
+    /// skipped); with [`Strategy::Join`], 1. (A client from [`connect`] also shapes every plain
+    /// `Post::find_many()` with the seed's smaller extension, [`post_reads`].)
     pub fn post_cards(&self) -> FindMany<Post> {
         Post::find_many()
             .include(Post::AUTHOR)

@@ -205,7 +205,7 @@ pub use orm_macros::sql;
 
 /// Everything a user needs in scope: the derives, the query entry points and the common types.
 pub mod prelude {
-    pub use crate::query::{Agg, Filter, ModelQuery, Patch, UniqueFilter};
+    pub use crate::query::{Agg, Filter, ModelQuery, Patch, Scope, UniqueFilter};
     pub use crate::{
         BelongsTo, Client, ClientOptions, DbEnum, Error, FromRow, HasMany, HasOne, IsolationLevel,
         Json, Model, Select, Strategy, Transaction, sql,

@@ -862,3 +862,27 @@ fn service_futures_are_send(service: &DatabaseService, tx: &Transaction) {
     send(in_tx.posts_paginated(None, 10, &filters));
     send(in_tx.create_post_with_tags(PostInput::default(), &[]));
 }
+
+backend_test_with_url!(
+    the_blog_client_auto_includes_post_authors_and_counts,
+    blog_models::schema(),
+    |url: String, db: Client| async move {
+        seed::seed(&db, SeedSize::small()).await?;
+        let blog = blog_models::connect(&url).await?;
+        let posts = Post::find_many()
+            .filter(Post::ID.eq(seed::post_id(1)))
+            .exec(&blog)
+            .await?;
+        assert_eq!(posts.len(), 1);
+        let p = &posts[0];
+        assert!(p.author.is_loaded());
+        assert_eq!((p.comments.count(), p.likes.count()), (Some(4), Some(2)));
+        let plain = Post::find_many()
+            .filter(Post::ID.eq(seed::post_id(1)))
+            .unscoped()
+            .exec(&blog)
+            .await?;
+        assert!(!plain[0].author.is_loaded() && plain[0].comments.count().is_none());
+        Ok(())
+    }
+);

@@ -30,6 +30,8 @@ use crate::sql::{Backend, Dialect};
 #[derive(Clone)]
 pub struct Client {
     pub(crate) inner: Arc<ClientInner>,
+    /// The model scopes of this handle.
+    pub(crate) scopes: crate::query::Scopes,
 }
 
 impl std::fmt::Debug for Client {
@@ -63,6 +65,7 @@ impl ClientOptions {
                 hooks: self.hooks,
                 url: self.url,
             }),
+            scopes: self.scopes,
         })
     }
 }
@@ -71,6 +74,16 @@ impl Client {
     /// Connects to `url` with default [`ClientOptions`].
     pub async fn connect(url: &str) -> Result<Client> {
         ClientOptions::new(url).connect().await
+    }
+
+    /// A handle on the same pool with one more [`Scope`](crate::query::Scope): its reads of `M`
+    /// (and those of transactions begun on it) take the scope too. Cheap; the original handle is
+    /// unchanged.
+    pub fn with_scope<M: crate::Model>(&self, scope: crate::query::Scope<M>) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            scopes: self.scopes.with(scope),
+        }
     }
 
     /// The backend this client talks to.

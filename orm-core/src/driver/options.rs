@@ -36,6 +36,7 @@ pub struct ClientOptions {
     pub(crate) statement_timeout: Option<Duration>,
     pub(crate) transaction_timeout: Option<Duration>,
     pub(crate) hooks: crate::hooks::Hooks,
+    pub(crate) scopes: crate::query::Scopes,
 }
 
 impl ClientOptions {
@@ -55,6 +56,7 @@ impl ClientOptions {
             statement_timeout: None,
             transaction_timeout: None,
             hooks: Default::default(),
+            scopes: Default::default(),
         }
     }
 
@@ -175,6 +177,13 @@ impl ClientOptions {
     /// ```
     pub fn transaction_timeout(mut self, d: impl Into<Option<Duration>>) -> Self {
         self.transaction_timeout = d.into();
+        self
+    }
+
+    /// Adds a [`Scope`](crate::query::Scope): default filters and shapes for one model's reads on
+    /// the client, its clones and its transactions.
+    pub fn scope<M: crate::Model>(mut self, scope: crate::query::Scope<M>) -> Self {
+        self.scopes = self.scopes.with(scope);
         self
     }
 

@@ -473,7 +473,24 @@ pub struct Aggregate<M, A> {
     aggs: A,
     filter: Expr,
     deleted: Deleted,
+    scoped: bool,
     _model: PhantomData<fn() -> M>,
+}
+
+impl<M: Model, A> Aggregate<M, A> {
+    /// Leaves the client's [`Scope`](super::Scope)s of `M` out.
+    pub fn unscoped(mut self) -> Self {
+        self.scoped = false;
+        self
+    }
+}
+
+impl<M: Model, K, A> GroupBy<M, K, A> {
+    /// Leaves the client's [`Scope`](super::Scope)s of `M` out.
+    pub fn unscoped(mut self) -> Self {
+        self.scoped = false;
+        self
+    }
 }
 
 impl<M: crate::model::SoftDelete, A> Aggregate<M, A> {
@@ -508,6 +525,7 @@ impl<M: Model, A: AggList<M>> Aggregate<M, A> {
             aggs,
             filter: Expr::Bool(true),
             deleted: Deleted::Hidden,
+            scoped: true,
             _model: PhantomData,
         }
     }
@@ -538,7 +556,11 @@ impl<M: Model, A: AggList<M>> Aggregate<M, A> {
     }
 
     /// Runs the query.
-    pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<A::Output> {
+    pub async fn exec<E: Executor + ?Sized>(mut self, db: &E) -> Result<A::Output> {
+        if std::mem::take(&mut self.scoped) {
+            let filter = std::mem::replace(&mut self.filter, Expr::Bool(true));
+            self.filter = db.__db().client().scopes.filter::<M>(filter);
+        }
         let run = async {
             let statement = self.statement(db.__dialect())?;
             let aggs = &self.aggs;
@@ -579,6 +601,7 @@ pub struct GroupBy<M, K, A = ()> {
     aggs: A,
     filter: Expr,
     deleted: Deleted,
+    scoped: bool,
     having: Vec<HavingTerm>,
     order: Vec<GroupOrder>,
     skip: Option<u64>,
@@ -593,6 +616,7 @@ impl<M: Model, K: GroupKeys<M>> GroupBy<M, K, ()> {
             aggs: (),
             filter: Expr::Bool(true),
             deleted: Deleted::Hidden,
+            scoped: true,
             having: Vec::new(),
             order: Vec::new(),
             skip: None,
@@ -610,6 +634,7 @@ impl<M: Model, K: GroupKeys<M>, A: AggList<M>> GroupBy<M, K, A> {
             aggs,
             filter: self.filter,
             deleted: self.deleted,
+            scoped: self.scoped,
             having: self.having,
             order: self.order,
             skip: self.skip,
@@ -691,7 +716,14 @@ impl<M: Model, K: GroupKeys<M>, A: AggList<M>> GroupBy<M, K, A> {
     }
 
     /// Runs the query: one `(keys, aggregates)` pair per group.
-    pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<Vec<(K::Output, A::Output)>> {
+    pub async fn exec<E: Executor + ?Sized>(
+        mut self,
+        db: &E,
+    ) -> Result<Vec<(K::Output, A::Output)>> {
+        if std::mem::take(&mut self.scoped) {
+            let filter = std::mem::replace(&mut self.filter, Expr::Bool(true));
+            self.filter = db.__db().client().scopes.filter::<M>(filter);
+        }
         let run = async {
             if self.take == Some(0) {
                 return Ok(Vec::new());

@@ -91,6 +91,7 @@ pub struct FindMany<M> {
     pub(crate) lock: Option<LockStrength>,
     pub(crate) lock_wait: LockWait,
     pub(crate) deleted: Deleted,
+    pub(crate) scope: super::ScopeUse,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -114,8 +115,15 @@ impl<M: Model> FindMany<M> {
             lock: None,
             lock_wait: LockWait::Wait,
             deleted: Deleted::Hidden,
+            scope: super::ScopeUse::Full,
             _model: PhantomData,
         }
+    }
+
+    /// Leaves the client's [`Scope`](super::Scope)s of `M` out of this read.
+    pub fn unscoped(mut self) -> Self {
+        self.scope = super::ScopeUse::None;
+        self
     }
 
     /// Loads a relation of every returned row: `include(User::POSTS)`, or a refined one,
@@ -142,7 +150,11 @@ impl<M: Model> FindMany<M> {
 
     /// Returns rows shaped as the `#[derive(Select)]` struct `S`: the relations and counts it
     /// declares are loaded (no N+1), everything else is left out of the result.
-    pub fn select<S: Select<Model = M>>(self) -> FindManySelect<S> {
+    pub fn select<S: Select<Model = M>>(mut self) -> FindManySelect<S> {
+        // A select names what it reads: scopes filter it, they do not shape it.
+        if self.scope == super::ScopeUse::Full {
+            self.scope = super::ScopeUse::Filter;
+        }
         FindManySelect {
             inner: self.with_select::<S>(),
         }
@@ -385,6 +397,11 @@ impl<M: Model> FindMany<M> {
     }
 
     async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<Vec<M>> {
+        let this = db.__db().client().scopes.apply(self);
+        this.run(db).await
+    }
+
+    async fn run<E: Executor + ?Sized>(self, db: &E) -> Result<Vec<M>> {
         if self.lock.is_some() && matches!(db.__db(), DbRef::Client(_)) {
             return Err(Error::InvalidQuery(format!(
                 "a locking read of {} outside a transaction would release its locks at once: run it in `transaction(..)`",
@@ -407,8 +424,12 @@ impl<M: Model> FindMany<M> {
     }
 
     /// Counts the rows this query would return (honouring `skip`, `take`, `cursor` and `distinct`).
-    pub async fn count<E: Executor + ?Sized>(self, db: &E) -> Result<i64> {
-        let count = async { scalar_i64(db, self.count_statement(db.__dialect())?, M::DEF).await };
+    pub async fn count<E: Executor + ?Sized>(mut self, db: &E) -> Result<i64> {
+        if self.scope == super::ScopeUse::Full {
+            self.scope = super::ScopeUse::Filter;
+        }
+        let this = db.__db().client().scopes.apply(self);
+        let count = async { scalar_i64(db, this.count_statement(db.__dialect())?, M::DEF).await };
         crate::hooks::run_operation!(db.__db(), Some(M::DEF), OperationKind::Count, count)
     }
 
@@ -485,6 +506,36 @@ macro_rules! soft_delete_reads {
     )*};
 }
 soft_delete_reads!(FindFirst, FindUnique, FindUniqueOrThrow, Count);
+
+/// `unscoped` on the builders wrapping a [`FindMany`].
+macro_rules! unscoped {
+    ($($builder:ident),*) => {$(
+        impl<M: Model> $builder<M> {
+            /// Leaves the client's [`Scope`](super::Scope)s of `M` out (see [`FindMany::unscoped`]).
+            pub fn unscoped(mut self) -> Self {
+                self.inner = self.inner.unscoped();
+                self
+            }
+        }
+    )*};
+}
+unscoped!(FindFirst, FindUnique, FindUniqueOrThrow, Count);
+
+impl<S: Select> FindManySelect<S> {
+    /// Leaves the client's [`Scope`](super::Scope)s out (see [`FindMany::unscoped`]).
+    pub fn unscoped(mut self) -> Self {
+        self.inner = self.inner.unscoped();
+        self
+    }
+}
+
+impl<S: Select> FindOneSelect<S> {
+    /// Leaves the client's [`Scope`](super::Scope)s out (see [`FindMany::unscoped`]).
+    pub fn unscoped(mut self) -> Self {
+        self.inner = self.inner.unscoped();
+        self
+    }
+}
 
 /// The first matching row. From [`ModelQuery::find_first`](super::ModelQuery::find_first).
 #[must_use = "a query does nothing until `.exec(&db)` is awaited"]

@@ -6,6 +6,7 @@ mod change;
 pub(crate) mod filter;
 mod find;
 pub(crate) mod order;
+mod scope;
 mod stream;
 mod write;
 
@@ -20,6 +21,8 @@ pub use find::{
 };
 pub(crate) use order::OrderKey;
 pub use order::{IntoOrderBy, Nulls, Order, OrderBy};
+pub use scope::Scope;
+pub(crate) use scope::{ScopeUse, Scopes};
 pub use stream::{RowStream, SelectStream};
 pub use write::{
     Create, CreateMany, CreateManyAndReturn, Delete, DeleteMany, Restore, RestoreMany, Update,

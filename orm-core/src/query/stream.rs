@@ -118,6 +118,11 @@ impl<M: Model> FindMany<M> {
     /// # Ok(()) }
     /// ```
     pub fn stream(self, db: &Client) -> RowStream<M> {
+        let this = db.scopes.apply(self);
+        this.stream_scoped(db)
+    }
+
+    fn stream_scoped(self, db: &Client) -> RowStream<M> {
         let (tx, rx) = mpsc::channel(CHUNK);
         let fail = |e: Error| {
             let (tx, rx) = mpsc::channel(1);

@@ -103,12 +103,14 @@ where
                     let kind = T::DEF.columns[self.key].kind;
                     return Ok((self.fk, Value::Null(kind)));
                 }
-                ToOneKind::Connect(f) => T::find_unique_or_throw(f).exec(&db).await?,
+                ToOneKind::Connect(f) => T::find_unique_or_throw(f).unscoped().exec(&db).await?,
                 ToOneKind::Create(data) => T::create(data).exec(&db).await?,
-                ToOneKind::ConnectOrCreate(f, data) => match T::find_unique(f).exec(&db).await? {
-                    Some(row) => row,
-                    None => T::create(data).exec(&db).await?,
-                },
+                ToOneKind::ConnectOrCreate(f, data) => {
+                    match T::find_unique(f).unscoped().exec(&db).await? {
+                        Some(row) => row,
+                        None => T::create(data).exec(&db).await?,
+                    }
+                }
             };
             Ok((self.fk, row.column_value(self.key)))
         })
@@ -294,6 +296,7 @@ impl<P: Model, W: RelationField> AfterOp<P> for ChildWrite<P, W> {
                 }
                 ChildKind::Upsert(filter, create, changes) => {
                     let existing = crate::query::FindMany::<W::Target>::new()
+                        .unscoped()
                         .filter(Filter::from_expr(c.of_parent(filter.clone())))
                         .take(1)
                         .exec(&db)
