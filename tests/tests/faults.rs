@@ -1210,6 +1210,11 @@ async fn tracing_output(backend: TestBackend) {
     use tracing_subscriber::fmt::format::FmtSpan;
     use tracing_subscriber::util::SubscriberInitExt;
 
+    // One backend at a time: `tracing` caches which callsites are enabled process-wide, and a
+    // thread-default subscriber dropped by a test on another thread resets that cache under this
+    // one (a span then goes unrecorded here now and then).
+    static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let _serial = ONE_AT_A_TIME.lock().await;
     let capture = Capture::default();
     let _guard = tracing_subscriber::fmt()
         .with_writer(capture.clone())

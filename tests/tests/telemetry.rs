@@ -94,7 +94,13 @@ fn current_thread() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
+/// One test at a time: `tracing` caches which callsites are enabled process-wide, and a test on
+/// another thread (with its own thread-default subscriber, or none) can reset that cache under a
+/// running span test.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn spans_carry_database_attributes(backend: TestBackend) {
+    let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let spans = Spans::default();
     let subscriber = tracing_subscriber::registry().with(spans.clone());
     let _guard = tracing::subscriber::set_default(subscriber);
@@ -278,6 +284,7 @@ impl metrics::Recorder for Recorded {
 }
 
 fn metrics_count_operations_statements_and_errors(backend: TestBackend) {
+    let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let rec = Recorded::default();
     metrics::with_local_recorder(&rec, || {
         current_thread().block_on(orm_tests::run_on(backend, schema(), |db| async move {

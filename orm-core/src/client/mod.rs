@@ -31,7 +31,7 @@ use crate::sql::{Backend, Dialect};
 pub struct Client {
     pub(crate) inner: Arc<ClientInner>,
     /// The model scopes of this handle.
-    pub(crate) scopes: crate::query::Scopes,
+    pub(crate) scopes: crate::driver::Scopes,
 }
 
 impl std::fmt::Debug for Client {
@@ -74,16 +74,6 @@ impl Client {
     /// Connects to `url` with default [`ClientOptions`].
     pub async fn connect(url: &str) -> Result<Client> {
         ClientOptions::new(url).connect().await
-    }
-
-    /// A handle on the same pool with one more [`Scope`](crate::query::Scope): its reads of `M`
-    /// (and those of transactions begun on it) take the scope too. Cheap; the original handle is
-    /// unchanged.
-    pub fn with_scope<M: crate::Model>(&self, scope: crate::query::Scope<M>) -> Client {
-        Client {
-            inner: self.inner.clone(),
-            scopes: self.scopes.with(scope),
-        }
     }
 
     /// The backend this client talks to.

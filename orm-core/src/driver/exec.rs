@@ -333,7 +333,7 @@ where
             }
         }
     }
-    let span = crate::hooks::statement_span(inner, stmt.model, &stmt.sql);
+    let span = crate::hooks::report::statement_span(inner.dialect.backend, stmt.model, &stmt.sql);
     let model = stmt.model;
     let sql = stmt.sql.clone();
     let started = Instant::now();
@@ -501,7 +501,14 @@ fn finished(
     outcome: std::result::Result<u64, &Error>,
 ) {
     let elapsed = started.elapsed();
-    crate::hooks::statement_finished(inner, span, model, sql, elapsed, outcome);
+    crate::hooks::report::statement_finished(
+        inner.dialect.backend,
+        span,
+        model,
+        sql,
+        elapsed,
+        outcome,
+    );
     if inner.slow_threshold.is_some_and(|t| elapsed >= t) {
         let ms = elapsed.as_secs_f64() * 1e3;
         tracing::warn!(target: "orm::slow", elapsed_ms = ms, sql, "slow statement");
@@ -564,7 +571,7 @@ where
         setting::<D>(inner, conn, &a.set).await?;
     }
     inner.statements.fetch_add(1, Ordering::Relaxed);
-    let span = crate::hooks::statement_span(inner, model, sql.as_str());
+    let span = crate::hooks::report::statement_span(inner.dialect.backend, model, sql.as_str());
     let started = Instant::now();
     let work = async {
         let armed = match p.timeout {
@@ -624,7 +631,7 @@ where
         setting::<D>(inner, conn, &a.set).await?;
     }
     inner.statements.fetch_add(1, Ordering::Relaxed);
-    let span = crate::hooks::statement_span(inner, model, sql.as_str());
+    let span = crate::hooks::report::statement_span(inner.dialect.backend, model, sql.as_str());
     let started = Instant::now();
     let work = async {
         let armed = match p.timeout {

@@ -31,6 +31,7 @@ pub(crate) use exec::{
 };
 pub(crate) use options::ClientInner;
 pub use options::ClientOptions;
+pub(crate) use options::{ScopeEntry, Scopes};
 
 use crate::error::Result;
 use crate::sql::Dialect;
@@ -131,7 +132,7 @@ pub(crate) struct Opened {
     /// The largest statement the server accepts (MySQL's `max_allowed_packet`).
     pub(crate) max_packet: Option<usize>,
     /// The server and database, for spans.
-    pub(crate) endpoint: crate::hooks::Endpoint,
+    pub(crate) endpoint: crate::hooks::report::Endpoint,
 }
 
 /// Opens a pool for `options`' URL with the driver its scheme names.

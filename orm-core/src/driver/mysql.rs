@@ -69,7 +69,7 @@ impl Driver for MySql {
 pub(crate) async fn open(o: &ClientOptions) -> Result<Opened> {
     let url = o.url.replacen("mariadb://", "mysql://", 1);
     let opts: MySqlConnectOptions = url.parse().map_err(conn_err)?;
-    let endpoint = crate::hooks::Endpoint {
+    let endpoint = crate::hooks::report::Endpoint {
         namespace: opts.get_database().unwrap_or_default().to_owned(),
         address: Some(opts.get_host().to_owned()),
         port: Some(opts.get_port()),

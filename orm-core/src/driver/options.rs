@@ -35,8 +35,22 @@ pub struct ClientOptions {
     pub(crate) busy_timeout: Duration,
     pub(crate) statement_timeout: Option<Duration>,
     pub(crate) transaction_timeout: Option<Duration>,
-    pub(crate) hooks: crate::hooks::Hooks,
-    pub(crate) scopes: crate::query::Scopes,
+    pub(crate) hooks: crate::hooks::report::Hooks,
+    pub(crate) scopes: Scopes,
+}
+
+/// The model scopes of a client handle, by model (type-erased `query::Scope`s; the query layer
+/// reads them).
+#[derive(Clone, Default)]
+pub(crate) struct Scopes(pub(crate) std::sync::Arc<Vec<(std::any::TypeId, ScopeEntry)>>);
+
+/// One type-erased scope.
+pub(crate) type ScopeEntry = std::sync::Arc<dyn std::any::Any + Send + Sync>;
+
+impl std::fmt::Debug for Scopes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Scopes({})", self.0.len())
+    }
 }
 
 impl ClientOptions {
@@ -180,16 +194,9 @@ impl ClientOptions {
         self
     }
 
-    /// Adds a [`Scope`](crate::query::Scope): default filters and shapes for one model's reads on
-    /// the client, its clones and its transactions.
-    pub fn scope<M: crate::Model>(mut self, scope: crate::query::Scope<M>) -> Self {
-        self.scopes = self.scopes.with(scope);
-        self
-    }
-
     /// Adds a [`Hook`](crate::hooks::Hook) that sees every model operation of the client, its clones
     /// and its transactions (see [`hooks`](crate::hooks)). Hooks run in the order they were added.
-    pub fn hook(mut self, hook: impl crate::hooks::Hook) -> Self {
+    pub fn hook(mut self, hook: impl crate::hooks::report::Hook) -> Self {
         self.hooks.0.push(std::sync::Arc::new(hook));
         self
     }
@@ -214,9 +221,9 @@ pub(crate) struct ClientInner {
     /// The largest statement the server accepts (MySQL's `max_allowed_packet`).
     pub(crate) max_packet: Option<usize>,
     /// The operation hooks.
-    pub(crate) hooks: crate::hooks::Hooks,
+    pub(crate) hooks: crate::hooks::report::Hooks,
     /// The server and database, for spans.
-    pub(crate) endpoint: crate::hooks::Endpoint,
+    pub(crate) endpoint: crate::hooks::report::Endpoint,
 }
 
 impl ClientInner {

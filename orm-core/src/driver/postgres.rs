@@ -57,7 +57,7 @@ impl Driver for Postgres {
 /// Opens a pool, after one direct connection proves the server reachable.
 pub(crate) async fn open(o: &ClientOptions) -> Result<Opened> {
     let opts: PgConnectOptions = o.url.parse().map_err(conn_err)?;
-    let endpoint = crate::hooks::Endpoint {
+    let endpoint = crate::hooks::report::Endpoint {
         namespace: opts.get_database().unwrap_or_default().to_owned(),
         address: Some(opts.get_host().to_owned()),
         port: Some(opts.get_port()),

@@ -73,7 +73,7 @@ const PROGRESS_STEPS: i32 = 1000;
 pub(crate) async fn open(o: &ClientOptions) -> Result<Opened> {
     let url = o.url.as_str();
     let opts: SqliteConnectOptions = url.parse().map_err(conn_err)?;
-    let endpoint = crate::hooks::Endpoint {
+    let endpoint = crate::hooks::report::Endpoint {
         namespace: opts.get_filename().display().to_string(),
         address: None,
         port: None,

@@ -160,8 +160,8 @@ pub enum Error {
     /// A migration command refused or failed.
     #[error(transparent)]
     Migrate(#[from] MigrateError),
-    /// A [`Hook`](crate::hooks::Hook) refused the operation before anything was sent
-    /// (see [`Error::rejected`]).
+    /// An operation hook refused the operation before anything was sent (see
+    /// [`Error::rejected`]).
     #[error("{operation} was refused: {reason}")]
     Rejected {
         /// The operation, as `Model.operation` (`Post.create`).
@@ -197,14 +197,6 @@ impl Error {
     /// a new connection may succeed, but a write that was under way may or may not have applied.
     pub fn is_connection(&self) -> bool {
         matches!(self, Error::Connection(_))
-    }
-
-    /// The error a hook's `before` returns to refuse `operation`.
-    pub fn rejected(operation: &crate::hooks::Operation, reason: impl Into<String>) -> Self {
-        Error::Rejected {
-            operation: operation.to_string(),
-            reason: reason.into(),
-        }
     }
 
     /// A short, stable name of the error's kind, for metrics and traces (OpenTelemetry's

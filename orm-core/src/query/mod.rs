@@ -22,7 +22,7 @@ pub use find::{
 pub(crate) use order::OrderKey;
 pub use order::{IntoOrderBy, Nulls, Order, OrderBy};
 pub use scope::Scope;
-pub(crate) use scope::{ScopeUse, Scopes};
+pub(crate) use scope::ScopeUse;
 pub use stream::{RowStream, SelectStream};
 pub use write::{
     Create, CreateMany, CreateManyAndReturn, Delete, DeleteMany, Restore, RestoreMany, Update,

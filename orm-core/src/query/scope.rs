@@ -1,10 +1,11 @@
 //! Model scopes: default behaviour for one model's reads, registered on a client.
 
-use std::any::{Any, TypeId};
+use std::any::TypeId;
 use std::sync::Arc;
 
 use super::filter::{Expr, Filter};
 use super::find::FindMany;
+use crate::driver::{ScopeEntry, Scopes};
 use crate::model::Model;
 
 /// Default behaviour for the reads of model `M` on a client: a filter every read of `M` applies
@@ -104,13 +105,23 @@ pub(crate) enum ScopeUse {
     None,
 }
 
-/// The scopes of a client handle, by model.
-#[derive(Clone, Default)]
-pub(crate) struct Scopes(Arc<Vec<(TypeId, Arc<dyn Any + Send + Sync>)>>);
+impl crate::ClientOptions {
+    /// Adds a [`Scope`]: default filters and shapes for one model's reads on the client, its
+    /// clones and its transactions.
+    pub fn scope<M: Model>(mut self, scope: Scope<M>) -> Self {
+        self.scopes = self.scopes.with(scope);
+        self
+    }
+}
 
-impl std::fmt::Debug for Scopes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Scopes({})", self.0.len())
+impl crate::Client {
+    /// A handle on the same pool with one more [`Scope`]: its reads of `M` (and those of
+    /// transactions begun on it) take the scope too. Cheap; the original handle is unchanged.
+    pub fn with_scope<M: Model>(&self, scope: Scope<M>) -> crate::Client {
+        crate::Client {
+            inner: self.inner.clone(),
+            scopes: self.scopes.with(scope),
+        }
     }
 }
 
@@ -118,7 +129,7 @@ impl Scopes {
     /// These scopes and `scope`.
     pub(crate) fn with<M: Model>(&self, scope: Scope<M>) -> Scopes {
         let mut all = (*self.0).clone();
-        all.push((TypeId::of::<M>(), Arc::new(scope)));
+        all.push((TypeId::of::<M>(), Arc::new(scope) as ScopeEntry));
         Scopes(Arc::new(all))
     }
 

@@ -152,7 +152,7 @@ impl<M: Model> FindMany<M> {
                 M::DEF.name
             )));
         }
-        let op = Operation::new(Some(M::DEF), OperationKind::Stream, DbRef::Client(db));
+        let op = Operation::new(Some(M::DEF), OperationKind::Stream, false);
         let span = hooks::operation_span(&db.inner, &op);
         let state = match hooks::start_detached(DbRef::Client(db), op, &span) {
             Ok(s) => s,
