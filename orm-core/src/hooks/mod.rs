@@ -182,7 +182,9 @@ macro_rules! run_operation {
         if $crate::hooks::untracked(db) {
             $fut.await
         } else {
-            $crate::hooks::operation(db, $model, $kind, $fut).await
+            // Boxed: the tracked path's state stays off the caller's future, which stays the
+            // size of the work itself (nested writes nest operations several deep).
+            ::std::boxed::Box::pin($crate::hooks::operation(db, $model, $kind, $fut)).await
         }
     }};
 }
