@@ -329,6 +329,13 @@ backend_test!(
             let below = next(130) as i64;
             let live = |o: &Oracle, id: i64| o.get(&id) == Some(&false);
             let marked = |o: &Oracle, id: i64| o.get(&id) == Some(&true);
+            // The live rows with fewer pages than `below` (pages are ten times the id).
+            let live_below = |o: &Oracle| -> Vec<i64> {
+                o.iter()
+                    .filter(|(id, d)| !**d && **id * 10 < below)
+                    .map(|(id, _)| *id)
+                    .collect()
+            };
             match next(6) {
                 0 => {
                     let r = Book::delete(Book::ID.eq(id)).exec(&db).await;
@@ -346,11 +353,7 @@ backend_test!(
                         .filter(Book::PAGES.lt(below))
                         .exec(&db)
                         .await?;
-                    let hit: Vec<i64> = oracle
-                        .iter()
-                        .filter(|(id, d)| !**d && **id * 10 < below)
-                        .map(|(id, _)| *id)
-                        .collect();
+                    let hit = live_below(&oracle);
                     assert_eq!(n, hit.len() as u64, "step {step}: delete_many < {below}");
                     for id in hit {
                         oracle.insert(id, true);
@@ -385,10 +388,7 @@ backend_test!(
                         })
                         .exec(&db)
                         .await?;
-                    let hit = oracle
-                        .iter()
-                        .filter(|(id, d)| !**d && **id * 10 < below)
-                        .count();
+                    let hit = live_below(&oracle).len();
                     assert_eq!(n, hit as u64, "step {step}: update_many < {below}");
                 }
                 _ => {

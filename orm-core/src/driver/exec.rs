@@ -148,7 +148,12 @@ fn prepare<D: Driver>(
     } = stmt;
     let (timeout, scoped) = timeout_in_force(inner);
     let (sql, around) = if scoped {
-        D::scope_timeout(inner.dialect, sql, timeout, inner.statement_timeout, local)
+        let (sql, around) =
+            inner
+                .dialect
+                .rules()
+                .scoped_timeout(sql, timeout, inner.statement_timeout, local);
+        (sql, around.map(|[set, reset]| Around { set, reset }))
     } else {
         (sql, None)
     };
@@ -229,9 +234,9 @@ pub(crate) async fn in_scope<F: std::future::Future>(
 }
 
 /// Session settings sent around one statement whose timeout is not the session's (PostgreSQL).
-pub(crate) struct Around {
-    pub(crate) set: String,
-    pub(crate) reset: String,
+struct Around {
+    set: String,
+    reset: String,
 }
 
 /// Sends one of [`Around`]'s settings.
@@ -248,7 +253,8 @@ where
 }
 
 /// A pooled connection that is closed rather than returned to the pool when it is dropped while
-/// `dirty` (a session setting of a scope not yet undone).
+/// `dirty`: in an unknown state (a scope's session setting not yet undone, a result not read to
+/// its end).
 struct Checked<DB: sqlx::Database> {
     conn: PoolConnection<DB>,
     dirty: std::sync::atomic::AtomicBool,
@@ -319,20 +325,6 @@ pub(crate) async fn stream_pooled<D: Driver, T: Send>(
 where
     for<'c> &'c mut D::Connection: sqlx::Executor<'c, Database = D>,
 {
-    /// Closes the connection when dropped before the result was read to its end: on an early
-    /// return, and when the stream's task is aborted mid-result (a pooled connection would first
-    /// have to drain the rest of the result).
-    struct Guard<DB: sqlx::Database> {
-        conn: PoolConnection<DB>,
-        finished: bool,
-    }
-    impl<DB: sqlx::Database> Drop for Guard<DB> {
-        fn drop(&mut self) {
-            if !self.finished {
-                self.conn.close_on_drop();
-            }
-        }
-    }
     let span = crate::hooks::report::statement_span(inner.dialect.backend, stmt.model, &stmt.sql);
     let model = stmt.model;
     let sql = stmt.sql.clone();
@@ -343,18 +335,17 @@ where
         // read; after that the caller has rows, and the failure is theirs to see.
         let mut attempts = pool.options().get_max_connections().max(1);
         loop {
-            let mut held = Guard {
-                conn: acquire(pool).await?,
-                finished: false,
-            };
-            // A scope's setting is undone before the connection is kept: until then, `held`
-            // is not finished and is closed if dropped.
+            // Dirty until the result is read to its end (and a scope's setting undone): a
+            // connection dropped before — an early return, the stream's task aborted
+            // mid-result — is closed (a pooled one would first have to drain the result).
+            let mut held = Checked::new(acquire(pool).await?);
+            held.dirty.store(true, Ordering::Relaxed);
             if let Some(a) = &p.around {
                 setting::<D>(inner, &mut held.conn, &a.set).await?;
             }
             inner.statements.fetch_add(1, Ordering::Relaxed);
             let armed = match p.timeout {
-                Some(t) => arm::<D>(t, &mut held.conn).await?,
+                Some(t) => D::arm_timeout(&mut held.conn, t).await?,
                 None => None,
             };
             let mut stream = sqlx::query_with(p.sql.clone(), p.args.clone())
@@ -388,7 +379,7 @@ where
                 if let Some(a) = &p.around {
                     setting::<D>(inner, &mut held.conn, &a.reset).await?;
                 }
-                held.finished = true;
+                held.dirty.store(false, Ordering::Relaxed);
                 return Ok::<_, Error>(n);
             }
             attempts -= 1;
@@ -515,13 +506,7 @@ fn finished(
     }
 }
 
-/// Arms the statement timeout for the next statement on `conn`, where the driver does so per
-/// statement.
-async fn arm<D: Driver>(timeout: Duration, conn: &mut D::Connection) -> Result<Option<Armed>> {
-    D::arm_timeout(conn, timeout).await
-}
-
-/// Disarms what [`arm`] armed: the statement is over.
+/// Disarms what [`Driver::arm_timeout`] armed: the statement is over.
 fn disarm(armed: Option<Armed>) {
     if let Some(done) = armed {
         done.store(true, Ordering::Relaxed);
@@ -575,7 +560,7 @@ where
     let started = Instant::now();
     let work = async {
         let armed = match p.timeout {
-            Some(t) => arm::<D>(t, conn).await?,
+            Some(t) => D::arm_timeout(conn, t).await?,
             None => None,
         };
         let rows = async {
@@ -635,7 +620,7 @@ where
     let started = Instant::now();
     let work = async {
         let armed = match p.timeout {
-            Some(t) => arm::<D>(t, conn).await?,
+            Some(t) => D::arm_timeout(conn, t).await?,
             None => None,
         };
         let r = sqlx::query_with(sql.clone(), args)

@@ -26,8 +26,8 @@ pub(crate) mod sqlite;
 pub use exec::ExecResult;
 pub use exec::with_statement_timeout;
 pub(crate) use exec::{
-    Around, acquire, current_scope, execute_on, execute_pooled, fetch_on, fetch_pooled, in_scope,
-    raw_on, stream_pooled, value_size,
+    acquire, current_scope, execute_on, execute_pooled, fetch_on, fetch_pooled, in_scope, raw_on,
+    stream_pooled, value_size,
 };
 pub(crate) use options::ClientInner;
 pub use options::ClientOptions;
@@ -74,20 +74,6 @@ pub(crate) trait Driver: sqlx::Database + sqlx::database::HasStatementCache {
     ) -> impl std::future::Future<Output = Result<Option<Armed>>> + Send {
         let _ = (conn, timeout);
         std::future::ready(Ok(None))
-    }
-    /// Applies `timeout` (a [`with_statement_timeout`] scope's, not the session's `session`) to one
-    /// statement: rewrites its text (MySQL/MariaDB), or returns the settings to send around it
-    /// (PostgreSQL; `local` inside a transaction). SQLite arms every statement with the timeout in
-    /// force and needs neither.
-    fn scope_timeout(
-        dialect: Dialect,
-        sql: String,
-        timeout: Option<std::time::Duration>,
-        session: Option<std::time::Duration>,
-        local: bool,
-    ) -> (String, Option<Around>) {
-        let _ = (dialect, timeout, session, local);
-        (sql, None)
     }
 }
 

@@ -33,35 +33,6 @@ impl Driver for MySql {
             last_insert_id: (id != 0).then_some(id as i64),
         }
     }
-
-    /// MariaDB: the statement runs as `SET STATEMENT max_statement_time = .. FOR ..` (0: no
-    /// limit). MySQL: a `MAX_EXECUTION_TIME` optimizer hint after a read's `SELECT`; MySQL has no
-    /// timeout for other statements.
-    fn scope_timeout(
-        dialect: Dialect,
-        sql: String,
-        timeout: Option<std::time::Duration>,
-        _session: Option<std::time::Duration>,
-        _local: bool,
-    ) -> (String, Option<super::Around>) {
-        if dialect.mariadb {
-            let secs = timeout.map_or(0.0, |t| t.as_secs_f64());
-            return (
-                format!("SET STATEMENT max_statement_time = {secs:.3} FOR {sql}"),
-                None,
-            );
-        }
-        match sql.strip_prefix("SELECT ") {
-            Some(rest) => {
-                let ms = timeout.map_or(0, |t| t.as_millis());
-                (
-                    format!("SELECT /*+ MAX_EXECUTION_TIME({ms}) */ {rest}"),
-                    None,
-                )
-            }
-            None => (sql, None),
-        }
-    }
 }
 
 /// Opens a pool, after one direct connection proves the server reachable and tells its flavour
@@ -98,15 +69,12 @@ pub(crate) async fn open(o: &ClientOptions) -> Result<Opened> {
          sql_mode = CONCAT(@@sql_mode, \
          ',STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO')",
     );
-    // The statement timeout: MariaDB's covers every statement, in seconds; MySQL's only reads,
-    // in milliseconds.
-    if let Some(t) = o.statement_timeout {
-        use std::fmt::Write;
-        let _ = if dialect.mariadb {
-            write!(session, ", max_statement_time = {:.3}", t.as_secs_f64())
-        } else {
-            write!(session, ", max_execution_time = {}", t.as_millis())
-        };
+    if let Some(set) = o
+        .statement_timeout
+        .and_then(|t| dialect.rules().session_timeout(t))
+    {
+        session.push_str(", ");
+        session.push_str(&set);
     }
     let pool = ping_policy(MySqlPoolOptions::new(), o.ping_after_idle)
         .max_connections(o.max_connections)

@@ -34,24 +34,6 @@ impl Driver for Postgres {
             last_insert_id: None,
         }
     }
-
-    /// `SET [LOCAL] statement_timeout` to the scope's timeout before the statement and back to the
-    /// session's after it (0: no limit).
-    fn scope_timeout(
-        _: Dialect,
-        sql: String,
-        timeout: Option<std::time::Duration>,
-        session: Option<std::time::Duration>,
-        local: bool,
-    ) -> (String, Option<super::Around>) {
-        let scope = if local { "LOCAL " } else { "" };
-        let ms = |t: Option<std::time::Duration>| t.map_or(0, |t| t.as_millis());
-        let around = super::Around {
-            set: format!("SET {scope}statement_timeout = {}", ms(timeout)),
-            reset: format!("SET {scope}statement_timeout = {}", ms(session)),
-        };
-        (sql, Some(around))
-    }
 }
 
 /// Opens a pool, after one direct connection proves the server reachable.

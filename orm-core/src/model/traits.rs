@@ -47,6 +47,27 @@ pub trait UpdateInput<M: Model>: Send + 'static {
 /// includes, relation counts and relation filters, with both load strategies. Implemented by the
 /// derive; it unlocks `.with_deleted()`, `.only_deleted()`, `.force()` on deletes, and
 /// [`restore`](crate::query::ModelQuery::restore).
+///
+/// ```no_run
+/// use orm_runtime::prelude::*;
+///
+/// #[derive(Model, Debug, Clone)]
+/// struct Comment {
+///     #[orm(id)]
+///     id: i64,
+///     body: String,
+///     #[orm(soft_delete)]
+///     deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+/// }
+///
+/// # async fn f(db: &Client) -> orm_runtime::Result<()> {
+/// Comment::delete(Comment::ID.eq(7)).exec(db).await?; // marks it
+/// assert!(Comment::find_unique(Comment::ID.eq(7)).exec(db).await?.is_none());
+/// let bin = Comment::find_many().only_deleted().exec(db).await?;
+/// Comment::restore(Comment::ID.eq(7)).exec(db).await?;
+/// Comment::delete(Comment::ID.eq(7)).force().exec(db).await?; // gone for good
+/// # Ok(()) }
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no `#[orm(soft_delete)]` column",
     note = "mark an `Option<DateTime<Utc>>` field `#[orm(soft_delete)]` to soft-delete `{Self}` rows"

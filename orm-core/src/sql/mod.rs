@@ -164,11 +164,15 @@ impl Deleted {
         }
     }
 
-    /// `filter` restricted to the rows this visibility sees.
-    pub(crate) fn restrict(self, model: &'static ModelDef, filter: &Expr) -> Expr {
+    /// `filter` restricted to the rows this visibility sees (borrowed when that is all of them).
+    pub(crate) fn restrict<'f>(
+        self,
+        model: &'static ModelDef,
+        filter: &'f Expr,
+    ) -> std::borrow::Cow<'f, Expr> {
         match self.condition(model) {
-            Some(c) => filter.clone().and(c),
-            None => filter.clone(),
+            Some(c) => std::borrow::Cow::Owned(filter.clone().and(c)),
+            None => std::borrow::Cow::Borrowed(filter),
         }
     }
 }
@@ -1054,7 +1058,7 @@ impl Writer {
         self.push(" FROM ");
         self.ident(m.table);
         let filter = spec.deleted.restrict(m, spec.filter);
-        if !matches!(filter, Expr::Bool(true)) {
+        if !matches!(*filter, Expr::Bool(true)) {
             self.push(" WHERE ");
             self.expr(&filter, None);
         }

@@ -262,6 +262,26 @@ pub(crate) trait Rules: Sync {
     }
     /// What the backend can do.
     fn caps(&self) -> &'static Capabilities;
+    /// A statement timeout other than the session's (`session`) for one statement: the
+    /// statement's text as sent, and the settings to send before and after it (`local`: inside
+    /// a transaction); `None` is no limit. By default nothing (SQLite arms a progress handler per
+    /// statement instead).
+    fn scoped_timeout(
+        &self,
+        sql: String,
+        timeout: Option<std::time::Duration>,
+        session: Option<std::time::Duration>,
+        local: bool,
+    ) -> (String, Option<[String; 2]>) {
+        let _ = (timeout, session, local);
+        (sql, None)
+    }
+    /// The session assignment that sets every statement's timeout, for a `SET SESSION` sent when
+    /// a connection opens (MySQL/MariaDB; PostgreSQL takes it as a startup parameter).
+    fn session_timeout(&self, timeout: std::time::Duration) -> Option<String> {
+        let _ = timeout;
+        None
+    }
     /// The SQL type for `ty` in DDL; `serial` asks for an auto-incrementing form where the type
     /// carries it (PostgreSQL's `SERIAL`s).
     fn column_type(&self, ty: &ColumnType, serial: bool) -> String;

@@ -58,6 +58,43 @@ static MARIADB_CAPS: Capabilities = Capabilities {
 };
 
 impl Rules for MySql {
+    /// MariaDB: the statement runs as `SET STATEMENT max_statement_time = .. FOR ..` (0: no
+    /// limit). MySQL: a `MAX_EXECUTION_TIME` optimizer hint after a read's `SELECT`; MySQL has no
+    /// timeout for other statements.
+    fn scoped_timeout(
+        &self,
+        sql: String,
+        timeout: Option<std::time::Duration>,
+        _session: Option<std::time::Duration>,
+        _local: bool,
+    ) -> (String, Option<[String; 2]>) {
+        if self.mariadb {
+            let secs = timeout.map_or(0.0, |t| t.as_secs_f64());
+            return (
+                format!("SET STATEMENT max_statement_time = {secs:.3} FOR {sql}"),
+                None,
+            );
+        }
+        match sql.strip_prefix("SELECT ") {
+            Some(rest) => {
+                let ms = timeout.map_or(0, |t| t.as_millis());
+                (
+                    format!("SELECT /*+ MAX_EXECUTION_TIME({ms}) */ {rest}"),
+                    None,
+                )
+            }
+            None => (sql, None),
+        }
+    }
+    /// MariaDB's `max_statement_time` covers every statement, in seconds; MySQL's
+    /// `max_execution_time` only reads, in milliseconds.
+    fn session_timeout(&self, timeout: std::time::Duration) -> Option<String> {
+        Some(if self.mariadb {
+            format!("max_statement_time = {:.3}", timeout.as_secs_f64())
+        } else {
+            format!("max_execution_time = {}", timeout.as_millis())
+        })
+    }
     fn column_type(&self, ty: &ColumnType, _serial: bool) -> String {
         use ColumnType as T;
         match ty {

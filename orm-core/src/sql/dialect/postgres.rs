@@ -40,6 +40,20 @@ static CAPS: Capabilities = Capabilities {
 };
 
 impl Rules for Postgres {
+    /// `SET [LOCAL] statement_timeout` to the timeout before the statement and back to the
+    /// session's after it (0: no limit).
+    fn scoped_timeout(
+        &self,
+        sql: String,
+        timeout: Option<std::time::Duration>,
+        session: Option<std::time::Duration>,
+        local: bool,
+    ) -> (String, Option<[String; 2]>) {
+        let scope = if local { "LOCAL " } else { "" };
+        let ms = |t: Option<std::time::Duration>| t.map_or(0, |t| t.as_millis());
+        let set = |t| format!("SET {scope}statement_timeout = {}", ms(t));
+        (sql, Some([set(timeout), set(session)]))
+    }
     fn column_type(&self, ty: &ColumnType, serial: bool) -> String {
         use ColumnType as T;
         match ty {
