@@ -277,3 +277,29 @@ backend_test!(
         Ok(())
     }
 );
+
+/// An in-memory SQLite database lives in its one connection: a stream or a statement dropped
+/// half-way must hand that connection back, never close it (which would lose the database).
+#[tokio::test]
+async fn an_in_memory_sqlite_database_survives_abandoned_statements() -> orm_runtime::Result<()> {
+    let db = Client::connect("sqlite::memory:").await?;
+    schema().push(&db).await?;
+    seed(&db).await?;
+    for _ in 0..3 {
+        let mut stream = Author::find_many().order_by(Author::ID.asc()).stream(&db);
+        assert_eq!(stream.try_next().await?.map(|a| a.id), Some(1));
+        drop(stream);
+        assert_eq!(Author::count().exec(&db).await?, AUTHORS);
+        let long = sql!(
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT count(*) FROM c"
+        );
+        let gave_up = tokio::time::timeout(
+            std::time::Duration::from_millis(20),
+            long.fetch_all::<(i64,), _>(&db),
+        )
+        .await;
+        assert!(gave_up.is_err(), "the statement cannot finish in 20 ms");
+        assert_eq!(Author::count().exec(&db).await?, AUTHORS);
+    }
+    Ok(())
+}

@@ -188,6 +188,80 @@ backend_test_with_url!(
     }
 );
 
+/// A statement the server works on for nine seconds: its text is its own, so the other tests'
+/// `still_running` does not count it while the server (MySQL) runs it to its end.
+#[cfg(any(orm_postgres, orm_mysql))]
+fn nine_seconds(backend: Backend) -> orm_runtime::RawSql {
+    match backend {
+        Backend::Postgres => orm_runtime::sql!("SELECT pg_sleep(9)"),
+        Backend::MySql => orm_runtime::sql!("SELECT SLEEP(9)"),
+        Backend::Sqlite => unreachable!("SQLite runs its statements in the client's process"),
+    }
+}
+
+#[cfg(any(orm_postgres, orm_mysql))]
+async fn a_dropped_statement_does_not_hold_its_connection(url: String) -> orm_runtime::Result<()> {
+    let observer = Client::connect(&url).await?;
+    // No statement timeout: the caller gives up by dropping the future.
+    let db = ClientOptions::new(&url)
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(20))
+        .connect()
+        .await?;
+    let backend = db.backend();
+    let gave_up = tokio::time::timeout(TIMEOUT, nine_seconds(backend).execute(&db)).await;
+    assert!(gave_up.is_err(), "the statement cannot finish in 200 ms");
+    // The pool's one connection was closed, not handed back busy: the next statement runs at
+    // once on a fresh connection instead of waiting for the abandoned one to finish.
+    let started = Instant::now();
+    let one = orm_runtime::sql!("SELECT 'one'")
+        .fetch_one::<(String,), _>(&db)
+        .await?;
+    assert_eq!(one.0, "one");
+    let waited = started.elapsed();
+    assert!(waited < Duration::from_secs(3), "waited {waited:?}");
+    if backend == Backend::Postgres {
+        // The server noticed its client had gone and stopped the statement, seconds before it
+        // would have ended.
+        let deadline = Instant::now() + Duration::from_secs(4);
+        loop {
+            let (n,): (i64,) = orm_runtime::sql!(
+                "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' \
+                 AND query LIKE '%pg\\_sleep(9)%' AND pid <> pg_backend_pid()"
+            )
+            .fetch_one(&observer)
+            .await?;
+            if n == 0 {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the abandoned statement still runs"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(orm_postgres)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_statement_does_not_hold_its_connection_postgres() {
+    orm_tests::run_with_url(orm_tests::TestBackend::Postgres, schema(), |url, _| {
+        a_dropped_statement_does_not_hold_its_connection(url)
+    })
+    .await;
+}
+
+#[cfg(orm_mysql)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_statement_does_not_hold_its_connection_mysql() {
+    orm_tests::run_with_url(orm_tests::TestBackend::MySql, schema(), |url, _| {
+        a_dropped_statement_does_not_hold_its_connection(url)
+    })
+    .await;
+}
+
 #[cfg(any(orm_postgres, orm_mysql))]
 /// A TCP relay to the database server that can stop delivering the server's answers: a network
 /// that went silent.

@@ -253,15 +253,20 @@ where
 }
 
 /// A pooled connection that is closed rather than returned to the pool when it is dropped while
-/// `dirty`: in an unknown state (a scope's session setting not yet undone, a result not read to
-/// its end).
-struct Checked<DB: sqlx::Database> {
-    conn: PoolConnection<DB>,
+/// `dirty`: in an unknown state — a statement still running (its future was dropped), a scope's
+/// session setting not yet undone, a result not read to its end. Returned, sqlx would first wait
+/// for the server to finish the abandoned statement; closed, the server stops it (PostgreSQL 14+
+/// notices the closed connection within a second) and the pool
+/// opens a fresh connection.
+///
+/// Not on drivers that run statements in the client's process ([`Driver::CLOSE_ABANDONED`]).
+struct Checked<D: Driver> {
+    conn: PoolConnection<D>,
     dirty: std::sync::atomic::AtomicBool,
 }
 
-impl<DB: sqlx::Database> Checked<DB> {
-    fn new(conn: PoolConnection<DB>) -> Self {
+impl<D: Driver> Checked<D> {
+    fn new(conn: PoolConnection<D>) -> Self {
         Checked {
             conn,
             dirty: Default::default(),
@@ -269,10 +274,19 @@ impl<DB: sqlx::Database> Checked<DB> {
     }
 }
 
-impl<DB: sqlx::Database> Drop for Checked<DB> {
+impl<D: Driver> Checked<D> {
+    /// Closes the connection when it is dropped, where the driver allows it.
+    fn close_on_drop(&mut self) {
+        if D::CLOSE_ABANDONED {
+            self.conn.close_on_drop();
+        }
+    }
+}
+
+impl<D: Driver> Drop for Checked<D> {
     fn drop(&mut self) {
         if self.dirty.load(Ordering::Relaxed) {
-            self.conn.close_on_drop();
+            self.close_on_drop();
         }
     }
 }
@@ -297,12 +311,12 @@ where
         let r = run_fetch::<D>(inner, &mut c.conn, &p, p.args.clone(), &c.dirty, sink).await;
         match r {
             Err(e) if attempts > 0 && retry_on_fresh_connection(&e, p.read_only) => {
-                c.conn.close_on_drop();
+                c.close_on_drop();
                 attempts -= 1;
             }
             r => {
                 if abandoned(&r) {
-                    c.conn.close_on_drop();
+                    c.close_on_drop();
                 }
                 return r;
             }
@@ -314,7 +328,8 @@ where
 /// until the last row is read or the receiver goes away. The channel's bound is the backpressure:
 /// rows are read from the server as fast as the consumer takes them. A row that fails to decode is
 /// sent as the last item; a failure of the statement is returned, for the caller to send. A
-/// connection abandoned mid-result is closed rather than returned to the pool.
+/// connection abandoned mid-result is closed rather than returned to the pool (not on SQLite, see
+/// [`Driver::CLOSE_ABANDONED`]).
 pub(crate) async fn stream_pooled<D: Driver, T: Send>(
     inner: &ClientInner,
     pool: &sqlx::Pool<D>,
@@ -407,12 +422,12 @@ where
         let r = run_execute::<D>(inner, &mut c.conn, &p, p.args.clone(), &c.dirty).await;
         match r {
             Err(e) if attempts > 0 && retry_on_fresh_connection(&e, p.read_only) => {
-                c.conn.close_on_drop();
+                c.close_on_drop();
                 attempts -= 1;
             }
             r => {
                 if abandoned(&r) {
-                    c.conn.close_on_drop();
+                    c.close_on_drop();
                 }
                 return r;
             }
@@ -513,15 +528,15 @@ fn disarm(armed: Option<Armed>) {
     }
 }
 
-/// Waits for a statement at most the client's deadline (the statement timeout plus a grace period):
-/// past it the server has not reported its own timeout, and the call fails with
-/// [`Error::Timeout`] without a source — the caller must not reuse the connection.
 /// How long the client waits for a statement under `timeout`: the timeout plus a grace period
 /// for the server to report it (a second, or half the timeout when that is longer).
 fn client_deadline(timeout: Option<Duration>) -> Option<Duration> {
     timeout.map(|t| t + (t / 2).max(Duration::from_secs(1)))
 }
 
+/// Waits for a statement at most the client's deadline: past it the server has not reported its
+/// own timeout, and the call fails with [`Error::Timeout`] without a source — the caller must not
+/// reuse the connection.
 async fn within_deadline<T>(
     deadline: Duration,
     work: impl std::future::Future<Output = Result<T>>,
@@ -551,8 +566,9 @@ where
     for<'c> &'c mut D::Connection: sqlx::Executor<'c, Database = D>,
 {
     let (sql, model) = (&p.sql, p.model);
+    // Dirty until the statement is over: a future dropped while it runs closes the connection.
+    dirty.store(true, Ordering::Relaxed);
     if let Some(a) = &p.around {
-        dirty.store(true, Ordering::Relaxed);
         setting::<D>(inner, conn, &a.set).await?;
     }
     inner.statements.fetch_add(1, Ordering::Relaxed);
@@ -595,7 +611,7 @@ where
         started,
         rows.as_ref().copied(),
     );
-    let rows = undo_scope::<D, _>(inner, conn, p, dirty, rows).await;
+    let rows = settle::<D, _>(inner, conn, p, dirty, rows).await;
     rows.map(|_| ())
 }
 
@@ -611,8 +627,9 @@ where
     for<'c> &'c mut D::Connection: sqlx::Executor<'c, Database = D>,
 {
     let (sql, model) = (&p.sql, p.model);
+    // Dirty until the statement is over: a future dropped while it runs closes the connection.
+    dirty.store(true, Ordering::Relaxed);
     if let Some(a) = &p.around {
-        dirty.store(true, Ordering::Relaxed);
         setting::<D>(inner, conn, &a.set).await?;
     }
     inner.statements.fetch_add(1, Ordering::Relaxed);
@@ -639,13 +656,15 @@ where
     };
     let outcome = r.as_ref().map(|r| r.rows_affected);
     finished(inner, &span, model, sql.as_str(), started, outcome);
-    undo_scope::<D, _>(inner, conn, p, dirty, r).await
+    settle::<D, _>(inner, conn, p, dirty, r).await
 }
 
-/// Sets the session's timeout back after a scoped statement. After a failed statement inside a
-/// transaction the setting cannot be sent (PostgreSQL refuses everything until the rollback, which
-/// undoes it): the statement's error stands, and the connection stays `dirty` (closed if pooled).
-async fn undo_scope<D: Driver, T>(
+/// Marks the connection clean once a statement is over, after setting the session's timeout back
+/// if a scope changed it. A connection the client gave up waiting on stays `dirty`. After a failed
+/// statement inside a transaction the setting cannot be sent (PostgreSQL refuses everything until
+/// the rollback, which undoes it): the statement's error stands, and the connection stays `dirty`
+/// (closed if pooled).
+async fn settle<D: Driver, T>(
     inner: &ClientInner,
     conn: &mut D::Connection,
     p: &Prepared<D::Args>,
@@ -655,12 +674,13 @@ async fn undo_scope<D: Driver, T>(
 where
     for<'c> &'c mut D::Connection: sqlx::Executor<'c, Database = D>,
 {
-    let Some(a) = &p.around else {
-        return r;
-    };
     if abandoned(&r) {
         return r;
     }
+    let Some(a) = &p.around else {
+        dirty.store(false, Ordering::Relaxed);
+        return r;
+    };
     match setting::<D>(inner, conn, &a.reset).await {
         Ok(()) => {
             dirty.store(false, Ordering::Relaxed);

@@ -65,6 +65,11 @@ pub(crate) trait Driver: sqlx::Database + sqlx::database::HasStatementCache {
     fn row(row: &Self::Row) -> RowRef<'_>;
     /// What a statement that returns no rows reports.
     fn result(r: Self::QueryResult) -> ExecResult;
+    /// Whether a pooled connection left in an unknown state (a statement abandoned while it ran,
+    /// a result not read to its end) is closed rather than returned to the pool. Not for SQLite:
+    /// its statements run in the client's process, sqlx resets an abandoned one, and an in-memory
+    /// database lives in its one connection — closing it would lose the database.
+    const CLOSE_ABANDONED: bool = true;
     /// Arms the statement timeout for the next statement on `conn`, where the driver enforces it
     /// per statement rather than per session (SQLite); the returned flag, set once the statement is
     /// over, disarms it. The server-side drivers set a session timeout when a connection opens.

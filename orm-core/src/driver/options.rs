@@ -155,6 +155,11 @@ impl ClientOptions {
     /// Timeouts shorter than a millisecond are rounded up to one. Some statements can run under
     /// another limit, or none: [`with_statement_timeout`](crate::with_statement_timeout).
     ///
+    /// Without a timeout, a statement whose future is dropped (the caller's own timeout, a
+    /// `select!`) has its connection closed rather than returned to the pool busy; PostgreSQL 14+
+    /// stops the statement within a second (`client_connection_check_interval`), MySQL/MariaDB
+    /// and SQLite run it to its end — this timeout is what bounds it there.
+    ///
     /// ```no_run
     /// # async fn f() -> orm_runtime::Result<()> {
     /// use std::time::Duration;

@@ -36,6 +36,10 @@ impl Driver for Postgres {
     }
 }
 
+/// How often a PostgreSQL 14+ server checks, while a statement runs, that its client is still
+/// connected (`client_connection_check_interval`): how soon a cancelled statement stops.
+pub(crate) const CHECK_CONNECTION_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Opens a pool, after one direct connection proves the server reachable.
 pub(crate) async fn open(o: &ClientOptions) -> Result<Opened> {
     let opts: PgConnectOptions = o.url.parse().map_err(conn_err)?;
@@ -55,7 +59,19 @@ pub(crate) async fn open(o: &ClientOptions) -> Result<Opened> {
         None => opts,
     };
     let conn = first_connection(o, opts.connect()).await?;
+    let version = conn.server_version_num().unwrap_or(0);
     let _ = sqlx::Connection::close(conn).await;
+    // PostgreSQL 14+ checks that the client is still there while a statement runs: a statement
+    // whose future was dropped (its connection closed, see `exec`) stops within this interval
+    // instead of running to its end. Older servers reject the setting.
+    let opts = if version >= 140_000 {
+        opts.options([(
+            "client_connection_check_interval",
+            CHECK_CONNECTION_EVERY.as_millis().to_string(),
+        )])
+    } else {
+        opts
+    };
     let pool = ping_policy(PgPoolOptions::new(), o.ping_after_idle)
         .max_connections(o.max_connections)
         .min_connections(o.min_connections)

@@ -23,6 +23,8 @@ use crate::value::Value;
 impl Driver for Sqlite {
     type Args = SqliteArguments;
 
+    const CLOSE_ABANDONED: bool = false;
+
     fn bind(values: Vec<Value>) -> Result<SqliteArguments> {
         bind_values(values)
     }
