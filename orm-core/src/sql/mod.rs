@@ -598,6 +598,11 @@ impl Writer {
         self.column(Some(r), link.inner_column);
         self.push(" = ");
         self.column(Some(outer.unwrap_or(link.outer.table)), link.outer_column);
+        self.related_conditions(link, filter, r);
+    }
+
+    /// ` AND filter AND r.deleted_at IS NULL`: what else related rows `r` must satisfy.
+    fn related_conditions(&mut self, link: &Link, filter: &Expr, r: &str) {
         if !matches!(filter, Expr::Bool(true)) {
             self.push(" AND ");
             self.expr(filter, Some(r));
@@ -962,6 +967,10 @@ impl Writer {
                 .map(|p| std::slice::from_ref(&p.column.index))
         };
         match window {
+            None if self.rules.caps().grouped_counts && counts_per_page(spec) => {
+                self.select_with_grouped_counts(spec);
+                return;
+            }
             None => {
                 self.push("SELECT ");
                 self.select_list(spec, !spec.counts.is_empty());
@@ -1028,6 +1037,101 @@ impl Writer {
         if let Some(lock) = spec.lock {
             let rules = self.rules;
             rules.lock_clause(self, lock, m.table);
+        }
+    }
+
+    /// The rows of `spec` with their relation counts, each count aggregated once over the related
+    /// rows of the selected rows instead of once per row:
+    ///
+    /// ```sql
+    /// WITH orm_page AS (SELECT cols FROM t WHERE .. ORDER BY .. LIMIT ..)
+    /// SELECT cols, COALESCE(orm_g0.orm_n, 0) AS orm_c0, .. FROM orm_page AS t
+    /// LEFT JOIN (SELECT r.fk AS orm_k, COUNT(*) AS orm_n FROM related r
+    ///            WHERE r.fk IN (SELECT key FROM orm_page) [AND filter] GROUP BY r.fk) AS orm_g0
+    ///   ON orm_g0.orm_k = t.key ..
+    /// ORDER BY ..
+    /// ```
+    ///
+    /// A correlated `(SELECT COUNT(*) ..)` per row scans the related table once per row when its
+    /// foreign key has no index (as in most schemas the ORM did not create); this reads the
+    /// related rows once, and with an index reads only the selected rows' ones. The page is
+    /// named after the model's table, so everything else written for the row (JSON includes,
+    /// orders by a related column) reads it unchanged.
+    fn select_with_grouped_counts(&mut self, spec: &SelectSpec<'_>) {
+        let m = spec.model;
+        let page = "orm_page";
+        self.push("WITH ");
+        self.ident(page);
+        self.push(" AS (SELECT ");
+        self.column_list(m, None);
+        self.push(" FROM ");
+        self.ident(m.table);
+        self.where_clause(spec);
+        if spec.skip.is_some() || spec.take.is_some() {
+            if !spec.order.is_empty() {
+                self.push(" ORDER BY ");
+                self.order_by(spec.order, None);
+            }
+            self.limit_offset(spec.skip, spec.take);
+        }
+        self.push(") SELECT ");
+        self.column_list(m, None);
+        for i in 0..spec.counts.len() {
+            self.push(", COALESCE(");
+            self.ident(&format!("orm_g{i}"));
+            self.push(".");
+            self.ident("orm_n");
+            self.push(", 0) AS ");
+            self.ident(&format!("orm_c{i}"));
+        }
+        for (i, j) in spec.joins.iter().enumerate() {
+            self.push(", ");
+            self.join_expr(j, None);
+            self.push(" AS ");
+            self.ident(&format!("orm_j{i}"));
+        }
+        self.push(" FROM ");
+        self.ident(page);
+        self.push(" AS ");
+        self.ident(m.table);
+        for (i, c) in spec.counts.iter().enumerate() {
+            let g = format!("orm_g{i}");
+            self.depth += 1;
+            let r = format!("orm_r{}", self.depth);
+            let link = &c.link;
+            self.push(" LEFT JOIN (SELECT ");
+            self.column(Some(&r), link.inner_column);
+            self.push(" AS ");
+            self.ident("orm_k");
+            self.push(", COUNT(*) AS ");
+            self.ident("orm_n");
+            self.push(" FROM ");
+            self.ident(link.inner.table);
+            self.push(" ");
+            self.ident(&r);
+            self.push(" WHERE ");
+            self.column(Some(&r), link.inner_column);
+            self.push(" IN (SELECT ");
+            self.ident(link.outer_column.name);
+            self.push(" FROM ");
+            self.ident(page);
+            self.push(")");
+            self.related_conditions(link, &c.filter, &r);
+            self.push(" GROUP BY ");
+            self.column(Some(&r), link.inner_column);
+            self.push(") ");
+            self.ident(&g);
+            self.push(" ON ");
+            self.ident(&g);
+            self.push(".");
+            self.ident("orm_k");
+            self.push(" = ");
+            self.column(Some(m.table), link.outer_column);
+            self.depth -= 1;
+        }
+        if !spec.order.is_empty() {
+            self.push(" ORDER BY ");
+            self.order_by(spec.order, None);
         }
     }
 
@@ -1442,6 +1546,20 @@ impl Arith {
             Arith::Div => " / ",
         }
     }
+}
+
+/// Whether a `SELECT` computes its relation counts grouped over its rows
+/// ([`Writer::select_with_grouped_counts`]) rather than per row: when it counts, may return more
+/// than one row, locks nothing and orders by no count (a count it orders by decides which rows
+/// are selected, so it must exist before the page does).
+fn counts_per_page(spec: &SelectSpec<'_>) -> bool {
+    !spec.counts.is_empty()
+        && spec.take != Some(1)
+        && spec.lock.is_none()
+        && !spec
+            .order
+            .iter()
+            .any(|t| matches!(t.key, OrderKey::Count { .. }))
 }
 
 fn is_zero(v: &Value) -> bool {

@@ -36,6 +36,7 @@ static CAPS: Capabilities = Capabilities {
     decimal_arithmetic: true,
     row_locks: true,
     max_binds: 65_535,
+    grouped_counts: true,
     prefer_join: false,
 };
 

@@ -35,6 +35,7 @@ static CAPS: Capabilities = Capabilities {
     decimal_arithmetic: false,
     row_locks: false,
     max_binds: 32_766,
+    grouped_counts: false,
     prefer_join: true,
 };
 
