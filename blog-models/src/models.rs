@@ -67,6 +67,15 @@ pub struct User {
     #[orm(updated_at)]
     pub updated_at: DateTime<Utc>,
     pub last_login: Option<DateTime<Utc>>,
+    /// Whether the user confirmed their e-mail address (the `add_user_verification` migration marks
+    /// the users that existed before it as confirmed).
+    #[orm(default = false)]
+    pub email_verified: bool,
+    /// The token of a pending e-mail confirmation (unique: it identifies the user).
+    #[orm(unique)]
+    pub verification_token: Option<String>,
+    /// When the pending confirmation token expires.
+    pub verification_expires: Option<DateTime<Utc>>,
 
     #[orm(has_many)]
     pub accounts: HasMany<Account>,

@@ -347,6 +347,10 @@ impl Data {
                 created_at: Some(at),
                 updated_at: Some(at),
                 last_login: None,
+                // Every seventh user has a confirmation pending.
+                email_verified: Some(n % 7 != 6),
+                verification_token: (n % 7 == 6).then(|| format!("verify-{n:06}")),
+                verification_expires: (n % 7 == 6).then(|| at + Duration::days(2)),
             });
             d.settings.push(NewUserSettings {
                 id: Some(format!("settings_{n:04}")),

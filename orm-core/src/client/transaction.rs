@@ -504,6 +504,13 @@ impl Transaction {
         Ok(())
     }
 
+    /// Runs SQL text without binds, which may hold several statements (a migration's script),
+    /// as a statement of this transaction: a failure poisons it.
+    #[doc(hidden)]
+    pub async fn __script(&self, sql: &str) -> Result<()> {
+        self.raw(sql).await
+    }
+
     async fn raw(&self, sql: &str) -> Result<()> {
         let mut guard = self.shared.conn.lock().await;
         self.settle(&mut guard).await?;

@@ -92,6 +92,16 @@ pub enum MigrateError {
         /// The name asked for.
         name: String,
     },
+    /// A migration has a Rust step (a `data-step` file) that the application did not register.
+    #[error(
+        "migration `{name}` has a Rust data step, but no function is registered for it; register it with `data_migration({step:?}, up, down)` on the CLI or the migrator (nothing was applied)"
+    )]
+    MissingDataStep {
+        /// The migration.
+        name: String,
+        /// The name to register it under.
+        step: String,
+    },
     /// `resolve` was asked about a migration that did not fail.
     #[error("migration `{name}` did not fail; only a failed migration can be resolved")]
     NotFailed {

@@ -60,8 +60,9 @@ type SeedFn = Box<dyn Fn(Client) -> Pin<Box<dyn Future<Output = Result<()>>>>>;
 
 /// The command line for one application's schema.
 pub struct Cli {
-    schema: Schema,
     seed: Option<SeedFn>,
+    /// The migrator the commands configure (it holds the registered data steps).
+    migrator: Migrator,
 }
 
 #[derive(Parser, Debug)]
@@ -73,7 +74,8 @@ struct Opts {
     /// The database (default: $DATABASE_URL, also read from .env).
     #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
-    /// The migration directory.
+    /// The migration directory; with `postgres/`, `mysql/`, `mariadb/` or `sqlite/` inside, the
+    /// one of the database's backend.
     #[arg(long, global = true, default_value = "migrations")]
     migrations: PathBuf,
     /// A database to use as the shadow database (default: a temporary schema or database).
@@ -126,6 +128,10 @@ enum MigrateCmd {
         /// Apply even if a step destroys data.
         #[arg(long)]
         accept_data_loss: bool,
+        /// Give the migration a Rust data step (a `data-step` file), registered with
+        /// `Cli::data_migration`; it is applied once the step is registered.
+        #[arg(long)]
+        data_step: bool,
     },
     /// Apply every pending migration.
     Deploy,
@@ -193,7 +199,38 @@ pub const EXIT_DATA_LOSS: u8 = 4;
 impl Cli {
     /// The command line for `schema`.
     pub fn new(schema: Schema) -> Self {
-        Cli { schema, seed: None }
+        Cli {
+            migrator: Migrator::new(schema),
+            seed: None,
+        }
+    }
+
+    /// Registers the Rust step of a migration (see [`Migrator::data_migration`]).
+    ///
+    /// ```no_run
+    /// # use orm_runtime::migrate::cli::Cli;
+    /// # fn schema() -> orm_runtime::Schema { orm_runtime::Schema::new() }
+    /// Cli::new(schema())
+    ///     .data_migration(
+    ///         "add_user_verification",
+    ///         |tx| Box::pin(async move { /* typed writes on `tx` */ let _ = tx; Ok(()) }),
+    ///         |_tx| Box::pin(async { Ok(()) }),
+    ///     )
+    ///     .run();
+    /// ```
+    pub fn data_migration<U, D>(mut self, name: impl Into<String>, up: U, down: D) -> Self
+    where
+        U: for<'a> Fn(&'a orm_core::client::Transaction) -> super::StepFuture<'a>
+            + Send
+            + Sync
+            + 'static,
+        D: for<'a> Fn(&'a orm_core::client::Transaction) -> super::StepFuture<'a>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.migrator = self.migrator.data_migration(name, up, down);
+        self
     }
 
     /// The function `orm db seed` runs.
@@ -268,7 +305,10 @@ impl Cli {
             return Ok(2);
         };
         let db = with_spinner("connecting", Client::connect(&url)).await?;
-        let mut migrator = Migrator::new(self.schema.clone()).dir(&opts.migrations);
+        let mut migrator = self
+            .migrator
+            .clone()
+            .backend_dir(&opts.migrations, db.dialect());
         if let Some(shadow) = &opts.shadow_database_url {
             migrator = migrator.shadow_url(shadow.clone());
         }
@@ -287,10 +327,12 @@ impl Cli {
                 name,
                 create_only,
                 accept_data_loss,
+                data_step,
             } => {
                 let opts = DevOptions {
                     accept_data_loss,
                     create_only,
+                    data_step,
                 };
                 match with_spinner(
                     "comparing the models with the migrations",
@@ -309,6 +351,10 @@ impl Cli {
                         println!("{DIM}{}{DIM:#}", new.up.trim_end());
                         if new.applied {
                             println!("{GREEN}Applied{GREEN:#} {}", new.name);
+                        } else if data_step && !create_only {
+                            println!(
+                                "{YELLOW}Not applied{YELLOW:#}: register its Rust step with `Cli::data_migration({name:?}, up, down)`, then run `migrate dev` or `migrate deploy`."
+                            );
                         } else {
                             println!(
                                 "{YELLOW}Not applied{YELLOW:#} (--create-only): review it, then run `migrate dev` or `migrate deploy`."

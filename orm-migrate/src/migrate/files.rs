@@ -21,8 +21,37 @@ pub struct LocalMigration {
     pub up: String,
     /// `down.sql`, when present.
     pub down: Option<String>,
-    /// SHA-256 of `up.sql` (line endings normalised), hex.
+    /// The `data-step` file, when the migration has a Rust step: the application registers the
+    /// step's functions by name ([`Migrator::data_migration`](super::Migrator::data_migration)).
+    pub data_step: Option<String>,
+    /// SHA-256 of `up.sql` (line endings normalised), and of the `data-step` file when there is
+    /// one, hex.
     pub checksum: String,
+}
+
+impl LocalMigration {
+    /// The name a Rust step is registered under: the directory name without its timestamp
+    /// (`20240101000000_add_user_verification` → `add_user_verification`).
+    pub fn step_name(&self) -> &str {
+        match self.name.split_once('_') {
+            Some((stamp, rest)) if stamp.bytes().all(|b| b.is_ascii_digit()) => rest,
+            _ => &self.name,
+        }
+    }
+}
+
+/// The file that marks a migration as having a Rust step.
+pub const DATA_STEP_FILE: &str = "data-step";
+
+/// The `data-step` file `migrate dev --data-step` writes.
+pub(crate) fn data_step_file(step: &str) -> String {
+    format!(
+        "# This migration runs a Rust step after its SQL (before its down.sql when rolled back).\n\
+         # The application registers it: `Cli::data_migration(\"{step}\", up, down)`.\n\
+         # The step is part of the migration's checksum through this file: change `version` when the\n\
+         # step changes what it does.\n\
+         version = 1\n"
+    )
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> orm_core::Error + '_ {
@@ -33,6 +62,23 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> orm_core::Error + '_ {
         }
         .into()
     }
+}
+
+/// The directory names of per-backend migrations.
+pub(crate) const BACKEND_DIRS: [&str; 4] = ["postgres", "mysql", "mariadb", "sqlite"];
+
+/// `root/<backend>` when `root` holds per-backend directories, else `root`.
+pub(crate) fn backend_dir(root: &Path, d: Dialect) -> PathBuf {
+    if !BACKEND_DIRS.iter().any(|b| root.join(b).is_dir()) {
+        return root.to_owned();
+    }
+    let name = match d.backend {
+        orm_core::sql::Backend::Postgres => "postgres",
+        orm_core::sql::Backend::MySql if d.mariadb => "mariadb",
+        orm_core::sql::Backend::MySql => "mysql",
+        orm_core::sql::Backend::Sqlite => "sqlite",
+    };
+    root.join(name)
 }
 
 /// SHA-256 of a script, hex, with `\r\n` read as `\n` so a checkout's line endings do not matter.
@@ -73,12 +119,23 @@ pub(crate) fn read_dir(dir: &Path) -> Result<Vec<LocalMigration>> {
         } else {
             None
         };
+        let data_path = path.join(DATA_STEP_FILE);
+        let data_step = if data_path.exists() {
+            Some(std::fs::read_to_string(&data_path).map_err(io(&data_path))?)
+        } else {
+            None
+        };
+        let checksum = match &data_step {
+            None => checksum(&up),
+            Some(step) => checksum(&format!("{up}\n-- {DATA_STEP_FILE}\n{step}")),
+        };
         out.push(LocalMigration {
             name: entry.file_name().to_string_lossy().into_owned(),
-            checksum: checksum(&up),
+            checksum,
             path,
             up,
             down,
+            data_step,
         });
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
@@ -141,4 +198,10 @@ pub(crate) fn write(dir: &Path, name: &str, up: &str, down: &str) -> Result<Path
     let down_path = path.join("down.sql");
     std::fs::write(&down_path, down).map_err(io(&down_path))?;
     Ok(path)
+}
+
+/// Writes the `data-step` file of migration directory `path`.
+pub(crate) fn write_data_step(path: &Path, step: &str) -> Result<()> {
+    let file = path.join(DATA_STEP_FILE);
+    std::fs::write(&file, data_step_file(step)).map_err(io(&file))
 }

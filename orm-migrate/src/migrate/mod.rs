@@ -30,6 +30,7 @@
 //! # Ok(()) }
 //! ```
 
+mod data;
 mod files;
 mod prisma;
 mod pull;
@@ -38,7 +39,8 @@ mod shadow;
 #[cfg(feature = "cli")]
 pub mod cli;
 
-pub use files::LocalMigration;
+pub use data::{StepFn, StepFuture};
+pub use files::{DATA_STEP_FILE, LocalMigration};
 pub use orm_core::error::{DataLossWarning, MigrateError};
 pub use prisma::{PrismaImportError, import_prisma, prisma_dialect};
 pub use pull::render_models;
@@ -50,7 +52,7 @@ use chrono::{DateTime, Utc};
 use crate::schema::{DbSchema, Schema, Step, diff, introspect};
 use orm_core::__migrate::HISTORY_TABLE;
 use orm_core::__migrate::MigConn;
-use orm_core::client::{Client, Executor};
+use orm_core::client::{Client, Executor, Transaction};
 use orm_core::error::{Error, Result};
 use orm_core::sql::{Dialect, Statement};
 
@@ -103,6 +105,9 @@ pub struct DevOptions {
     pub accept_data_loss: bool,
     /// Write the migration files but do not apply them.
     pub create_only: bool,
+    /// Give the migration a Rust step (a `data-step` file, see
+    /// [`Migrator::data_migration`]); it is applied only if the step is registered.
+    pub data_step: bool,
 }
 
 /// The migration engine for one [`Schema`] and one migration directory.
@@ -111,6 +116,7 @@ pub struct Migrator {
     schema: Schema,
     dir: PathBuf,
     shadow_url: Option<String>,
+    data: data::DataSteps,
 }
 
 /// A migration that [`Migrator::dev`] wrote.
@@ -147,12 +153,87 @@ impl Migrator {
             schema,
             dir: PathBuf::from("migrations"),
             shadow_url: None,
+            data: Default::default(),
         }
+    }
+
+    /// Registers the Rust step of the migration named `name` (its directory name without the
+    /// timestamp, or the whole directory name): `up` runs after the migration's SQL, `down` before
+    /// its `down.sql`, each with the migration's transaction, so the step's writes commit with the
+    /// migration or not at all. On PostgreSQL the SQL, the step and the history record are one
+    /// transaction; on MySQL/MariaDB and SQLite the SQL applies first (recorded as started) and the
+    /// step's transaction records the migration as finished — if the step fails, the migration is
+    /// recorded as failed with the step's error and the next [`deploy`](Self::deploy) runs the step
+    /// again. A step must change data only: the shadow database replays the SQL alone.
+    ///
+    /// A migration gets a step with a `data-step` file in its directory (`migrate dev
+    /// --data-step` writes one); its content is part of the migration's checksum. A pending
+    /// migration whose step is not registered stops [`deploy`](Self::deploy) before anything runs
+    /// ([`MigrateError::MissingDataStep`]).
+    ///
+    /// ```no_run
+    /// # use orm_runtime::prelude::*;
+    /// # #[derive(Model, Debug, Clone)] struct User { #[orm(id)] id: i64, email_verified: bool }
+    /// use orm_runtime::migrate::Migrator;
+    /// use orm_runtime::Transaction;
+    ///
+    /// /// Users who signed up before e-mail verification existed count as verified.
+    /// async fn verify_existing(tx: &Transaction) -> orm_runtime::Result<()> {
+    ///     User::update_many()
+    ///         .set(User::EMAIL_VERIFIED, true)
+    ///         .exec(tx)
+    ///         .await?;
+    ///     Ok(())
+    /// }
+    ///
+    /// # fn f(schema: Schema) {
+    /// let migrator = Migrator::new(schema).data_migration(
+    ///     "add_user_verification",
+    ///     |tx| Box::pin(verify_existing(tx)),
+    ///     |_tx| Box::pin(async { Ok(()) }), // down.sql drops the columns
+    /// );
+    /// # }
+    /// ```
+    pub fn data_migration<U, D>(mut self, name: impl Into<String>, up: U, down: D) -> Self
+    where
+        U: for<'a> Fn(&'a Transaction) -> StepFuture<'a> + Send + Sync + 'static,
+        D: for<'a> Fn(&'a Transaction) -> StepFuture<'a> + Send + Sync + 'static,
+    {
+        let mut steps = (*self.data.0).clone();
+        steps.insert(
+            name.into(),
+            data::DataStep {
+                up: std::sync::Arc::new(up),
+                down: std::sync::Arc::new(down),
+            },
+        );
+        self.data = data::DataSteps(std::sync::Arc::new(steps));
+        self
     }
 
     /// Sets the migration directory.
     pub fn dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.dir = dir.into();
+        self
+    }
+
+    /// Uses the directory of `root` for `dialect`'s migrations: `root/postgres`, `root/mysql`,
+    /// `root/mariadb` or `root/sqlite` when `root` holds migrations per backend (any of those
+    /// directories exists), else `root` itself. MariaDB's own DDL (its `NO PAD` collation) is not
+    /// MySQL 8's, so the two have directories of their own.
+    ///
+    /// ```
+    /// # use orm_runtime::migrate::Migrator;
+    /// # use orm_runtime::sql::Dialect;
+    /// let root = std::env::temp_dir().join("orm-doc-backend-dir");
+    /// std::fs::create_dir_all(root.join("sqlite")).unwrap();
+    /// let m = Migrator::new(orm_runtime::Schema::new()).backend_dir(&root, Dialect::SQLITE);
+    /// assert_eq!(m.migrations_dir(), root.join("sqlite"));
+    /// let m = Migrator::new(orm_runtime::Schema::new()).backend_dir(&root, Dialect::POSTGRES);
+    /// assert_eq!(m.migrations_dir(), root.join("postgres"));
+    /// ```
+    pub fn backend_dir(mut self, root: impl AsRef<Path>, dialect: Dialect) -> Self {
+        self.dir = files::backend_dir(root.as_ref(), dialect);
         self
     }
 
@@ -295,16 +376,100 @@ impl Migrator {
     /// Applies every pending migration, oldest first; returns their names.
     pub async fn deploy(&self, db: &Client) -> Result<Vec<String>> {
         self.schema.verify_for(db.dialect())?;
+        let mut applied = self.retry_data_steps(db).await?;
         let (local, history) = self.check_history(db).await?;
-        let mut applied = Vec::new();
-        for m in local
+        let pending: Vec<&LocalMigration> = local
             .iter()
             .filter(|m| !history.iter().any(|h| h.name == m.name))
-        {
-            apply(db, &m.name, &m.checksum, &m.up).await?;
+            .collect();
+        self.data.check(pending.iter().copied())?;
+        for m in pending {
+            self.apply(db, m).await?;
             applied.push(m.name.clone());
         }
         Ok(applied)
+    }
+
+    /// Applies one migration, with its data step if it has one.
+    async fn apply(&self, db: &Client, m: &LocalMigration) -> Result<()> {
+        let Some(step) = self.data.for_migration(m)? else {
+            return apply(db, &m.name, &m.checksum, &m.up).await;
+        };
+        let d = db.dialect();
+        let failed = |e: Error, recorded: bool| -> Error {
+            MigrateError::Apply {
+                name: m.name.clone(),
+                recorded,
+                source: Box::new(e),
+            }
+            .into()
+        };
+        if data::one_transaction(d) {
+            let record = insert_history_sql(d, &m.name, &m.checksum, true);
+            return data::run_step(db, &step.up, Some(&m.up), Some(&record))
+                .await
+                .map_err(|e| failed(e, false));
+        }
+        apply_started(db, &m.name, &m.checksum, &m.up).await?;
+        self.finish_data_step(db, &m.name, step).await
+    }
+
+    /// Runs the data step of a migration whose SQL is applied and recorded as started, and records
+    /// it finished — or failed with the step's error.
+    async fn finish_data_step(&self, db: &Client, name: &str, step: &data::DataStep) -> Result<()> {
+        let d = db.dialect();
+        let finish = format!(
+            "UPDATE {} SET finished_at = {}, logs = NULL WHERE name = {}",
+            quote(d, HISTORY_TABLE),
+            now_sql(d),
+            lit(d, name)
+        );
+        match data::run_step(db, &step.up, None, Some(&finish)).await {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                let history = quote(d, HISTORY_TABLE);
+                let _ = data::record_step_pending(db, &history, name, &e.to_string()).await;
+                Err(MigrateError::Apply {
+                    name: name.to_owned(),
+                    recorded: true,
+                    source: Box::new(e),
+                }
+                .into())
+            }
+        }
+    }
+
+    /// Runs again the data steps that failed after their SQL applied (the SQL is not repeated);
+    /// returns the migrations so finished.
+    async fn retry_data_steps(&self, db: &Client) -> Result<Vec<String>> {
+        let history = self.history(db).await?;
+        let retry: Vec<&AppliedMigration> = history
+            .iter()
+            .filter(|h| {
+                h.finished_at.is_none()
+                    && h.logs
+                        .as_deref()
+                        .is_some_and(|l| l.starts_with(data::STEP_FAILED))
+            })
+            .collect();
+        if retry.is_empty() {
+            return Ok(Vec::new());
+        }
+        let local = self.local()?;
+        let mut done = Vec::new();
+        for h in retry {
+            let Some(m) = local
+                .iter()
+                .find(|m| m.name == h.name && m.checksum == h.checksum)
+            else {
+                continue;
+            };
+            if let Some(step) = self.data.for_migration(m)? {
+                self.finish_data_step(db, &m.name, step).await?;
+                done.push(m.name.clone());
+            }
+        }
+        Ok(done)
     }
 
     /// The schema the migration directory produces, replayed into a shadow database.
@@ -383,10 +548,21 @@ impl Migrator {
             .collect();
         let down = files::render(d, &dir_name, "down", &down_steps, &down_warnings);
         let path = files::write(&self.dir, &dir_name, &up, &down)?;
+        if opts.data_step {
+            files::write_data_step(&path, name)?;
+        }
         let mut applied = false;
         if !opts.create_only {
-            apply(db, &dir_name, &files::checksum(&up), &up).await?;
-            applied = true;
+            let written = self
+                .local()?
+                .into_iter()
+                .find(|m| m.name == dir_name)
+                .expect("just written");
+            // A new data step is applied once the application registers it.
+            if self.data.for_migration(&written).is_ok() {
+                self.apply(db, &written).await?;
+                applied = true;
+            }
         }
         Ok(Some(NewMigration {
             name: dir_name,
@@ -414,18 +590,57 @@ impl Migrator {
                 history[pos + 1..].iter().rev().collect()
             }
         };
-        let mut done = Vec::new();
-        for h in targets {
-            let m = local
-                .iter()
-                .find(|m| m.name == h.name)
-                .expect("checked by check_history");
-            let Some(down) = &m.down else {
+        let targets: Vec<&LocalMigration> = targets
+            .iter()
+            .map(|h| {
+                local
+                    .iter()
+                    .find(|m| m.name == h.name)
+                    .expect("checked by check_history")
+            })
+            .collect();
+        // Nothing is rolled back unless every target can be.
+        for m in &targets {
+            if m.down.is_none() {
                 return Err(MigrateError::NoDown {
                     name: m.name.clone(),
                 }
                 .into());
-            };
+            }
+        }
+        self.data.check(targets.iter().copied())?;
+        let mut done = Vec::new();
+        for m in targets {
+            let down = m.down.as_deref().expect("checked above");
+            if let Some(step) = self.data.for_migration(m)? {
+                let d = db.dialect();
+                let delete = format!(
+                    "DELETE FROM {} WHERE name = {}",
+                    quote(d, HISTORY_TABLE),
+                    lit(d, &m.name)
+                );
+                let failed = |e: Error| -> Error {
+                    MigrateError::Apply {
+                        name: format!("{} (down)", m.name),
+                        recorded: false,
+                        source: Box::new(e),
+                    }
+                    .into()
+                };
+                if data::one_transaction(d) {
+                    // The step, then down.sql and the record, in one transaction.
+                    let after = format!("{down}\n;\n{delete}");
+                    data::run_step(db, &step.down, None, Some(&after))
+                        .await
+                        .map_err(failed)?;
+                    done.push(m.name.clone());
+                    continue;
+                }
+                // The step's transaction first; then down.sql, which removes the record.
+                data::run_step(db, &step.down, None, None)
+                    .await
+                    .map_err(failed)?;
+            }
             revert(db, &m.name, down).await?;
             done.push(m.name.clone());
         }
@@ -828,6 +1043,35 @@ async fn run_script(conn: &mut MigConn, script: &str, record: Option<&str>) -> R
         conn.batch(on).await?;
     }
     result
+}
+
+/// Applies a migration's SQL and records it as started, its data step still to run (see
+/// `data`).
+async fn apply_started(db: &Client, name: &str, checksum: &str, up: &str) -> Result<()> {
+    let d = db.dialect();
+    let mut conn = MigConn::acquire(db).await?;
+    let started = insert_history_sql(d, name, checksum, false);
+    let failed = |e: Error, recorded: bool| -> Error {
+        MigrateError::Apply {
+            name: name.to_owned(),
+            recorded,
+            source: Box::new(e),
+        }
+        .into()
+    };
+    if d.capabilities().transactional_ddl {
+        run_script(&mut conn, up, Some(&started))
+            .await
+            .map_err(|e| failed(e, false))?;
+    } else {
+        conn.batch(&started).await?;
+        if let Err(e) = conn.batch(up).await {
+            let _ = conn.record_failure(name, &e.to_string()).await;
+            return Err(failed(e, true));
+        }
+    }
+    drop(conn);
+    data::record_step_pending(db, &quote(d, HISTORY_TABLE), name, "it has not run yet").await
 }
 
 /// Applies one migration and records it.
