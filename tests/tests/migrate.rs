@@ -1757,3 +1757,111 @@ async fn partial_unique_index_is_not_the_full_key_postgres() {
     )
     .await;
 }
+
+mod unique_v1 {
+    use orm_runtime::prelude::*;
+    /// A member whose handle is not unique yet.
+    #[derive(Model, Debug, Clone)]
+    #[orm(table = "members")]
+    pub struct Member {
+        /// Key.
+        #[orm(id)]
+        pub id: i64,
+        /// Handle.
+        pub handle: Option<String>,
+    }
+    pub fn schema() -> Schema {
+        Schema::new().model::<Member>()
+    }
+}
+
+mod unique_v2 {
+    use orm_runtime::prelude::*;
+    /// The member, with a unique handle.
+    #[derive(Model, Debug, Clone)]
+    #[orm(table = "members")]
+    pub struct Member {
+        /// Key.
+        #[orm(id)]
+        pub id: i64,
+        /// Handle.
+        #[orm(unique)]
+        pub handle: Option<String>,
+    }
+    pub fn schema() -> Schema {
+        Schema::new().model::<Member>()
+    }
+}
+
+migrate_test!(
+    a_unique_index_over_duplicates_is_refused_before_anything_runs,
+    |env| async move {
+        let m1 = env.migrator(unique_v1::schema());
+        m1.dev(&env.db, "init", DevOptions::default()).await?;
+        for (id, handle) in [
+            (1, Some("ada")),
+            (2, Some("ada")),
+            (3, Some("bob")),
+            (4, Some("bob")),
+            (5, Some("bob")),
+            (6, None),
+            (7, None),
+            (8, Some("cy")),
+        ] {
+            unique_v1::Member::create(unique_v1::NewMember {
+                id,
+                handle: handle.map(Into::into),
+            })
+            .exec(&env.db)
+            .await?;
+        }
+        let m2 = env.migrator(unique_v2::schema());
+        let before = m2.local()?.len();
+        let err = m2
+            .dev(
+                &env.db,
+                "unique_handle",
+                DevOptions {
+                    accept_data_loss: true,
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect_err("duplicates");
+        match &err {
+            Error::Migrate(MigrateError::UniqueViolated {
+                table,
+                columns,
+                duplicates,
+                examples,
+                ..
+            }) => {
+                assert_eq!(table, "members");
+                assert_eq!(columns, &["handle".to_owned()]);
+                // `ada` twice, `bob` three times; the NULLs never conflict.
+                assert_eq!(*duplicates, 2);
+                assert_eq!(examples, &["(bob) × 3".to_owned(), "(ada) × 2".to_owned()]);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(err.to_string().contains("bob"), "{err}");
+        // Nothing was written or applied.
+        assert_eq!(m2.local()?.len(), before);
+        // `db push` refuses alike.
+        assert!(matches!(
+            m2.push(&env.db, true).await,
+            Err(Error::Migrate(MigrateError::UniqueViolated { .. }))
+        ));
+        // Without duplicates it goes through.
+        unique_v1::Member::delete_many()
+            .filter(unique_v1::Member::ID.in_([2, 4, 5]))
+            .exec(&env.db)
+            .await?;
+        let created = m2
+            .dev(&env.db, "unique_handle", DevOptions::default())
+            .await?
+            .expect("a migration");
+        assert!(created.applied);
+        Ok(())
+    }
+);

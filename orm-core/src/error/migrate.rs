@@ -72,6 +72,24 @@ pub enum MigrateError {
         /// The destructive steps with their row counts.
         warnings: Vec<DataLossWarning>,
     },
+    /// A unique index the change adds would fail: rows already share its key.
+    #[error(
+        "the migration adds unique index `{index}` on `{table}` ({}), but {duplicates} key value(s) are shared by several rows, e.g. {}; remove or change the duplicates first (nothing was written or applied)",
+        columns.join(", "),
+        examples.join("; ")
+    )]
+    UniqueViolated {
+        /// The table.
+        table: String,
+        /// The index.
+        index: String,
+        /// Its columns.
+        columns: Vec<String>,
+        /// How many key values more than one row holds.
+        duplicates: i64,
+        /// A few of them, with how many rows hold each: `(a@example.com) × 2`.
+        examples: Vec<String>,
+    },
     /// A migration recorded as applied has no directory.
     #[error("migration `{name}` is recorded as applied but missing from {}", dir.display())]
     MissingLocally {

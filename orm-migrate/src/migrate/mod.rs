@@ -899,6 +899,7 @@ async fn guard_data_loss(
     steps: &[Step],
     accept: bool,
 ) -> Result<Vec<DataLossWarning>> {
+    refuse_unique_violations(db, steps).await?;
     let warnings = data_loss(db, steps).await?;
     if warnings.iter().any(|w| w.rows != 0) && !accept {
         return Err(MigrateError::DataLoss { warnings }.into());
@@ -923,6 +924,89 @@ pub(crate) async fn drop_all(db: &Client) -> Result<()> {
     let steps = diff(&live, &DbSchema::default(), d);
     let history = format!("DROP TABLE IF EXISTS {}", quote(d, HISTORY_TABLE));
     run_steps(db, &steps, Some(history)).await
+}
+
+/// Refuses a change that adds a unique index to a table whose rows already share a key value (the
+/// index would fail half-way through the migration): with the number of shared values and a few of
+/// them. Rows with a `NULL` in the key never conflict, on every backend.
+async fn refuse_unique_violations(db: &Client, steps: &[Step]) -> Result<()> {
+    let d = db.dialect();
+    for s in steps {
+        let Step::CreateIndex { table, index } = s else {
+            continue;
+        };
+        if !index.unique {
+            continue;
+        }
+        let cols: Vec<String> = index.columns.iter().map(|c| quote(d, c)).collect();
+        let mut filter: Vec<String> = cols.iter().map(|c| format!("{c} IS NOT NULL")).collect();
+        if let Some(p) = &index.predicate {
+            filter.push(format!("({p})"));
+        }
+        let groups = format!(
+            "SELECT {cols}, COUNT(*) AS n FROM {t} WHERE {filter} GROUP BY {cols} HAVING COUNT(*) > 1",
+            cols = cols.join(", "),
+            t = quote(d, table),
+            filter = filter.join(" AND "),
+        );
+        // A table or column the live database lacks yet holds no duplicates.
+        let Ok(duplicates) = count(db, &format!("SELECT COUNT(*) FROM ({groups}) orm_d")).await
+        else {
+            continue;
+        };
+        if duplicates == 0 {
+            continue;
+        }
+        let text = match d.backend {
+            orm_core::sql::Backend::MySql => "CHAR",
+            _ => "TEXT",
+        };
+        let shown: Vec<String> = cols
+            .iter()
+            .map(|c| format!("CAST({c} AS {text})"))
+            .collect();
+        let n = cols.len();
+        let examples = db
+            .__fetch(
+                Statement::text(format!(
+                    "SELECT {shown}, COUNT(*) FROM {t} WHERE {filter} GROUP BY {cols} \
+                     HAVING COUNT(*) > 1 ORDER BY COUNT(*) DESC LIMIT 3",
+                    shown = shown.join(", "),
+                    cols = cols.join(", "),
+                    t = quote(d, table),
+                    filter = filter.join(" AND "),
+                )),
+                move |row| {
+                    use orm_core::types::FieldType;
+                    let mut key = Vec::with_capacity(n);
+                    for i in 0..n {
+                        let v = <Option<String> as FieldType>::decode(row, i)
+                            .map_err(|e| Error::InvalidQuery(format!("{e:?}")))?;
+                        key.push(v.unwrap_or_default());
+                    }
+                    let rows = <i64 as FieldType>::decode(row, n)
+                        .map_err(|e| Error::InvalidQuery(format!("{e:?}")))?;
+                    Ok(format!("({}) × {rows}", key.join(", ")))
+                },
+            )
+            .await
+            .unwrap_or_default();
+        return Err(MigrateError::UniqueViolated {
+            table: table.clone(),
+            index: index.name.clone(),
+            columns: index.columns.clone(),
+            duplicates,
+            examples,
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// One number a statement returns.
+async fn count(db: &Client, sql: &str) -> Result<i64> {
+    let mut conn = MigConn::acquire(db).await?;
+    conn.count(sql).await
 }
 
 async fn data_loss(db: &Client, steps: &[Step]) -> Result<Vec<DataLossWarning>> {
