@@ -189,6 +189,21 @@ impl<M: Model> FindMany<M> {
         self
     }
 
+    /// Orders by the primary key, ascending (replacing earlier order terms): the order of batched
+    /// work over a table.
+    pub fn order_by_key(mut self) -> Self {
+        self.order = M::DEF
+            .primary_key
+            .iter()
+            .map(|&pk| OrderTerm {
+                key: OrderKey::Column(&M::DEF.columns[pk]),
+                order: Order::Asc,
+                nulls: None,
+            })
+            .collect();
+        self
+    }
+
     /// Skips the first `n` rows.
     pub fn skip(mut self, n: u64) -> Self {
         self.skip = Some(n);

@@ -30,6 +30,7 @@
 //! # Ok(()) }
 //! ```
 
+mod backfill;
 mod data;
 mod files;
 mod prisma;
@@ -39,6 +40,7 @@ mod shadow;
 #[cfg(feature = "cli")]
 pub mod cli;
 
+pub use backfill::{BACKFILL_TABLE, Backfill, BackfillReport};
 pub use data::{StepFn, StepFuture};
 pub use files::{DATA_STEP_FILE, LocalMigration};
 pub use orm_core::error::{DataLossWarning, MigrateError};
