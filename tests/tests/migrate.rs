@@ -1865,3 +1865,103 @@ migrate_test!(
         Ok(())
     }
 );
+
+mod lint_v1 {
+    use orm_runtime::prelude::*;
+    /// A gadget whose label may be missing.
+    #[derive(Model, Debug, Clone)]
+    #[orm(table = "gadgets")]
+    pub struct Gadget {
+        /// Key.
+        #[orm(id)]
+        pub id: i64,
+        /// Label.
+        pub label: Option<String>,
+    }
+    pub fn schema() -> Schema {
+        Schema::new().model::<Gadget>()
+    }
+}
+
+mod lint_v2 {
+    use orm_runtime::prelude::*;
+    /// The gadget, its label required and indexed.
+    #[derive(Model, Debug, Clone)]
+    #[orm(table = "gadgets", index(label))]
+    pub struct Gadget {
+        /// Key.
+        #[orm(id)]
+        pub id: i64,
+        /// Label.
+        pub label: String,
+    }
+    pub fn schema() -> Schema {
+        Schema::new().model::<Gadget>()
+    }
+}
+
+migrate_test!(
+    the_lint_flags_steps_that_lock_a_table_with_rows,
+    |env| async move {
+        let m1 = env.migrator(lint_v1::schema());
+        m1.dev(&env.db, "init", DevOptions::default()).await?;
+        let m2 = env.migrator(lint_v2::schema());
+        // An empty table: nothing to flag.
+        let (recorded, changes) = m2.lint(&env.db).await?;
+        assert!(recorded.is_empty() && changes.is_empty(), "{changes:?}");
+        for id in 1..=3 {
+            lint_v1::Gadget::create(lint_v1::NewGadget {
+                id,
+                label: Some(format!("g{id}")),
+            })
+            .exec(&env.db)
+            .await?;
+        }
+        let (_, changes) = m2.lint(&env.db).await?;
+        assert!(!changes.is_empty());
+        for l in &changes {
+            assert_eq!((l.table.as_str(), l.rows), ("gadgets", 3), "{l}");
+        }
+        let text: Vec<String> = changes.iter().map(|l| l.to_string()).collect();
+        match env.backend {
+            TestBackend::Postgres => {
+                assert!(
+                    text.iter()
+                        .any(|t| t.contains("SET NOT NULL") && t.contains("NOT VALID")),
+                    "{text:?}"
+                );
+                assert!(text.iter().any(|t| t.contains("CONCURRENTLY")), "{text:?}");
+            }
+            TestBackend::MySql => assert!(
+                text.iter().any(|t| t.contains("ALGORITHM=COPY")),
+                "{text:?}"
+            ),
+            TestBackend::Sqlite => assert!(
+                text.iter().any(|t| t.contains("copied into a new one")),
+                "{text:?}"
+            ),
+        }
+        // `migrate dev` writes the findings into the file, and `lint` reads them back while pending.
+        let created = m2
+            .dev(
+                &env.db,
+                "require_label",
+                DevOptions {
+                    create_only: true,
+                    ..Default::default()
+                },
+            )
+            .await?
+            .expect("a migration");
+        assert_eq!(created.lints, changes);
+        assert!(created.up.contains("-- LINT: "), "{}", created.up);
+        let (recorded, changes) = m2.lint(&env.db).await?;
+        assert_eq!(recorded.len(), 1);
+        assert_eq!(recorded[0].1.len(), created.lints.len());
+        assert!(changes.is_empty());
+        // The lint warns; it does not stop the migration.
+        assert_eq!(m2.deploy(&env.db).await?, vec![created.name.clone()]);
+        assert!(m2.lint(&env.db).await?.0.is_empty());
+        Ok(())
+    }
+);

@@ -153,6 +153,9 @@ enum MigrateCmd {
     Resolve(ResolveArgs),
     /// Print the SQL `migrate dev` would write.
     Diff,
+    /// Flag pending steps that lock or rewrite a table holding rows, with the safer way; exit 3
+    /// if there are any.
+    Lint,
     /// Adopt a database the migrations did not create (Prisma's, a hand-made one): write a first
     /// migration for what the models describe and record it as applied without running it.
     Baseline {
@@ -349,6 +352,9 @@ impl Cli {
                             println!("  - {}", s.describe());
                         }
                         println!("{DIM}{}{DIM:#}", new.up.trim_end());
+                        for l in &new.lints {
+                            println!("{YELLOW}lint{YELLOW:#}: {l}");
+                        }
                         if new.applied {
                             println!("{GREEN}Applied{GREEN:#} {}", new.name);
                         } else if data_step && !create_only {
@@ -373,6 +379,29 @@ impl Cli {
                 }
             }
             MigrateCmd::Status => return self.status(m, db).await,
+            MigrateCmd::Lint => {
+                let (recorded, changes) =
+                    with_spinner("checking pending steps", m.lint(db)).await?;
+                if recorded.is_empty() && changes.is_empty() {
+                    println!(
+                        "{GREEN}Nothing to flag{GREEN:#}: no pending step locks or rewrites a table with rows."
+                    );
+                    return Ok(0);
+                }
+                for (name, lints) in &recorded {
+                    println!("{BOLD}{name}{BOLD:#} (pending):");
+                    for l in lints {
+                        println!("  {YELLOW}lint{YELLOW:#}: {l}");
+                    }
+                }
+                if !changes.is_empty() {
+                    println!("{BOLD}model changes without a migration{BOLD:#}:");
+                    for l in &changes {
+                        println!("  {YELLOW}lint{YELLOW:#}: {l}");
+                    }
+                }
+                return Ok(EXIT_PENDING);
+            }
             MigrateCmd::Down { to } => {
                 let done = with_spinner("rolling back", m.down(db, to.as_deref())).await?;
                 if done.is_empty() {
@@ -443,6 +472,7 @@ impl Cli {
     async fn status(&self, m: &Migrator, db: &Client) -> Result<u8> {
         let mut todo = false;
         let status = m.status(db).await?;
+        let local = m.local()?;
         if status.is_empty() {
             println!("No migrations in {}.", m.migrations_dir().display());
         }
@@ -451,7 +481,12 @@ impl Cli {
                 MigrationState::Applied => println!("  {GREEN}applied{GREEN:#}         {}", s.name),
                 MigrationState::Pending => {
                     todo = true;
-                    println!("  {YELLOW}pending{YELLOW:#}         {}", s.name)
+                    println!("  {YELLOW}pending{YELLOW:#}         {}", s.name);
+                    if let Some(m) = local.iter().find(|m| m.name == s.name) {
+                        for l in super::lint::recorded(&m.up) {
+                            println!("                  {YELLOW}lint{YELLOW:#}: {l}");
+                        }
+                    }
                 }
                 MigrationState::Failed { logs } => {
                     todo = true;

@@ -159,6 +159,16 @@ pub(crate) fn next_name(existing: &[LocalMigration], name: &str) -> String {
     format!("{stamp}_{name}")
 }
 
+/// Adds `-- LINT:` lines after the header's steps and warnings.
+pub(crate) fn insert_lints(up: &mut String, lints: &[super::Lint]) {
+    if lints.is_empty() {
+        return;
+    }
+    let at = up.find("\n\n").map_or(up.len(), |i| i + 1);
+    let lines: String = lints.iter().map(|l| format!("-- LINT: {l}\n")).collect();
+    up.insert_str(at, &lines);
+}
+
 /// The text of `up.sql` or `down.sql`: a header listing the steps and warnings, then the statements.
 pub(crate) fn render(
     d: Dialect,

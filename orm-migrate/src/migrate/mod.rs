@@ -33,6 +33,7 @@
 mod backfill;
 mod data;
 mod files;
+mod lint;
 mod prisma;
 mod pull;
 mod shadow;
@@ -43,6 +44,7 @@ pub mod cli;
 pub use backfill::{BACKFILL_TABLE, Backfill, BackfillReport};
 pub use data::{StepFn, StepFuture};
 pub use files::{DATA_STEP_FILE, LocalMigration};
+pub use lint::{Lint, lint};
 pub use orm_core::error::{DataLossWarning, MigrateError};
 pub use prisma::{PrismaImportError, import_prisma, prisma_dialect};
 pub use pull::render_models;
@@ -134,6 +136,9 @@ pub struct NewMigration {
     pub up: String,
     /// `down.sql`.
     pub down: String,
+    /// The steps that lock or rewrite a table holding rows (also written into `up.sql` as
+    /// `-- LINT:` lines).
+    pub lints: Vec<Lint>,
     /// Whether it was applied.
     pub applied: bool,
 }
@@ -539,7 +544,9 @@ impl Migrator {
         let warnings = guard_data_loss(db, &steps, opts.accept_data_loss).await?;
         let down_steps = diff(&target, &reverse_renames(&expected, &steps), d);
         let dir_name = files::next_name(&local, name);
-        let up = files::render(d, &dir_name, "up", &steps, &warnings);
+        let lints = lint::lint(db, &steps).await?;
+        let mut up = files::render(d, &dir_name, "up", &steps, &warnings);
+        files::insert_lints(&mut up, &lints);
         let down_warnings: Vec<DataLossWarning> = down_steps
             .iter()
             .filter_map(|s| s.data_loss(d))
@@ -572,8 +579,29 @@ impl Migrator {
             steps,
             up,
             down,
+            lints,
             applied,
         }))
+    }
+
+    /// The online-safety lint of what is still to come: the `-- LINT:` lines recorded in pending
+    /// migrations (by name), then the lint of the model changes no migration has yet.
+    pub async fn lint(&self, db: &Client) -> Result<(Vec<(String, Vec<String>)>, Vec<Lint>)> {
+        let (local, history) = self.check_history(db).await?;
+        let recorded = local
+            .iter()
+            .filter(|m| !history.iter().any(|h| h.name == m.name))
+            .map(|m| {
+                let lints = lint::recorded(&m.up)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect();
+                (m.name.clone(), lints)
+            })
+            .filter(|(_, l): &(String, Vec<String>)| !l.is_empty())
+            .collect();
+        let changes = self.pending_changes(db).await?;
+        Ok((recorded, lint::lint(db, &changes).await?))
     }
 
     /// Rolls back the last applied migration, or with `to`, every migration applied after `to`;
@@ -739,6 +767,7 @@ impl Migrator {
                 steps,
                 up,
                 down,
+                lints: Vec::new(),
                 applied: false,
             },
             prisma_migrations: prisma_history(db).await,
