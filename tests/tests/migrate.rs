@@ -1965,3 +1965,199 @@ migrate_test!(
         Ok(())
     }
 );
+
+mod online_v1 {
+    use orm_runtime::prelude::*;
+    /// A sensor reading.
+    #[derive(Model, Debug, Clone)]
+    #[orm(table = "readings")]
+    pub struct Reading {
+        /// Key.
+        #[orm(id)]
+        pub id: i64,
+        /// The sensor.
+        pub sensor: i64,
+        /// The value.
+        pub value: f64,
+    }
+    pub fn schema() -> Schema {
+        Schema::new().model::<Reading>()
+    }
+}
+
+mod online_v2 {
+    use orm_runtime::prelude::*;
+    /// The reading, indexed by sensor.
+    #[derive(Model, Debug, Clone)]
+    #[orm(table = "readings", index(sensor, value))]
+    pub struct Reading {
+        /// Key.
+        #[orm(id)]
+        pub id: i64,
+        /// The sensor.
+        pub sensor: i64,
+        /// The value.
+        pub value: f64,
+    }
+    pub fn schema() -> Schema {
+        Schema::new().model::<Reading>()
+    }
+}
+
+const READINGS: i64 = 200_000;
+
+migrate_test!(an_online_index_lets_writers_go_on, |env| async move {
+    let m1 = env.migrator(online_v1::schema());
+    m1.dev(&env.db, "init", DevOptions::default()).await?;
+    let fill = match env.backend {
+        TestBackend::Postgres => orm_runtime::sql!(
+            "INSERT INTO readings (id, sensor, value) SELECT i, i % 1000, i * 0.5 FROM generate_series(1, 200000) i"
+        ),
+        TestBackend::MySql => orm_runtime::sql!(
+            "INSERT INTO readings (id, sensor, value) SELECT seq, seq % 1000, seq * 0.5 FROM seq_1_to_200000"
+        ),
+        TestBackend::Sqlite => orm_runtime::sql!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) \
+             INSERT INTO readings (id, sensor, value) SELECT i, i % 1000, i * 0.5 FROM n"
+        ),
+    };
+    fill.execute(&env.db).await?;
+    let m2 = env.migrator(online_v2::schema());
+    let created = m2
+        .dev(
+            &env.db,
+            "index_sensor",
+            DevOptions {
+                online: true,
+                create_only: true,
+                ..Default::default()
+            },
+        )
+        .await?
+        .expect("a migration");
+    match env.backend {
+        TestBackend::Postgres => {
+            assert!(
+                created.up.contains("CONCURRENTLY IF NOT EXISTS"),
+                "{}",
+                created.up
+            );
+            assert!(
+                created.up.contains("-- orm: no-transaction"),
+                "{}",
+                created.up
+            );
+            // Written in its online form, the index raises no lint.
+            assert!(created.lints.is_empty(), "{:?}", created.lints);
+        }
+        TestBackend::MySql => {
+            assert!(
+                created.up.contains("ALGORITHM=INPLACE LOCK=NONE"),
+                "{}",
+                created.up
+            )
+        }
+        TestBackend::Sqlite => assert!(!created.up.contains("orm:"), "{}", created.up),
+    }
+    // A writer keeps inserting while the migration builds the index.
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let db = env.db.clone();
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            let (mut n, mut worst) = (0i64, std::time::Duration::ZERO);
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let started = std::time::Instant::now();
+                online_v1::Reading::create(online_v1::NewReading {
+                    id: READINGS + 1 + n,
+                    sensor: n % 1000,
+                    value: 1.0,
+                })
+                .exec(&db)
+                .await?;
+                worst = worst.max(started.elapsed());
+                n += 1;
+            }
+            Ok::<_, Error>((n, worst))
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let started = std::time::Instant::now();
+    assert_eq!(m2.deploy(&env.db).await?, vec![created.name.clone()]);
+    let took = started.elapsed();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (written, worst) = writer.await.expect("writer")?;
+    eprintln!(
+        "{:?}: index on {READINGS} rows in {took:?}; the writer inserted {written} rows, its longest insert {worst:?}",
+        env.backend
+    );
+    assert!(written > 0);
+    assert!(
+        worst < orm_runtime::migrate::ONLINE_LOCK_TIMEOUT,
+        "a writer waited {worst:?}"
+    );
+    assert!(m2.pending_changes(&env.db).await?.is_empty());
+    assert_eq!(
+        online_v1::Reading::count().exec(&env.db).await?,
+        READINGS + written
+    );
+    Ok(())
+});
+
+/// An online migration that cannot get its lock gives up after the lock timeout, tries again
+/// [`ONLINE_ATTEMPTS`] times, and then fails, recorded, leaving no `INVALID` index behind; once the
+/// lock is free it is resolved and deployed.
+#[cfg(orm_postgres)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_online_migration_gives_up_on_a_lock_it_cannot_get_postgres() {
+    use orm_runtime::migrate::{ONLINE_ATTEMPTS, ONLINE_LOCK_TIMEOUT};
+    run(TestBackend::Postgres, |env| async move {
+        let m1 = env.migrator(online_v1::schema());
+        m1.dev(&env.db, "init", DevOptions::default()).await?;
+        let m2 = env.migrator(online_v2::schema());
+        let created = m2
+            .dev(
+                &env.db,
+                "index_sensor",
+                DevOptions {
+                    online: true,
+                    create_only: true,
+                    ..Default::default()
+                },
+            )
+            .await?
+            .expect("a migration");
+        // A long transaction holds a lock `CREATE INDEX CONCURRENTLY` waits for (writers are not
+        // blocked by it).
+        let holder = env.db.begin().await?;
+        orm_runtime::sql!("LOCK TABLE readings IN SHARE UPDATE EXCLUSIVE MODE")
+            .execute(&holder)
+            .await?;
+        let started = std::time::Instant::now();
+        let err = m2.deploy(&env.db).await.expect_err("the lock is never free");
+        let took = started.elapsed();
+        assert!(
+            matches!(&err, Error::Migrate(MigrateError::Apply { recorded: true, source, .. }) if matches!(**source, Error::LockTimeout(_))),
+            "{err:?}"
+        );
+        let least = ONLINE_LOCK_TIMEOUT * ONLINE_ATTEMPTS;
+        assert!(took >= least, "{took:?}: every attempt waits the lock timeout");
+        let invalid: (i64,) = orm_runtime::sql!(
+            "SELECT COUNT(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+             WHERE NOT i.indisvalid AND c.relname LIKE 'readings%'"
+        )
+        .fetch_one(&env.db)
+        .await?;
+        assert_eq!(invalid.0, 0, "no INVALID index is left");
+        assert!(matches!(
+            m2.status(&env.db).await?.pop().map(|s| s.state),
+            Some(MigrationState::Failed { .. })
+        ));
+        holder.rollback().await?;
+        m2.resolve_rolled_back(&env.db, &created.name).await?;
+        assert_eq!(m2.deploy(&env.db).await?, vec![created.name.clone()]);
+        assert!(m2.pending_changes(&env.db).await?.is_empty());
+        Ok(())
+    })
+    .await;
+}

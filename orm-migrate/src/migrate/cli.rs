@@ -132,6 +132,11 @@ enum MigrateCmd {
         /// `Cli::data_migration`; it is applied once the step is registered.
         #[arg(long)]
         data_step: bool,
+        /// Write steps in their online form where there is one: PostgreSQL `CREATE INDEX
+        /// CONCURRENTLY` and foreign keys `NOT VALID` + `VALIDATE` (the migration then runs outside a
+        /// transaction, under a lock timeout with retries); MySQL `ALGORITHM=INPLACE LOCK=NONE`.
+        #[arg(long)]
+        online: bool,
     },
     /// Apply every pending migration.
     Deploy,
@@ -331,11 +336,13 @@ impl Cli {
                 create_only,
                 accept_data_loss,
                 data_step,
+                online,
             } => {
                 let opts = DevOptions {
                     accept_data_loss,
                     create_only,
                     data_step,
+                    online,
                 };
                 match with_spinner(
                     "comparing the models with the migrations",

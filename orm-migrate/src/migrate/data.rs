@@ -79,9 +79,14 @@ impl DataSteps {
 /// What the history's `logs` say when a migration's SQL applied and its data step failed.
 pub(crate) const STEP_FAILED: &str = "the SQL was applied; the data step failed: ";
 
-/// Whether one transaction can hold the migration's SQL and its step.
-pub(crate) fn one_transaction(d: Dialect) -> bool {
-    d.capabilities().transactional_ddl && d.ddl().foreign_key_switch().is_none()
+/// Whether one transaction can hold the migration's SQL (`up`) and its step: the backend has
+/// transactional DDL, the script needs no foreign-key switch, and it adds no enum value (PostgreSQL
+/// cannot use a value `ALTER TYPE .. ADD VALUE` added before the transaction commits, and the step
+/// may write it).
+pub(crate) fn one_transaction(d: Dialect, up: &str) -> bool {
+    d.capabilities().transactional_ddl
+        && d.ddl().foreign_key_switch().is_none()
+        && !up.contains(" ADD VALUE ")
 }
 
 /// Runs the step (and the statement recording the migration) in a transaction.
@@ -112,6 +117,11 @@ pub(crate) async fn record_step_pending(
     name: &str,
     why: &str,
 ) -> Result<()> {
+    record_logs(db, history, name, &format!("{STEP_FAILED}{why}")).await
+}
+
+/// Sets a recorded migration's `logs`.
+pub(crate) async fn record_logs(db: &Client, history: &str, name: &str, logs: &str) -> Result<()> {
     let (p1, p2) = match db.backend() {
         orm_core::sql::Backend::Postgres => ("$1", "$2"),
         _ => ("?", "?"),
@@ -120,7 +130,7 @@ pub(crate) async fn record_step_pending(
         "UPDATE {history} SET logs = {p1} WHERE name = {p2}"
     ));
     stmt.binds = vec![
-        Value::String(format!("{STEP_FAILED}{why}")),
+        Value::String(logs.to_owned()),
         Value::String(name.to_owned()),
     ];
     db.__execute(stmt).await.map(|_| ())

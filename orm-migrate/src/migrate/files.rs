@@ -176,9 +176,15 @@ pub(crate) fn render(
     which: &str,
     steps: &[Step],
     warnings: &[DataLossWarning],
+    online: bool,
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "-- {name}: {which}");
+    // PostgreSQL's online forms (`CREATE INDEX CONCURRENTLY`) cannot run in a transaction.
+    let online = online && steps.iter().any(|s| s.online_sql(d).is_some());
+    if online && d.capabilities().transactional_ddl {
+        let _ = writeln!(out, "{NO_TRANSACTION}");
+    }
     let backend = d.backend.name();
     let _ = writeln!(out, "-- Generated from the models for {backend}. Steps:");
     if steps.is_empty() {
@@ -193,9 +199,59 @@ pub(crate) fn render(
     for s in steps {
         out.push('\n');
         let _ = writeln!(out, "-- {}", s.describe());
-        for sql in s.sql(d) {
+        let sql = match online.then(|| s.online_sql(d)).flatten() {
+            Some(sql) => sql,
+            None => s.sql(d),
+        };
+        for sql in sql {
             let _ = writeln!(out, "{sql};");
         }
+    }
+    out
+}
+
+/// The header line of a migration that runs outside a transaction, statement by statement, with a
+/// lock timeout and retries (PostgreSQL's online forms).
+pub const NO_TRANSACTION: &str = "-- orm: no-transaction";
+
+/// Whether a migration runs outside a transaction ([`NO_TRANSACTION`]).
+pub(crate) fn no_transaction(up: &str) -> bool {
+    up.lines().take(3).any(|l| l.trim_end() == NO_TRANSACTION)
+}
+
+/// The statements of a script, split at the `;` that end them (outside quotes and comments),
+/// comments dropped.
+pub(crate) fn statements(sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut chars = sql.chars().peekable();
+    let (mut single, mut double) = (false, false);
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            '-' if !single && !double && chars.peek() == Some(&'-') => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+                cur.push('\n');
+                continue;
+            }
+            ';' if !single && !double => {
+                if !cur.trim().is_empty() {
+                    out.push(cur.trim().to_owned());
+                }
+                cur.clear();
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_owned());
     }
     out
 }

@@ -109,6 +109,11 @@ pub struct DevOptions {
     pub accept_data_loss: bool,
     /// Write the migration files but do not apply them.
     pub create_only: bool,
+    /// Write the steps that have one in their online form (PostgreSQL `CREATE INDEX
+    /// CONCURRENTLY`, foreign keys `NOT VALID` then validated — the migration then runs outside a
+    /// transaction, statement by statement, under a lock timeout with retries; MySQL/MariaDB
+    /// `ALGORITHM=INPLACE LOCK=NONE`, refused by the server rather than locking).
+    pub online: bool,
     /// Give the migration a Rust step (a `data-step` file, see
     /// [`Migrator::data_migration`]); it is applied only if the step is registered.
     pub data_step: bool,
@@ -411,7 +416,7 @@ impl Migrator {
             }
             .into()
         };
-        if data::one_transaction(d) {
+        if data::one_transaction(d, &m.up) {
             let record = insert_history_sql(d, &m.name, &m.checksum, true);
             return data::run_step(db, &step.up, Some(&m.up), Some(&record))
                 .await
@@ -544,8 +549,14 @@ impl Migrator {
         let warnings = guard_data_loss(db, &steps, opts.accept_data_loss).await?;
         let down_steps = diff(&target, &reverse_renames(&expected, &steps), d);
         let dir_name = files::next_name(&local, name);
-        let lints = lint::lint(db, &steps).await?;
-        let mut up = files::render(d, &dir_name, "up", &steps, &warnings);
+        // Steps written in their online form raise no lint.
+        let linted: Vec<Step> = steps
+            .iter()
+            .filter(|s| !(opts.online && s.online_sql(d).is_some()))
+            .cloned()
+            .collect();
+        let lints = lint::lint(db, &linted).await?;
+        let mut up = files::render(d, &dir_name, "up", &steps, &warnings, opts.online);
         files::insert_lints(&mut up, &lints);
         let down_warnings: Vec<DataLossWarning> = down_steps
             .iter()
@@ -555,7 +566,7 @@ impl Migrator {
                 rows: -1,
             })
             .collect();
-        let down = files::render(d, &dir_name, "down", &down_steps, &down_warnings);
+        let down = files::render(d, &dir_name, "down", &down_steps, &down_warnings, false);
         let path = files::write(&self.dir, &dir_name, &up, &down)?;
         if opts.data_step {
             files::write_data_step(&path, name)?;
@@ -657,7 +668,7 @@ impl Migrator {
                     }
                     .into()
                 };
-                if data::one_transaction(d) {
+                if data::one_transaction(d, down) {
                     // The step, then down.sql and the record, in one transaction.
                     let after = format!("{down}\n;\n{delete}");
                     data::run_step(db, &step.down, None, Some(&after))
@@ -751,8 +762,8 @@ impl Migrator {
             })
             .collect();
         let dir_name = files::next_name(&local, name);
-        let up = files::render(d, &dir_name, "up", &steps, &[]);
-        let down = files::render(d, &dir_name, "down", &down_steps, &down_warnings);
+        let up = files::render(d, &dir_name, "up", &steps, &[], false);
+        let down = files::render(d, &dir_name, "down", &down_steps, &down_warnings, false);
         let path = files::write(&self.dir, &dir_name, &up, &down)?;
         // The files and the record go together: without the record, the files are removed again.
         let record = insert_history_sql(d, &dir_name, &files::checksum(&up), true);
@@ -1164,6 +1175,11 @@ async fn run_script(conn: &mut MigConn, script: &str, record: Option<&str>) -> R
 /// `data`).
 async fn apply_started(db: &Client, name: &str, checksum: &str, up: &str) -> Result<()> {
     let d = db.dialect();
+    if d.capabilities().transactional_ddl && files::no_transaction(up) {
+        apply_online(db, name, checksum, up, false).await?;
+        return data::record_step_pending(db, &quote(d, HISTORY_TABLE), name, "it has not run yet")
+            .await;
+    }
     let mut conn = MigConn::acquire(db).await?;
     let started = insert_history_sql(d, name, checksum, false);
     let failed = |e: Error, recorded: bool| -> Error {
@@ -1189,9 +1205,88 @@ async fn apply_started(db: &Client, name: &str, checksum: &str, up: &str) -> Res
     data::record_step_pending(db, &quote(d, HISTORY_TABLE), name, "it has not run yet").await
 }
 
+/// How long a statement of an online migration waits for a lock before it gives up (and is tried
+/// again, [`ONLINE_ATTEMPTS`] times in all): a busy table's writers wait at most this long behind it.
+pub const ONLINE_LOCK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+/// How many times a statement of an online migration is tried when it cannot get its lock.
+pub const ONLINE_ATTEMPTS: u32 = 4;
+
+/// Applies a migration marked [`files::NO_TRANSACTION`] (PostgreSQL's online forms): statement by
+/// statement outside a transaction, each under [`ONLINE_LOCK_TIMEOUT`] and tried again when it
+/// cannot get its lock. A `CREATE INDEX CONCURRENTLY` that fails leaves an `INVALID` index, which is
+/// dropped; the migration is then recorded as failed, with the error.
+async fn apply_online(
+    db: &Client,
+    name: &str,
+    checksum: &str,
+    up: &str,
+    finish: bool,
+) -> Result<()> {
+    let d = db.dialect();
+    let mut conn = MigConn::acquire(db).await?;
+    conn.batch(&insert_history_sql(d, name, checksum, false))
+        .await?;
+    conn.batch(&format!(
+        "SET lock_timeout = {}",
+        ONLINE_LOCK_TIMEOUT.as_millis()
+    ))
+    .await?;
+    for stmt in files::statements(up) {
+        let mut attempt = 1;
+        loop {
+            match conn.batch(&stmt).await {
+                Ok(()) => break,
+                Err(Error::LockTimeout(_)) if attempt < ONLINE_ATTEMPTS => {
+                    tokio::time::sleep(std::time::Duration::from_millis(200 * u64::from(attempt)))
+                        .await;
+                    attempt += 1;
+                }
+                Err(e) => {
+                    if let Some(index) = concurrent_index(&stmt) {
+                        let _ = conn
+                            .batch(&format!("DROP INDEX CONCURRENTLY IF EXISTS {index}"))
+                            .await;
+                    }
+                    drop(conn);
+                    let history = quote(d, HISTORY_TABLE);
+                    let _ = data::record_logs(db, &history, name, &e.to_string()).await;
+                    return Err(MigrateError::Apply {
+                        name: name.to_owned(),
+                        recorded: true,
+                        source: Box::new(e),
+                    }
+                    .into());
+                }
+            }
+        }
+    }
+    if finish {
+        conn.batch(&format!(
+            "UPDATE {} SET finished_at = {} WHERE name = {}",
+            quote(d, HISTORY_TABLE),
+            now_sql(d),
+            lit(d, name)
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// The quoted name of the index a `CREATE [UNIQUE] INDEX CONCURRENTLY IF NOT EXISTS` creates.
+fn concurrent_index(stmt: &str) -> Option<&str> {
+    let rest = stmt
+        .strip_prefix("CREATE INDEX CONCURRENTLY IF NOT EXISTS ")
+        .or_else(|| stmt.strip_prefix("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "))?;
+    let end = rest.find(" ON ")?;
+    Some(&rest[..end])
+}
+
 /// Applies one migration and records it.
 async fn apply(db: &Client, name: &str, checksum: &str, up: &str) -> Result<()> {
     let d = db.dialect();
+    if d.capabilities().transactional_ddl && files::no_transaction(up) {
+        return apply_online(db, name, checksum, up, true).await;
+    }
     let mut conn = MigConn::acquire(db).await?;
     if !d.capabilities().transactional_ddl {
         conn.batch(&insert_history_sql(d, name, checksum, false))

@@ -58,15 +58,26 @@ pub(crate) async fn replay(
     let result = async {
         let mut conn = MigConn::acquire(&shadow).await?;
         for m in migrations {
-            super::run_script(&mut conn, &m.up, None)
-                .await
-                .map_err(|e| {
-                    Error::from(MigrateError::Apply {
-                        name: format!("{} (replayed in the shadow database)", m.name),
-                        recorded: false,
-                        source: Box::new(e),
-                    })
-                })?;
+            let replayed = if super::files::no_transaction(&m.up) {
+                // Online forms (`CREATE INDEX CONCURRENTLY`) run one statement at a time.
+                let mut r = Ok(());
+                for stmt in super::files::statements(&m.up) {
+                    r = conn.batch(&stmt).await;
+                    if r.is_err() {
+                        break;
+                    }
+                }
+                r
+            } else {
+                super::run_script(&mut conn, &m.up, None).await
+            };
+            replayed.map_err(|e| {
+                Error::from(MigrateError::Apply {
+                    name: format!("{} (replayed in the shadow database)", m.name),
+                    recorded: false,
+                    source: Box::new(e),
+                })
+            })?;
         }
         drop(conn);
         introspect(&shadow).await
