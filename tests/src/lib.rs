@@ -7,6 +7,7 @@
 //! loudly; nothing is ever skipped silently.
 
 pub mod isolation;
+pub mod migrate_env;
 pub mod models;
 
 use std::future::Future;

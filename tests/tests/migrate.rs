@@ -5,63 +5,14 @@
 // clippy reads `unique(a, b), unique(a, c)` in `#[orm(..)]` as a repeated attribute.
 #![allow(clippy::duplicated_attributes)]
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
-use orm_runtime::migrate::{DevOptions, MigrateError, MigrationState, Migrator};
+use orm_runtime::migrate::{DevOptions, MigrateError, MigrationState};
 use orm_runtime::prelude::*;
-use orm_runtime::schema::{DbSchema, diff, introspect};
-use orm_tests::{IsolatedDb, TestBackend};
-
-/// A fresh empty database and migration directory per test and backend.
-struct Env {
-    #[allow(dead_code)]
-    backend: TestBackend,
-    db: Client,
-    dir: PathBuf,
-    isolated: IsolatedDb,
-}
-
-impl Env {
-    async fn new(backend: TestBackend) -> Env {
-        let isolated = IsolatedDb::create(backend).await;
-        let db = Client::connect(&isolated.url)
-            .await
-            .unwrap_or_else(|e| panic!("{backend:?}: cannot connect: {e}"));
-        let dir = std::env::temp_dir()
-            .join("orm-tests")
-            .join(format!("migrations-{}", uuid::Uuid::new_v4().simple()));
-        Env {
-            backend,
-            db,
-            dir,
-            isolated,
-        }
-    }
-
-    fn migrator(&self, schema: Schema) -> Migrator {
-        Migrator::new(schema).dir(&self.dir)
-    }
-
-    async fn live(&self) -> DbSchema {
-        introspect(&self.db).await.expect("introspect")
-    }
-
-    /// The steps from the live database to `schema`'s models: empty when they match.
-    async fn changes_to(&self, schema: &Schema) -> Vec<String> {
-        let d = self.db.dialect();
-        diff(&self.live().await, &schema.describe(d), d)
-            .iter()
-            .map(|s| s.describe())
-            .collect()
-    }
-
-    async fn finish(self) {
-        self.db.close().await;
-        let _ = std::fs::remove_dir_all(&self.dir);
-        self.isolated.cleanup().await;
-    }
-}
+use orm_runtime::schema::{DbSchema, diff};
+use orm_tests::TestBackend;
+use orm_tests::migrate_env::{MigrateEnv as Env, run};
+use orm_tests::migrate_test;
 
 /// The schema with each table's columns sorted by name.
 fn by_name(mut s: DbSchema) -> DbSchema {
@@ -69,45 +20,6 @@ fn by_name(mut s: DbSchema) -> DbSchema {
         t.columns.sort_by(|a, b| a.name.cmp(&b.name));
     }
     s
-}
-
-macro_rules! migrate_test {
-    ($name:ident, $body:expr) => {
-        mod $name {
-            use super::*;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                run(TestBackend::Sqlite, $body).await;
-            }
-
-            #[cfg(orm_postgres)]
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                run(TestBackend::Postgres, $body).await;
-            }
-
-            #[cfg(orm_mysql)]
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn mysql() {
-                run(TestBackend::MySql, $body).await;
-            }
-        }
-    };
-}
-
-async fn run<F, Fut>(backend: TestBackend, body: F)
-where
-    F: FnOnce(Arc<Env>) -> Fut,
-    Fut: std::future::Future<Output = orm_runtime::Result<()>>,
-{
-    let env = Arc::new(Env::new(backend).await);
-    let result = body(env.clone()).await;
-    let env = Arc::try_unwrap(env).unwrap_or_else(|_| panic!("the test body kept its Env"));
-    env.finish().await;
-    if let Err(e) = result {
-        panic!("{backend:?}: {e}\n{e:?}");
-    }
 }
 
 migrate_test!(blog_schema_from_empty, |env| async move {
