@@ -362,6 +362,17 @@ impl Cli {
                         for l in &new.lints {
                             println!("{YELLOW}lint{YELLOW:#}: {l}");
                         }
+                        if online
+                            && !new
+                                .steps
+                                .iter()
+                                .any(|s| s.online_sql(db.dialect()).is_some())
+                        {
+                            println!(
+                                "{DIM}--online: no step of this migration has an online form on {} (written as usual){DIM:#}",
+                                db.dialect().backend.name()
+                            );
+                        }
                         if new.applied {
                             println!("{GREEN}Applied{GREEN:#} {}", new.name);
                         } else if data_step && !create_only {
