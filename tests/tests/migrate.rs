@@ -2073,3 +2073,65 @@ async fn an_online_migration_gives_up_on_a_lock_it_cannot_get_postgres() {
     })
     .await;
 }
+
+fn halve_values(tx: &Transaction) -> orm_runtime::migrate::StepFuture<'_> {
+    Box::pin(async move {
+        orm_runtime::sql!("UPDATE readings SET value = value / 2")
+            .execute(tx)
+            .await?;
+        Ok(())
+    })
+}
+
+fn double_values(tx: &Transaction) -> orm_runtime::migrate::StepFuture<'_> {
+    Box::pin(async move {
+        orm_runtime::sql!("UPDATE readings SET value = value * 2")
+            .execute(tx)
+            .await?;
+        Ok(())
+    })
+}
+
+migrate_test!(an_online_migration_with_a_data_step, |env| async move {
+    let m1 = env.migrator(online_v1::schema());
+    m1.dev(&env.db, "init", DevOptions::default()).await?;
+    online_v1::Reading::create(online_v1::NewReading {
+        id: 1,
+        sensor: 1,
+        value: 8.0,
+    })
+    .exec(&env.db)
+    .await?;
+    let m2 = env.migrator(online_v2::schema()).data_migration(
+        "index_sensor",
+        halve_values,
+        double_values,
+    );
+    let created = m2
+        .dev(
+            &env.db,
+            "index_sensor",
+            DevOptions {
+                online: true,
+                data_step: true,
+                ..Default::default()
+            },
+        )
+        .await?
+        .expect("a migration");
+    assert!(created.applied);
+    let value = || async {
+        online_v1::Reading::find_unique(online_v1::Reading::ID.eq(1))
+            .exec(&env.db)
+            .await
+            .map(|r| r.expect("row").value)
+    };
+    assert_eq!(value().await?, 4.0);
+    for s in m2.status(&env.db).await? {
+        assert_eq!(s.state, MigrationState::Applied, "{}", s.name);
+    }
+    assert!(m2.pending_changes(&env.db).await?.is_empty());
+    m2.down(&env.db, None).await?;
+    assert_eq!(value().await?, 8.0);
+    Ok(())
+});

@@ -80,12 +80,13 @@ impl DataSteps {
 pub(crate) const STEP_FAILED: &str = "the SQL was applied; the data step failed: ";
 
 /// Whether one transaction can hold the migration's SQL (`up`) and its step: the backend has
-/// transactional DDL, the script needs no foreign-key switch, and it adds no enum value (PostgreSQL
-/// cannot use a value `ALTER TYPE .. ADD VALUE` added before the transaction commits, and the step
-/// may write it).
+/// transactional DDL, the script needs no foreign-key switch, runs in a transaction at all (not an
+/// online migration's `CREATE INDEX CONCURRENTLY`), and adds no enum value (PostgreSQL cannot use a
+/// value `ALTER TYPE .. ADD VALUE` added before the transaction commits, and the step may write it).
 pub(crate) fn one_transaction(d: Dialect, up: &str) -> bool {
     d.capabilities().transactional_ddl
         && d.ddl().foreign_key_switch().is_none()
+        && !super::files::no_transaction(up)
         && !up.contains(" ADD VALUE ")
 }
 
