@@ -10,6 +10,9 @@
 //! | `GET` | `/search?q=&limit=` | posts whose title or content contains the text |
 //! | `GET` | `/tags/popular?limit=` | tags by published posts |
 //! | `POST` | `/notifications` | create notifications in one statement |
+//! | `GET` | `/posts/{id}/comments?limit=` | a post's comments with their replies |
+//! | `PUT` | `/users/{id}/following/{other}` | follow (201; 409 if already) |
+//! | `DELETE` | `/users/{id}/following/{other}` | unfollow (204; 404 if not following) |
 //!
 //! Errors are `application/problem+json` ([RFC 9457](https://www.rfc-editor.org/rfc/rfc9457)):
 //! a bad request is 400 naming the field, a missing row 404, a unique key taken 409 naming the
@@ -120,6 +123,11 @@ impl App {
             .route("/search", get(search))
             .route("/tags/popular", get(popular_tags))
             .route("/notifications", post(create_notifications))
+            .route("/posts/{id}/comments", get(comments))
+            .route(
+                "/users/{id}/following/{other}",
+                axum::routing::put(follow).delete(unfollow),
+            )
             .with_state(self.clone())
             .layer(tower_http::trace::TraceLayer::new_for_http())
     }
@@ -508,4 +516,50 @@ async fn create_notifications(
     }
     let created = app.service.batch_create_notifications(inputs).await?;
     Ok((StatusCode::CREATED, Json(Created { created })))
+}
+
+async fn comments(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    query: Result<Query<LimitQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Vec<blog_models::service::CommentThread>> {
+    let Query(q) = query.map_err(|e| unreadable("query", e.body_text()))?;
+    let limit = check_limit(q.limit, 20)?;
+    Ok(Json(app.service.comments_with_replies(&id, limit).await?))
+}
+
+/// What `PUT /users/{id}/following/{other}` returns.
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Following {
+    /// Who follows.
+    pub follower_id: String,
+    /// Whom.
+    pub following_id: String,
+}
+
+async fn follow(
+    State(app): State<App>,
+    Path((id, other)): Path<(String, String)>,
+) -> Result<(StatusCode, Json<Following>), ApiError> {
+    let f = app.service.follow(&id, &other).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Following {
+            follower_id: f.follower_id,
+            following_id: f.following_id,
+        }),
+    ))
+}
+
+async fn unfollow(
+    State(app): State<App>,
+    Path((id, other)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    if app.service.unfollow(&id, &other).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found(format!(
+            "{id:?} does not follow {other:?}"
+        )))
+    }
 }

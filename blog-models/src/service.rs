@@ -42,8 +42,8 @@ use orm_runtime::query::{FindMany, FindManySelect, Scope};
 use serde::Serialize;
 
 use crate::models::{
-    Category, NewNotification, NewPost, NewPostTag, Notification, NotificationType, Post, PostTag,
-    Role, Tag, User, UserSettings,
+    Category, Comment, Follow, NewFollow, NewNotification, NewPost, NewPostTag, Notification,
+    NotificationType, Post, PostTag, Role, Tag, User, UserSettings,
 };
 
 /// The most posts one page of [`DatabaseService::posts_paginated`] returns.
@@ -442,6 +442,40 @@ pub struct PostCard {
     pub counts: PostCounts,
 }
 
+/// A reply as a comment thread shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Select)]
+#[orm(model = Comment)]
+pub struct ReplyCard {
+    /// The reply's id.
+    pub id: String,
+    /// Its text.
+    pub content: String,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
+    /// Who wrote it.
+    #[orm(relation)]
+    pub author: AuthorCard,
+}
+
+/// A top-level comment of a post with its replies, oldest first: a row of
+/// [`DatabaseService::comments_with_replies`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Select)]
+#[orm(model = Comment)]
+pub struct CommentThread {
+    /// The comment's id.
+    pub id: String,
+    /// Its text.
+    pub content: String,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
+    /// Who wrote it.
+    #[orm(relation)]
+    pub author: AuthorCard,
+    /// The replies, oldest first.
+    #[orm(relation(order_by = Comment::CREATED_AT.asc()))]
+    pub replies: Vec<ReplyCard>,
+}
+
 /// One page of [`DatabaseService::posts_paginated`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PostPage {
@@ -804,6 +838,52 @@ impl<D: Database> DatabaseService<D> {
                     .await?
                     .ok_or(Error::NotFound { model: "Post" })
             })
+            .await
+    }
+
+    /// `follower_id` follows `following_id`. Following oneself is [`Error::InvalidValue`] on
+    /// `following_id`; following twice is the unique key's [`Error::UniqueViolation`]; an unknown
+    /// user is a [`Error::ForeignKeyViolation`].
+    pub async fn follow(&self, follower_id: &str, following_id: &str) -> Result<Follow, Error> {
+        if follower_id == following_id {
+            return Err(Error::InvalidValue {
+                model: Some("Follow"),
+                field: Some("following_id".into()),
+                value: None,
+                reason: "a user cannot follow themselves".into(),
+                source: None,
+            });
+        }
+        Follow::create(NewFollow {
+            follower_id: follower_id.to_owned(),
+            following_id: following_id.to_owned(),
+            ..Default::default()
+        })
+        .exec(self.db.executor())
+        .await
+    }
+
+    /// `follower_id` stops following `following_id`; `false` when they did not follow.
+    pub async fn unfollow(&self, follower_id: &str, following_id: &str) -> Result<bool, Error> {
+        let n = Follow::delete_many()
+            .filter(Follow::FOLLOWER_ID.eq(follower_id) & Follow::FOLLOWING_ID.eq(following_id))
+            .exec(self.db.executor())
+            .await?;
+        Ok(n > 0)
+    }
+
+    /// A post's top-level comments, oldest first (at most `limit`), each with its replies.
+    pub async fn comments_with_replies(
+        &self,
+        post_id: &str,
+        limit: u32,
+    ) -> Result<Vec<CommentThread>, Error> {
+        Comment::find_many()
+            .filter(Comment::POST_ID.eq(post_id) & Comment::PARENT_ID.eq(None::<String>))
+            .order_by(Comment::CREATED_AT.asc())
+            .take(u64::from(limit))
+            .select::<CommentThread>()
+            .exec(self.db.executor())
             .await
     }
 

@@ -258,6 +258,69 @@ backend_test!(
         .await
         .problem(StatusCode::UNPROCESSABLE_ENTITY);
 
+        // A post's comments with their replies, oldest first.
+        let r = call(&app, "GET", &format!("/posts/{}/comments", seen[0]), None).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let threads = r.json();
+        let threads = threads.as_array().expect("threads");
+        assert!(!threads.is_empty());
+        for t in threads {
+            assert!(t["author"]["id"].is_string(), "{t}");
+            let replies = t["replies"].as_array().expect("replies");
+            let times: Vec<&str> = replies
+                .iter()
+                .map(|r| r["created_at"].as_str().expect("time"))
+                .collect();
+            assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+        }
+        assert!(
+            threads
+                .iter()
+                .any(|t| !t["replies"].as_array().expect("replies").is_empty())
+        );
+        call(&app, "GET", "/posts/x/comments?limit=500", None)
+            .await
+            .problem(StatusCode::BAD_REQUEST);
+
+        // Follow and unfollow: 201, 409 naming the key, 204, 404; oneself 400; an unknown user 422.
+        let path = format!("/users/{}/following/{}", user_id(1), user_id(2));
+        let _ = call(&app, "DELETE", &path, None).await;
+        assert_eq!(
+            call(&app, "PUT", &path, None).await.status,
+            StatusCode::CREATED
+        );
+        let p = call(&app, "PUT", &path, None)
+            .await
+            .problem(StatusCode::CONFLICT);
+        assert_eq!(
+            p.fields,
+            vec!["follower_id".to_owned(), "following_id".to_owned()]
+        );
+        assert_eq!(
+            call(&app, "DELETE", &path, None).await.status,
+            StatusCode::NO_CONTENT
+        );
+        call(&app, "DELETE", &path, None)
+            .await
+            .problem(StatusCode::NOT_FOUND);
+        let p = call(
+            &app,
+            "PUT",
+            &format!("/users/{0}/following/{0}", user_id(1)),
+            None,
+        )
+        .await
+        .problem(StatusCode::BAD_REQUEST);
+        assert_eq!(p.fields, vec!["following_id".to_owned()]);
+        call(
+            &app,
+            "PUT",
+            &format!("/users/{}/following/nobody", user_id(1)),
+            None,
+        )
+        .await
+        .problem(StatusCode::UNPROCESSABLE_ENTITY);
+
         // A database that went away: 503 with Retry-After, for the probe and for requests.
         db.close().await;
         let r = call(&app, "GET", "/readyz", None).await;
