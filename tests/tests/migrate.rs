@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use orm_runtime::migrate::{DevOptions, MigrateError, MigrationState};
+use orm_runtime::migrate::{DevOptions, MigrateError, MigrationState, Migrator};
 use orm_runtime::prelude::*;
 use orm_runtime::schema::{DbSchema, diff};
 use orm_tests::TestBackend;
@@ -1918,6 +1918,26 @@ mod online_v2 {
 
 const READINGS: i64 = 200_000;
 
+/// Writes (without applying) the migration that indexes `readings` online.
+async fn write_online_index(
+    env: &Env,
+) -> orm_runtime::Result<(Migrator, orm_runtime::migrate::NewMigration)> {
+    let m2 = env.migrator(online_v2::schema());
+    let created = m2
+        .dev(
+            &env.db,
+            "index_sensor",
+            DevOptions {
+                online: true,
+                create_only: true,
+                ..Default::default()
+            },
+        )
+        .await?
+        .expect("a migration");
+    Ok((m2, created))
+}
+
 migrate_test!(an_online_index_lets_writers_go_on, |env| async move {
     let m1 = env.migrator(online_v1::schema());
     m1.dev(&env.db, "init", DevOptions::default()).await?;
@@ -1934,19 +1954,7 @@ migrate_test!(an_online_index_lets_writers_go_on, |env| async move {
         ),
     };
     fill.execute(&env.db).await?;
-    let m2 = env.migrator(online_v2::schema());
-    let created = m2
-        .dev(
-            &env.db,
-            "index_sensor",
-            DevOptions {
-                online: true,
-                create_only: true,
-                ..Default::default()
-            },
-        )
-        .await?
-        .expect("a migration");
+    let (m2, created) = write_online_index(&env).await?;
     match env.backend {
         TestBackend::Postgres => {
             assert!(
@@ -2026,19 +2034,7 @@ async fn an_online_migration_gives_up_on_a_lock_it_cannot_get_postgres() {
     run(TestBackend::Postgres, |env| async move {
         let m1 = env.migrator(online_v1::schema());
         m1.dev(&env.db, "init", DevOptions::default()).await?;
-        let m2 = env.migrator(online_v2::schema());
-        let created = m2
-            .dev(
-                &env.db,
-                "index_sensor",
-                DevOptions {
-                    online: true,
-                    create_only: true,
-                    ..Default::default()
-                },
-            )
-            .await?
-            .expect("a migration");
+        let (m2, created) = write_online_index(&env).await?;
         // A long transaction holds a lock `CREATE INDEX CONCURRENTLY` waits for (writers are not
         // blocked by it).
         let holder = env.db.begin().await?;

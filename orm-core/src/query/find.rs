@@ -191,6 +191,14 @@ impl<M: Model> FindMany<M> {
 
     /// Orders by the primary key, ascending (replacing earlier order terms): the order of batched
     /// work over a table.
+    ///
+    /// ```no_run
+    /// # use orm_runtime::prelude::*;
+    /// # #[derive(Model, Debug, Clone)] struct Job { #[orm(id)] id: i64, done: bool }
+    /// # async fn f(db: &Client) -> orm_runtime::Result<()> {
+    /// let first = Job::find_many().filter(Job::DONE.eq(false)).order_by_key().take(100).exec(db).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn order_by_key(mut self) -> Self {
         self.order = M::DEF
             .primary_key

@@ -8,7 +8,7 @@ use orm_core::error::{Error, Result};
 use orm_core::model::Model;
 use orm_core::query::{CmpOp, Expr};
 use orm_core::query::{Filter, ModelQuery};
-use orm_core::sql::{Backend, Statement};
+use orm_core::sql::Statement;
 use orm_core::types::ScalarKind;
 
 use super::data::StepFuture;
@@ -141,7 +141,7 @@ impl Backfill {
                 break;
             };
             let n = batch.len() as u64;
-            let record = self.record_sql(db, &next, rows_before + report.rows + n, false)?;
+            let record = self.record_sql(db, Some(&next), rows_before + report.rows + n, false)?;
             let f = &mut f;
             db.transaction(|tx| async move {
                 f(&tx, batch).await?;
@@ -157,10 +157,7 @@ impl Backfill {
                 break;
             }
         }
-        let done = match &last {
-            Some(v) => self.record_sql(db, v, rows_before + report.rows, true)?,
-            None => self.record_finished_sql(db),
-        };
+        let done = self.record_sql(db, last.as_ref(), rows_before + report.rows, true)?;
         db.__execute(done).await?;
         bar.finish();
         Ok(report)
@@ -169,75 +166,59 @@ impl Backfill {
     /// Forgets the recorded position: the next run starts from the first row.
     pub async fn reset(&self, db: &Client) -> Result<()> {
         ensure_table(db).await?;
-        let mut stmt = Statement::text(format!(
+        let sql = format!(
             "DELETE FROM {} WHERE name = {}",
-            quote(db, BACKFILL_TABLE),
-            placeholder(db, 1)
-        ));
-        stmt.binds = vec![Value::String(self.name.clone())];
-        db.__execute(stmt).await.map(|_| ())
+            table(db),
+            lit(db, &self.name)
+        );
+        db.__execute(Statement::text(sql)).await.map(|_| ())
     }
 
     /// The recorded last key, rows done, and whether it finished.
     async fn position(&self, db: &Client, kind: ScalarKind) -> Result<(Option<Value>, u64, bool)> {
-        let mut stmt = Statement::text(format!(
+        let sql = format!(
             "SELECT last_key, done_rows, finished FROM {} WHERE name = {}",
-            quote(db, BACKFILL_TABLE),
-            placeholder(db, 1)
-        ));
-        stmt.binds = vec![Value::String(self.name.clone())];
+            table(db),
+            lit(db, &self.name)
+        );
         let rows: Vec<(Option<String>, i64, i64)> = db
             .__fetch(
-                stmt,
+                Statement::text(sql),
                 <(Option<String>, i64, i64) as orm_core::FromRow>::from_row,
             )
             .await?;
         let Some((last, done, finished)) = rows.into_iter().next() else {
-            let mut insert = Statement::text(format!(
+            let insert = format!(
                 "INSERT INTO {} (name, last_key, done_rows, finished) VALUES ({}, NULL, 0, 0)",
-                quote(db, BACKFILL_TABLE),
-                placeholder(db, 1)
-            ));
-            insert.binds = vec![Value::String(self.name.clone())];
-            db.__execute(insert).await?;
+                table(db),
+                lit(db, &self.name)
+            );
+            db.__execute(Statement::text(insert)).await?;
             return Ok((None, 0, false));
         };
         let last = last.map(|s| parse_key(&s, kind)).transpose()?;
         Ok((last, done.max(0) as u64, finished != 0))
     }
 
+    /// Records the position `last`, `done` rows in all, and whether the backfill finished.
     fn record_sql(
         &self,
         db: &Client,
-        last: &Value,
+        last: Option<&Value>,
         done: u64,
         finished: bool,
     ) -> Result<Statement> {
-        let mut stmt = Statement::text(format!(
-            "UPDATE {} SET last_key = {}, done_rows = {}, finished = {} WHERE name = {}",
-            quote(db, BACKFILL_TABLE),
-            placeholder(db, 1),
-            placeholder(db, 2),
-            placeholder(db, 3),
-            placeholder(db, 4)
-        ));
-        stmt.binds = vec![
-            Value::String(key_text(last)?),
-            Value::I64(done.min(i64::MAX as u64) as i64),
-            Value::I64(finished as i64),
-            Value::String(self.name.clone()),
-        ];
-        Ok(stmt)
-    }
-
-    fn record_finished_sql(&self, db: &Client) -> Statement {
-        let mut stmt = Statement::text(format!(
-            "UPDATE {} SET finished = 1 WHERE name = {}",
-            quote(db, BACKFILL_TABLE),
-            placeholder(db, 1)
-        ));
-        stmt.binds = vec![Value::String(self.name.clone())];
-        stmt
+        let last = match last {
+            Some(v) => format!("last_key = {}, ", lit(db, &key_text(v)?)),
+            None => String::new(),
+        };
+        Ok(Statement::text(format!(
+            "UPDATE {} SET {last}done_rows = {}, finished = {} WHERE name = {}",
+            table(db),
+            done.min(i64::MAX as u64),
+            i64::from(finished),
+            lit(db, &self.name)
+        )))
     }
 }
 
@@ -301,29 +282,20 @@ fn parse_key(s: &str, kind: ScalarKind) -> Result<Value> {
     })
 }
 
-fn quote(db: &Client, ident: &str) -> String {
-    match db.backend() {
-        Backend::MySql => format!("`{ident}`"),
-        _ => format!("\"{ident}\""),
-    }
+/// The position table, quoted.
+fn table(db: &Client) -> String {
+    super::quote(db.dialect(), BACKFILL_TABLE)
 }
 
-fn placeholder(db: &Client, n: usize) -> String {
-    match db.backend() {
-        Backend::Postgres => format!("${n}"),
-        _ => "?".to_owned(),
-    }
+fn lit(db: &Client, s: &str) -> String {
+    super::lit(db.dialect(), s)
 }
 
 async fn ensure_table(db: &Client) -> Result<()> {
-    let text = match db.backend() {
-        Backend::MySql => "VARCHAR(255)",
-        _ => "TEXT",
-    };
     db.__execute(Statement::text(format!(
-        "CREATE TABLE IF NOT EXISTS {} (name VARCHAR(255) NOT NULL PRIMARY KEY, last_key {text} NULL, \
+        "CREATE TABLE IF NOT EXISTS {} (name VARCHAR(255) NOT NULL PRIMARY KEY, last_key TEXT NULL, \
          done_rows BIGINT NOT NULL, finished BIGINT NOT NULL)",
-        quote(db, BACKFILL_TABLE)
+        table(db)
     )))
     .await
     .map(|_| ())

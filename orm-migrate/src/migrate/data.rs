@@ -15,7 +15,6 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use orm_core::Value;
 use orm_core::client::{Client, Executor, Transaction};
 use orm_core::error::{Error, MigrateError, Result};
 use orm_core::sql::{Dialect, Statement};
@@ -123,16 +122,11 @@ pub(crate) async fn record_step_pending(
 
 /// Sets a recorded migration's `logs`.
 pub(crate) async fn record_logs(db: &Client, history: &str, name: &str, logs: &str) -> Result<()> {
-    let (p1, p2) = match db.backend() {
-        orm_core::sql::Backend::Postgres => ("$1", "$2"),
-        _ => ("?", "?"),
-    };
-    let mut stmt = Statement::text(format!(
-        "UPDATE {history} SET logs = {p1} WHERE name = {p2}"
-    ));
-    stmt.binds = vec![
-        Value::String(logs.to_owned()),
-        Value::String(name.to_owned()),
-    ];
-    db.__execute(stmt).await.map(|_| ())
+    let d = db.dialect();
+    let sql = format!(
+        "UPDATE {history} SET logs = {} WHERE name = {}",
+        super::lit(d, logs),
+        super::lit(d, name)
+    );
+    db.__execute(Statement::text(sql)).await.map(|_| ())
 }

@@ -107,39 +107,45 @@ pub(crate) fn read_dir(dir: &Path) -> Result<Vec<LocalMigration>> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io(dir))? {
         let entry = entry.map_err(io(dir))?;
-        let path = entry.path();
-        let up_path = path.join("up.sql");
-        if !path.is_dir() || !up_path.exists() {
-            continue;
+        if let Some(m) = read_migration(&entry.path())? {
+            out.push(m);
         }
-        let up = std::fs::read_to_string(&up_path).map_err(io(&up_path))?;
-        let down_path = path.join("down.sql");
-        let down = if down_path.exists() {
-            Some(std::fs::read_to_string(&down_path).map_err(io(&down_path))?)
-        } else {
-            None
-        };
-        let data_path = path.join(DATA_STEP_FILE);
-        let data_step = if data_path.exists() {
-            Some(std::fs::read_to_string(&data_path).map_err(io(&data_path))?)
-        } else {
-            None
-        };
-        let checksum = match &data_step {
-            None => checksum(&up),
-            Some(step) => checksum(&format!("{up}\n-- {DATA_STEP_FILE}\n{step}")),
-        };
-        out.push(LocalMigration {
-            name: entry.file_name().to_string_lossy().into_owned(),
-            checksum,
-            path,
-            up,
-            down,
-            data_step,
-        });
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
+}
+
+/// The migration in directory `path`; `None` when it is not one (no `up.sql`).
+pub(crate) fn read_migration(path: &Path) -> Result<Option<LocalMigration>> {
+    let up_path = path.join("up.sql");
+    if !path.is_dir() || !up_path.exists() {
+        return Ok(None);
+    }
+    let read = |p: &Path| -> Result<Option<String>> {
+        if p.exists() {
+            std::fs::read_to_string(p).map(Some).map_err(io(p))
+        } else {
+            Ok(None)
+        }
+    };
+    let up = std::fs::read_to_string(&up_path).map_err(io(&up_path))?;
+    let down = read(&path.join("down.sql"))?;
+    let data_step = read(&path.join(DATA_STEP_FILE))?;
+    let checksum = match &data_step {
+        None => checksum(&up),
+        Some(step) => checksum(&format!("{up}\n-- {DATA_STEP_FILE}\n{step}")),
+    };
+    Ok(Some(LocalMigration {
+        name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        checksum,
+        path: path.to_owned(),
+        up,
+        down,
+        data_step,
+    }))
 }
 
 /// `<UTC timestamp>_<name>`, later than every existing migration even within one second.

@@ -145,18 +145,25 @@ fn rule(d: Dialect, step: &Step) -> Option<(&str, String, String)> {
 
 /// The steps of `steps` that lock or rewrite a table holding rows on `db`, with the row counts. A
 /// table the database does not have yet, or an empty one, raises nothing.
+///
+/// ```no_run
+/// # async fn f(db: &orm_runtime::Client, migrator: orm_runtime::migrate::Migrator) -> orm_runtime::Result<()> {
+/// let steps = migrator.pending_changes(db).await?;
+/// for l in orm_runtime::migrate::lint(db, &steps).await? {
+///     eprintln!("{l}"); // `create index ..: CREATE INDEX blocks every write .. (`posts` has 10000 rows); build it with ..`
+/// }
+/// # Ok(()) }
+/// ```
 pub async fn lint(db: &Client, steps: &[Step]) -> Result<Vec<Lint>> {
     let d = db.dialect();
     let mut out = Vec::new();
+    let mut counter = super::Counter::new(db);
     for step in steps {
         let Some((table, problem, safer)) = rule(d, step) else {
             continue;
         };
-        let quoted = match d.backend {
-            Backend::MySql => format!("`{}`", table.replace('`', "``")),
-            _ => format!("\"{}\"", table.replace('"', "\"\"")),
-        };
-        let rows = match super::count(db, &format!("SELECT COUNT(*) FROM {quoted}")).await {
+        let sql = format!("SELECT COUNT(*) FROM {}", super::quote(d, table));
+        let rows = match counter.count(&sql).await {
             Ok(n) => n,
             Err(_) => continue,
         };

@@ -430,12 +430,7 @@ impl Migrator {
     /// it finished — or failed with the step's error.
     async fn finish_data_step(&self, db: &Client, name: &str, step: &data::DataStep) -> Result<()> {
         let d = db.dialect();
-        let finish = format!(
-            "UPDATE {} SET finished_at = {}, logs = NULL WHERE name = {}",
-            quote(d, HISTORY_TABLE),
-            now_sql(d),
-            lit(d, name)
-        );
+        let finish = finish_history_sql(d, name);
         match data::run_step(db, &step.up, None, Some(&finish)).await {
             Ok(()) => Ok(()),
             Err(e) => {
@@ -573,11 +568,7 @@ impl Migrator {
         }
         let mut applied = false;
         if !opts.create_only {
-            let written = self
-                .local()?
-                .into_iter()
-                .find(|m| m.name == dir_name)
-                .expect("just written");
+            let written = files::read_migration(&path)?.expect("just written");
             // A new data step is applied once the application registers it.
             if self.data.for_migration(&written).is_ok() {
                 self.apply(db, &written).await?;
@@ -973,6 +964,7 @@ pub(crate) async fn drop_all(db: &Client) -> Result<()> {
 /// them. Rows with a `NULL` in the key never conflict, on every backend.
 async fn refuse_unique_violations(db: &Client, steps: &[Step]) -> Result<()> {
     let d = db.dialect();
+    let mut counter = Counter::new(db);
     for s in steps {
         let Step::CreateIndex { table, index } = s else {
             continue;
@@ -992,21 +984,16 @@ async fn refuse_unique_violations(db: &Client, steps: &[Step]) -> Result<()> {
             filter = filter.join(" AND "),
         );
         // A table or column the live database lacks yet holds no duplicates.
-        let Ok(duplicates) = count(db, &format!("SELECT COUNT(*) FROM ({groups}) orm_d")).await
+        let Ok(duplicates) = counter
+            .count(&format!("SELECT COUNT(*) FROM ({groups}) orm_d"))
+            .await
         else {
             continue;
         };
         if duplicates == 0 {
             continue;
         }
-        let text = match d.backend {
-            orm_core::sql::Backend::MySql => "CHAR",
-            _ => "TEXT",
-        };
-        let shown: Vec<String> = cols
-            .iter()
-            .map(|c| format!("CAST({c} AS {text})"))
-            .collect();
+        let shown: Vec<String> = cols.iter().map(|c| d.ddl().text_cast(c)).collect();
         let n = cols.len();
         let examples = db
             .__fetch(
@@ -1045,24 +1032,36 @@ async fn refuse_unique_violations(db: &Client, steps: &[Step]) -> Result<()> {
     Ok(())
 }
 
-/// One number a statement returns.
-async fn count(db: &Client, sql: &str) -> Result<i64> {
-    let mut conn = MigConn::acquire(db).await?;
-    conn.count(sql).await
+/// Counts rows for the checks before a migration, on one connection checked out at the first
+/// count.
+struct Counter<'a> {
+    db: &'a Client,
+    conn: Option<MigConn>,
+}
+
+impl<'a> Counter<'a> {
+    fn new(db: &'a Client) -> Self {
+        Counter { db, conn: None }
+    }
+
+    /// The number `sql` returns.
+    async fn count(&mut self, sql: &str) -> Result<i64> {
+        let conn = match &mut self.conn {
+            Some(c) => c,
+            None => self.conn.insert(MigConn::acquire(self.db).await?),
+        };
+        conn.count(sql).await
+    }
 }
 
 async fn data_loss(db: &Client, steps: &[Step]) -> Result<Vec<DataLossWarning>> {
     let d = db.dialect();
     let mut out = Vec::new();
-    let mut conn = None;
+    let mut counter = Counter::new(db);
     for s in steps {
         if let Some(loss) = s.data_loss(d) {
-            let c = match &mut conn {
-                Some(c) => c,
-                None => conn.insert(MigConn::acquire(db).await?),
-            };
             // A table the live database lacks has no rows to lose.
-            let rows = c.count(&loss.count_sql).await.unwrap_or(0);
+            let rows = counter.count(&loss.count_sql).await.unwrap_or(0);
             out.push(DataLossWarning {
                 description: loss.description,
                 rows,
@@ -1097,6 +1096,16 @@ fn insert_history_sql(d: Dialect, name: &str, checksum: &str, finished: bool) ->
         lit(d, checksum),
         if finished { now_sql(d) } else { "NULL" },
         now = now_sql(d),
+    )
+}
+
+/// Records a started migration as finished.
+fn finish_history_sql(d: Dialect, name: &str) -> String {
+    format!(
+        "UPDATE {} SET finished_at = {}, logs = NULL WHERE name = {}",
+        quote(d, HISTORY_TABLE),
+        now_sql(d),
+        lit(d, name)
     )
 }
 
@@ -1261,13 +1270,7 @@ async fn apply_online(
         }
     }
     if finish {
-        conn.batch(&format!(
-            "UPDATE {} SET finished_at = {} WHERE name = {}",
-            quote(d, HISTORY_TABLE),
-            now_sql(d),
-            lit(d, name)
-        ))
-        .await?;
+        conn.batch(&finish_history_sql(d, name)).await?;
     }
     Ok(())
 }
@@ -1292,15 +1295,7 @@ async fn apply(db: &Client, name: &str, checksum: &str, up: &str) -> Result<()> 
         conn.batch(&insert_history_sql(d, name, checksum, false))
             .await?;
         match conn.batch(up).await {
-            Ok(()) => {
-                conn.batch(&format!(
-                    "UPDATE {} SET finished_at = {} WHERE name = {}",
-                    quote(d, HISTORY_TABLE),
-                    now_sql(d),
-                    lit(d, name)
-                ))
-                .await
-            }
+            Ok(()) => conn.batch(&finish_history_sql(d, name)).await,
             Err(e) => {
                 let _ = conn.record_failure(name, &e.to_string()).await;
                 Err(MigrateError::Apply {

@@ -9,7 +9,7 @@ use orm_core::model::fit_identifier;
 use orm_core::schema::{
     Column, ColumnDefault, ColumnType, DbSchema, EnumType, ForeignKey, Index, PrimaryKey, Table,
 };
-use orm_core::sql::{Backend, Dialect};
+use orm_core::sql::Dialect;
 
 /// One change to a database schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -744,33 +744,11 @@ impl Step {
     /// MySQL/MariaDB `CREATE INDEX .. ALGORITHM=INPLACE LOCK=NONE` (the server refuses rather than
     /// lock). `None`: the step has no such form.
     pub fn online_sql(&self, d: Dialect) -> Option<Vec<String>> {
-        let t = |n: &str| q(d, n);
-        match (self, d.backend) {
-            (Step::CreateIndex { table, index }, Backend::Postgres) => {
-                let sql = create_index_sql(d, table, index);
-                let kind = if index.unique { "UNIQUE " } else { "" };
-                let plain = format!("CREATE {kind}INDEX ");
-                let rest = sql.strip_prefix(&plain)?;
-                Some(vec![format!(
-                    "CREATE {kind}INDEX CONCURRENTLY IF NOT EXISTS {rest}"
-                )])
+        match self {
+            Step::CreateIndex { table, index } => {
+                d.ddl().create_index_online(table, index).map(|s| vec![s])
             }
-            (Step::AddForeignKey { table, fk }, Backend::Postgres) => Some(vec![
-                format!(
-                    "ALTER TABLE {} ADD {} NOT VALID",
-                    t(table),
-                    d.ddl().foreign_key(fk)
-                ),
-                format!(
-                    "ALTER TABLE {} VALIDATE CONSTRAINT {}",
-                    t(table),
-                    t(&fk.name)
-                ),
-            ]),
-            (Step::CreateIndex { table, index }, Backend::MySql) => Some(vec![format!(
-                "{} ALGORITHM=INPLACE LOCK=NONE",
-                create_index_sql(d, table, index)
-            )]),
+            Step::AddForeignKey { table, fk } => d.ddl().add_foreign_key_online(table, fk),
             _ => None,
         }
     }

@@ -359,6 +359,20 @@ pub(crate) trait Rules: Sync {
     fn create_index(&self, table: &str, i: &Index) -> String {
         create_index_std(self, table, i)
     }
+    /// `CREATE INDEX` in a form that does not block writes to a busy table, where the backend has
+    /// one (`None`: it has not).
+    fn create_index_online(&self, _table: &str, _i: &Index) -> Option<String> {
+        None
+    }
+    /// Adding a foreign key without blocking writes while the rows are checked, where the backend
+    /// can (`None`: it cannot).
+    fn add_foreign_key_online(&self, _table: &str, _fk: &ForeignKey) -> Option<Vec<String>> {
+        None
+    }
+    /// `expr` cast to text (to show a key's values in a message).
+    fn text_cast(&self, expr: &str) -> String {
+        format!("CAST({expr} AS TEXT)")
+    }
     /// `DROP INDEX`.
     fn drop_index(&self, _table: &str, name: &str) -> String {
         format!("DROP INDEX {}", self.ident(name))
@@ -1010,6 +1024,18 @@ impl Ddl {
     /// `CREATE INDEX`.
     pub fn create_index(self, table: &str, i: &Index) -> String {
         self.0.create_index(table, i)
+    }
+    /// `CREATE INDEX` that does not block writes, where the backend has one.
+    pub fn create_index_online(self, table: &str, i: &Index) -> Option<String> {
+        self.0.create_index_online(table, i)
+    }
+    /// Adding a foreign key without blocking writes, where the backend can.
+    pub fn add_foreign_key_online(self, table: &str, fk: &ForeignKey) -> Option<Vec<String>> {
+        self.0.add_foreign_key_online(table, fk)
+    }
+    /// `expr` cast to text.
+    pub fn text_cast(self, expr: &str) -> String {
+        self.0.text_cast(expr)
     }
     /// `DROP INDEX`.
     pub fn drop_index(self, table: &str, name: &str) -> String {

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::ast::{LikeOp, Lock, LockStrength};
 use crate::model::def::ColumnDef;
-use crate::schema::repr::{Column, ColumnType, PrimaryKey, Table};
+use crate::schema::repr::{Column, ColumnType, Index, PrimaryKey, Table};
 use crate::sql::{Arith, Writer};
 use crate::types::ScalarKind;
 use crate::value::Value;
@@ -215,6 +215,18 @@ impl Rules for MySql {
             self.table_collation()
         );
         create_table(self, t, name, Some(&options))
+    }
+    /// `ALGORITHM=INPLACE LOCK=NONE`: the server builds the index while writes go on, or refuses
+    /// (a first `FULLTEXT` index) rather than lock the table.
+    fn create_index_online(&self, table: &str, i: &Index) -> Option<String> {
+        Some(format!(
+            "{} ALGORITHM=INPLACE LOCK=NONE",
+            self.create_index(table, i)
+        ))
+    }
+    /// MySQL casts to `CHAR`, not `TEXT`.
+    fn text_cast(&self, expr: &str) -> String {
+        format!("CAST({expr} AS CHAR)")
     }
     fn drop_index(&self, table: &str, name: &str) -> String {
         format!("DROP INDEX {} ON {}", self.ident(name), self.ident(table))

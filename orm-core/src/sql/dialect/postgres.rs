@@ -9,7 +9,7 @@ use super::{
 };
 use crate::ast::{Lock, LockStrength};
 use crate::model::def::ColumnDef;
-use crate::schema::repr::{ColumnType, Index};
+use crate::schema::repr::{ColumnType, ForeignKey, Index};
 use crate::sql::Writer;
 use crate::types::ScalarKind;
 use crate::value::{KeyArray, Value};
@@ -131,6 +131,31 @@ impl Rules for Postgres {
     }
     fn bytes_literal(&self, hex: &str) -> String {
         format!("'\\x{hex}'")
+    }
+    /// `CREATE [UNIQUE] INDEX CONCURRENTLY IF NOT EXISTS` (which cannot run in a transaction;
+    /// `IF NOT EXISTS` makes a rerun after a failure harmless once the `INVALID` index is dropped).
+    fn create_index_online(&self, table: &str, i: &Index) -> Option<String> {
+        let sql = self.create_index(table, i);
+        let kind = if i.unique { "UNIQUE " } else { "" };
+        let rest = sql.strip_prefix(&format!("CREATE {kind}INDEX "))?;
+        Some(format!(
+            "CREATE {kind}INDEX CONCURRENTLY IF NOT EXISTS {rest}"
+        ))
+    }
+    /// The key added `NOT VALID` (no scan), then validated (a scan that blocks no writes).
+    fn add_foreign_key_online(&self, table: &str, fk: &ForeignKey) -> Option<Vec<String>> {
+        Some(vec![
+            format!(
+                "ALTER TABLE {} ADD {} NOT VALID",
+                self.ident(table),
+                self.foreign_key(fk)
+            ),
+            format!(
+                "ALTER TABLE {} VALIDATE CONSTRAINT {}",
+                self.ident(table),
+                self.ident(&fk.name)
+            ),
+        ])
     }
     /// A full-text index is a GIN index over exactly the `tsvector` expression searches use.
     fn create_index(&self, table: &str, i: &Index) -> String {
