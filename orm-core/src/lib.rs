@@ -228,10 +228,10 @@ pub mod __private {
     // path only (`#[orm(crate = "...")]` overrides it) and public paths can move freely.
     pub use crate::__impl_field_type_for_scalar;
     pub use crate::model::{
-        Column, ColumnDef, CreateInput, DefaultDef, IndexDef, Model, ModelDef, Plain, SoftDelete,
-        Unique, UniqueDef, UniqueKey, UpdateInput,
+        Column, ColumnDef, CreateInput, DefaultDef, FullTextDef, IndexDef, Model, ModelDef, Plain,
+        SoftDelete, Unique, UniqueDef, UniqueKey, UpdateInput,
     };
-    pub use crate::query::{Change, FindMany, Patch};
+    pub use crate::query::{Change, FindMany, FullText, Patch};
     pub use crate::raw::{FromRow, RawBind, RawSql};
     pub use crate::relation::__select_glue as select;
     pub use crate::relation::{
@@ -285,6 +285,17 @@ pub mod __private {
     pub fn assert_field_type<T: FieldType>() {}
     /// See [`TimeField`].
     pub fn assert_time<T: TimeField>() {}
+    /// See [`TextField`].
+    pub fn assert_text<T: TextField>() {}
+    /// Column types a full-text index reads.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not text",
+        label = "a full-text index reads text fields",
+        note = "index String or Option<String> fields"
+    )]
+    pub trait TextField {}
+    impl TextField for String {}
+    impl TextField for Option<String> {}
     /// See [`CuidField`].
     pub fn assert_cuid<T: CuidField>() {}
     /// See [`UuidField`].

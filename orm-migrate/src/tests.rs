@@ -151,6 +151,8 @@ impl TableExt for Table {
             columns: names(columns),
             unique: false,
             fulltext: false,
+            language: None,
+            weights: Vec::new(),
             predicate: None,
         });
         self
@@ -161,6 +163,8 @@ impl TableExt for Table {
             columns: names(columns),
             unique: true,
             fulltext: false,
+            language: None,
+            weights: Vec::new(),
             predicate: None,
         });
         self
@@ -171,6 +175,8 @@ impl TableExt for Table {
             columns: names(columns),
             unique: false,
             fulltext: true,
+            language: None,
+            weights: Vec::new(),
             predicate: None,
         });
         self
@@ -220,8 +226,8 @@ fn schema(d: Dialect, tables: Vec<Table>) -> DbSchema {
                 });
             }
         }
-        if d.backend == Backend::Sqlite {
-            t.indexes.retain(|i| !i.fulltext);
+        for i in t.indexes.iter_mut().filter(|i| i.fulltext) {
+            (i.language, i.weights) = d.ddl().fulltext_form("simple", &[]);
         }
         out.tables.push(t);
     }

@@ -1,6 +1,7 @@
 //! Filters as data: the untyped expression tree the typed `Filter<M>` wraps and the SQL writer
 //! renders.
 
+use super::search::TextSearch;
 use crate::model::def::ColumnDef;
 use crate::relation::def::Link;
 use crate::value::Value;
@@ -92,6 +93,8 @@ pub enum Expr {
         /// `NOT EXISTS`.
         negated: bool,
     },
+    /// The row matches a full-text search of one of its model's full-text indexes.
+    Search(TextSearch),
     /// The number of related rows matching a filter, compared with a number.
     CountCmp {
         /// How the related rows join.
@@ -114,7 +117,7 @@ impl Expr {
             Expr::And(list) | Expr::Or(list) => list.iter_mut().for_each(Expr::set_insensitive),
             Expr::Not(inner) => inner.set_insensitive(),
             Expr::Exists { filter, .. } | Expr::CountCmp { filter, .. } => filter.set_insensitive(),
-            Expr::In { .. } | Expr::IsNull { .. } | Expr::Bool(_) => {}
+            Expr::In { .. } | Expr::IsNull { .. } | Expr::Bool(_) | Expr::Search(_) => {}
         }
     }
 

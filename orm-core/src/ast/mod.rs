@@ -6,6 +6,7 @@ mod change;
 mod expr;
 mod lock;
 mod order;
+pub(crate) mod search;
 
 pub use agg::{AggExpr, GroupOrderTerm};
 pub(crate) use agg::{AggFunc, GroupOrder, HavingTerm};
@@ -14,3 +15,4 @@ pub use expr::{CmpOp, Expr, LikeOp};
 pub(crate) use lock::{Lock, LockStrength, LockWait};
 pub use order::{Nulls, Order};
 pub(crate) use order::{OrderKey, OrderTerm};
+pub use search::{TextQuery, TextSearch};

@@ -1,6 +1,7 @@
 //! Order as data: directions, `NULL` placement, what a term sorts by.
 
 use super::expr::Expr;
+use super::search::TextSearch;
 use crate::model::def::ColumnDef;
 use crate::relation::def::Link;
 
@@ -34,6 +35,8 @@ pub(crate) enum OrderKey {
     },
     /// The number of related rows matching a filter.
     Count { link: Link, filter: Expr },
+    /// How well the row matches a full-text search (higher is better; 0 when it does not match).
+    Relevance(TextSearch),
 }
 
 impl OrderKey {

@@ -218,9 +218,27 @@ pub struct IndexDef {
     pub name: &'static str,
     /// The columns (indexes into [`ModelDef::columns`]).
     pub columns: &'static [usize],
-    /// A full-text index (`#[orm(fulltext(..))]`): `GIN` over `to_tsvector` on PostgreSQL,
-    /// `FULLTEXT` on MySQL; SQLite has none (its FTS5 needs a virtual table).
-    pub fulltext: bool,
+    /// A full-text index (`#[orm(fulltext(..))]`) and how it reads its columns: `GIN` over
+    /// `to_tsvector` on PostgreSQL, `FULLTEXT` on MySQL/MariaDB, an FTS5 table kept in step by
+    /// triggers on SQLite.
+    pub fulltext: Option<FullTextDef>,
+}
+
+/// How a full-text index reads its columns (`#[orm(fulltext(title(weight = "A"), body, language = "english"))]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FullTextDef {
+    /// The text-search language: a PostgreSQL text-search configuration (`simple`, `english`,
+    /// `french`, ..); on SQLite `english` stems words with the Porter stemmer and every other
+    /// language does not; MySQL/MariaDB have none (no stemming).
+    pub language: &'static str,
+    /// One weight per column, `'A'` (highest) to `'D'`, or empty when the columns weigh the same.
+    /// PostgreSQL and SQLite rank with them; MySQL/MariaDB rank without.
+    pub weights: &'static [char],
+}
+
+impl FullTextDef {
+    /// The language of an index that names none.
+    pub const DEFAULT_LANGUAGE: &'static str = "simple";
 }
 
 // ---- Relations ----

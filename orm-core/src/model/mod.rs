@@ -7,6 +7,7 @@ pub(crate) mod traits;
 
 pub use column::{AsUniqueKey, Column, IntoValues, Plain, Unique, UniqueKey};
 pub use def::{
-    ColumnDef, DefaultDef, IndexDef, MAX_IDENTIFIER, ModelDef, UniqueDef, fit_identifier,
+    ColumnDef, DefaultDef, FullTextDef, IndexDef, MAX_IDENTIFIER, ModelDef, UniqueDef,
+    fit_identifier,
 };
 pub use traits::{CreateInput, Model, SoftDelete, UpdateInput};

@@ -385,6 +385,28 @@ impl<M: Model> FindMany<M> {
         w.finish(Some(M::DEF))
     }
 
+    /// The first statement this query sends on `dialect`, its SQL text and binds, without a
+    /// database: to assert on generated SQL, or to `EXPLAIN` it. Included relations are inside it
+    /// when they load with [`Strategy::Join`](crate::Strategy::Join) (asked for, or the backend's
+    /// default); with [`Strategy::Query`](crate::Strategy::Query) each adds a statement once the
+    /// rows are read.
+    ///
+    /// ```
+    /// # use orm_runtime::prelude::*;
+    /// # use orm_runtime::sql::Dialect;
+    /// # #[derive(Model, Debug)] struct Post { #[orm(id)] id: i64, published: bool }
+    /// let st = Post::find_many().filter(Post::PUBLISHED.eq(true)).take(5).to_sql(Dialect::POSTGRES)?;
+    /// assert_eq!(
+    ///     st.sql,
+    ///     r#"SELECT "id", "published" FROM "posts" WHERE "published" = $1 LIMIT 5"#
+    /// );
+    /// assert_eq!(st.binds, vec![orm_runtime::Value::Bool(true)]);
+    /// # Ok::<(), orm_runtime::Error>(())
+    /// ```
+    pub fn to_sql(&self, dialect: crate::sql::Dialect) -> Result<Statement> {
+        self.statement(dialect)
+    }
+
     pub(crate) fn write_select(&self, w: &mut Writer) -> Result<()> {
         let lock = self.lock(w.dialect)?;
         let order = self.effective_order();

@@ -108,6 +108,8 @@ fn add_index_column(schema: &mut DbSchema, row: IndexRow, pk_name: String) {
                 columns: vec![row.column],
                 unique: row.unique,
                 fulltext: row.fulltext,
+                language: None,
+                weights: Vec::new(),
                 predicate: row.predicate,
             }),
         }
@@ -277,11 +279,25 @@ async fn postgres(p: &sqlx::PgPool) -> Result<DbSchema> {
                 Some(ident.trim_matches('"').replace("\"\"", "\""))
             })
             .collect();
+        // `to_tsvector('english'::regconfig, ..)`; weighted: `setweight(.., 'A'::"char")` per column.
+        let language = def
+            .split_once("to_tsvector('")
+            .and_then(|(_, rest)| rest.split_once('\''))
+            .map(|(l, _)| l.to_owned());
+        let weights = if def.contains("setweight(") {
+            def.match_indices("'::\"char\"")
+                .filter_map(|(i, _)| def[..i].chars().last())
+                .collect()
+        } else {
+            Vec::new()
+        };
         t.indexes.push(Index {
             name: index,
             columns,
             unique: false,
             fulltext: true,
+            language,
+            weights,
             predicate: None,
         });
     }
@@ -455,7 +471,23 @@ async fn sqlite(p: &sqlx::SqlitePool) -> Result<DbSchema> {
     .fetch_all(p)
     .await
     .map_err(err)?;
+    // Full-text indexes are FTS5 tables (`CREATE VIRTUAL TABLE x USING fts5(..)`) with shadow
+    // tables of their own (`x_data`, `x_idx`, ..): they become indexes of their content table.
+    let fts: Vec<(String, String, Index)> = tables
+        .iter()
+        .filter_map(|(name, sql)| sqlite_fts(name, sql))
+        .collect();
+    let shadow = |name: &str| {
+        fts.iter().any(|(_, _, i)| {
+            name.strip_prefix(i.name.as_str()).is_some_and(|rest| {
+                ["_data", "_idx", "_docsize", "_config", "_content"].contains(&rest)
+            })
+        })
+    };
     for (name, sql) in tables {
+        if shadow(&name) || fts.iter().any(|(_, _, i)| i.name == name) {
+            continue;
+        }
         let mut t = new_table(name.clone());
         let cols: Vec<(String, String, bool, Option<String>, i64)> = sqlx::query_as(
             "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid",
@@ -537,6 +569,8 @@ async fn sqlite(p: &sqlx::SqlitePool) -> Result<DbSchema> {
                 columns: columns.into_iter().map(|(c,)| c).collect(),
                 unique,
                 fulltext: false,
+                language: None,
+                weights: Vec::new(),
                 predicate,
             });
         }
@@ -574,9 +608,61 @@ async fn sqlite(p: &sqlx::SqlitePool) -> Result<DbSchema> {
             });
             t.foreign_keys.push(f);
         }
+        t.indexes.extend(
+            fts.iter()
+                .filter(|(content, _, _)| *content == name)
+                .map(|(_, _, i)| i.clone()),
+        );
+        t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
         schema.tables.push(t);
     }
     Ok(schema)
+}
+
+/// An FTS5 table the ORM creates for a full-text index, as `(content table, sql, index)`:
+/// `CREATE VIRTUAL TABLE "x" USING fts5("a", "b", content='t', content_rowid='rowid',
+/// tokenize='porter unicode61')`.
+#[cfg(feature = "sqlite")]
+fn sqlite_fts(name: &str, sql: &str) -> Option<(String, String, Index)> {
+    let upper = sql.to_ascii_uppercase();
+    if !upper.starts_with("CREATE VIRTUAL TABLE") {
+        return None;
+    }
+    let start = upper.find("USING FTS5(")? + "USING FTS5(".len();
+    let end = sql.rfind(')')?;
+    let mut columns = Vec::new();
+    let mut content = None;
+    let mut language = "simple";
+    for part in sql[start..end].split(',') {
+        let part = part.trim();
+        match part.split_once('=') {
+            Some((key, value)) => {
+                let value = value.trim().trim_matches('\'').replace("''", "'");
+                match key.trim() {
+                    "content" => content = Some(value),
+                    "tokenize" if value.split_whitespace().any(|t| t == "porter") => {
+                        language = "english"
+                    }
+                    _ => {}
+                }
+            }
+            None => columns.push(part.trim_matches('"').replace("\"\"", "\"")),
+        }
+    }
+    let content = content.filter(|c| !c.is_empty())?;
+    Some((
+        content,
+        sql.to_owned(),
+        Index {
+            name: name.to_owned(),
+            columns,
+            unique: false,
+            fulltext: true,
+            language: Some(language.to_owned()),
+            weights: Vec::new(),
+            predicate: None,
+        },
+    ))
 }
 
 /// The condition of a SQLite partial index, from its `CREATE INDEX .. WHERE ..` text: after the

@@ -167,6 +167,14 @@ pub struct Index {
     /// A full-text index.
     #[serde(default)]
     pub fulltext: bool,
+    /// A full-text index's language, where the backend keeps one (PostgreSQL's text-search
+    /// configuration; SQLite's `english` (Porter stemming) or `simple`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// A full-text index's column weights (`'A'`..`'D'`, one per column), where the index holds
+    /// them (PostgreSQL); empty when unweighted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub weights: Vec<char>,
     /// A partial index's condition, as the database prints it (`WHERE` clause of PostgreSQL and
     /// SQLite partial indexes). Models declare none: a partial index in a database is not the
     /// models' full one, and is diffed, dropped and recreated as itself.

@@ -416,6 +416,13 @@ impl Writer {
                 }
                 self.related(Related::One, link, filter, alias);
             }
+            Expr::Search(search) => {
+                if search.query.is_empty() {
+                    return self.push("1=0");
+                }
+                let rules = self.rules;
+                rules.text_match(self, search, alias.unwrap_or(search.model.table));
+            }
             Expr::CountCmp {
                 link,
                 filter,
@@ -625,6 +632,13 @@ impl Writer {
                 self.related(Related::Column(column), link, &Expr::Bool(true), alias)
             }
             OrderKey::Count { link, filter } => self.related(Related::Count, link, filter, alias),
+            // Not a bare constant: PostgreSQL refuses one, and an integer names a select-list
+            // position.
+            OrderKey::Relevance(search) if search.query.is_empty() => self.push("ABS(0.0)"),
+            OrderKey::Relevance(search) => {
+                let rules = self.rules;
+                rules.text_relevance(self, search, alias.unwrap_or(search.model.table));
+            }
         }
     }
 
@@ -1559,7 +1573,7 @@ fn counts_per_page(spec: &SelectSpec<'_>) -> bool {
         && !spec
             .order
             .iter()
-            .any(|t| matches!(t.key, OrderKey::Count { .. }))
+            .any(|t| matches!(t.key, OrderKey::Count { .. } | OrderKey::Relevance(_)))
 }
 
 fn is_zero(v: &Value) -> bool {
@@ -1580,7 +1594,7 @@ fn key_nullable(key: &OrderKey) -> bool {
     match key {
         OrderKey::Column(c) => c.nullable,
         OrderKey::Related { .. } => true,
-        OrderKey::Count { .. } => false,
+        OrderKey::Count { .. } | OrderKey::Relevance(_) => false,
     }
 }
 
@@ -1598,7 +1612,7 @@ fn may_be_unknown(e: &Expr) -> bool {
         Expr::Like { column, .. } => column.nullable,
         Expr::And(list) | Expr::Or(list) => list.iter().any(may_be_unknown),
         Expr::Not(_) | Expr::IsNull { .. } | Expr::Bool(_) => false,
-        Expr::Exists { .. } | Expr::CountCmp { .. } => false,
+        Expr::Exists { .. } | Expr::CountCmp { .. } | Expr::Search(_) => false,
     }
 }
 

@@ -51,7 +51,8 @@ pub struct Key {
     pub name: String,
     /// Indexes into [`Model::fields`].
     pub fields: Vec<usize>,
-    pub fulltext: bool,
+    /// A full-text index: its language and weights (`'A'`..`'D'` per field, or none).
+    pub fulltext: Option<(String, Vec<char>)>,
 }
 
 /// A relation field.
@@ -141,23 +142,38 @@ impl<'a> Model<'a> {
         let table = container
             .table
             .unwrap_or_else(|| naming::table_name(&input.ident.to_string()));
-        let single = |i: usize, suffix| columns.key(&table, vec![i], suffix, false);
+        let single = |i: usize, suffix| columns.key(&table, vec![i], suffix);
         let mut uniques: Vec<Key> = (0..fields.len())
             .filter(|&i| fields[i].unique)
             .map(|i| single(i, "key"))
             .collect();
         for list in &container.uniques {
-            uniques.push(columns.key(&table, columns.find(list), "key", false));
+            uniques.push(columns.key(&table, columns.find(list), "key"));
         }
         let mut indexes: Vec<Key> = (0..fields.len())
             .filter(|&i| flags[i].1)
             .map(|i| single(i, "idx"))
             .collect();
         for list in &container.indexes {
-            indexes.push(columns.key(&table, columns.find(list), "idx", false));
+            indexes.push(columns.key(&table, columns.find(list), "idx"));
         }
-        for list in &container.fulltexts {
-            indexes.push(columns.key(&table, columns.find(list), "fts", true));
+        for ft in &container.fulltexts {
+            let mut key = columns.key(&table, columns.find(&ft.columns), "fts");
+            let language = ft
+                .language
+                .as_ref()
+                .map_or_else(|| "simple".to_owned(), |(l, _)| l.clone());
+            // Weighted: every field has a weight (`D`, the lowest, where none is given).
+            let weights = if ft.weights.iter().any(Option::is_some) {
+                ft.weights
+                    .iter()
+                    .map(|w| w.map_or('D', |(c, _)| c))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            key.fulltext = Some((language, weights));
+            indexes.push(key);
         }
 
         for (i, f) in fields.iter().enumerate() {
@@ -333,7 +349,7 @@ impl Columns<'_, '_> {
     }
 
     /// A key over `cols`, named `<table>_<column>_.._<suffix>`.
-    fn key(&self, table: &str, cols: Vec<usize>, suffix: &str, fulltext: bool) -> Key {
+    fn key(&self, table: &str, cols: Vec<usize>, suffix: &str) -> Key {
         let names: Vec<&str> = cols
             .iter()
             .map(|&c| self.fields[c].column.as_str())
@@ -341,7 +357,7 @@ impl Columns<'_, '_> {
         Key {
             name: format!("{}_{}_{}", table, names.join("_"), suffix),
             fields: cols,
-            fulltext,
+            fulltext: None,
         }
     }
 }

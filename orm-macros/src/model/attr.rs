@@ -20,7 +20,7 @@ pub struct Container {
     pub id: Option<Vec<Ident>>,
     pub uniques: Vec<Vec<Ident>>,
     pub indexes: Vec<Vec<Ident>>,
-    pub fulltexts: Vec<Vec<Ident>>,
+    pub fulltexts: Vec<FullText>,
     pub renamed_from: Option<String>,
 }
 
@@ -45,7 +45,7 @@ impl Container {
             } else if meta.path == INDEX {
                 indexes.push(ident_list(&meta)?);
             } else if meta.path == FULLTEXT {
-                fulltexts.push(ident_list(&meta)?);
+                fulltexts.push(FullText::parse(&meta)?);
             } else if meta.path == RENAMED_FROM {
                 renamed_from.set(&meta.path, common::lit_str(&meta)?.value());
             } else {
@@ -69,6 +69,81 @@ impl Container {
             fulltexts,
             renamed_from: renamed_from.get(),
         }
+    }
+}
+
+/// `fulltext(a, b(weight = "A"), language = "english")`: the fields of a full-text index, each
+/// optionally weighted, and the index's language.
+pub struct FullText {
+    pub columns: Vec<Ident>,
+    /// Per column, its weight and where it was written.
+    pub weights: Vec<Option<(char, Span)>>,
+    pub language: Option<(String, Span)>,
+}
+
+impl FullText {
+    fn parse(meta: &ParseNestedMeta<'_>) -> syn::Result<Self> {
+        let mut out = FullText {
+            columns: Vec::new(),
+            weights: Vec::new(),
+            language: None,
+        };
+        meta.parse_nested_meta(|item| {
+            let Some(ident) = item.path.get_ident().cloned() else {
+                return Err(item.error("expected a field name or `language = \"..\"`"));
+            };
+            if item.input.peek(syn::Token![=]) {
+                if ident != "language" {
+                    return Err(item.error(format!(
+                        "unknown full-text option `{ident}`; expected `language = \"..\"` (weigh a field with `{ident}(weight = \"A\")`)"
+                    )));
+                }
+                let lit = common::lit_str(&item)?;
+                let language = lit.value();
+                if language.is_empty()
+                    || !language
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                {
+                    return Err(syn::Error::new(
+                        lit.span(),
+                        "a text-search language is a lowercase name such as \"english\" or \"simple\"",
+                    ));
+                }
+                out.language = Some((language, lit.span()));
+                return Ok(());
+            }
+            if out.columns.contains(&ident) {
+                return Err(syn::Error::new(ident.span(), format!("`{ident}` is listed twice")));
+            }
+            let mut weight = None;
+            if item.input.peek(syn::token::Paren) {
+                item.parse_nested_meta(|w| {
+                    if !w.path.is_ident("weight") {
+                        return Err(w.error("expected `weight = \"A\"` (A, B, C or D)"));
+                    }
+                    let lit = common::lit_str(&w)?;
+                    let v = lit.value();
+                    match v.as_str() {
+                        "A" | "B" | "C" | "D" => {
+                            weight = v.chars().next().map(|c| (c, lit.span()));
+                            Ok(())
+                        }
+                        _ => Err(syn::Error::new(
+                            lit.span(),
+                            "a weight is \"A\" (highest), \"B\", \"C\" or \"D\" (lowest)",
+                        )),
+                    }
+                })?;
+            }
+            out.columns.push(ident);
+            out.weights.push(weight);
+            Ok(())
+        })?;
+        if out.columns.is_empty() {
+            return Err(meta.error("name at least one field: `fulltext(title, content)`"));
+        }
+        Ok(out)
     }
 }
 

@@ -31,7 +31,7 @@ pub(crate) fn fk_indexes(m: &ModelDef) -> Vec<(String, usize)> {
             || m.uniques.iter().any(|u| u.columns.first() == Some(&col))
             || m.indexes
                 .iter()
-                .any(|i| !i.fulltext && i.columns.first() == Some(&col))
+                .any(|i| i.fulltext.is_none() && i.columns.first() == Some(&col))
             || out.iter().any(|(_, c)| *c == col);
         if !covered {
             let name = format!("{}_{}_idx", m.table, m.columns[col].name);
@@ -85,20 +85,24 @@ pub fn describe(models: &[&'static ModelDef], d: Dialect) -> DbSchema {
                 columns: names(u.columns),
                 unique: true,
                 fulltext: false,
+                language: None,
+                weights: Vec::new(),
                 predicate: None,
             });
         }
-        // Full-text indexes where the backend has them (not SQLite's plain tables).
-        for i in m
-            .indexes
-            .iter()
-            .filter(|i| !i.fulltext || d.ddl().fulltext_indexes())
-        {
+        for i in m.indexes {
+            // What the backend's index keeps of a full-text declaration (and so compares).
+            let (language, weights) = match &i.fulltext {
+                Some(f) => d.ddl().fulltext_form(f.language, f.weights),
+                None => (None, Vec::new()),
+            };
             table.indexes.push(Index {
                 name: i.db_name().into_owned(),
                 columns: names(i.columns),
                 unique: false,
-                fulltext: i.fulltext,
+                fulltext: i.fulltext.is_some(),
+                language,
+                weights,
                 predicate: None,
             });
         }
@@ -108,6 +112,8 @@ pub fn describe(models: &[&'static ModelDef], d: Dialect) -> DbSchema {
                 columns: names(&[col]),
                 unique: false,
                 fulltext: false,
+                language: None,
+                weights: Vec::new(),
                 predicate: None,
             });
         }

@@ -519,8 +519,12 @@ pub fn diff(from: &DbSchema, to: &DbSchema, d: Dialect) -> Vec<Step> {
                 let Some(pos) = removed.iter().position(|f| {
                     f.columns == i.columns
                         && f.unique == i.unique
+                        && f.fulltext == i.fulltext
+                        && f.language == i.language
+                        && f.weights == i.weights
                         && f.predicate == i.predicate
                         && f.name != i.name
+                        && (!i.fulltext || d.ddl().fulltext_renames())
                 }) else {
                     return true;
                 };
@@ -705,6 +709,8 @@ fn with_auto_indexes(s: &DbSchema, d: Dialect) -> Cow<'_, DbSchema> {
                 columns: vec![c.name.clone()],
                 unique: false,
                 fulltext: false,
+                language: None,
+                weights: Vec::new(),
                 predicate: None,
             })
             .filter(|i| t.indexes.iter().all(|x| x.name != i.name))
@@ -817,7 +823,9 @@ impl Step {
                 );
                 out
             }
-            Step::DropTable(table) => vec![format!("DROP TABLE {}", t(&table.name))],
+            Step::DropTable(table) => std::iter::once(format!("DROP TABLE {}", t(&table.name)))
+                .chain(d.ddl().drop_table_extras(table))
+                .collect(),
             Step::RenameTable { from, to } => {
                 vec![format!("ALTER TABLE {} RENAME TO {}", t(from), t(to))]
             }
@@ -856,6 +864,9 @@ impl Step {
                 )]
             }
             Step::CreateIndex { table, index } => vec![create_index_sql(d, table, index)],
+            Step::DropIndex { table, index } if index.fulltext => {
+                vec![d.ddl().drop_fulltext(table, index)]
+            }
             Step::DropIndex { table, index } => vec![d.ddl().drop_index(table, &index.name)],
             Step::RenameIndex { table, from, to } => vec![d.ddl().rename_index(table, from, to)],
             Step::AddForeignKey { table, fk } => {

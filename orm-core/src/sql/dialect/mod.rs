@@ -13,7 +13,7 @@ mod sqlite;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 
 use super::{Arith, Writer};
-use crate::ast::{AggExpr, AggFunc, LikeOp, Lock, LockStrength, LockWait};
+use crate::ast::{AggExpr, AggFunc, LikeOp, Lock, LockStrength, LockWait, TextSearch};
 use crate::model::def::ColumnDef;
 use crate::schema::repr::{
     Column, ColumnDefault, ColumnType, ForeignKey, Index, PrimaryKey, Table,
@@ -531,10 +531,31 @@ pub(crate) trait Rules: Sync {
     fn string_type(&self) -> ColumnType {
         ColumnType::Text
     }
-    /// Whether a model's full-text index becomes an index of this backend.
-    fn fulltext_indexes(&self) -> bool {
+    /// What this backend's full-text index keeps of a model's language and weights: the parts
+    /// introspection reads back and the differ compares (default: neither, as MySQL's `FULLTEXT`).
+    fn fulltext_form(&self, _language: &str, _weights: &[char]) -> (Option<String>, Vec<char>) {
+        (None, Vec::new())
+    }
+    /// Drops a full-text index (default: `DROP INDEX`).
+    fn drop_fulltext(&self, table: &str, i: &Index) -> String {
+        self.drop_index(table, &i.name)
+    }
+    /// What must go with a dropped table besides the table itself (a full-text index kept in
+    /// tables of its own).
+    fn drop_table_extras(&self, _t: &Table) -> Vec<String> {
+        Vec::new()
+    }
+    /// Whether a full-text index can be renamed in place (else it is dropped and created anew).
+    fn fulltext_renames(&self) -> bool {
         true
     }
+
+    // ---- Full-text search ----
+
+    /// `table` (a table name or alias) matches the search, through the full-text index.
+    fn text_match(&self, w: &mut Writer, s: &TextSearch, table: &str);
+    /// The relevance of `table`'s row to the search: higher is better, 0 when it does not match.
+    fn text_relevance(&self, w: &mut Writer, s: &TextSearch, table: &str);
     /// In a table rebuild, after the rows are copied from `from` into its replacement `tmp` (built
     /// as `to`): the statements that carry over an auto-increment counter kept apart from the rows
     /// (SQLite's `sqlite_sequence`), so that ids deleted before the rebuild are not reused.
@@ -1084,9 +1105,21 @@ impl Ddl {
     pub fn string_type(self) -> ColumnType {
         self.0.string_type()
     }
-    /// Whether a model's full-text index becomes an index of this backend.
-    pub fn fulltext_indexes(self) -> bool {
-        self.0.fulltext_indexes()
+    /// What this backend's full-text index keeps of a model's language and weights.
+    pub fn fulltext_form(self, language: &str, weights: &[char]) -> (Option<String>, Vec<char>) {
+        self.0.fulltext_form(language, weights)
+    }
+    /// Drops a full-text index.
+    pub fn drop_fulltext(self, table: &str, i: &Index) -> String {
+        self.0.drop_fulltext(table, i)
+    }
+    /// What must go with a dropped table besides the table itself.
+    pub fn drop_table_extras(self, t: &Table) -> Vec<String> {
+        self.0.drop_table_extras(t)
+    }
+    /// Whether a full-text index can be renamed in place.
+    pub fn fulltext_renames(self) -> bool {
+        self.0.fulltext_renames()
     }
     /// Carries a rebuilt table's auto-increment counter over to its replacement `tmp`.
     pub fn carry_counter(self, from: &Table, to: &Table, tmp: &str) -> Vec<String> {

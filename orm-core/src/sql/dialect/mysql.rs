@@ -9,7 +9,8 @@ use super::{
     column_definition_with, create_table, date, json_depth, json_list, like_pattern, lock_wait,
     refuse_outside,
 };
-use crate::ast::{LikeOp, Lock, LockStrength};
+use crate::ast::search::Term;
+use crate::ast::{LikeOp, Lock, LockStrength, TextQuery, TextSearch};
 use crate::model::def::ColumnDef;
 use crate::schema::repr::{Column, ColumnType, Index, PrimaryKey, Table};
 use crate::sql::{Arith, Writer};
@@ -59,6 +60,44 @@ static MARIADB_CAPS: Capabilities = Capabilities {
 };
 
 impl Rules for MySql {
+    /// `MATCH .. AGAINST` in boolean mode, where a phrase asks for its words; and, for a query
+    /// with phrases, a check that the words are a phrase: InnoDB cannot match phrases in the
+    /// binary collation the tables use.
+    fn text_match(&self, w: &mut Writer, s: &TextSearch, table: &str) {
+        let q = &s.query;
+        let phrase = |t: &&Term| t.words().len() > 1;
+        let checks = q.required.iter().any(|g| g.iter().any(|t| phrase(&t)))
+            || q.excluded.iter().any(|t| phrase(&t));
+        if checks {
+            w.push("(");
+        }
+        match_against(self, w, s, table, boolean_mode_text(q));
+        for group in q.required.iter().filter(|g| g.iter().any(|t| phrase(&t))) {
+            w.push(" AND (");
+            for (i, t) in group.iter().enumerate() {
+                if i > 0 {
+                    w.push(" OR ");
+                }
+                if phrase(&t) {
+                    phrase_check(self, w, s, table, t);
+                } else {
+                    match_against(self, w, s, table, format!("+({})", spellings(t)));
+                }
+            }
+            w.push(")");
+        }
+        for t in q.excluded.iter().filter(phrase) {
+            w.push(" AND NOT ");
+            phrase_check(self, w, s, table, t);
+        }
+        if checks {
+            w.push(")");
+        }
+    }
+    /// The `MATCH` score (InnoDB's, unweighted: MySQL has no column weights).
+    fn text_relevance(&self, w: &mut Writer, s: &TextSearch, table: &str) {
+        match_against(self, w, s, table, boolean_mode_text(&s.query));
+    }
     /// MariaDB: the statement runs as `SET STATEMENT max_statement_time = .. FOR ..` (0: no
     /// limit). MySQL: a `MAX_EXECUTION_TIME` optimizer hint after a read's `SELECT`; MySQL has no
     /// timeout for other statements.
@@ -511,4 +550,82 @@ fn refuse_mysql(v: &Value) -> Option<String> {
         }
         _ => refuse_outside(v, date(1000, 1, 1), date(9999, 12, 31), "MySQL/MariaDB"),
     }
+}
+
+/// `t.a, t.b`: the index's columns.
+fn index_columns(r: &MySql, w: &mut Writer, s: &TextSearch, table: &str) {
+    for (i, c) in s.columns().enumerate() {
+        if i > 0 {
+            w.push(", ");
+        }
+        w.push(&r.ident(table));
+        w.push(".");
+        w.push(&r.ident(c.name));
+    }
+}
+
+/// `MATCH (t.a, t.b) AGAINST (? IN BOOLEAN MODE)`, over exactly the `FULLTEXT` index's columns (MySQL
+/// requires an index on that list).
+fn match_against(r: &MySql, w: &mut Writer, s: &TextSearch, table: &str, query: String) {
+    w.push("MATCH (");
+    index_columns(r, w, s, table);
+    w.push(") AGAINST (");
+    w.bind(Value::String(query));
+    w.push(" IN BOOLEAN MODE)");
+}
+
+/// The row's indexed text holds the phrase `t`: its words, case-insensitively, separated by
+/// anything but letters and digits (the tokenization [`TextQuery`] documents), checked by a
+/// regular expression bound as a parameter (its words are letters and digits only).
+fn phrase_check(r: &MySql, w: &mut Writer, s: &TextSearch, table: &str, t: &Term) {
+    w.push("CONCAT_WS(' ', ");
+    index_columns(r, w, s, table);
+    w.push(") REGEXP ");
+    w.bind(Value::String(format!(
+        "(?i)(?<![[:alnum:]]){}(?![[:alnum:]])",
+        t.words().join("[^[:alnum:]]+")
+    )));
+}
+
+/// The spellings of a term in boolean-mode syntax, as alternatives: `rust Rust RUST`, or for a
+/// phrase, each of its words required: `(+(async Async ASYNC) +(rust Rust RUST))`. The tables'
+/// binary collation makes InnoDB's full-text index case-sensitive, so each word is looked for in
+/// every spelling a text is likely to hold it in ([`Term::spellings`]).
+fn spellings(t: &Term) -> String {
+    match t.words() {
+        [_] => t
+            .spellings()
+            .into_iter()
+            .map(|s| s.concat())
+            .collect::<Vec<_>>()
+            .join(" "),
+        words => {
+            let each: Vec<String> = (0..words.len())
+                .map(|i| format!("+({})", spellings(&t.word(i))))
+                .collect();
+            format!("({})", each.join(" "))
+        }
+    }
+}
+
+/// A parsed query in boolean-mode syntax: `+(a A) +(b B (+(c C) +(d D))) -e -E` (a phrase asks
+/// for its words here; [`phrase_check`] checks their order). Words are letters and digits only,
+/// so no operator of the syntax can come from the user's input.
+fn boolean_mode_text(q: &TextQuery) -> String {
+    let mut parts: Vec<String> = q
+        .required
+        .iter()
+        .map(|g| {
+            let any: Vec<String> = g.iter().map(spellings).collect();
+            format!("+({})", any.join(" "))
+        })
+        .collect();
+    for t in q.excluded.iter().filter(|t| t.words().len() == 1) {
+        parts.extend(
+            t.spellings()
+                .into_iter()
+                .map(|s| format!("-{}", s.concat())),
+        );
+    }
+    parts.join(" ")
 }

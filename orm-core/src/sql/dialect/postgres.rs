@@ -7,7 +7,7 @@ use super::{
     Capabilities, ColumnSql, Rules, TypeName, bind_list, create_index_std, date, json_has_nul,
     lock_wait, refuse_outside,
 };
-use crate::ast::{Lock, LockStrength};
+use crate::ast::{Lock, LockStrength, TextQuery, TextSearch};
 use crate::model::def::ColumnDef;
 use crate::schema::repr::{ColumnType, ForeignKey, Index};
 use crate::sql::Writer;
@@ -162,17 +162,29 @@ impl Rules for Postgres {
         if !i.fulltext {
             return create_index_std(self, table, i);
         }
-        let doc = i
-            .columns
-            .iter()
-            .map(|c| format!("COALESCE({}, '')", self.ident(c)))
-            .collect::<Vec<_>>()
-            .join(" || ' ' || ");
+        let columns: Vec<String> = i.columns.iter().map(|c| self.ident(c)).collect();
+        let language = i.language.as_deref().unwrap_or("simple");
         format!(
-            "CREATE INDEX {} ON {} USING GIN (to_tsvector('simple', {doc}))",
+            "CREATE INDEX {} ON {} USING GIN (({}))",
             self.ident(&i.name),
-            self.ident(table)
+            self.ident(table),
+            tsvector(self, language, &columns, &i.weights)
         )
+    }
+    fn fulltext_form(&self, language: &str, weights: &[char]) -> (Option<String>, Vec<char>) {
+        (Some(language.to_owned()), weights.to_vec())
+    }
+    fn text_match(&self, w: &mut Writer, s: &TextSearch, table: &str) {
+        self.search_vector(w, s, table);
+        w.push(" @@ ");
+        self.search_query(w, s);
+    }
+    fn text_relevance(&self, w: &mut Writer, s: &TextSearch, table: &str) {
+        w.push("ts_rank_cd(");
+        self.search_vector(w, s, table);
+        w.push(", ");
+        self.search_query(w, s);
+        w.push(")");
     }
     fn caps(&self) -> &'static Capabilities {
         &CAPS
@@ -230,5 +242,71 @@ impl Rules for Postgres {
             // Julian day 0 is PostgreSQL's first date; chrono reaches further back.
             _ => refuse_outside(v, date(-4713, 11, 24), NaiveDate::MAX, "PostgreSQL"),
         }
+    }
+}
+
+/// The `tsvector` a full-text index is built on and searches compare with, over already-quoted
+/// `columns`: `to_tsvector('cfg', COALESCE(a, '') || ' ' || COALESCE(b, ''))`, or with weights
+/// `setweight(to_tsvector('cfg', COALESCE(a, '')), 'A') || setweight(..)`. The planner uses the
+/// index only for exactly this expression, so the DDL and the queries share it.
+fn tsvector(r: &Postgres, language: &str, columns: &[String], weights: &[char]) -> String {
+    let cfg = r.literal(language);
+    if weights.len() != columns.len() {
+        let doc = columns
+            .iter()
+            .map(|c| format!("COALESCE({c}, '')"))
+            .collect::<Vec<_>>()
+            .join(" || ' ' || ");
+        return format!("to_tsvector({cfg}, {doc})");
+    }
+    columns
+        .iter()
+        .zip(weights)
+        .map(|(c, w)| format!("setweight(to_tsvector({cfg}, COALESCE({c}, '')), '{w}')"))
+        .collect::<Vec<_>>()
+        .join(" || ")
+}
+
+/// A parsed query as `to_tsquery` input: `'a' & ('b' | ('c' <-> 'd')) & !'e'`. Every word is
+/// letters and digits only, so quoting it is all the escaping it needs.
+fn tsquery_text(q: &TextQuery) -> String {
+    fn term(t: &crate::ast::search::Term) -> String {
+        let words: Vec<String> = t.words().iter().map(|w| format!("'{w}'")).collect();
+        if words.len() == 1 {
+            words.into_iter().next().unwrap_or_default()
+        } else {
+            format!("({})", words.join(" <-> "))
+        }
+    }
+    let mut parts: Vec<String> = q
+        .required
+        .iter()
+        .map(|g| {
+            if g.len() == 1 {
+                term(&g[0])
+            } else {
+                format!("({})", g.iter().map(term).collect::<Vec<_>>().join(" | "))
+            }
+        })
+        .collect();
+    parts.extend(q.excluded.iter().map(|t| format!("!{}", term(t))));
+    parts.join(" & ")
+}
+
+impl Postgres {
+    fn search_vector(&self, w: &mut Writer, s: &TextSearch, table: &str) {
+        let columns: Vec<String> = s
+            .columns()
+            .map(|c| format!("{}.{}", self.ident(table), self.ident(c.name)))
+            .collect();
+        let def = s.options();
+        w.push(&tsvector(self, def.language, &columns, def.weights));
+    }
+    fn search_query(&self, w: &mut Writer, s: &TextSearch) {
+        w.push("to_tsquery(");
+        w.push(&self.literal(s.options().language));
+        w.push(", ");
+        w.bind(Value::String(tsquery_text(&s.query)));
+        w.push(")");
     }
 }

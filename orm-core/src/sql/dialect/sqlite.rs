@@ -6,9 +6,9 @@ use super::{
     Capabilities, ColumnSql, JSON_LIST_MIN, Rules, Scratch, TypeName, bind_list,
     column_definition_with, create_table, date, json_list, refuse_outside, table_sql,
 };
-use crate::ast::LikeOp;
+use crate::ast::{LikeOp, TextQuery, TextSearch};
 use crate::model::def::ColumnDef;
-use crate::schema::repr::{Column, ColumnType, Table};
+use crate::schema::repr::{Column, ColumnType, Index, Table};
 use crate::sql::{Arith, Writer};
 use crate::types::ScalarKind;
 use crate::value::Value;
@@ -128,9 +128,136 @@ impl Rules for Sqlite {
             ),
         ]
     }
-    /// No full-text index on a plain table (FTS5 tables are not created yet).
-    fn fulltext_indexes(&self) -> bool {
+    /// A full-text index is an FTS5 table over the model's table (external content: it keeps
+    /// only the index, and reads the text from the table), kept in step by triggers on insert,
+    /// update of an indexed column (or of the rowid) and delete, and filled from the rows already
+    /// there. Creating it drops a previous one first, so that a table rebuild (which drops the
+    /// table's triggers and renumbers its rows) creates it afresh.
+    fn create_index(&self, table: &str, i: &Index) -> String {
+        if !i.fulltext {
+            return super::create_index_std(self, table, i);
+        }
+        let fts = self.ident(&i.name);
+        let t = self.ident(table);
+        let cols: Vec<String> = i.columns.iter().map(|c| self.ident(c)).collect();
+        let list = cols.join(", ");
+        let of = |row: &str| {
+            cols.iter()
+                .map(|c| format!("{row}.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let tokenize = if i.language.as_deref() == Some("english") {
+            "porter unicode61"
+        } else {
+            "unicode61"
+        };
+        let insert = format!(
+            "INSERT INTO {fts}(rowid, {list}) VALUES (new.rowid, {})",
+            of("new")
+        );
+        let delete = format!(
+            "INSERT INTO {fts}({fts}, rowid, {list}) VALUES ('delete', old.rowid, {})",
+            of("old")
+        );
+        let changed = std::iter::once("old.rowid IS NOT new.rowid".to_owned())
+            .chain(cols.iter().map(|c| format!("old.{c} IS NOT new.{c}")))
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        let trigger = |suffix: &str| self.ident(&format!("{}_{suffix}", i.name));
+        [
+            self.drop_fulltext(table, i),
+            format!(
+                "CREATE VIRTUAL TABLE {fts} USING fts5({list}, content={}, content_rowid='rowid', tokenize='{tokenize}')",
+                self.literal(table)
+            ),
+            format!(
+                "CREATE TRIGGER {} AFTER INSERT ON {t} BEGIN {insert}; END",
+                trigger("ai")
+            ),
+            format!(
+                "CREATE TRIGGER {} AFTER DELETE ON {t} BEGIN {delete}; END",
+                trigger("ad")
+            ),
+            format!(
+                "CREATE TRIGGER {} AFTER UPDATE ON {t} WHEN {changed} BEGIN {delete}; {insert}; END",
+                trigger("au")
+            ),
+            format!("INSERT INTO {fts}({fts}) VALUES ('rebuild')"),
+        ]
+        .join(";\n")
+    }
+    /// The triggers, then the FTS5 table.
+    fn drop_fulltext(&self, _table: &str, i: &Index) -> String {
+        let mut out: Vec<String> = ["ai", "ad", "au"]
+            .iter()
+            .map(|s| {
+                format!(
+                    "DROP TRIGGER IF EXISTS {}",
+                    self.ident(&format!("{}_{s}", i.name))
+                )
+            })
+            .collect();
+        out.push(format!("DROP TABLE IF EXISTS {}", self.ident(&i.name)));
+        out.join(";\n")
+    }
+    /// A table's FTS5 tables outlive it (its triggers do not).
+    fn drop_table_extras(&self, t: &Table) -> Vec<String> {
+        t.indexes
+            .iter()
+            .filter(|i| i.fulltext)
+            .map(|i| format!("DROP TABLE IF EXISTS {}", self.ident(&i.name)))
+            .collect()
+    }
+    /// The tokenizer is the language (`english`: Porter stemming; anything else: none); weights
+    /// are the query's, not the table's.
+    fn fulltext_form(&self, language: &str, _weights: &[char]) -> (Option<String>, Vec<char>) {
+        let language = if language == "english" {
+            "english"
+        } else {
+            "simple"
+        };
+        (Some(language.to_owned()), Vec::new())
+    }
+    /// Its triggers name the FTS5 table in their bodies: it is created anew instead.
+    fn fulltext_renames(&self) -> bool {
         false
+    }
+    /// `t.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)`.
+    fn text_match(&self, w: &mut Writer, s: &TextSearch, table: &str) {
+        let fts = self.ident(&s.index.db_name());
+        w.push(&self.ident(table));
+        w.push(".rowid IN (SELECT rowid FROM ");
+        w.push(&fts);
+        w.push(" WHERE ");
+        w.push(&fts);
+        w.push(" MATCH ");
+        w.bind(Value::String(fts5_text(&s.query)));
+        w.push(")");
+    }
+    /// `-bm25(..)` of the row's match, weighted per column (A 1.0, B 0.4, C 0.2, D 0.1, as
+    /// PostgreSQL weighs them); 0 for a row that does not match.
+    fn text_relevance(&self, w: &mut Writer, s: &TextSearch, table: &str) {
+        let fts = self.ident(&s.index.db_name());
+        w.push("COALESCE((SELECT -bm25(");
+        w.push(&fts);
+        for weight in s.options().weights {
+            w.push(match weight {
+                'A' => ", 1.0",
+                'B' => ", 0.4",
+                'C' => ", 0.2",
+                _ => ", 0.1",
+            });
+        }
+        w.push(") FROM ");
+        w.push(&fts);
+        w.push(" WHERE ");
+        w.push(&fts);
+        w.push(" MATCH ");
+        w.bind(Value::String(fts5_text(&s.query)));
+        w.push(" AND rowid = ");
+        w.push(&self.ident(table));
+        w.push(".rowid), 0.0)");
     }
     fn foreign_key_switch(&self) -> Option<(&'static str, &'static str)> {
         Some(("PRAGMA foreign_keys = OFF", "PRAGMA foreign_keys = ON"))
@@ -338,4 +465,30 @@ impl Rules for Sqlite {
             _ => refuse_outside(v, date(0, 1, 1), date(9999, 12, 31), "SQLite"),
         }
     }
+}
+
+/// A parsed query in FTS5 syntax: `("a" AND ("b" OR "c d")) NOT "e"`. Every word is quoted (and
+/// is letters and digits only), so no column filter, `NEAR`, prefix `*` or operator can come from
+/// the user's input.
+fn fts5_text(q: &TextQuery) -> String {
+    fn term(t: &crate::ast::search::Term) -> String {
+        format!("\"{}\"", t.words().join(" "))
+    }
+    let groups: Vec<String> = q
+        .required
+        .iter()
+        .map(|g| {
+            if g.len() == 1 {
+                term(&g[0])
+            } else {
+                format!("({})", g.iter().map(term).collect::<Vec<_>>().join(" OR "))
+            }
+        })
+        .collect();
+    let mut out = format!("({})", groups.join(" AND "));
+    for t in &q.excluded {
+        out.push_str(" NOT ");
+        out.push_str(&term(t));
+    }
+    out
 }

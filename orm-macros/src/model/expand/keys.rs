@@ -26,7 +26,12 @@ pub fn index_defs(g: &Gen<'_>) -> Vec<TokenStream> {
         .map(|u| {
             let n = &u.name;
             let cols = &u.fields;
-            let fulltext = u.fulltext;
+            let fulltext = match &u.fulltext {
+                Some((language, weights)) => quote! {
+                    ::core::option::Option::Some(#p::FullTextDef { language: #language, weights: &[#(#weights),*] })
+                },
+                None => quote!(::core::option::Option::None),
+            };
             quote!(#p::IndexDef { name: #n, columns: &[#(#cols),*], fulltext: #fulltext })
         })
         .collect()
@@ -60,6 +65,27 @@ pub fn consts(g: &Gen<'_>) -> Vec<TokenStream> {
     if m.primary_key.len() > 1 {
         keys.push((&m.primary_key, quote!(&__ORM_PK_KEY)));
     }
+    let fulltexts = m
+        .indexes
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.fulltext.is_some())
+        .map(|(k, i)| {
+            let names: Vec<String> = i
+                .fields
+                .iter()
+                .map(|&c| naming::const_name(&m.fields[c].ident.to_string()))
+                .collect();
+            let const_ident = format_ident!("{}_FTS", names.join("_"));
+            let doc = format!(
+                "The full-text index over ({}): `matches` filters, `relevance` orders.",
+                names.join(", ").to_lowercase()
+            );
+            quote! {
+                #[doc = #doc]
+                #vis const #const_ident: #p::FullText<#ident> = #p::FullText::new(&__ORM_INDEXES[#k]);
+            }
+        });
     keys.into_iter()
         .map(|(cols, def)| {
             let names: Vec<String> = cols
@@ -73,6 +99,21 @@ pub fn consts(g: &Gen<'_>) -> Vec<TokenStream> {
                 #[doc = #doc]
                 #vis const #const_ident: #p::UniqueKey<#ident, (#(#tys,)*)> = #p::UniqueKey::new(#def);
             }
+        })
+        .chain(fulltexts)
+        .collect()
+}
+
+/// A full-text index reads text fields only (spanned at the field's type).
+pub fn assertions(g: &Gen<'_>) -> Vec<TokenStream> {
+    let p = &g.p;
+    g.m.indexes
+        .iter()
+        .filter(|i| i.fulltext.is_some())
+        .flat_map(|i| i.fields.iter())
+        .map(|&c| {
+            let ty = g.m.fields[c].ty;
+            quote::quote_spanned! {syn::spanned::Spanned::span(ty)=> #p::assert_text::<#ty>(); }
         })
         .collect()
 }

@@ -89,11 +89,13 @@ fn generate(g: &Gen<'_>) -> TokenStream {
     } else {
         let columns = columns::assertions(g);
         let relations = relations::assertions(g);
+        let keys = keys::assertions(g);
         quote! {
             #[allow(dead_code)]
             fn __orm_assertions() {
                 #(#columns)*
                 #(#relations)*
+                #(#keys)*
             }
         }
     };

@@ -1,0 +1,166 @@
+//! Full-text search: the handle `#[derive(Model)]` generates per full-text index
+//! (`Post::TITLE_CONTENT_FTS`), its filter and its relevance.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use crate::ast::{Expr, Order, OrderKey};
+pub use crate::ast::{TextQuery, TextSearch};
+use crate::model::def::IndexDef;
+use crate::model::traits::Model;
+use crate::query::{Filter, OrderBy};
+
+/// A model's full-text index, named after its columns: `#[orm(fulltext(title, content))]` on
+/// `Post` generates `Post::TITLE_CONTENT_FTS`. Searching through it is checked at compile time: a
+/// model without the index has no handle.
+///
+/// The query is a user's search string in the web-search syntax of [`TextQuery`] (words,
+/// `"phrases"`, `OR`, `-exclusions`); any string is valid input, and one with nothing to find
+/// matches no row.
+///
+/// ```
+/// # use orm_runtime::prelude::*;
+/// #[derive(Model, Debug)]
+/// #[orm(fulltext(title(weight = "A"), content, language = "english"))]
+/// struct Post { #[orm(id)] id: i64, title: String, content: Option<String>, published: bool }
+///
+/// let search = "rust -java";
+/// let posts = Post::find_many()
+///     .filter(Post::PUBLISHED.eq(true) & Post::TITLE_CONTENT_FTS.matches(search))
+///     .order_by(Post::TITLE_CONTENT_FTS.relevance(search).desc())
+///     .order_by(Post::ID.asc())
+///     .take(20);
+/// # let _ = posts;
+/// ```
+pub struct FullText<M> {
+    index: &'static IndexDef,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M> Clone for FullText<M> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<M> Copy for FullText<M> {}
+
+impl<M> std::fmt::Debug for FullText<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FullText({})", self.index.name)
+    }
+}
+
+/// What [`FullText::matches`] and [`FullText::relevance`] take: a query string, or a query parsed
+/// once with [`TextQuery::parse`].
+pub trait IntoTextQuery {
+    /// The parsed query.
+    fn into_text_query(self) -> Arc<TextQuery>;
+}
+
+impl IntoTextQuery for &str {
+    fn into_text_query(self) -> Arc<TextQuery> {
+        Arc::new(TextQuery::parse(self))
+    }
+}
+
+impl IntoTextQuery for &String {
+    fn into_text_query(self) -> Arc<TextQuery> {
+        Arc::new(TextQuery::parse(self))
+    }
+}
+
+impl IntoTextQuery for String {
+    fn into_text_query(self) -> Arc<TextQuery> {
+        Arc::new(TextQuery::parse(&self))
+    }
+}
+
+impl IntoTextQuery for TextQuery {
+    fn into_text_query(self) -> Arc<TextQuery> {
+        Arc::new(self)
+    }
+}
+
+impl IntoTextQuery for &TextQuery {
+    fn into_text_query(self) -> Arc<TextQuery> {
+        Arc::new(self.clone())
+    }
+}
+
+impl<M: Model> FullText<M> {
+    #[doc(hidden)]
+    pub const fn new(index: &'static IndexDef) -> Self {
+        FullText {
+            index,
+            _model: PhantomData,
+        }
+    }
+
+    /// The index's description.
+    pub fn def(&self) -> &'static IndexDef {
+        self.index
+    }
+
+    fn search(&self, query: impl IntoTextQuery) -> TextSearch {
+        TextSearch {
+            model: M::DEF,
+            index: self.index,
+            query: query.into_text_query(),
+        }
+    }
+
+    /// Rows whose indexed columns match `query` (through the index on every backend:
+    /// `tsvector @@ to_tsquery` on PostgreSQL, `MATCH .. AGAINST (.. IN BOOLEAN MODE)` on
+    /// MySQL/MariaDB, FTS5 `MATCH` on SQLite). A query with nothing to find matches no row.
+    pub fn matches(&self, query: impl IntoTextQuery) -> Filter<M> {
+        let search = self.search(query);
+        if search.query.is_empty() {
+            return Filter::none();
+        }
+        Filter::from_expr(Expr::Search(search))
+    }
+
+    /// How well a row matches `query`, to order by (`.desc()`: best first): PostgreSQL
+    /// `ts_rank_cd` (weighted), MySQL/MariaDB the `MATCH` score (unweighted), SQLite `bm25`
+    /// (weighted, negated so that higher is better). A row that does not match scores 0. Add the
+    /// primary key after it: equal scores are common, and a cursor needs a total order.
+    pub fn relevance(&self, query: impl IntoTextQuery) -> Relevance<M> {
+        Relevance {
+            search: self.search(query),
+            _model: PhantomData,
+        }
+    }
+}
+
+/// The relevance of a row to a search, to order by: [`FullText::relevance`].
+pub struct Relevance<M> {
+    search: TextSearch,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M> Clone for Relevance<M> {
+    fn clone(&self) -> Self {
+        Relevance {
+            search: self.search.clone(),
+            _model: PhantomData,
+        }
+    }
+}
+
+impl<M> std::fmt::Debug for Relevance<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "relevance of {:?}", self.search)
+    }
+}
+
+impl<M> Relevance<M> {
+    /// Best matches first.
+    pub fn desc(self) -> OrderBy<M> {
+        OrderBy::with_key(OrderKey::Relevance(self.search), Order::Desc)
+    }
+
+    /// Worst matches first.
+    pub fn asc(self) -> OrderBy<M> {
+        OrderBy::with_key(OrderKey::Relevance(self.search), Order::Asc)
+    }
+}

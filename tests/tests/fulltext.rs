@@ -1,0 +1,627 @@
+//! Full-text search on every backend: the web-search syntax on a fixed corpus, weighted ranking,
+//! stemming where the backend has it, the index following inserts, updates and deletes (SQLite's
+//! triggers), composition with other filters, includes, counts and both load strategies, cursor
+//! pages over relevance, hostile queries against an oracle, and the index in the plan.
+
+use std::collections::BTreeSet;
+
+use orm_runtime::Value;
+use orm_runtime::prelude::*;
+use orm_runtime::query::TextQuery;
+use orm_runtime::sql::Backend;
+use orm_tests::{backend_test, backend_test_with_url};
+use proptest::prelude::{Strategy as _, prop, prop_oneof};
+use proptest::strategy::{BoxedStrategy, ValueTree};
+
+/// An author.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "ft_authors")]
+pub struct Writer {
+    /// Key.
+    #[orm(id)]
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Articles.
+    #[orm(has_many)]
+    pub articles: HasMany<Article>,
+}
+
+/// An article: title weighted above body, English stemming.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(
+    table = "ft_articles",
+    fulltext(title(weight = "A"), body, language = "english")
+)]
+pub struct Article {
+    /// Key.
+    #[orm(id, default = autoincrement)]
+    pub id: i64,
+    /// Its author.
+    pub writer_id: i64,
+    /// Title.
+    pub title: String,
+    /// Body.
+    pub body: Option<String>,
+    /// Published.
+    pub published: bool,
+    /// The author.
+    #[orm(belongs_to(fk = writer_id))]
+    pub writer: BelongsTo<Writer>,
+}
+
+/// A note: one unweighted column, the `simple` language, a text key (no integer rowid alias on
+/// SQLite).
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "ft_notes", fulltext(text))]
+pub struct Note {
+    /// Key.
+    #[orm(id)]
+    pub id: String,
+    /// Text.
+    pub text: String,
+}
+
+fn schema() -> Schema {
+    Schema::new()
+        .model::<Writer>()
+        .model::<Article>()
+        .model::<Note>()
+}
+
+const CORPUS: &[(&str, &str, bool)] = &[
+    // 1
+    (
+        "Rust ownership explained",
+        "Borrowing and lifetimes in practice",
+        true,
+    ),
+    // 2
+    ("Cooking pasta", "A rust coloured sauce with tomatoes", true),
+    // 3
+    (
+        "Async rust with tokio",
+        "Futures, executors and wakers",
+        true,
+    ),
+    // 4
+    (
+        "Java streams",
+        "Collectors and lambdas; rust is not mentioned much",
+        true,
+    ),
+    // 5
+    (
+        "Gardening notes",
+        "Running water keeps the roses healthy",
+        true,
+    ),
+    // 6
+    ("Unpublished rust draft", "Work in progress", false),
+    // 7
+    ("Marathon training", "She runs every morning", true),
+    // 8
+    (
+        "Tokio internals",
+        "The scheduler, the reactor and async tasks",
+        true,
+    ),
+];
+
+async fn seed(db: &Client) -> orm_runtime::Result<()> {
+    Writer::create(NewWriter {
+        id: 1,
+        name: "ann".into(),
+    })
+    .exec(db)
+    .await?;
+    Writer::create(NewWriter {
+        id: 2,
+        name: "bob".into(),
+    })
+    .exec(db)
+    .await?;
+    for (i, (title, body, published)) in CORPUS.iter().enumerate() {
+        Article::create(NewArticle {
+            id: Some(i as i64 + 1),
+            writer_id: 1 + (i as i64 % 2),
+            title: (*title).into(),
+            body: Some((*body).into()),
+            published: *published,
+        })
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn ids(db: &Client, q: &str) -> orm_runtime::Result<Vec<i64>> {
+    Ok(Article::find_many()
+        .filter(Article::TITLE_BODY_FTS.matches(q))
+        .order_by(Article::ID.asc())
+        .exec(db)
+        .await?
+        .into_iter()
+        .map(|a| a.id)
+        .collect())
+}
+
+backend_test!(
+    the_search_syntax_on_a_fixed_corpus,
+    schema(),
+    |db: Client| async move {
+        seed(&db).await?;
+        let mysql = db.backend() == Backend::MySql;
+        // Every word, in any indexed column, any case.
+        assert_eq!(ids(&db, "rust").await?, vec![1, 2, 3, 4, 6]);
+        assert_eq!(ids(&db, "RUST tokio").await?, vec![3]);
+        assert_eq!(ids(&db, "async tokio").await?, vec![3, 8]);
+        // A phrase: in order, next to each other.
+        assert_eq!(ids(&db, "\"async rust\"").await?, vec![3]);
+        assert_eq!(ids(&db, "\"rust async\"").await?, Vec::<i64>::new());
+        // OR.
+        assert_eq!(ids(&db, "pasta OR java").await?, vec![2, 4]);
+        assert_eq!(ids(&db, "rust pasta OR java").await?, vec![2, 4]);
+        // Exclusion.
+        assert_eq!(ids(&db, "rust -java -draft").await?, vec![1, 2, 3]);
+        assert_eq!(
+            ids(&db, "rust -\"coloured sauce\"").await?,
+            vec![1, 3, 4, 6]
+        );
+        // Nothing to find: no row.
+        for q in ["", "   ", "-rust", "\"\"", "*", "-(", "OR"] {
+            assert_eq!(ids(&db, q).await?, Vec::<i64>::new(), "{q:?}");
+        }
+        // Stemming (English) where the backend has it: `running` finds `runs` and `running`.
+        let stemmed = ids(&db, "running").await?;
+        if mysql {
+            assert_eq!(stemmed, vec![5], "MySQL has no stemming");
+        } else {
+            assert_eq!(stemmed, vec![5, 7]);
+        }
+        // With other filters, counts, includes, both strategies.
+        let filter = Article::PUBLISHED.eq(true) & Article::TITLE_BODY_FTS.matches("rust");
+        assert_eq!(
+            Article::find_many()
+                .filter(filter.clone())
+                .count(&db)
+                .await?,
+            4
+        );
+        assert_eq!(
+            Writer::find_many()
+                .filter(Writer::ARTICLES.some(Article::TITLE_BODY_FTS.matches("tokio")))
+                .exec(&db)
+                .await?
+                .len(),
+            2
+        );
+        for st in [Strategy::Query, Strategy::Join] {
+            let rows = Writer::find_many()
+                .include(
+                    Writer::ARTICLES
+                        .query()
+                        .filter(filter.clone())
+                        .order_by(Article::ID.asc()),
+                )
+                .with_count(Writer::ARTICLES.filter(Article::TITLE_BODY_FTS.matches("rust")))
+                .order_by(Writer::ID.asc())
+                .strategy(st)
+                .exec(&db)
+                .await?;
+            let got: Vec<(i64, Vec<i64>)> = rows
+                .iter()
+                .map(|w| (w.id, w.articles.iter().map(|a| a.id).collect()))
+                .collect();
+            assert_eq!(got, vec![(1, vec![1, 3]), (2, vec![2, 4])], "{st:?}");
+            // Counted with the unpublished draft (article 6, by the second writer).
+            let counts: Vec<Option<i64>> = rows.iter().map(|w| w.articles.count()).collect();
+            assert_eq!(counts, vec![Some(2), Some(3)], "{st:?}");
+        }
+        Ok(())
+    }
+);
+
+backend_test!(
+    relevance_ranks_title_hits_above_body_hits,
+    schema(),
+    |db: Client| async move {
+        seed(&db).await?;
+        let ranked: Vec<i64> = Article::find_many()
+            .filter(Article::PUBLISHED.eq(true) & Article::TITLE_BODY_FTS.matches("tokio"))
+            .order_by(Article::TITLE_BODY_FTS.relevance("tokio").desc())
+            .order_by(Article::ID.asc())
+            .exec(&db)
+            .await?
+            .into_iter()
+            .map(|a| a.id)
+            .collect();
+        // Both match in the title; MySQL ranks without weights, the others with them.
+        assert_eq!(BTreeSet::from_iter(ranked.clone()), BTreeSet::from([3, 8]));
+        let title_vs_body: Vec<i64> = Article::find_many()
+            .filter(Article::TITLE_BODY_FTS.matches("rust") & Article::ID.in_([1, 4]))
+            .order_by(Article::TITLE_BODY_FTS.relevance("rust").desc())
+            .order_by(Article::ID.desc())
+            .exec(&db)
+            .await?
+            .into_iter()
+            .map(|a| a.id)
+            .collect();
+        if db.backend() == Backend::MySql {
+            assert_eq!(BTreeSet::from_iter(title_vs_body), BTreeSet::from([1, 4]));
+        } else {
+            // A title hit (weight A) outranks a body hit (D), whatever the id order says.
+            assert_eq!(title_vs_body, vec![1, 4]);
+        }
+        // A query with nothing to find orders every row equally (by the tie-break).
+        let all: Vec<i64> = Article::find_many()
+            .order_by(Article::TITLE_BODY_FTS.relevance("-").desc())
+            .order_by(Article::ID.asc())
+            .exec(&db)
+            .await?
+            .into_iter()
+            .map(|a| a.id)
+            .collect();
+        assert_eq!(all, (1..=8).collect::<Vec<_>>());
+        Ok(())
+    }
+);
+
+backend_test!(
+    the_index_follows_inserts_updates_and_deletes,
+    schema(),
+    |db: Client| async move {
+        let note = |id: &str, text: &str| NewNote {
+            id: id.into(),
+            text: text.into(),
+        };
+        let found = |q: &'static str| {
+            let db = db.clone();
+            async move {
+                let mut ids: Vec<String> = Note::find_many()
+                    .filter(Note::TEXT_FTS.matches(q))
+                    .exec(&db)
+                    .await?
+                    .into_iter()
+                    .map(|n| n.id)
+                    .collect();
+                ids.sort();
+                Ok::<_, orm_runtime::Error>(ids)
+            }
+        };
+        Note::create(note("a", "alpha bravo")).exec(&db).await?;
+        Note::create_many(vec![
+            note("b", "bravo charlie"),
+            note("c", "charlie delta"),
+            note("d", "delta echo"),
+        ])
+        .exec(&db)
+        .await?;
+        assert_eq!(found("bravo").await?, ["a", "b"]);
+        // An update of the indexed column re-indexes the row: the old words no longer find it.
+        Note::update(Note::ID.eq("a"))
+            .set(Note::TEXT, "foxtrot golf")
+            .exec(&db)
+            .await?;
+        assert_eq!(found("bravo").await?, ["b"]);
+        assert_eq!(found("foxtrot").await?, ["a"]);
+        // A change of the key keeps the row found under its new key.
+        Note::update(Note::ID.eq("a"))
+            .set(Note::ID, "z")
+            .exec(&db)
+            .await?;
+        assert_eq!(found("golf").await?, ["z"]);
+        // Many rows at once.
+        Note::update_many()
+            .filter(Note::TEXT_FTS.matches("charlie"))
+            .set(Note::TEXT, "hotel")
+            .exec(&db)
+            .await?;
+        assert_eq!(found("charlie").await?, Vec::<String>::new());
+        assert_eq!(found("hotel").await?, ["b", "c"]);
+        Note::delete(Note::ID.eq("b")).exec(&db).await?;
+        assert_eq!(found("hotel").await?, ["c"]);
+        Note::delete_many()
+            .filter(Note::TEXT_FTS.matches("delta OR hotel"))
+            .exec(&db)
+            .await?;
+        assert_eq!(found("delta OR hotel OR golf").await?, ["z"]);
+        Ok(())
+    }
+);
+
+backend_test!(
+    cursor_pages_over_relevance_visit_each_match_once,
+    schema(),
+    |db: Client| async move {
+        // Many ties and many distinct scores.
+        let rows: Vec<NewNote> = (0..60)
+            .map(|i| NewNote {
+                id: format!("n{i:03}"),
+                text: format!(
+                    "{} {}",
+                    "kilo ".repeat(1 + i % 4),
+                    if i % 3 == 0 { "lima" } else { "mike" }
+                ),
+            })
+            .collect();
+        Note::create_many(rows).exec(&db).await?;
+        let q = "kilo OR lima";
+        let base = || {
+            Note::find_many()
+                .filter(Note::TEXT_FTS.matches(q))
+                .order_by(Note::TEXT_FTS.relevance(q).desc())
+                .order_by(Note::ID.asc())
+        };
+        let all: Vec<String> = base().exec(&db).await?.into_iter().map(|n| n.id).collect();
+        assert_eq!(all.len(), 60);
+        let mut paged: Vec<String> = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut page = base().take(7);
+            if let Some(c) = &cursor {
+                page = page.cursor(Note::ID.eq(c.clone())).skip(1);
+            }
+            let ids: Vec<String> = page.exec(&db).await?.into_iter().map(|n| n.id).collect();
+            let Some(last) = ids.last().cloned() else {
+                break;
+            };
+            paged.extend(ids);
+            cursor = Some(last);
+        }
+        assert_eq!(paged, all, "cursor pages over relevance");
+        Ok(())
+    }
+);
+
+// ---- Hostile queries against an oracle ----
+
+const VOCABULARY: &[&str] = &[
+    "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel",
+];
+
+/// The corpus's words: the vocabulary, some capitalised or in capitals, some with punctuation.
+const CORPUS_WORDS: &[&str] = &[
+    "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "Alpha", "BRAVO",
+    "Charlie,", "delta.", "(echo)", "Golf!",
+];
+
+/// Whether `text` matches `q` as the ORM documents it (words are lowercase letters and digits).
+fn oracle(text: &str, q: &TextQuery) -> bool {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let has = |term: &[String]| words.windows(term.len()).any(|w| w == term);
+    !q.is_empty()
+        && q.groups().iter().all(|g| g.iter().any(|t| has(t)))
+        && !q.exclusions().iter().any(|t| has(t))
+}
+
+fn hostile() -> BoxedStrategy<String> {
+    let piece = prop_oneof![
+        prop::sample::select(VOCABULARY).prop_map(str::to_owned),
+        prop::sample::select(vec![
+            "\"",
+            "(",
+            ")",
+            "*",
+            "-",
+            "--",
+            "OR",
+            "or",
+            "AND",
+            "NOT",
+            "NEAR",
+            "NEAR(",
+            "text:",
+            "title:alpha",
+            "^",
+            "+",
+            "~",
+            "<",
+            ">",
+            "@",
+            "'",
+            "''",
+            "\\",
+            "%",
+            "_",
+            ";",
+            "\0",
+            "{",
+            "}",
+            ":",
+            "*alpha",
+            "alpha*",
+            "-alpha",
+            "\"alpha bravo\"",
+            "e-mail",
+            "ß",
+            "é",
+            "ALPHA",
+            "Bravo",
+            "\"Charlie delta\"",
+            "-\"echo foxtrot\"",
+            "GoLf",
+        ])
+        .prop_map(str::to_owned),
+    ];
+    prop::collection::vec((piece, prop::bool::ANY), 0..10)
+        .prop_map(|parts| {
+            parts
+                .into_iter()
+                .map(|(p, glue)| if glue { p } else { format!("{p} ") })
+                .collect()
+        })
+        .boxed()
+}
+
+backend_test!(
+    hostile_queries_never_fail_and_match_exactly_what_they_say,
+    schema(),
+    |db: Client| async move {
+        // Notes of vocabulary words only: every backend indexes them alike.
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let texts = prop::collection::vec(
+            prop::collection::vec(prop::sample::select(CORPUS_WORDS), 1..6)
+                .prop_map(|w| w.join(" ")),
+            40,
+        );
+        let corpus = texts.new_tree(&mut runner).expect("corpus").current();
+        let rows: Vec<NewNote> = corpus
+            .iter()
+            .enumerate()
+            .map(|(i, t)| NewNote {
+                id: format!("h{i:02}"),
+                text: t.clone(),
+            })
+            .collect();
+        Note::create_many(rows).exec(&db).await?;
+        let mut queries: Vec<String> = (0..150)
+            .map(|_| hostile().new_tree(&mut runner).expect("query").current())
+            .collect();
+        queries.push("alpha ".repeat(200_000));
+        queries.push(format!("{}bravo", "(\"*-".repeat(250_000)));
+        queries.push("\0alpha\0".into());
+        queries.push("x".repeat(5000));
+        let mut nonempty = 0;
+        for q in &queries {
+            let parsed = TextQuery::parse(q);
+            let expected: Vec<String> = corpus
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| oracle(t, &parsed))
+                .map(|(i, _)| format!("h{i:02}"))
+                .collect();
+            let got: Vec<String> = Note::find_many()
+                .filter(Note::TEXT_FTS.matches(q))
+                .order_by(Note::TEXT_FTS.relevance(q).desc())
+                .order_by(Note::ID.asc())
+                .exec(&db)
+                .await
+                .unwrap_or_else(|e| panic!("query {:?}: {e}", abbreviate(q)))
+                .into_iter()
+                .map(|n| n.id)
+                .collect();
+            let mut sorted = got.clone();
+            sorted.sort();
+            assert_eq!(sorted, expected, "query {:?} ({parsed})", abbreviate(q));
+            let n = Note::find_many()
+                .filter(Note::TEXT_FTS.matches(q))
+                .count(&db)
+                .await?;
+            assert_eq!(n as usize, expected.len());
+            nonempty += usize::from(!expected.is_empty());
+        }
+        assert!(
+            nonempty > 30,
+            "the generated queries find rows ({nonempty})"
+        );
+        Ok(())
+    }
+);
+
+fn abbreviate(q: &str) -> String {
+    q.chars().take(60).collect()
+}
+
+// ---- The index in the plan ----
+
+backend_test_with_url!(
+    the_statement_uses_the_full_text_index,
+    schema(),
+    |url: String, db: Client| async move {
+        seed(&db).await?;
+        let st = Article::find_many()
+            .filter(Article::PUBLISHED.eq(true) & Article::TITLE_BODY_FTS.matches("rust tokio"))
+            .order_by(Article::TITLE_BODY_FTS.relevance("rust tokio").desc())
+            .order_by(Article::ID.asc())
+            .take(10)
+            .to_sql(db.dialect())?;
+        let plan = explain(&url, db.backend(), &st).await;
+        let index = "ft_articles_title_body_fts";
+        match db.backend() {
+            Backend::Postgres => assert!(
+                plan.contains(&format!("Bitmap Index Scan on {index}")),
+                "{plan}"
+            ),
+            Backend::MySql => assert!(plan.contains("fulltext"), "{plan}"),
+            Backend::Sqlite => assert!(
+                plan.contains("VIRTUAL TABLE INDEX") && plan.contains(index),
+                "{plan}"
+            ),
+        }
+        Ok(())
+    }
+);
+
+/// The plan of `st` as text (PostgreSQL with sequential scans discouraged: the tables are tiny).
+async fn explain(url: &str, backend: Backend, st: &orm_runtime::sql::Statement) -> String {
+    use sqlx::Row;
+    macro_rules! bind_all {
+        ($q:expr) => {{
+            let mut q = $q;
+            for b in &st.binds {
+                q = match b {
+                    Value::String(s) => q.bind(s.clone()),
+                    Value::Bool(v) => q.bind(*v),
+                    Value::I64(v) => q.bind(*v),
+                    other => panic!("unexpected bind {other:?}"),
+                };
+            }
+            q
+        }};
+    }
+    match backend {
+        Backend::Postgres => {
+            use sqlx::Connection;
+            let mut c = sqlx::PgConnection::connect(url).await.expect("connect");
+            sqlx::query("SET enable_seqscan = off")
+                .execute(&mut c)
+                .await
+                .expect("set");
+            let sql = format!("EXPLAIN {}", st.sql);
+            let rows = bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql)))
+                .fetch_all(&mut c)
+                .await
+                .expect("explain");
+            rows.iter()
+                .map(|r| r.get::<String, _>(0))
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+        Backend::MySql => {
+            use sqlx::Connection;
+            let mut c = sqlx::MySqlConnection::connect(url).await.expect("connect");
+            let sql = format!("EXPLAIN {}", st.sql);
+            let rows = bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql)))
+                .fetch_all(&mut c)
+                .await
+                .expect("explain");
+            rows.iter()
+                .map(|r| {
+                    let table: Option<String> = r.try_get("table").ok();
+                    let ty: Option<String> = r.try_get("type").ok();
+                    let key: Option<String> = r.try_get("key").ok();
+                    format!("{table:?} {} {key:?}", ty.unwrap_or_default())
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+        Backend::Sqlite => {
+            use sqlx::Connection;
+            let mut c = sqlx::SqliteConnection::connect(url).await.expect("connect");
+            let sql = format!("EXPLAIN QUERY PLAN {}", st.sql);
+            let rows = bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql)))
+                .fetch_all(&mut c)
+                .await
+                .expect("explain");
+            rows.iter()
+                .map(|r| r.get::<String, _>(3))
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+    }
+}
