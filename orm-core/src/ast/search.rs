@@ -39,48 +39,13 @@ pub struct TextQuery {
     pub(crate) excluded: Vec<Term>,
 }
 
-/// A word, or a phrase of several words in order: lowercase, and as typed.
-#[derive(Clone)]
-pub(crate) struct Term(pub(crate) Vec<String>, Vec<String>);
-
-impl PartialEq for Term {
-    fn eq(&self, other: &Term) -> bool {
-        self.0 == other.0
-    }
-}
-impl Eq for Term {}
+/// A word, or a phrase of several words in order.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct Term(pub(crate) Vec<String>);
 
 impl Term {
     pub(crate) fn words(&self) -> &[String] {
         &self.0
-    }
-
-    /// The `i`th word of a phrase, as a term of its own.
-    pub(crate) fn word(&self, i: usize) -> Term {
-        Term(vec![self.0[i].clone()], vec![self.1[i].clone()])
-    }
-
-    /// The spellings a case-sensitive index may hold the term in: as typed, lowercase,
-    /// capitalised (first word, and every word), and in capitals.
-    pub(crate) fn spellings(&self) -> Vec<Vec<String>> {
-        fn capital(w: &str) -> String {
-            let mut c = w.chars();
-            c.next()
-                .map(|f| f.to_uppercase().chain(c).collect())
-                .unwrap_or_default()
-        }
-        let lower = self.0.clone();
-        let mut first = lower.clone();
-        first[0] = capital(&first[0]);
-        let title: Vec<String> = lower.iter().map(|w| capital(w)).collect();
-        let upper: Vec<String> = lower.iter().map(|w| w.to_uppercase()).collect();
-        let mut out: Vec<Vec<String>> = Vec::new();
-        for s in [self.1.clone(), lower, first, title, upper] {
-            if !out.contains(&s) {
-                out.push(s);
-            }
-        }
-        out
     }
 
     fn matchable(&self) -> bool {
@@ -220,15 +185,14 @@ fn tokenize(input: &str) -> Vec<Token> {
             out.push(Token::Or);
             continue;
         }
-        let typed: Vec<String> = text
+        let words: Vec<String> = text
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
-            .map(str::to_owned)
+            .map(str::to_lowercase)
             .collect();
-        if !typed.is_empty() {
-            let words = typed.iter().map(|w| w.to_lowercase()).collect();
+        if !words.is_empty() {
             out.push(Token::Term {
-                term: Term(words, typed),
+                term: Term(words),
                 negated,
             });
         }

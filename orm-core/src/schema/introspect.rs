@@ -268,7 +268,7 @@ async fn postgres(p: &sqlx::PgPool) -> Result<DbSchema> {
             continue;
         };
         let lower = def.to_ascii_lowercase();
-        if !lower.contains("using gin (to_tsvector(") {
+        if !lower.contains("using gin (") || !lower.contains("to_tsvector(") {
             continue;
         }
         let columns = def
@@ -410,6 +410,31 @@ async fn mysql(p: &sqlx::MySqlPool, d: Dialect) -> Result<DbSchema> {
             predicate: None,
         };
         add_index_column(&mut schema, row, pk_name);
+    }
+    // A full-text index reads stored copies of its columns (`GENERATED ALWAYS AS (`col`)`): the
+    // index is on the columns copied, and the copies are not the table's columns.
+    let generated: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT CAST(TABLE_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR), CAST(GENERATION_EXPRESSION AS CHAR) \
+         FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() \
+         AND GENERATION_EXPRESSION IS NOT NULL AND GENERATION_EXPRESSION <> ''",
+    )
+    .fetch_all(p)
+    .await
+    .map_err(err)?;
+    for t in &mut schema.tables {
+        let mut copies = Vec::new();
+        for i in t.indexes.iter_mut().filter(|i| i.fulltext) {
+            for c in &mut i.columns {
+                let source = generated
+                    .iter()
+                    .find(|(table, name, _)| *table == t.name && name == c)
+                    .map(|(_, _, expr)| expr.trim().trim_matches('`').replace("``", "`"));
+                if let Some(source) = source {
+                    copies.push(std::mem::replace(c, source));
+                }
+            }
+        }
+        t.columns.retain(|c| !copies.contains(&c.name));
     }
     let fks: Vec<(String, String, String, String, String, String, String)> = sqlx::query_as(
         "SELECT CAST(k.CONSTRAINT_NAME AS CHAR), CAST(k.TABLE_NAME AS CHAR), CAST(k.REFERENCED_TABLE_NAME AS CHAR), \

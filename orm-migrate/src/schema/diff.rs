@@ -909,6 +909,9 @@ impl Step {
                 }
                 out.extend(d.ddl().carry_counter(from, to, &tmp));
                 out.push(format!("DROP TABLE {}", t(&from.name)));
+                // What outlives the table (SQLite's FTS5 tables): the new table's indexes are
+                // created below.
+                out.extend(d.ddl().drop_table_extras(from));
                 out.push(format!("ALTER TABLE {} RENAME TO {}", t(&tmp), t(&to.name)));
                 out.extend(to.indexes.iter().map(|i| create_index_sql(d, &to.name, i)));
                 out

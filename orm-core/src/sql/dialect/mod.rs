@@ -545,9 +545,10 @@ pub(crate) trait Rules: Sync {
     fn drop_table_extras(&self, _t: &Table) -> Vec<String> {
         Vec::new()
     }
-    /// Whether a full-text index can be renamed in place (else it is dropped and created anew).
+    /// Whether a full-text index can be renamed in place (else it is dropped and created anew:
+    /// what it is made of is named after it).
     fn fulltext_renames(&self) -> bool {
-        true
+        false
     }
 
     // ---- Full-text search ----

@@ -60,43 +60,51 @@ static MARIADB_CAPS: Capabilities = Capabilities {
 };
 
 impl Rules for MySql {
-    /// `MATCH .. AGAINST` in boolean mode, where a phrase asks for its words; and, for a query
-    /// with phrases, a check that the words are a phrase: InnoDB cannot match phrases in the
-    /// binary collation the tables use.
     fn text_match(&self, w: &mut Writer, s: &TextSearch, table: &str) {
-        let q = &s.query;
-        let phrase = |t: &&Term| t.words().len() > 1;
-        let checks = q.required.iter().any(|g| g.iter().any(|t| phrase(&t)))
-            || q.excluded.iter().any(|t| phrase(&t));
-        if checks {
-            w.push("(");
-        }
-        match_against(self, w, s, table, boolean_mode_text(q));
-        for group in q.required.iter().filter(|g| g.iter().any(|t| phrase(&t))) {
-            w.push(" AND (");
-            for (i, t) in group.iter().enumerate() {
-                if i > 0 {
-                    w.push(" OR ");
-                }
-                if phrase(&t) {
-                    phrase_check(self, w, s, table, t);
-                } else {
-                    match_against(self, w, s, table, format!("+({})", spellings(t)));
-                }
-            }
-            w.push(")");
-        }
-        for t in q.excluded.iter().filter(phrase) {
-            w.push(" AND NOT ");
-            phrase_check(self, w, s, table, t);
-        }
-        if checks {
-            w.push(")");
-        }
+        match_against(self, w, s, table);
     }
     /// The `MATCH` score (InnoDB's, unweighted: MySQL has no column weights).
     fn text_relevance(&self, w: &mut Writer, s: &TextSearch, table: &str) {
-        match_against(self, w, s, table, boolean_mode_text(&s.query));
+        match_against(self, w, s, table);
+    }
+    /// A `FULLTEXT` index over a stored, case-insensitive copy of each column (generated from
+    /// it): the tables' binary collation would make InnoDB's full-text search case-sensitive,
+    /// and MariaDB's misses phrases and rows indexed when the index is built. The model's own
+    /// columns keep their exact collation; the copies exist for the index alone.
+    fn create_index(&self, table: &str, i: &Index) -> String {
+        if !i.fulltext {
+            return super::create_index_std(self, table, i);
+        }
+        let mut parts: Vec<String> = i
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(n, c)| {
+                format!(
+                    "ADD COLUMN {} LONGTEXT CHARACTER SET utf8mb4 COLLATE {FULLTEXT_COLLATION} GENERATED ALWAYS AS ({}) STORED",
+                    self.ident(&fulltext_column(&i.name, n + 1)),
+                    self.ident(c)
+                )
+            })
+            .collect();
+        let copies: Vec<String> = (1..=i.columns.len())
+            .map(|n| self.ident(&fulltext_column(&i.name, n)))
+            .collect();
+        parts.push(format!(
+            "ADD FULLTEXT INDEX {} ({})",
+            self.ident(&i.name),
+            copies.join(", ")
+        ));
+        format!("ALTER TABLE {} {}", self.ident(table), parts.join(", "))
+    }
+    /// The index and its column copies.
+    fn drop_fulltext(&self, table: &str, i: &Index) -> String {
+        let mut parts = vec![format!("DROP INDEX {}", self.ident(&i.name))];
+        parts.extend(
+            (1..=i.columns.len())
+                .map(|n| format!("DROP COLUMN {}", self.ident(&fulltext_column(&i.name, n)))),
+        );
+        format!("ALTER TABLE {} {}", self.ident(table), parts.join(", "))
     }
     /// MariaDB: the statement runs as `SET STATEMENT max_statement_time = .. FOR ..` (0: no
     /// limit). MySQL: a `MAX_EXECUTION_TIME` optimizer hint after a read's `SELECT`; MySQL has no
@@ -257,7 +265,11 @@ impl Rules for MySql {
     }
     /// `ALGORITHM=INPLACE LOCK=NONE`: the server builds the index while writes go on, or refuses
     /// (a first `FULLTEXT` index) rather than lock the table.
+    /// Not for a full-text index: adding its column copies copies the table.
     fn create_index_online(&self, table: &str, i: &Index) -> Option<String> {
+        if i.fulltext {
+            return None;
+        }
         Some(format!(
             "{} ALGORITHM=INPLACE LOCK=NONE",
             self.create_index(table, i)
@@ -552,80 +564,53 @@ fn refuse_mysql(v: &Value) -> Option<String> {
     }
 }
 
-/// `t.a, t.b`: the index's columns.
-fn index_columns(r: &MySql, w: &mut Writer, s: &TextSearch, table: &str) {
-    for (i, c) in s.columns().enumerate() {
-        if i > 0 {
+/// The collation of a full-text index's column copies (on MySQL 8 and MariaDB alike).
+const FULLTEXT_COLLATION: &str = "utf8mb4_unicode_ci";
+
+/// The stored copy of the `n`th column (from 1) a full-text index `index` reads: `<index>_<n>`
+/// (by position, so that a renamed column keeps its copy's name).
+pub(crate) fn fulltext_column(index: &str, n: usize) -> String {
+    crate::model::fit_identifier(&format!("{index}_{n}")).into_owned()
+}
+
+/// `MATCH (t.a_copy, t.b_copy) AGAINST (? IN BOOLEAN MODE)`, over exactly the `FULLTEXT` index's
+/// columns (MySQL requires an index on that list).
+fn match_against(r: &MySql, w: &mut Writer, s: &TextSearch, table: &str) {
+    let index = s.index.db_name();
+    w.push("MATCH (");
+    for n in 1..=s.index.columns.len() {
+        if n > 1 {
             w.push(", ");
         }
         w.push(&r.ident(table));
         w.push(".");
-        w.push(&r.ident(c.name));
+        w.push(&r.ident(&fulltext_column(&index, n)));
     }
-}
-
-/// `MATCH (t.a, t.b) AGAINST (? IN BOOLEAN MODE)`, over exactly the `FULLTEXT` index's columns (MySQL
-/// requires an index on that list).
-fn match_against(r: &MySql, w: &mut Writer, s: &TextSearch, table: &str, query: String) {
-    w.push("MATCH (");
-    index_columns(r, w, s, table);
     w.push(") AGAINST (");
-    w.bind(Value::String(query));
+    w.bind(Value::String(boolean_mode_text(&s.query)));
     w.push(" IN BOOLEAN MODE)");
 }
 
-/// The row's indexed text holds the phrase `t`: its words, case-insensitively, separated by
-/// anything but letters and digits (the tokenization [`TextQuery`] documents), checked by a
-/// regular expression bound as a parameter (its words are letters and digits only).
-fn phrase_check(r: &MySql, w: &mut Writer, s: &TextSearch, table: &str, t: &Term) {
-    w.push("CONCAT_WS(' ', ");
-    index_columns(r, w, s, table);
-    w.push(") REGEXP ");
-    w.bind(Value::String(format!(
-        "(?i)(?<![[:alnum:]]){}(?![[:alnum:]])",
-        t.words().join("[^[:alnum:]]+")
-    )));
-}
-
-/// The spellings of a term in boolean-mode syntax, as alternatives: `rust Rust RUST`, or for a
-/// phrase, each of its words required: `(+(async Async ASYNC) +(rust Rust RUST))`. The tables'
-/// binary collation makes InnoDB's full-text index case-sensitive, so each word is looked for in
-/// every spelling a text is likely to hold it in ([`Term::spellings`]).
-fn spellings(t: &Term) -> String {
-    match t.words() {
-        [_] => t
-            .spellings()
-            .into_iter()
-            .map(|s| s.concat())
-            .collect::<Vec<_>>()
-            .join(" "),
-        words => {
-            let each: Vec<String> = (0..words.len())
-                .map(|i| format!("+({})", spellings(&t.word(i))))
-                .collect();
-            format!("({})", each.join(" "))
-        }
-    }
-}
-
-/// A parsed query in boolean-mode syntax: `+(a A) +(b B (+(c C) +(d D))) -e -E` (a phrase asks
-/// for its words here; [`phrase_check`] checks their order). Words are letters and digits only,
+/// A parsed query in boolean-mode syntax: `+a +(b "c d") -e`. Words are letters and digits only,
 /// so no operator of the syntax can come from the user's input.
 fn boolean_mode_text(q: &TextQuery) -> String {
+    fn term(t: &Term) -> String {
+        match t.words() {
+            [w] => w.clone(),
+            words => format!("\"{}\"", words.join(" ")),
+        }
+    }
     let mut parts: Vec<String> = q
         .required
         .iter()
         .map(|g| {
-            let any: Vec<String> = g.iter().map(spellings).collect();
-            format!("+({})", any.join(" "))
+            if g.len() == 1 {
+                format!("+{}", term(&g[0]))
+            } else {
+                format!("+({})", g.iter().map(term).collect::<Vec<_>>().join(" "))
+            }
         })
         .collect();
-    for t in q.excluded.iter().filter(|t| t.words().len() == 1) {
-        parts.extend(
-            t.spellings()
-                .into_iter()
-                .map(|s| format!("-{}", s.concat())),
-        );
-    }
+    parts.extend(q.excluded.iter().map(|t| format!("-{}", term(t))));
     parts.join(" ")
 }

@@ -171,6 +171,9 @@ impl Rules for Postgres {
             tsvector(self, language, &columns, &i.weights)
         )
     }
+    fn fulltext_renames(&self) -> bool {
+        true
+    }
     fn fulltext_form(&self, language: &str, weights: &[char]) -> (Option<String>, Vec<char>) {
         (Some(language.to_owned()), weights.to_vec())
     }

@@ -219,10 +219,6 @@ impl Rules for Sqlite {
         };
         (Some(language.to_owned()), Vec::new())
     }
-    /// Its triggers name the FTS5 table in their bodies: it is created anew instead.
-    fn fulltext_renames(&self) -> bool {
-        false
-    }
     /// `t.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)`.
     fn text_match(&self, w: &mut Writer, s: &TextSearch, table: &str) {
         let fts = self.ident(&s.index.db_name());
