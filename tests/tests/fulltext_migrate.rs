@@ -5,6 +5,7 @@
 
 use orm_runtime::migrate::DevOptions;
 use orm_runtime::prelude::*;
+use orm_runtime::schema::diff;
 use orm_runtime::sql::Backend;
 use orm_tests::migrate_test;
 
@@ -159,3 +160,68 @@ migrate_test!(full_text_indexes_through_migrations, |env| async move {
     assert!(live.tables.is_empty(), "{:?}", live.tables);
     Ok(())
 });
+
+migrate_test!(
+    a_full_text_index_the_orm_did_not_create_is_replaced,
+    |env| async move {
+        let db = &env.db;
+        let d = db.dialect();
+        // The table as the models describe it, with a full-text index of another form on `title`.
+        v1::schema().push(db).await?;
+        let live = env.live().await;
+        let ours = live
+            .table("fm_docs")
+            .and_then(|t| t.indexes.iter().find(|i| i.fulltext))
+            .expect("the models' full-text index")
+            .clone();
+        let mut conn = orm_runtime::__migrate::MigConn::acquire(db).await?;
+        conn.batch(&d.ddl().drop_fulltext("fm_docs", &ours)).await?;
+        match db.backend() {
+        Backend::Postgres => {
+            sql!("CREATE INDEX fm_docs_title_fts ON fm_docs USING GIN (to_tsvector('english', title))")
+                .execute(db)
+                .await?
+        }
+        Backend::MySql => {
+            sql!("CREATE FULLTEXT INDEX fm_docs_title_fts ON fm_docs (title)")
+                .execute(db)
+                .await?
+        }
+        Backend::Sqlite => {
+            sql!("CREATE VIRTUAL TABLE fm_docs_title_fts USING fts5(title, content='fm_docs', tokenize='porter unicode61')")
+                .execute(db)
+                .await?
+        }
+    };
+        v1::Doc::create(v1::NewDoc {
+            id: 1,
+            title: "Road Bikes".into(),
+            body: None,
+            rank: 1,
+        })
+        .exec(db)
+        .await?;
+        // The differ sees the other form, and replaces it with the models' (which finds the row).
+        let steps = diff(&env.live().await, &v1::schema().describe(d), d);
+        let described: Vec<String> = steps.iter().map(|s| s.describe()).collect();
+        assert_eq!(
+            described,
+            [
+                "drop index `fm_docs_title_fts` on `fm_docs`",
+                "create full-text index `fm_docs_title_fts` on `fm_docs` (title)"
+            ],
+            "{described:?}"
+        );
+        for step in &steps {
+            conn.batch(&step.sql(d).join(";\n")).await?;
+        }
+        drop(conn);
+        assert!(env.changes_to(&v1::schema()).await.is_empty());
+        let found = v1::Doc::find_many()
+            .filter(v1::Doc::TITLE_FTS.matches("bikes"))
+            .exec(db)
+            .await?;
+        assert_eq!(found.len(), 1);
+        Ok(())
+    }
+);

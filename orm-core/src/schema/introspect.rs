@@ -8,6 +8,8 @@ use super::native::parse_string_list;
 use super::native::{normalize_default, parse_type};
 #[cfg(feature = "postgres")]
 use super::repr::EnumType;
+#[cfg(feature = "mysql")]
+use super::repr::FULLTEXT_ON_COLUMNS;
 use super::repr::{Column, ColumnType, DbSchema, ForeignKey, Index, PrimaryKey, Table};
 use crate::client::{Client, Pool};
 use crate::error::{Error, Result};
@@ -429,8 +431,9 @@ async fn mysql(p: &sqlx::MySqlPool, d: Dialect) -> Result<DbSchema> {
                     .iter()
                     .find(|(table, name, _)| *table == t.name && name == c)
                     .map(|(_, _, expr)| expr.trim().trim_matches('`').replace("``", "`"));
-                if let Some(source) = source {
-                    copies.push(std::mem::replace(c, source));
+                match source {
+                    Some(source) => copies.push(std::mem::replace(c, source)),
+                    None => i.language = Some(FULLTEXT_ON_COLUMNS.to_owned()),
                 }
             }
         }

@@ -14,5 +14,6 @@ pub use introspect::FOREIGN_HISTORY_TABLES;
 pub use introspect::HISTORY_TABLE;
 pub use introspect::introspect;
 pub use repr::{
-    Column, ColumnDefault, ColumnType, DbSchema, EnumType, ForeignKey, Index, PrimaryKey, Table,
+    Column, ColumnDefault, ColumnType, DbSchema, EnumType, FULLTEXT_ON_COLUMNS, ForeignKey, Index,
+    PrimaryKey, Table,
 };

@@ -155,6 +155,9 @@ pub struct PrimaryKey {
     pub columns: Vec<String>,
 }
 
+/// The [`Index::language`] of a MySQL/MariaDB `FULLTEXT` index on the columns themselves.
+pub const FULLTEXT_ON_COLUMNS: &str = "(the columns themselves)";
+
 /// A unique or secondary index.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Index {
@@ -168,7 +171,9 @@ pub struct Index {
     #[serde(default)]
     pub fulltext: bool,
     /// A full-text index's language, where the backend keeps one (PostgreSQL's text-search
-    /// configuration; SQLite's `english` (Porter stemming) or `simple`).
+    /// configuration; SQLite's `english` (Porter stemming) or `simple`). On MySQL/MariaDB,
+    /// [`FULLTEXT_ON_COLUMNS`] marks a `FULLTEXT` index on the columns themselves (one the ORM did
+    /// not create: its own reads case-insensitive copies of them), which the differ replaces.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// A full-text index's column weights (`'A'`..`'D'`, one per column), where the index holds

@@ -97,8 +97,11 @@ impl Rules for MySql {
         ));
         format!("ALTER TABLE {} {}", self.ident(table), parts.join(", "))
     }
-    /// The index and its column copies.
+    /// The index and its column copies (a `FULLTEXT` index on the columns themselves has none).
     fn drop_fulltext(&self, table: &str, i: &Index) -> String {
+        if i.language.as_deref() == Some(crate::schema::repr::FULLTEXT_ON_COLUMNS) {
+            return self.drop_index(table, &i.name);
+        }
         let mut parts = vec![format!("DROP INDEX {}", self.ident(&i.name))];
         parts.extend(
             (1..=i.columns.len())
