@@ -140,13 +140,15 @@ pub struct Session {
     pub user: BelongsTo<User>,
 }
 
-/// A blog post.
+/// A blog post. Searchable by title (weighted highest) and content, in English
+/// (`Post::TITLE_CONTENT_FTS`).
 #[derive(Model, Debug, Clone, PartialEq, Serialize)]
 #[orm(
     table = "posts",
     index(published, created_at),
     index(author_id, created_at),
-    index(slug)
+    index(slug),
+    fulltext(title(weight = "A"), content, language = "english")
 )]
 pub struct Post {
     #[orm(id, default = cuid)]

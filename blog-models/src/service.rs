@@ -887,20 +887,22 @@ impl<D: Database> DatabaseService<D> {
             .await
     }
 
-    /// The seed's `searchPosts`: published posts whose title or content contains `query`, in any
-    /// case, newest first, at most `limit`.
-    // TODO(orm): full-text search (`search` filters backed by tsvector/FULLTEXT/FTS5 indexes) and
-    // ordering by relevance (`_relevance`); until then this is an insensitive substring match
-    // ordered by date, which cannot use an index.
+    /// The seed's `searchPosts`: published posts matching `query` in their title or content,
+    /// best match first (a title match weighs most; equal scores newest first, then by id), at
+    /// most `limit`, as cards (author, comment and like counts).
+    ///
+    /// `query` is a user's search string in the web-search syntax of
+    /// [`TextQuery`](orm_runtime::query::TextQuery) — words, `"phrases"`, `OR`, `-exclusions`,
+    /// English stemming where the backend has it — read through the posts' full-text index on
+    /// every backend. Any string is valid; one with nothing to find returns no post.
     pub async fn search_posts(&self, query: &str, limit: u32) -> Result<Vec<PostCard>, Error> {
+        let query = orm_runtime::query::TextQuery::parse(query);
         self.cards(
             Post::find_many()
-                .filter(
-                    Post::PUBLISHED.eq(true)
-                        & (Post::TITLE.contains(query) | Post::CONTENT.contains(query))
-                            .insensitive(),
-                )
+                .filter(Post::PUBLISHED.eq(true) & Post::TITLE_CONTENT_FTS.matches(&query))
+                .order_by(Post::TITLE_CONTENT_FTS.relevance(&query).desc())
                 .order_by(Post::CREATED_AT.desc())
+                .order_by(Post::ID.asc())
                 .take(u64::from(limit)),
         )
         .exec(self.db.executor())

@@ -4,14 +4,14 @@
 //! users that existed before `add_user_verification` as verified, runs in order with the SQL, is
 //! rolled back by `down`, and stops `deploy` before anything runs when it is not registered.
 
-use blog_models::migrations::{MIGRATIONS_DIR, migrator};
+use blog_models::migrations::{ADD_USER_VERIFICATION, MIGRATIONS_DIR, migrator};
 use orm_runtime::migrate::{MigrateError, MigrationState, Migrator};
 use orm_runtime::prelude::*;
 use orm_tests::backend_test;
 
-/// The committed migrations of `db`'s backend, copied into a fresh directory, the last `drop`
-/// left out.
-fn copy_history(db: &Client, drop: usize) -> std::path::PathBuf {
+/// The committed migrations of `db`'s backend before the one named `before`, copied into a fresh
+/// directory.
+fn copy_history(db: &Client, before: &str) -> std::path::PathBuf {
     let from = migrator(db.dialect()).migrations_dir().to_owned();
     let to = std::env::temp_dir().join(format!(
         "orm-blog-migrations-{}-{}",
@@ -24,7 +24,12 @@ fn copy_history(db: &Client, drop: usize) -> std::path::PathBuf {
         .map(|e| e.expect("entry").path())
         .collect();
     names.sort();
-    names.truncate(names.len() - drop);
+    let suffix = format!("_{before}");
+    let keep = names
+        .iter()
+        .position(|n| n.to_string_lossy().ends_with(&suffix))
+        .expect("the migration named");
+    names.truncate(keep);
     for dir in names {
         let target = to.join(dir.file_name().expect("name"));
         std::fs::create_dir_all(&target).expect("mkdir");
@@ -78,7 +83,7 @@ backend_test!(
     Schema::new(),
     |db: Client| async move {
         // The database as it was before `add_user_verification`, with users.
-        let before = copy_history(&db, 1);
+        let before = copy_history(&db, ADD_USER_VERIFICATION);
         Migrator::new(blog_models::schema())
             .dir(&before)
             .deploy(&db)
@@ -108,7 +113,11 @@ backend_test!(
         );
         let m = migrator(db.dialect());
         let applied = m.deploy(&db).await?;
-        assert_eq!(applied.len(), 1, "{applied:?}");
+        assert_eq!(applied.len(), 2, "{applied:?}");
+        assert!(
+            applied[0].ends_with("_add_user_verification"),
+            "{applied:?}"
+        );
         // The users who existed are verified; a user created now is not.
         let users = blog_models::User::find_many()
             .order_by(blog_models::User::ID.asc())
@@ -144,15 +153,16 @@ backend_test!(
         for s in m.status(&db).await? {
             assert_eq!(s.state, MigrationState::Applied, "{}", s.name);
         }
-        // Down: the step, then down.sql; the columns are gone and the history forgets it.
+        // Down (past the migration after it): the step, then down.sql; the columns are gone and
+        // the history forgets it.
+        let rolled = m.down(&db, None).await?;
+        assert!(rolled[0].ends_with("_add_post_search"), "{rolled:?}");
         let rolled = m.down(&db, None).await?;
         assert_eq!(rolled.len(), 1);
         assert!(rolled[0].ends_with("_add_user_verification"));
         let back = m.status(&db).await?;
-        assert_eq!(
-            back.last().map(|s| &s.state),
-            Some(&MigrationState::Pending)
-        );
+        let states: Vec<&MigrationState> = back.iter().rev().take(2).map(|s| &s.state).collect();
+        assert_eq!(states, [&MigrationState::Pending, &MigrationState::Pending]);
         // And up again.
         m.deploy(&db).await?;
         assert!(m.pending_changes(&db).await?.is_empty());
@@ -188,7 +198,7 @@ async fn a_failed_data_step_keeps_nothing_of_itself_and_runs_again() {
     for backend in backends.into_iter().flatten() {
         FAIL_ONCE.store(true, std::sync::atomic::Ordering::SeqCst);
         orm_tests::run_on(backend, Schema::new(), |db: Client| async move {
-            let before = copy_history(&db, 1);
+            let before = copy_history(&db, ADD_USER_VERIFICATION);
             Migrator::new(blog_models::schema())
                 .dir(&before)
                 .deploy(&db)
@@ -211,7 +221,12 @@ async fn a_failed_data_step_keeps_nothing_of_itself_and_runs_again() {
             .await
             .unwrap_or((0,));
             assert_eq!(verified.0, 0);
-            let last = m.status(&db).await?.pop().expect("a migration");
+            let last = m
+                .status(&db)
+                .await?
+                .into_iter()
+                .find(|s| s.name.ends_with("_add_user_verification"))
+                .expect("the migration");
             if db.backend() == orm_runtime::sql::Backend::Postgres {
                 // One transaction: nothing of the migration happened.
                 assert_eq!(last.state, MigrationState::Pending);
