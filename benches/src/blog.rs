@@ -44,6 +44,13 @@ const STATS_USER: usize = 42;
 const CURSOR_POST: usize = 5001;
 /// The search text of the search page (matches posts 42, 420–429 and 4200–4299).
 const SEARCH: &str = "post 42";
+/// `search_posts` (full-text, by relevance): a selective query (post 42 alone on PostgreSQL and
+/// SQLite; MySQL/MariaDB index no word shorter than 3 characters, so every post with `post`) and
+/// a broad one (every published post).
+const FULLTEXT: &str = "post 42";
+const FULLTEXT_BROAD: &str = "detailed information";
+/// Results of `search_posts`.
+const SEARCH_LIMIT: u32 = 10;
 /// Rows of `popular_tags`.
 const POPULAR_TAGS: u32 = 10;
 /// Notifications per batch.
@@ -56,17 +63,21 @@ pub enum SeedOp {
     Page,
     PageCursor,
     PageSearch,
+    FullText,
+    FullTextBroad,
     PopularTags,
     CreatePost,
     Notifications,
 }
 
 impl SeedOp {
-    pub const ALL: [SeedOp; 7] = [
+    pub const ALL: [SeedOp; 9] = [
         SeedOp::UserStats,
         SeedOp::Page,
         SeedOp::PageCursor,
         SeedOp::PageSearch,
+        SeedOp::FullText,
+        SeedOp::FullTextBroad,
         SeedOp::PopularTags,
         SeedOp::CreatePost,
         SeedOp::Notifications,
@@ -78,6 +89,8 @@ impl SeedOp {
             SeedOp::Page => "seed_posts_page",
             SeedOp::PageCursor => "seed_posts_cursor",
             SeedOp::PageSearch => "seed_posts_search",
+            SeedOp::FullText => "seed_search_posts",
+            SeedOp::FullTextBroad => "seed_search_posts_broad",
             SeedOp::PopularTags => "seed_popular_tags",
             SeedOp::CreatePost => "seed_create_post",
             SeedOp::Notifications => "seed_notifications",
@@ -90,6 +103,10 @@ impl SeedOp {
             SeedOp::Page => format!("posts page ({PAGE_SIZE})"),
             SeedOp::PageCursor => format!("posts page ({PAGE_SIZE}) with cursor"),
             SeedOp::PageSearch => format!("posts page ({PAGE_SIZE}) with search"),
+            SeedOp::FullText => format!("full-text search ({SEARCH_LIMIT}, by relevance)"),
+            SeedOp::FullTextBroad => {
+                format!("full-text search ({SEARCH_LIMIT}, by relevance), every post matching")
+            }
             SeedOp::PopularTags => "popular tags".into(),
             SeedOp::CreatePost => "create post with tags (transaction)".into(),
             SeedOp::Notifications => format!("create {NOTIFICATIONS} notifications"),
@@ -278,6 +295,10 @@ impl BlogCtx {
                 };
                 fp_page(&service.posts_paginated(None, PAGE_SIZE, &filters).await?)
             }
+            SeedOp::FullText => fp_cards(&service.search_posts(FULLTEXT, SEARCH_LIMIT).await?),
+            SeedOp::FullTextBroad => {
+                fp_cards(&service.search_posts(FULLTEXT_BROAD, SEARCH_LIMIT).await?)
+            }
             SeedOp::PopularTags => fp_tags(&service.popular_tags(POPULAR_TAGS).await?),
             SeedOp::CreatePost => {
                 let seq = self.seq.fetch_add(1, Ordering::Relaxed);
@@ -316,6 +337,10 @@ impl BlogCtx {
             SeedOp::PageSearch => {
                 let (cards, next) = blog_floor::posts_page(db, None, Some(SEARCH)).await?;
                 fp_page(&page(cards, next))
+            }
+            SeedOp::FullText => fp_cards(&blog_floor::search_posts(db, FULLTEXT).await?),
+            SeedOp::FullTextBroad => {
+                fp_cards(&blog_floor::search_posts(db, FULLTEXT_BROAD).await?)
             }
             SeedOp::PopularTags => {
                 fp_tags(&blog_floor::popular_tags(db, POPULAR_TAGS.into()).await?)
@@ -455,6 +480,14 @@ fn fp_page(p: &PostPage) -> Fp {
             hash_card(h, c, false);
         }
         (&p.next_cursor, p.has_next_page).hash(h);
+    })
+}
+
+fn fp_cards(cards: &[PostCard]) -> Fp {
+    fp_of(cards.len(), |h| {
+        for c in cards {
+            hash_card(h, c, false);
+        }
     })
 }
 

@@ -8,6 +8,7 @@
 //! | posts page (`LIMIT` in the SQL text) | one statement: posts ⋈ author ⟕ category, two `COUNT`s, the tags as four `array_agg` columns of a `LATERAL` subquery | the page's ids first ("deferred join"), then author, category and `COUNT`s for those rows; SQLite: the tags as a `json_group_array` column; MySQL: the 21st row's `created_at` looked up first so the page is an index range, and the tags by `IN` list (one connection) |
 //! | … with cursor | `created_at <= (cursor's) AND (created_at < (cursor's) OR id <= cursor)`: an index range | same |
 //! | … with search | `ILIKE` with one bound pattern | `LOWER(col) LIKE` (MySQL: `_bin` collation), `LIKE … ESCAPE` (SQLite) |
+//! | full-text search | the GIN index's weighted `tsvector` `@@ websearch_to_tsquery`, `ts_rank_cd` order, one statement | the ten best ids first (MySQL: `MATCH … AGAINST` in boolean mode; SQLite: the FTS5 table `MATCH`, `bm25`), then their cards |
 //! | popular tags | the service's own SQL (it is hand-written already) | same |
 //! | create post with tags | one statement: `WITH` two `INSERT`s, `SELECT` author ⟕ category ⟕ tags (atomic without `BEGIN`/`COMMIT`) | transaction: `INSERT` post, `INSERT` tags (one multi-row statement), one `SELECT` author ⟕ category ⟕ tags |
 //! | 100 notifications | `INSERT … SELECT FROM UNNEST(six arrays) ON CONFLICT DO NOTHING` | one multi-row `INSERT IGNORE` / `INSERT … ON CONFLICT DO NOTHING` |
@@ -597,6 +598,97 @@ pub async fn posts_page(
                 }
             };
             Ok(split_page(cards, limit))
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Full-text search
+// ------------------------------------------------------------------------------------------------
+
+/// The posts' weighted English `tsvector` (the expression their GIN index is built on).
+macro_rules! pg_vector {
+    () => {
+        "(setweight(to_tsvector('english', COALESCE(p.title, '')), 'A') || \
+         setweight(to_tsvector('english', COALESCE(p.content, '')), 'D'))"
+    };
+}
+
+const PG_SEARCH: &str = concat!(
+    card_cols!(),
+    pg_tags!(),
+    card_from!(),
+    pg_tags_from!(),
+    " WHERE p.published = $1 AND ",
+    pg_vector!(),
+    " @@ websearch_to_tsquery('english', $2) ORDER BY ts_rank_cd(",
+    pg_vector!(),
+    ", websearch_to_tsquery('english', $2)) DESC, p.created_at DESC, p.id ASC LIMIT 10"
+);
+
+/// The ten best matches from the FTS5 table (`bm25`, title weighted 1.0 and content 0.1), then
+/// their cards.
+const SQLITE_SEARCH: &str = concat!(
+    card_cols!(),
+    sqlite_tags!(),
+    " FROM (SELECT q.id, q.created_at, bm25(posts_title_content_fts, 1.0, 0.1) AS r \
+     FROM posts_title_content_fts JOIN posts q ON q.rowid = posts_title_content_fts.rowid \
+     WHERE posts_title_content_fts MATCH ? AND q.published = ? \
+     ORDER BY r, q.created_at DESC, q.id ASC LIMIT 10) pg JOIN posts p ON p.id = pg.id \
+     JOIN users u ON u.id = p.author_id LEFT JOIN categories c ON c.id = p.category_id \
+     ORDER BY pg.r, p.created_at DESC, p.id ASC"
+);
+
+/// The ten best matches by the `FULLTEXT` index's score, then their cards.
+const MYSQL_SEARCH: &str = concat!(
+    card_cols!(),
+    " FROM (SELECT q.id, q.created_at, \
+     MATCH (q.posts_title_content_fts_1, q.posts_title_content_fts_2) AGAINST (? IN BOOLEAN MODE) AS r \
+     FROM posts q WHERE q.published = ? AND \
+     MATCH (q.posts_title_content_fts_1, q.posts_title_content_fts_2) AGAINST (? IN BOOLEAN MODE) \
+     ORDER BY r DESC, q.created_at DESC, q.id ASC LIMIT 10) pg JOIN posts p ON p.id = pg.id \
+     JOIN users u ON u.id = p.author_id LEFT JOIN categories c ON c.id = p.category_id \
+     ORDER BY pg.r DESC, p.created_at DESC, p.id ASC"
+);
+
+/// The seed's `searchPosts`: the ten published posts matching every word of `words` (plain
+/// words), best first (ties newest first, then by id), through the posts' full-text index.
+pub async fn search_posts(db: &Db, words: &str) -> sqlx::Result<Vec<PostCard>> {
+    let now = Utc::now();
+    match db {
+        Db::Postgres(p) => {
+            sqlx::query(PG_SEARCH)
+                .bind(true)
+                .bind(words)
+                .try_map(move |r: PgRow| pg_card(&r, now))
+                .fetch_all(p)
+                .await
+        }
+        Db::MySql(p) => {
+            let mut conn = p.acquire().await?;
+            let boolean: Vec<String> = words.split_whitespace().map(|w| format!("+{w}")).collect();
+            let boolean = boolean.join(" ");
+            let mut cards = sqlx::query(MYSQL_SEARCH)
+                .bind(&boolean)
+                .bind(true)
+                .bind(&boolean)
+                .try_map(move |r: MySqlRow| Ok(card_row!(&r, now)))
+                .fetch_all(&mut *conn)
+                .await?;
+            attach_tags!(MySql, &mut *conn, cards);
+            Ok(cards)
+        }
+        Db::Sqlite(p) => {
+            let quoted: Vec<String> = words
+                .split_whitespace()
+                .map(|w| format!("\"{w}\""))
+                .collect();
+            sqlx::query(SQLITE_SEARCH)
+                .bind(quoted.join(" AND "))
+                .bind(true)
+                .try_map(move |r: SqliteRow| sqlite_card(&r, now))
+                .fetch_all(p)
+                .await
         }
     }
 }

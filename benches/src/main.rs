@@ -308,6 +308,7 @@ fn usage() -> ! {
          \x20                [--only sqlx,ours,seaorm,diesel,ours-include-query,ours-include-join,sqlx-same-sql,ours-manual,ours-hooked]\n\
          \x20                [--workload trivial_1,trivial_100,trivial_10000,medium,associations,insert_1,insert_10,insert_100,\n\
          \x20                            seed_user_stats,seed_posts_page,seed_posts_cursor,seed_posts_search,\n\
+         \x20                            seed_search_posts,seed_search_posts_broad,\n\
          \x20                            seed_popular_tags,seed_create_post,seed_notifications]\n\
          \x20                [--concurrency 16] [--pool 16] [--loop IMP:WORKLOAD:N]\n\
          env: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test),\n\

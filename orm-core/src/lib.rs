@@ -45,6 +45,10 @@ pub use value::Value;
 /// - `id(a, b)`: a composite primary key.
 /// - `unique(a, b)`: a compound unique constraint (repeatable); generates a key handle `A_B`.
 /// - `index(a, b)`: a secondary index (repeatable).
+/// - `fulltext(a, b(weight = "A"), language = "english")`: a full-text index over text fields
+///   (repeatable), with a language (default `simple`: no stemming) and optional weights `"A"`
+///   (highest) to `"D"` (a field without one weighs `"D"` when another has one); generates the
+///   handle `A_B_FTS` ([`FullText`](query::FullText): `matches` and `relevance`).
 ///
 /// # Field attributes
 /// - `id`: the primary key.

@@ -58,6 +58,10 @@ pub(crate) struct Writer {
     pub(crate) binds: Vec<Value>,
     /// Nesting depth of correlated subqueries (names their aliases `orm_r1`, `orm_r2`, ...).
     depth: usize,
+    /// Relevance order terms the statement computes once, by a join of the main query
+    /// (`Rules::relevance_join`) or as a column of a page of rows: the term's address and the SQL
+    /// that reads the value.
+    relevance_joins: Vec<(usize, String)>,
     /// The first value a column of this backend cannot hold: `(field, value, reason)`. The
     /// statement is refused by [`Writer::finish`] and never sent.
     invalid: Option<(&'static str, String, String)>,
@@ -234,6 +238,7 @@ impl Writer {
             sql: String::with_capacity(256),
             binds: Vec::new(),
             depth: 0,
+            relevance_joins: Vec::new(),
             invalid: None,
         }
     }
@@ -636,8 +641,21 @@ impl Writer {
             // position.
             OrderKey::Relevance(search) if search.query.is_empty() => self.push("ABS(0.0)"),
             OrderKey::Relevance(search) => {
-                let rules = self.rules;
-                rules.text_relevance(self, search, alias.unwrap_or(search.model.table));
+                let joined = alias
+                    .is_none()
+                    .then(|| {
+                        let at = key as *const OrderKey as usize;
+                        self.relevance_joins.iter().find(|(k, _)| *k == at)
+                    })
+                    .flatten()
+                    .map(|(_, sql)| sql.clone());
+                match joined {
+                    Some(sql) => self.push(&sql),
+                    None => {
+                        let rules = self.rules;
+                        rules.text_relevance(self, search, alias.unwrap_or(search.model.table));
+                    }
+                }
             }
         }
     }
@@ -981,6 +999,10 @@ impl Writer {
                 .map(|p| std::slice::from_ref(&p.column.index))
         };
         match window {
+            None if relevance_page(spec) => {
+                self.select_relevance_page(spec);
+                return;
+            }
             None if self.rules.caps().grouped_counts && counts_per_page(spec) => {
                 self.select_with_grouped_counts(spec);
                 return;
@@ -988,8 +1010,10 @@ impl Writer {
             None => {
                 self.push("SELECT ");
                 self.select_list(spec, !spec.counts.is_empty());
+                self.plan_relevance_joins(spec);
                 self.push(" FROM ");
                 self.ident(m.table);
+                self.write_relevance_joins(spec);
                 self.where_clause(spec);
             }
             Some(groups) => {
@@ -1051,6 +1075,100 @@ impl Writer {
         if let Some(lock) = spec.lock {
             let rules = self.rules;
             rules.lock_clause(self, lock, m.table);
+        }
+    }
+
+    /// Where the backend computes relevance by a join of the main query (SQLite: one FTS5 scan
+    /// for all rows, not one per row), the relevance terms read the joins' columns from now on.
+    fn plan_relevance_joins(&mut self, spec: &SelectSpec<'_>) {
+        if !self.rules.relevance_by_join() {
+            return;
+        }
+        for (i, t) in spec.order.iter().enumerate() {
+            if !matches!(&t.key, OrderKey::Relevance(s) if !s.query.is_empty()) {
+                continue;
+            }
+            let mut sql = String::from("COALESCE(");
+            self.rules.quote(&mut sql, &format!("orm_rel{i}"));
+            sql.push('.');
+            self.rules.quote(&mut sql, "orm_rank");
+            sql.push_str(", 0.0)");
+            self.relevance_joins
+                .push((&t.key as *const OrderKey as usize, sql));
+        }
+    }
+
+    /// The joins [`plan_relevance_joins`](Self::plan_relevance_joins) planned, after `FROM t`.
+    fn write_relevance_joins(&mut self, spec: &SelectSpec<'_>) {
+        if !self.rules.relevance_by_join() {
+            return;
+        }
+        for (i, t) in spec.order.iter().enumerate() {
+            let OrderKey::Relevance(search) = &t.key else {
+                continue;
+            };
+            if search.query.is_empty() {
+                continue;
+            }
+            let rules = self.rules;
+            rules.relevance_join(self, search, spec.model.table, &format!("orm_rel{i}"));
+        }
+    }
+
+    /// A page of rows ordered by relevance, with relation counts or JSON includes: the page first,
+    /// its relevance a column, then the counts and includes of its rows only —
+    ///
+    /// ```sql
+    /// WITH orm_page AS (SELECT cols, <relevance> AS orm_o0 FROM t WHERE .. ORDER BY .. LIMIT ..)
+    /// SELECT cols, <counts>, <includes> FROM orm_page AS t ORDER BY orm_o0 DESC, ..
+    /// ```
+    ///
+    /// (MySQL/MariaDB and SQLite compute a select list for every row they sort, and a search may
+    /// match every row.)
+    fn select_relevance_page(&mut self, spec: &SelectSpec<'_>) {
+        let m = spec.model;
+        let page = "orm_page";
+        self.plan_relevance_joins(spec);
+        self.push("WITH ");
+        self.ident(page);
+        self.push(" AS (SELECT ");
+        self.column_list(m, None);
+        let ranked: Vec<usize> = (0..spec.order.len())
+            .filter(|&i| matches!(&spec.order[i].key, OrderKey::Relevance(_)))
+            .collect();
+        for &i in &ranked {
+            self.push(", ");
+            self.order_key(&spec.order[i].key, None);
+            self.push(" AS ");
+            self.ident(&format!("orm_o{i}"));
+        }
+        self.push(" FROM ");
+        self.ident(m.table);
+        self.write_relevance_joins(spec);
+        self.where_clause(spec);
+        // Both orders read the page's relevance column (computed once per row).
+        self.relevance_joins = ranked
+            .iter()
+            .map(|&i| {
+                let mut sql = String::new();
+                self.rules.quote(&mut sql, &format!("orm_o{i}"));
+                (&spec.order[i].key as *const OrderKey as usize, sql)
+            })
+            .collect();
+        self.push(" ORDER BY ");
+        self.order_by(spec.order, None);
+        self.limit_offset(spec.skip, spec.take);
+        self.push(") SELECT ");
+        self.select_list(spec, !spec.counts.is_empty());
+        self.push(" FROM ");
+        self.ident(page);
+        self.push(" AS ");
+        self.ident(m.table);
+        self.push(" ORDER BY ");
+        if spec.counts.is_empty() {
+            self.order_by(spec.order, None);
+        } else {
+            self.order_by_selected(spec.order, spec.counts);
         }
     }
 
@@ -1574,6 +1692,19 @@ fn counts_per_page(spec: &SelectSpec<'_>) -> bool {
             .order
             .iter()
             .any(|t| matches!(t.key, OrderKey::Count { .. } | OrderKey::Relevance(_)))
+}
+
+/// Whether a `SELECT` reads its page before its counts and includes
+/// ([`Writer::select_relevance_page`]): a page (`take`) ordered by relevance, with counts or
+/// JSON includes, locking nothing.
+fn relevance_page(spec: &SelectSpec<'_>) -> bool {
+    spec.take.is_some()
+        && (!spec.counts.is_empty() || !spec.joins.is_empty())
+        && spec.lock.is_none()
+        && spec
+            .order
+            .iter()
+            .any(|t| matches!(&t.key, OrderKey::Relevance(s) if !s.query.is_empty()))
 }
 
 fn is_zero(v: &Value) -> bool {

@@ -692,6 +692,77 @@ fn order_by() {
     );
 }
 
+/// A model with a weighted English full-text index.
+#[derive(Model, Debug, Clone)]
+#[orm(
+    table = "notes",
+    fulltext(title(weight = "A"), body, language = "english")
+)]
+#[allow(dead_code)]
+struct Note {
+    #[orm(id)]
+    id: i64,
+    author_id: String,
+    title: String,
+    body: Option<String>,
+    #[orm(belongs_to(fk = author_id))]
+    author: BelongsTo<User>,
+}
+
+#[test]
+fn full_text_search() {
+    let q = r#"Rust "async io" OR tokio -java"#;
+    snapshot!(
+        Snap::default()
+            .case("matches(q)", |d| {
+                Note::find_many()
+                    .filter(Note::TITLE_BODY_FTS.matches(q))
+                    .statement(d)
+            })
+            .case("matches(q), relevance(q).desc(), ID, take(10)", |d| {
+                Note::find_many()
+                    .filter(Note::TITLE_BODY_FTS.matches(q))
+                    .order_by(Note::TITLE_BODY_FTS.relevance(q).desc())
+                    .order_by(Note::ID.asc())
+                    .take(10)
+                    .statement(d)
+            })
+            .case("by relevance with an include: the page first", |d| {
+                Note::find_many()
+                    .filter(Note::TITLE_BODY_FTS.matches("rust"))
+                    .include(Note::AUTHOR)
+                    .order_by(Note::TITLE_BODY_FTS.relevance("rust").desc())
+                    .order_by(Note::ID.asc())
+                    .take(10)
+                    .strategy(crate::Strategy::Join)
+                    .statement(d)
+            })
+            .case("a cursor over relevance", |d| {
+                Note::find_many()
+                    .filter(Note::TITLE_BODY_FTS.matches("rust"))
+                    .order_by(Note::TITLE_BODY_FTS.relevance("rust").desc())
+                    .order_by(Note::ID.asc())
+                    .cursor(Note::ID.eq(7))
+                    .take(10)
+                    .statement(d)
+            })
+            .case("nothing to find: no row, no bind", |d| {
+                Note::find_many()
+                    .filter(Note::TITLE_BODY_FTS.matches("-java \"(*"))
+                    .order_by(Note::TITLE_BODY_FTS.relevance("*").desc())
+                    .statement(d)
+            })
+            .case("hostile input: only its words are sent", |d| {
+                Note::find_many()
+                    .filter(
+                        Note::TITLE_BODY_FTS.matches("title:x NEAR(a b) c* '; DROP TABLE x; --\0"),
+                    )
+                    .statement(d)
+            })
+            .done()
+    );
+}
+
 #[test]
 fn skip_take() {
     snapshot!(

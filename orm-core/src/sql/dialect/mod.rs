@@ -557,6 +557,16 @@ pub(crate) trait Rules: Sync {
     fn text_match(&self, w: &mut Writer, s: &TextSearch, table: &str);
     /// The relevance of `table`'s row to the search: higher is better, 0 when it does not match.
     fn text_relevance(&self, w: &mut Writer, s: &TextSearch, table: &str);
+    /// A join of the main query that computes the relevance of every matching row at once,
+    /// as column `orm_rank` of `alias`, where that is cheaper than [`text_relevance`] per row
+    /// (see [`relevance_by_join`](Rules::relevance_by_join)).
+    ///
+    /// [`text_relevance`]: Rules::text_relevance
+    fn relevance_join(&self, _w: &mut Writer, _s: &TextSearch, _table: &str, _alias: &str) {}
+    /// Whether the main query computes relevance by [`relevance_join`](Rules::relevance_join).
+    fn relevance_by_join(&self) -> bool {
+        false
+    }
     /// In a table rebuild, after the rows are copied from `from` into its replacement `tmp` (built
     /// as `to`): the statements that carry over an auto-increment counter kept apart from the rows
     /// (SQLite's `sqlite_sequence`), so that ids deleted before the rebuild are not reused.

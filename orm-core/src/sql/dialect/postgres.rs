@@ -178,8 +178,9 @@ impl Rules for Postgres {
         (Some(language.to_owned()), weights.to_vec())
     }
     fn text_match(&self, w: &mut Writer, s: &TextSearch, table: &str) {
+        w.push("(");
         self.search_vector(w, s, table);
-        w.push(" @@ ");
+        w.push(") @@ ");
         self.search_query(w, s);
     }
     fn text_relevance(&self, w: &mut Writer, s: &TextSearch, table: &str) {
