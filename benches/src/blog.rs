@@ -339,9 +339,7 @@ impl BlogCtx {
                 fp_page(&page(cards, next))
             }
             SeedOp::FullText => fp_cards(&blog_floor::search_posts(db, FULLTEXT).await?),
-            SeedOp::FullTextBroad => {
-                fp_cards(&blog_floor::search_posts(db, FULLTEXT_BROAD).await?)
-            }
+            SeedOp::FullTextBroad => fp_cards(&blog_floor::search_posts(db, FULLTEXT_BROAD).await?),
             SeedOp::PopularTags => {
                 fp_tags(&blog_floor::popular_tags(db, POPULAR_TAGS.into()).await?)
             }

@@ -231,8 +231,8 @@ impl Rules for Sqlite {
         w.bind(Value::String(fts5_text(&s.query)));
         w.push(")");
     }
-    /// ` LEFT JOIN (SELECT rowid AS orm_id, -bm25(..) AS orm_rank FROM fts WHERE fts MATCH ?)
-    /// AS alias ON alias.orm_id = t.rowid`: one FTS5 query for every row (each correlated
+    /// ` LEFT JOIN (SELECT rowid AS orm_id, -bm25(..) AS orm_rank FROM fts WHERE fts MATCH ?
+    /// LIMIT -1) AS alias ON alias.orm_id = t.rowid`: one FTS5 query for every row (each correlated
     /// `MATCH` costs about half a millisecond, so per row it is quadratic in the matches).
     fn relevance_by_join(&self) -> bool {
         true
@@ -251,7 +251,9 @@ impl Rules for Sqlite {
         w.push(&fts);
         w.push(" MATCH ");
         w.bind(Value::String(fts5_text(&s.query)));
-        w.push(") AS ");
+        // `LIMIT -1` (no limit) keeps SQLite 3.51 from flattening the subquery into the join,
+        // which runs the `MATCH` once per row of the table instead of once.
+        w.push(" LIMIT -1) AS ");
         w.ident(alias);
         w.push(" ON ");
         w.ident(alias);
