@@ -529,8 +529,28 @@ fn render_table(
             continue;
         }
         if i.fulltext {
-            let cols = fields_of(&i.columns);
-            struct_attrs.push(format!("fulltext({cols})"));
+            // Each column, weighted as the index weighs it, then the language where the
+            // backend keeps one (not the default, nor MySQL's marker for an index of another form).
+            let mut parts: Vec<String> = i
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(n, c)| {
+                    let field = fields_of(std::slice::from_ref(c));
+                    match i.weights.get(n) {
+                        Some(w) => format!("{field}(weight = \"{w}\")"),
+                        None => field,
+                    }
+                })
+                .collect();
+            if let Some(l) = i.language.as_deref().filter(|l| {
+                *l != "simple"
+                    && l.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            }) {
+                parts.push(format!("language = \"{l}\""));
+            }
+            struct_attrs.push(format!("fulltext({})", parts.join(", ")));
             if i.name != default_name(&i.columns, "fts") {
                 notes.push(format!(
                     "full-text index `{}` gets the default name",
