@@ -128,6 +128,25 @@ impl TextQuery {
         self.required.is_empty()
     }
 
+    /// The query in a backend's words: each required group as its one term or `any` of its
+    /// alternatives, and each excluded term, written by `term`. The dialects join them with
+    /// their operators.
+    pub(crate) fn render(
+        &self,
+        term: impl Fn(&Term) -> String,
+        any: impl Fn(Vec<String>) -> String,
+    ) -> (Vec<String>, Vec<String>) {
+        let required = self
+            .required
+            .iter()
+            .map(|g| match g.as_slice() {
+                [t] => term(t),
+                alternatives => any(alternatives.iter().map(&term).collect()),
+            })
+            .collect();
+        (required, self.excluded.iter().map(&term).collect())
+    }
+
     /// What a matching row must contain: every group, each a list of alternatives, each a word
     /// or a phrase (its words in order).
     pub fn groups(&self) -> Vec<Vec<&[String]>> {

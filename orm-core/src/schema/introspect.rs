@@ -501,19 +501,19 @@ async fn sqlite(p: &sqlx::SqlitePool) -> Result<DbSchema> {
     .map_err(err)?;
     // Full-text indexes are FTS5 tables (`CREATE VIRTUAL TABLE x USING fts5(..)`) with shadow
     // tables of their own (`x_data`, `x_idx`, ..): they become indexes of their content table.
-    let fts: Vec<(String, String, Index)> = tables
+    let fts: Vec<(String, Index)> = tables
         .iter()
         .filter_map(|(name, sql)| sqlite_fts(name, sql))
         .collect();
     let shadow = |name: &str| {
-        fts.iter().any(|(_, _, i)| {
+        fts.iter().any(|(_, i)| {
             name.strip_prefix(i.name.as_str()).is_some_and(|rest| {
                 ["_data", "_idx", "_docsize", "_config", "_content"].contains(&rest)
             })
         })
     };
     for (name, sql) in tables {
-        if shadow(&name) || fts.iter().any(|(_, _, i)| i.name == name) {
+        if shadow(&name) || fts.iter().any(|(_, i)| i.name == name) {
             continue;
         }
         let mut t = new_table(name.clone());
@@ -638,20 +638,19 @@ async fn sqlite(p: &sqlx::SqlitePool) -> Result<DbSchema> {
         }
         t.indexes.extend(
             fts.iter()
-                .filter(|(content, _, _)| *content == name)
-                .map(|(_, _, i)| i.clone()),
+                .filter(|(content, _)| *content == name)
+                .map(|(_, i)| i.clone()),
         );
-        t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
         schema.tables.push(t);
     }
     Ok(schema)
 }
 
-/// An FTS5 table the ORM creates for a full-text index, as `(content table, sql, index)`:
+/// An FTS5 table the ORM creates for a full-text index, as `(content table, index)`:
 /// `CREATE VIRTUAL TABLE "x" USING fts5("a", "b", content='t', content_rowid='rowid',
 /// tokenize='porter unicode61')`.
 #[cfg(feature = "sqlite")]
-fn sqlite_fts(name: &str, sql: &str) -> Option<(String, String, Index)> {
+fn sqlite_fts(name: &str, sql: &str) -> Option<(String, Index)> {
     let upper = sql.to_ascii_uppercase();
     if !upper.starts_with("CREATE VIRTUAL TABLE") {
         return None;
@@ -680,7 +679,6 @@ fn sqlite_fts(name: &str, sql: &str) -> Option<(String, String, Index)> {
     let content = content.filter(|c| !c.is_empty())?;
     Some((
         content,
-        sql.to_owned(),
         Index {
             name: name.to_owned(),
             columns,

@@ -61,7 +61,7 @@ pub(crate) struct Writer {
     /// Relevance order terms the statement computes once, by a join of the main query
     /// (`Rules::relevance_join`) or as a column of a page of rows: the term's address and the SQL
     /// that reads the value.
-    relevance_joins: Vec<(usize, String)>,
+    relevance_sql: Vec<(usize, String)>,
     /// The first value a column of this backend cannot hold: `(field, value, reason)`. The
     /// statement is refused by [`Writer::finish`] and never sent.
     invalid: Option<(&'static str, String, String)>,
@@ -238,7 +238,7 @@ impl Writer {
             sql: String::with_capacity(256),
             binds: Vec::new(),
             depth: 0,
-            relevance_joins: Vec::new(),
+            relevance_sql: Vec::new(),
             invalid: None,
         }
     }
@@ -645,7 +645,7 @@ impl Writer {
                     .is_none()
                     .then(|| {
                         let at = key as *const OrderKey as usize;
-                        self.relevance_joins.iter().find(|(k, _)| *k == at)
+                        self.relevance_sql.iter().find(|(k, _)| *k == at)
                     })
                     .flatten()
                     .map(|(_, sql)| sql.clone());
@@ -1093,7 +1093,7 @@ impl Writer {
             sql.push('.');
             self.rules.quote(&mut sql, "orm_rank");
             sql.push_str(", 0.0)");
-            self.relevance_joins
+            self.relevance_sql
                 .push((&t.key as *const OrderKey as usize, sql));
         }
     }
@@ -1147,7 +1147,7 @@ impl Writer {
         self.write_relevance_joins(spec);
         self.where_clause(spec);
         // Both orders read the page's relevance column (computed once per row).
-        self.relevance_joins = ranked
+        self.relevance_sql = ranked
             .iter()
             .map(|&i| {
                 let mut sql = String::new();

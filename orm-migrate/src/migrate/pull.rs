@@ -4,6 +4,8 @@ use std::fmt::Write;
 
 use crate::schema::{Column, ColumnDefault, ColumnType, DbSchema, Table};
 use orm_core::__migrate::native::{kind_type, normalize_type, parse_string_list, render_type};
+use orm_core::model::FullTextDef;
+use orm_core::schema::FULLTEXT_ON_COLUMNS;
 use orm_core::sql::Dialect;
 use orm_core::types::ScalarKind;
 
@@ -543,11 +545,11 @@ fn render_table(
                     }
                 })
                 .collect();
-            if let Some(l) = i.language.as_deref().filter(|l| {
-                *l != "simple"
-                    && l.chars()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-            }) {
+            if let Some(l) = i
+                .language
+                .as_deref()
+                .filter(|l| *l != FullTextDef::DEFAULT_LANGUAGE && *l != FULLTEXT_ON_COLUMNS)
+            {
                 parts.push(format!("language = \"{l}\""));
             }
             struct_attrs.push(format!("fulltext({})", parts.join(", ")));

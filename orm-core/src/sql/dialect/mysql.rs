@@ -572,7 +572,7 @@ const FULLTEXT_COLLATION: &str = "utf8mb4_unicode_ci";
 
 /// The stored copy of the `n`th column (from 1) a full-text index `index` reads: `<index>_<n>`
 /// (by position, so that a renamed column keeps its copy's name).
-pub(crate) fn fulltext_column(index: &str, n: usize) -> String {
+fn fulltext_column(index: &str, n: usize) -> String {
     crate::model::fit_identifier(&format!("{index}_{n}")).into_owned()
 }
 
@@ -597,23 +597,12 @@ fn match_against(r: &MySql, w: &mut Writer, s: &TextSearch, table: &str) {
 /// A parsed query in boolean-mode syntax: `+a +(b "c d") -e`. Words are letters and digits only,
 /// so no operator of the syntax can come from the user's input.
 fn boolean_mode_text(q: &TextQuery) -> String {
-    fn term(t: &Term) -> String {
-        match t.words() {
-            [w] => w.clone(),
-            words => format!("\"{}\"", words.join(" ")),
-        }
-    }
-    let mut parts: Vec<String> = q
-        .required
-        .iter()
-        .map(|g| {
-            if g.len() == 1 {
-                format!("+{}", term(&g[0]))
-            } else {
-                format!("+({})", g.iter().map(term).collect::<Vec<_>>().join(" "))
-            }
-        })
-        .collect();
-    parts.extend(q.excluded.iter().map(|t| format!("-{}", term(t))));
+    let term = |t: &Term| match t.words() {
+        [w] => w.clone(),
+        words => format!("\"{}\"", words.join(" ")),
+    };
+    let (required, excluded) = q.render(term, |alts| format!("({})", alts.join(" ")));
+    let mut parts: Vec<String> = required.into_iter().map(|t| format!("+{t}")).collect();
+    parts.extend(excluded.into_iter().map(|t| format!("-{t}")));
     parts.join(" ")
 }

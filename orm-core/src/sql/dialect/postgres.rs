@@ -163,7 +163,10 @@ impl Rules for Postgres {
             return create_index_std(self, table, i);
         }
         let columns: Vec<String> = i.columns.iter().map(|c| self.ident(c)).collect();
-        let language = i.language.as_deref().unwrap_or("simple");
+        let language = i
+            .language
+            .as_deref()
+            .unwrap_or(crate::model::FullTextDef::DEFAULT_LANGUAGE);
         format!(
             "CREATE INDEX {} ON {} USING GIN (({}))",
             self.ident(&i.name),
@@ -274,26 +277,15 @@ fn tsvector(r: &Postgres, language: &str, columns: &[String], weights: &[char]) 
 /// A parsed query as `to_tsquery` input: `'a' & ('b' | ('c' <-> 'd')) & !'e'`. Every word is
 /// letters and digits only, so quoting it is all the escaping it needs.
 fn tsquery_text(q: &TextQuery) -> String {
-    fn term(t: &crate::ast::search::Term) -> String {
-        let words: Vec<String> = t.words().iter().map(|w| format!("'{w}'")).collect();
-        if words.len() == 1 {
-            words.into_iter().next().unwrap_or_default()
-        } else {
-            format!("({})", words.join(" <-> "))
+    let term = |t: &crate::ast::search::Term| match t.words() {
+        [w] => format!("'{w}'"),
+        words => {
+            let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+            format!("({})", quoted.join(" <-> "))
         }
-    }
-    let mut parts: Vec<String> = q
-        .required
-        .iter()
-        .map(|g| {
-            if g.len() == 1 {
-                term(&g[0])
-            } else {
-                format!("({})", g.iter().map(term).collect::<Vec<_>>().join(" | "))
-            }
-        })
-        .collect();
-    parts.extend(q.excluded.iter().map(|t| format!("!{}", term(t))));
+    };
+    let (mut parts, excluded) = q.render(term, |alts| format!("({})", alts.join(" | ")));
+    parts.extend(excluded.into_iter().map(|t| format!("!{t}")));
     parts.join(" & ")
 }
 

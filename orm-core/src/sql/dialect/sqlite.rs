@@ -223,12 +223,8 @@ impl Rules for Sqlite {
     fn text_match(&self, w: &mut Writer, s: &TextSearch, table: &str) {
         let fts = self.ident(&s.index.db_name());
         w.push(&self.ident(table));
-        w.push(".rowid IN (SELECT rowid FROM ");
-        w.push(&fts);
-        w.push(" WHERE ");
-        w.push(&fts);
-        w.push(" MATCH ");
-        w.bind(Value::String(fts5_text(&s.query)));
+        w.push(".rowid IN (SELECT rowid");
+        fts_matches(w, &fts, s);
         w.push(")");
     }
     /// ` LEFT JOIN (SELECT rowid AS orm_id, -bm25(..) AS orm_rank FROM fts WHERE fts MATCH ?
@@ -245,12 +241,7 @@ impl Rules for Sqlite {
         bm25(w, &fts, s);
         w.push(" AS ");
         w.ident("orm_rank");
-        w.push(" FROM ");
-        w.push(&fts);
-        w.push(" WHERE ");
-        w.push(&fts);
-        w.push(" MATCH ");
-        w.bind(Value::String(fts5_text(&s.query)));
+        fts_matches(w, &fts, s);
         // `LIMIT -1` (no limit) keeps SQLite 3.51 from flattening the subquery into the join,
         // which runs the `MATCH` once per row of the table instead of once.
         w.push(" LIMIT -1) AS ");
@@ -269,12 +260,7 @@ impl Rules for Sqlite {
         let fts = self.ident(&s.index.db_name());
         w.push("COALESCE((SELECT ");
         bm25(w, &fts, s);
-        w.push(" FROM ");
-        w.push(&fts);
-        w.push(" WHERE ");
-        w.push(&fts);
-        w.push(" MATCH ");
-        w.bind(Value::String(fts5_text(&s.query)));
+        fts_matches(w, &fts, s);
         w.push(" AND rowid = ");
         w.push(&self.ident(table));
         w.push(".rowid), 0.0)");
@@ -506,24 +492,22 @@ fn bm25(w: &mut Writer, fts: &str, s: &TextSearch) {
 /// is letters and digits only), so no column filter, `NEAR`, prefix `*` or operator can come from
 /// the user's input.
 fn fts5_text(q: &TextQuery) -> String {
-    fn term(t: &crate::ast::search::Term) -> String {
-        format!("\"{}\"", t.words().join(" "))
-    }
-    let groups: Vec<String> = q
-        .required
-        .iter()
-        .map(|g| {
-            if g.len() == 1 {
-                term(&g[0])
-            } else {
-                format!("({})", g.iter().map(term).collect::<Vec<_>>().join(" OR "))
-            }
-        })
-        .collect();
-    let mut out = format!("({})", groups.join(" AND "));
-    for t in &q.excluded {
+    let term = |t: &crate::ast::search::Term| format!("\"{}\"", t.words().join(" "));
+    let (required, excluded) = q.render(term, |alts| format!("({})", alts.join(" OR ")));
+    let mut out = format!("({})", required.join(" AND "));
+    for t in excluded {
         out.push_str(" NOT ");
-        out.push_str(&term(t));
+        out.push_str(&t);
     }
     out
+}
+
+/// ` FROM fts WHERE fts MATCH ?`: the rows of the FTS5 table `fts` matching the search.
+fn fts_matches(w: &mut Writer, fts: &str, s: &TextSearch) {
+    w.push(" FROM ");
+    w.push(fts);
+    w.push(" WHERE ");
+    w.push(fts);
+    w.push(" MATCH ");
+    w.bind(Value::String(fts5_text(&s.query)));
 }
