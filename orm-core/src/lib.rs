@@ -146,6 +146,13 @@ pub use orm_macros::FromRow;
 ///   read whether or not the struct names them; an unknown column or a function whose parameters do
 ///   not fit the needs is a compile error at the attribute. A select reads one count per relation:
 ///   counting one relation twice with different filters is a compile error.
+/// - `#[orm(relevance = TITLE_CONTENT_FTS)] score: f64`: how well the row matches the query's
+///   search through that full-text index of the model — the search it is ordered by
+///   (`.order_by(Post::TITLE_CONTENT_FTS.relevance(q).desc())`), else the one its filter
+///   `matches`; the value the rows are ordered by, computed once. A query with neither fails with
+///   `Error::InvalidQuery`. Only the query's own rows can read relevance (a relation cannot be
+///   selected as such a struct), and such a select does not stream. See
+///   [`FullText`](query::FullText).
 ///
 /// ```
 /// use orm_runtime::prelude::*;
@@ -239,8 +246,8 @@ pub mod __private {
     pub use crate::raw::{FromRow, RawBind, RawSql};
     pub use crate::relation::__select_glue as select;
     pub use crate::relation::{
-        Action, BelongsToOf, CountInclude, Include, Relation, RelationDef, RelationField,
-        RelationKind, Select, ToOneTarget,
+        Action, BelongsToOf, CountInclude, Include, NoRelevance, ReadsRelevance, Relation,
+        RelationDef, RelationField, RelationKind, Select, ToOneTarget,
     };
     pub use crate::types::{
         DbEnum, DecodeError, EnumDef, FieldType, IntoValue, RowRef, Scalar, ScalarKind,

@@ -374,6 +374,167 @@ backend_test!(
     }
 );
 
+/// A search hit: an article's title with its relevance.
+#[derive(Select, Debug, Clone, PartialEq)]
+#[orm(model = Article)]
+pub struct Hit {
+    /// Key.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// How well it matches the query's search.
+    #[orm(relevance = TITLE_BODY_FTS)]
+    pub score: f64,
+}
+
+/// A writer's name.
+#[derive(Select, Debug, Clone, PartialEq)]
+#[orm(model = Writer)]
+pub struct WriterName {
+    /// Name.
+    pub name: String,
+}
+
+/// A hit with its writer (a relation: JSON in the row with `Strategy::Join`).
+#[derive(Select, Debug, Clone, PartialEq)]
+#[orm(model = Article)]
+pub struct HitCard {
+    /// Key.
+    pub id: i64,
+    /// The author.
+    #[orm(relation)]
+    pub writer: WriterName,
+    /// Relevance.
+    #[orm(relevance = TITLE_BODY_FTS)]
+    pub score: f64,
+}
+
+/// Each hit's key and relevance.
+fn pairs(hits: &[Hit]) -> Vec<(i64, f64)> {
+    hits.iter().map(|h| (h.id, h.score)).collect()
+}
+
+backend_test!(
+    a_select_reads_the_relevance_it_is_ordered_by,
+    schema(),
+    |db: Client| async move {
+        seed(&db).await?;
+        let q = "rust OR tokio";
+        let ranked = || {
+            Article::find_many()
+                .filter(Article::TITLE_BODY_FTS.matches(q))
+                .order_by(Article::TITLE_BODY_FTS.relevance(q).desc())
+                .order_by(Article::ID.asc())
+        };
+        let hits = ranked().select::<Hit>().exec(&db).await?;
+        let models: Vec<i64> = ranked().exec(&db).await?.iter().map(|a| a.id).collect();
+        assert_eq!(hits.iter().map(|h| h.id).collect::<Vec<_>>(), models);
+        assert_eq!(hits.len(), 6, "{hits:?}");
+        // The values are the order's: best first, every match above zero.
+        assert!(
+            hits.windows(2).all(|w| w[0].score >= w[1].score),
+            "{hits:?}"
+        );
+        assert!(hits.iter().all(|h| h.score > 0.0), "{hits:?}");
+        let score = |id: i64| hits.iter().find(|h| h.id == id).map(|h| h.score).unwrap();
+        if db.backend() != Backend::MySql {
+            // A title hit (weight A) above a body hit (D).
+            assert!(score(1) > score(4), "{hits:?}");
+        }
+        // Read from the filter's search when the query is not ordered by it: the same values.
+        let mut unordered = Article::find_many()
+            .filter(Article::TITLE_BODY_FTS.matches(q))
+            .order_by(Article::ID.desc())
+            .select::<Hit>()
+            .exec(&db)
+            .await?;
+        unordered.sort_by_key(|h| h.id);
+        let mut expected = pairs(&hits);
+        expected.sort_by_key(|p| p.0);
+        assert_eq!(pairs(&unordered), expected);
+        // With a relation in the row (JSON, the page read first) or loaded after it, paged by a
+        // cursor: the same rows and values.
+        for st in [Strategy::Join, Strategy::Query] {
+            let mut got: Vec<(i64, f64, String)> = Vec::new();
+            let mut cursor: Option<i64> = None;
+            loop {
+                let mut page = ranked().take(4);
+                if let Some(c) = cursor {
+                    page = page.cursor(Article::ID.eq(c)).skip(1);
+                }
+                let cards = page.select::<HitCard>().strategy(st).exec(&db).await?;
+                let Some(last) = cards.last().map(|c| c.id) else {
+                    break;
+                };
+                got.extend(cards.into_iter().map(|c| (c.id, c.score, c.writer.name)));
+                cursor = Some(last);
+            }
+            let writers = |id: i64| if id % 2 == 1 { "ann" } else { "bob" };
+            let want: Vec<(i64, f64, String)> = pairs(&hits)
+                .into_iter()
+                .map(|(id, s)| (id, s, writers(id).to_string()))
+                .collect();
+            assert_eq!(got, want, "{st:?}");
+        }
+        // One row, and the best hit of each writer (`distinct`).
+        let first = ranked().select::<Hit>().exec(&db).await?.remove(0);
+        let best = Article::find_first()
+            .filter(Article::TITLE_BODY_FTS.matches(q))
+            .order_by(Article::TITLE_BODY_FTS.relevance(q).desc())
+            .order_by(Article::ID.asc())
+            .select::<Hit>()
+            .exec(&db)
+            .await?;
+        assert_eq!(best, Some(first));
+        let per_writer = ranked()
+            .distinct(Article::WRITER_ID)
+            .select::<Hit>()
+            .exec(&db)
+            .await?;
+        let mut want: Vec<(i64, f64)> = Vec::new();
+        for w in [1, 2] {
+            let top = hits.iter().find(|h| h.id % 2 == w % 2).unwrap();
+            want.push((top.id, top.score));
+        }
+        let mut got = pairs(&per_writer);
+        got.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        want.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        assert_eq!(got, want);
+        // Nothing to find: no row, no error; ordered by such a query, every row scores zero.
+        let none = Article::find_many()
+            .filter(Article::TITLE_BODY_FTS.matches("-("))
+            .select::<Hit>()
+            .exec(&db)
+            .await?;
+        assert_eq!(none, Vec::<Hit>::new());
+        let zeros = Article::find_many()
+            .order_by(Article::TITLE_BODY_FTS.relevance("").desc())
+            .order_by(Article::ID.asc())
+            .select::<Hit>()
+            .exec(&db)
+            .await?;
+        assert_eq!(zeros.len(), 8);
+        assert!(zeros.iter().all(|h| h.score == 0.0), "{zeros:?}");
+        // No search to read, two to choose from, or a stream: refused before anything is sent.
+        for query in [
+            Article::find_many(),
+            Article::find_many().filter(
+                Article::TITLE_BODY_FTS.matches("rust") | Article::TITLE_BODY_FTS.matches("tokio"),
+            ),
+        ] {
+            let err = query.select::<Hit>().exec(&db).await.unwrap_err();
+            assert!(matches!(err, Error::InvalidQuery(_)), "{err:?}");
+        }
+        let mut stream = ranked().select::<Hit>().stream(&db);
+        let err = futures_util::StreamExt::next(&mut stream)
+            .await
+            .unwrap()
+            .unwrap_err();
+        assert!(matches!(err, Error::InvalidQuery(_)), "{err:?}");
+        Ok(())
+    }
+);
+
 // ---- Hostile queries against an oracle ----
 
 const VOCABULARY: &[&str] = &[

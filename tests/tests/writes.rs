@@ -1,8 +1,8 @@
 //! Writes, transactions, errors, raw SQL and column types on every backend.
 
 use orm_runtime::prelude::*;
-use orm_tests::backend_test;
 use orm_tests::models::*;
+use orm_tests::{backend_test, backend_test_with_url};
 
 async fn user(db: &impl orm_runtime::Executor, email: &str) -> orm_runtime::Result<User> {
     User::create(NewUser {
@@ -634,6 +634,56 @@ backend_test!(
         .exec(&db)
         .await?;
         assert_eq!((b.id, b.name.as_deref()), (a.id, Some("A2")));
+        Ok(())
+    }
+);
+
+backend_test_with_url!(
+    a_failed_statement_leaves_no_stale_reads,
+    blog_models::schema(),
+    |url: String, db: Client| async move {
+        use blog_models::models::{NewPost, Post};
+        use blog_models::seed;
+        seed::seed(&db, seed::SeedSize::small()).await?;
+        let other = Client::connect(&url).await?;
+        let author = Post::find_first()
+            .exec(&db)
+            .await?
+            .expect("a seeded post")
+            .author_id;
+        let post = |slug: String, author: &str| NewPost {
+            title: slug.clone(),
+            content: "body".into(),
+            slug,
+            author_id: author.into(),
+            ..Default::default()
+        };
+        // After a write that fails (here on a foreign key), every read on every pooled connection
+        // sees what was committed since: SQLite kept the failed statement's snapshot open.
+        for i in 0..10 {
+            let before = Post::count().exec(&db).await?;
+            let err = Post::create_many([
+                post(format!("kept-out-{i}"), &author),
+                post(format!("orphan-{i}"), "no-such-user"),
+            ])
+            .skip_duplicates()
+            .exec(&db)
+            .await
+            .unwrap_err();
+            assert!(matches!(err, Error::ForeignKeyViolation { .. }), "{err:?}");
+            let n = Post::create_many([post(format!("fresh-{i}"), &author)])
+                .exec(&db)
+                .await?;
+            assert_eq!(n, 1);
+            for _ in 0..4 {
+                assert_eq!(Post::count().exec(&db).await?, before + 1, "iteration {i}");
+            }
+            assert_eq!(
+                Post::count().exec(&other).await?,
+                before + 1,
+                "iteration {i}"
+            );
+        }
         Ok(())
     }
 );

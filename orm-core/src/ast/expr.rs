@@ -109,6 +109,16 @@ pub enum Expr {
 }
 
 impl Expr {
+    /// Calls `f` with each full-text search of the model's own rows (not of related rows).
+    pub(crate) fn searches<'a>(&'a self, f: &mut impl FnMut(&'a super::TextSearch)) {
+        match self {
+            Expr::Search(s) => f(s),
+            Expr::And(list) | Expr::Or(list) => list.iter().for_each(|e| e.searches(f)),
+            Expr::Not(inner) => inner.searches(f),
+            _ => {}
+        }
+    }
+
     pub(crate) fn set_insensitive(&mut self) {
         match self {
             Expr::Compare { insensitive, .. } | Expr::Like { insensitive, .. } => {

@@ -283,6 +283,11 @@ impl TextSearch {
             .expect("a text search names a full-text index")
     }
 
+    /// Whether `other` searches the same index for the same query (one relevance computes both).
+    pub(crate) fn same(&self, other: &TextSearch) -> bool {
+        std::ptr::eq(self.index, other.index) && self.query == other.query
+    }
+
     /// The index's columns.
     pub(crate) fn columns(&self) -> impl Iterator<Item = &'static crate::model::def::ColumnDef> {
         let columns: &'static [crate::model::def::ColumnDef] = self.model.columns;

@@ -145,7 +145,7 @@ impl Executor for Client {
     }
 
     async fn __atomic(&self) -> Result<Transaction> {
-        self.begin().await
+        self.begin_write().await
     }
 
     fn __db(&self) -> DbRef<'_> {

@@ -264,11 +264,23 @@ impl Client {
     }
 
     async fn begin_inner(&self, level: Option<IsolationLevel>) -> Result<Transaction> {
-        self.inner.statements.fetch_add(1, Ordering::Relaxed);
         let (setup, begin) = match level {
             Some(l) => self.inner.dialect.begin_with(l.sql()),
             None => (None, None),
         };
+        self.begin_raw(setup, begin).await
+    }
+
+    /// The transaction of a write the ORM makes atomic (a bulk insert, a nested write): on
+    /// SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so it waits its turn behind
+    /// other writers (`busy_timeout`) instead of failing to upgrade a read snapshot another
+    /// writer made stale (`SQLITE_BUSY_SNAPSHOT`, which no busy handler waits out).
+    pub(crate) async fn begin_write(&self) -> Result<Transaction> {
+        self.begin_raw(None, self.inner.dialect.begin_write()).await
+    }
+
+    async fn begin_raw(&self, setup: Option<String>, begin: Option<String>) -> Result<Transaction> {
+        self.inner.statements.fetch_add(1, Ordering::Relaxed);
         if setup.is_some() {
             self.inner.statements.fetch_add(1, Ordering::Relaxed);
         }

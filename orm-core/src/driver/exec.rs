@@ -378,6 +378,8 @@ where
                             complete = false;
                             break;
                         }
+                        drop(stream);
+                        D::after_failure(&mut held.conn).await;
                         return Err(e);
                     }
                 };
@@ -428,6 +430,8 @@ where
             r => {
                 if abandoned(&r) {
                     c.close_on_drop();
+                } else if r.is_err() {
+                    D::after_failure(&mut c.conn).await;
                 }
                 return r;
             }

@@ -70,6 +70,15 @@ pub(crate) trait Driver: sqlx::Database + sqlx::database::HasStatementCache {
     /// its statements run in the client's process, sqlx resets an abandoned one, and an in-memory
     /// database lives in its one connection — closing it would lose the database.
     const CLOSE_ABANDONED: bool = true;
+    /// Ends whatever a statement that failed on a pooled connection (outside a transaction) left
+    /// open. On SQLite (sqlx 0.9, SQLite 3.51) a failed statement — a foreign-key violation of an
+    /// `INSERT` — left the connection's read snapshot open until its next statement: the next
+    /// read on it missed rows other connections had committed (a count after a successful
+    /// insert read the count before it), and a write on it failed with `SQLITE_BUSY_SNAPSHOT`.
+    fn after_failure(conn: &mut Self::Connection) -> impl std::future::Future<Output = ()> + Send {
+        let _ = conn;
+        std::future::ready(())
+    }
     /// Arms the statement timeout for the next statement on `conn`, where the driver enforces it
     /// per statement rather than per session (SQLite); the returned flag, set once the statement is
     /// over, disarms it. The server-side drivers set a session timeout when a connection opens.

@@ -40,6 +40,12 @@ impl Driver for Sqlite {
         }
     }
 
+    /// `ROLLBACK`: whatever the failed statement left open ends before the connection is used
+    /// again (outside a transaction the server answers that none is active, which is expected).
+    async fn after_failure(conn: &mut sqlx::SqliteConnection) {
+        let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
+    }
+
     /// A progress handler, called every [`PROGRESS_STEPS`] virtual-machine steps, interrupts the
     /// statement once its deadline passes (`SQLITE_INTERRUPT`, reported as
     /// [`Error::Timeout`]). It fires at most once and is inert once the statement is over; the next

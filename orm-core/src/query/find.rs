@@ -6,10 +6,11 @@ use super::AnyColumn;
 use super::filter::{Expr, Filter, UniqueFilter};
 use super::order::OrderKey;
 use super::order::{IntoOrderBy, Order};
-use crate::ast::{Lock, LockStrength, LockWait};
+use crate::ast::{Lock, LockStrength, LockWait, TextSearch};
 use crate::client::{DbRef, Executor};
 use crate::error::{Error, Result};
 use crate::hooks::OperationKind;
+use crate::model::def::IndexDef;
 use crate::model::{Model, SoftDelete};
 use crate::relation::{IntoCountInclude, IntoInclude, Select, Shape, Strategy};
 use crate::sql::{Deleted, OrderTerm, SelectSpec, Statement, Writer};
@@ -92,6 +93,8 @@ pub struct FindMany<M> {
     pub(crate) lock_wait: LockWait,
     pub(crate) deleted: Deleted,
     pub(crate) scope: super::ScopeUse,
+    /// The full-text indexes whose relevance a typed select reads, in its order.
+    pub(crate) relevance: Vec<&'static IndexDef>,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -116,6 +119,7 @@ impl<M: Model> FindMany<M> {
             lock_wait: LockWait::Wait,
             deleted: Deleted::Hidden,
             scope: super::ScopeUse::Full,
+            relevance: Vec::new(),
             _model: PhantomData,
         }
     }
@@ -155,6 +159,7 @@ impl<M: Model> FindMany<M> {
         if self.scope == super::ScopeUse::Full {
             self.scope = super::ScopeUse::Filter;
         }
+        self.relevance = S::__relevance();
         FindManySelect {
             inner: self.with_select::<S>(),
         }
@@ -407,8 +412,46 @@ impl<M: Model> FindMany<M> {
         self.statement(dialect)
     }
 
+    /// The relevance a typed select reads from each index: of the search the query is ordered
+    /// by, else of the one its filter matches.
+    fn relevance_keys(&self) -> Result<Vec<OrderKey>> {
+        self.relevance
+            .iter()
+            .map(|&index| {
+                let through = |s: &TextSearch| std::ptr::eq(s.index, index);
+                if let Some(t) = self
+                    .order
+                    .iter()
+                    .find(|t| matches!(&t.key, OrderKey::Relevance(s) if through(s)))
+                {
+                    return Ok(t.key.clone());
+                }
+                let mut found: Vec<&TextSearch> = Vec::new();
+                self.filter.searches(&mut |s| {
+                    if through(s) && !found.iter().any(|f| f.same(s)) {
+                        found.push(s);
+                    }
+                });
+                match found[..] {
+                    [s] => Ok(OrderKey::Relevance(s.clone())),
+                    [] => Err(Error::InvalidQuery(format!(
+                        "the select reads the relevance of {}'s full-text index {}, but the query neither orders by its `relevance(..)` nor filters by its `matches(..)`",
+                        M::DEF.name, index.name
+                    ))),
+                    _ => Err(Error::InvalidQuery(format!(
+                        "the select reads the relevance of {}'s full-text index {}, and the query's filter searches it for {} different queries: order by the `relevance(..)` to read",
+                        M::DEF.name,
+                        index.name,
+                        found.len()
+                    ))),
+                }
+            })
+            .collect()
+    }
+
     pub(crate) fn write_select(&self, w: &mut Writer) -> Result<()> {
         let lock = self.lock(w.dialect)?;
+        let extras = self.relevance_keys()?;
         let order = self.effective_order();
         w.select(&SelectSpec {
             model: M::DEF,
@@ -427,6 +470,7 @@ impl<M: Model> FindMany<M> {
                 Vec::new()
             },
             lock,
+            extras: &extras,
         });
         Ok(())
     }
@@ -468,6 +512,52 @@ impl<M: Model> FindMany<M> {
         Ok(rows)
     }
 
+    /// Runs the query of a typed select reading relevance: each row with the values
+    /// (`orm_x<i>`, after the columns, counts and joins).
+    pub(crate) async fn exec_ranked<E: Executor + ?Sized>(
+        self,
+        db: &E,
+    ) -> Result<Vec<(M, Vec<f64>)>> {
+        let this = db.__db().client().scopes.apply(self);
+        if this.lock.is_some() && matches!(db.__db(), DbRef::Client(_)) {
+            return Err(Error::InvalidQuery(format!(
+                "a locking read of {} outside a transaction would release its locks at once: run it in `transaction(..)`",
+                M::DEF.name
+            )));
+        }
+        let statement = this.statement(db.__dialect())?;
+        if this.take == Some(0) {
+            return Ok(Vec::new());
+        }
+        let shape = &this.shape;
+        let n = this.relevance.len();
+        let joined = this.joined(db.__dialect());
+        let base = M::DEF.columns.len()
+            + shape.count_setters.len()
+            + if joined { shape.includes.len() } else { 0 };
+        let ranks = |row: RowRef<'_>| {
+            (base..base + n)
+                .map(|i| relevance_value(row, i))
+                .collect::<Result<Vec<f64>>>()
+        };
+        if joined {
+            return db
+                .__fetch(statement, |row| {
+                    Ok((shape.decode_joined(row)?, ranks(row)?))
+                })
+                .await;
+        }
+        let (mut rows, ranks): (Vec<M>, Vec<Vec<f64>>) = db
+            .__fetch(statement, |row| Ok((shape.decode(row)?, ranks(row)?)))
+            .await?
+            .into_iter()
+            .unzip();
+        if !shape.includes.is_empty() {
+            shape.load(db.__db(), &mut rows).await?;
+        }
+        Ok(rows.into_iter().zip(ranks).collect())
+    }
+
     /// Counts the rows this query would return (honouring `skip`, `take`, `cursor` and `distinct`).
     pub async fn count<E: Executor + ?Sized>(mut self, db: &E) -> Result<i64> {
         if self.scope == super::ScopeUse::Full {
@@ -501,6 +591,7 @@ impl<M: Model> FindMany<M> {
             partition: None,
             joins: &[],
             lock: None,
+            extras: &[],
         });
         w.finish(Some(M::DEF))
     }
@@ -667,11 +758,20 @@ impl<S: Select> FindManySelect<S> {
     }
 
     async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<Vec<S>> {
+        if !self.inner.relevance.is_empty() {
+            return self
+                .inner
+                .exec_ranked(db)
+                .await?
+                .into_iter()
+                .map(|(m, ranks)| S::__from_model(m, &ranks))
+                .collect();
+        }
         self.inner
-            .exec(db)
+            .exec_inner(db)
             .await?
             .into_iter()
-            .map(S::__from_model)
+            .map(|m| S::__from_model(m, &[]))
             .collect()
     }
 }
@@ -692,13 +792,8 @@ impl<S: Select> FindOneSelect<S> {
     /// Runs the query.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<Option<S>> {
         let read = async {
-            self.inner
-                .exec(db)
-                .await?
-                .into_iter()
-                .next()
-                .map(S::__from_model)
-                .transpose()
+            let select = FindManySelect::<S> { inner: self.inner };
+            Ok(select.exec_inner(db).await?.into_iter().next())
         };
         crate::hooks::run_operation!(db.__db(), Some(<S::Model as Model>::DEF), self.kind, read)
     }
@@ -809,4 +904,15 @@ impl<M: Model> Count<M> {
     async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<i64> {
         self.inner.count(db).await
     }
+}
+
+/// A relevance read after a row: `ts_rank_cd` is single precision (`real`), the other backends'
+/// scores double.
+fn relevance_value(row: RowRef<'_>, index: usize) -> Result<f64> {
+    let decoded = match row {
+        #[cfg(feature = "postgres")]
+        RowRef::Postgres(_) => <f32 as FieldType>::decode(row, index).map(f64::from),
+        _ => <f64 as FieldType>::decode(row, index),
+    };
+    decoded.map_err(|e| Error::decode(Some("relevance"), "relevance", e))
 }

@@ -113,11 +113,8 @@ impl<M: Model> FullText<M> {
     /// `tsvector @@ to_tsquery` on PostgreSQL, `MATCH .. AGAINST (.. IN BOOLEAN MODE)` on
     /// MySQL/MariaDB, FTS5 `MATCH` on SQLite). A query with nothing to find matches no row.
     pub fn matches(&self, query: impl IntoTextQuery) -> Filter<M> {
-        let search = self.search(query);
-        if search.query.is_empty() {
-            return Filter::none();
-        }
-        Filter::from_expr(Expr::Search(search))
+        // Kept when empty (it matches nothing): a select reading the relevance finds its query.
+        Filter::from_expr(Expr::Search(self.search(query)))
     }
 
     /// How well a row matches `query`, to order by (`.desc()`: best first): PostgreSQL

@@ -32,6 +32,17 @@ pub struct RowStream<T> {
 }
 
 impl<T> RowStream<T> {
+    /// A stream whose one item is `e`.
+    fn failed(e: Error) -> Self {
+        let (tx, rx) = mpsc::channel(1);
+        let _ = tx.try_send(Err(e));
+        RowStream {
+            rx,
+            tasks: Vec::new(),
+            done: false,
+        }
+    }
+
     /// The next row, `None` at the end: `while let Some(row) = rows.try_next().await? { .. }`
     /// without importing a stream extension trait.
     pub async fn try_next(&mut self) -> Result<Option<T>> {
@@ -124,15 +135,7 @@ impl<M: Model> FindMany<M> {
 
     fn stream_scoped(self, db: &Client) -> RowStream<M> {
         let (tx, rx) = mpsc::channel(CHUNK);
-        let fail = |e: Error| {
-            let (tx, rx) = mpsc::channel(1);
-            let _ = tx.try_send(Err(e));
-            RowStream {
-                rx,
-                tasks: Vec::new(),
-                done: false,
-            }
-        };
+        let fail = RowStream::failed;
         if self.lock.is_some() {
             return fail(Error::InvalidQuery(format!(
                 "a locking read of {} cannot stream: locks need a transaction, and a stream runs on a client",
@@ -239,8 +242,17 @@ impl<M: Model> FindMany<M> {
 
 impl<S: Select> FindManySelect<S> {
     /// Runs the query and returns its rows shaped as `S`, as a [`Stream`] (see
-    /// [`FindMany::stream`]).
+    /// [`FindMany::stream`]). A select reading relevance (`#[orm(relevance = ..)]`) does not
+    /// stream: its one item is [`Error::InvalidQuery`].
     pub fn stream(self, db: &Client) -> SelectStream<S> {
+        if !self.inner.relevance.is_empty() {
+            return SelectStream {
+                inner: RowStream::failed(Error::InvalidQuery(
+                    "a select reading relevance cannot be streamed: page it with `take` and `cursor`"
+                        .into(),
+                )),
+            };
+        }
         SelectStream {
             inner: self.inner.stream(db),
         }
@@ -259,7 +271,7 @@ impl<S: Select> Stream for SelectStream<S> {
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         Pin::new(&mut self.inner)
             .poll_next(cx)
-            .map(|r| r.map(|r| r.and_then(S::__from_model)))
+            .map(|r| r.map(|r| r.and_then(|m| S::__from_model(m, &[]))))
     }
 }
 

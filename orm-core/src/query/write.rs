@@ -109,6 +109,7 @@ fn select_where(dialect: Dialect, def: &'static ModelDef, filter: &Expr) -> Resu
         partition: None,
         joins: &[],
         lock: None,
+        extras: &[],
     });
     w.finish(Some(def))
 }

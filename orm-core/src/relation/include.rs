@@ -188,7 +188,7 @@ impl<M: Model, W: ToMany> From<RelationQuery<M, W>> for CountInclude<M> {
 pub(crate) struct Shape<M> {
     pub(crate) includes: Vec<Include<M>>,
     pub(crate) count_cols: Vec<CountCol>,
-    count_setters: Vec<CountSetter<M>>,
+    pub(crate) count_setters: Vec<CountSetter<M>>,
     /// The relation of each count, in `count_cols`' order.
     count_relations: Vec<&'static str>,
 }
@@ -383,6 +383,7 @@ where
             partition,
             joins: &[],
             lock: None,
+            extras: &[],
         });
         w.finish(Some(<W::Target as Model>::DEF))
     }

@@ -5,6 +5,7 @@ use super::handle::{Relation, RelationQuery};
 use super::include::{CountInclude, Include};
 use crate::error::{Error, Result};
 use crate::model::Model;
+use crate::model::def::IndexDef;
 
 /// A struct shaped after a model: some of its columns, some relations (as nested selects) and
 /// some relation counts. Implemented by `#[derive(Select)]`; run with `.select::<T>()` on
@@ -16,13 +17,31 @@ use crate::model::Model;
 pub trait Select: Sized + Send + 'static {
     /// The model the select reads.
     type Model: Model + Clone;
+    /// [`NoRelevance`], or [`ReadsRelevance`] for a select with `#[orm(relevance = ..)]` fields
+    /// (which only the query's own rows can be: a search ranks them, not their related rows).
+    #[doc(hidden)]
+    type __Relevance;
     #[doc(hidden)]
     fn __includes() -> Vec<Include<Self::Model>>;
     #[doc(hidden)]
     fn __counts() -> Vec<CountInclude<Self::Model>>;
+    /// The full-text indexes whose relevance the select reads, in the order `__from_model` takes
+    /// the values.
     #[doc(hidden)]
-    fn __from_model(m: Self::Model) -> Result<Self>;
+    fn __relevance() -> Vec<&'static IndexDef> {
+        Vec::new()
+    }
+    #[doc(hidden)]
+    fn __from_model(m: Self::Model, relevance: &[f64]) -> Result<Self>;
 }
+
+/// A select that reads no relevance (the only kind a relation can be selected as).
+#[doc(hidden)]
+pub enum NoRelevance {}
+
+/// A select that reads the relevance of the query's search.
+#[doc(hidden)]
+pub enum ReadsRelevance {}
 
 impl<M: Model, W: RelationField> RelationQuery<M, W>
 where
@@ -99,7 +118,7 @@ pub mod glue {
         M: Model,
         W: SelectOne,
         W::Target: Clone,
-        S: Select<Model = W::Target>,
+        S: Select<Model = W::Target, __Relevance = NoRelevance>,
     {
         rel.query().__with_select::<S>().into()
     }
@@ -109,7 +128,7 @@ pub mod glue {
         M: Model,
         W: SelectOptional,
         W::Target: Clone,
-        S: Select<Model = W::Target>,
+        S: Select<Model = W::Target, __Relevance = NoRelevance>,
     {
         rel.query().__with_select::<S>().into()
     }
@@ -122,7 +141,7 @@ pub mod glue {
         M: Model,
         W: SelectMany,
         W::Target: Clone,
-        S: Select<Model = W::Target>,
+        S: Select<Model = W::Target, __Relevance = NoRelevance>,
     {
         shape(rel.query()).__with_select::<S>().into()
     }
@@ -140,7 +159,7 @@ pub mod glue {
         W::Target: Clone,
         J: SelectOne,
         J::Target: Clone,
-        S: Select<Model = J::Target>,
+        S: Select<Model = J::Target, __Relevance = NoRelevance>,
     {
         shape(rel.query())
             .include(through.query().__with_select::<S>())
@@ -164,17 +183,20 @@ pub mod glue {
         model: &'static str,
         field: &'static str,
     ) -> Result<S> {
-        S::__from_model(w.__take().ok_or_else(|| missing(model, field))?)
+        S::__from_model(w.__take().ok_or_else(|| missing(model, field))?, &[])
     }
 
     pub fn take_optional<W: SelectOptional, S: Select<Model = W::Target>>(
         w: W,
     ) -> Result<Option<S>> {
-        w.__take().map(S::__from_model).transpose()
+        w.__take().map(|m| S::__from_model(m, &[])).transpose()
     }
 
     pub fn take_many<W: SelectMany, S: Select<Model = W::Target>>(w: W) -> Result<Vec<S>> {
-        w.__take().into_iter().map(S::__from_model).collect()
+        w.__take()
+            .into_iter()
+            .map(|m| S::__from_model(m, &[]))
+            .collect()
     }
 
     pub fn take_through<W, J, S>(
@@ -196,6 +218,19 @@ pub mod glue {
                 take_one::<J, S>(j, model, field)
             })
             .collect()
+    }
+
+    /// The index of a relevance field, checked to be a full-text index of the select's model.
+    pub fn relevance<M: Model>(index: crate::query::FullText<M>) -> &'static IndexDef {
+        index.def()
+    }
+
+    /// A relevance field's value, the `i`th the select reads.
+    pub fn relevance_value(relevance: &[f64], i: usize, field: &'static str) -> Result<f64> {
+        relevance
+            .get(i)
+            .copied()
+            .ok_or_else(|| Error::decode(None, field, "the query read no relevance for it".into()))
     }
 
     /// Checks that a select field has the type of the model's column.

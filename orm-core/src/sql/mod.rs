@@ -17,7 +17,7 @@ use dialect::Rules;
 
 pub(crate) use crate::ast::OrderTerm;
 use crate::ast::{
-    AggExpr, Change, CmpOp, Expr, GroupOrder, HavingTerm, Lock, Nulls, Order, OrderKey,
+    AggExpr, Change, CmpOp, Expr, GroupOrder, HavingTerm, Lock, Nulls, Order, OrderKey, TextSearch,
 };
 use crate::model::def::{ColumnDef, ModelDef};
 use crate::relation::def::Link;
@@ -196,6 +196,9 @@ pub(crate) struct SelectSpec<'a> {
     pub joins: &'a [JoinSpec<'a>],
     /// A row lock on the model's rows (never with `distinct` or a partition: the builder refuses).
     pub lock: Option<Lock>,
+    /// Values read after the row's columns, counts and joins, named `orm_x<i>`: the relevance of
+    /// searches a typed select reads (`OrderKey::Relevance`).
+    pub extras: &'a [OrderKey],
 }
 
 /// A `SELECT` of aggregates, over all matching rows or per group of `keys`.
@@ -639,12 +642,15 @@ impl Writer {
             OrderKey::Count { link, filter } => self.related(Related::Count, link, filter, alias),
             // Not a bare constant: PostgreSQL refuses one, and an integer names a select-list
             // position.
-            OrderKey::Relevance(search) if search.query.is_empty() => self.push("ABS(0.0)"),
+            OrderKey::Relevance(search) if search.query.is_empty() => {
+                let rules = self.rules;
+                self.push(rules.no_relevance())
+            }
             OrderKey::Relevance(search) => {
                 let joined = alias
                     .is_none()
                     .then(|| {
-                        let at = key as *const OrderKey as usize;
+                        let at = addr(key);
                         self.relevance_sql.iter().find(|(k, _)| *k == at)
                     })
                     .flatten()
@@ -913,6 +919,12 @@ impl Writer {
                 self.ident(&format!("orm_j{i}"));
             }
         }
+        for (i, x) in spec.extras.iter().enumerate() {
+            self.push(", ");
+            self.order_key(x, None);
+            self.push(" AS ");
+            self.ident(&format!("orm_x{i}"));
+        }
     }
 
     /// The related rows of `j`, aggregated into JSON by a subquery correlated to the outer row
@@ -1003,18 +1015,30 @@ impl Writer {
                 self.select_relevance_page(spec);
                 return;
             }
-            None if self.rules.caps().grouped_counts && counts_per_page(spec) => {
+            None if self.rules.caps().grouped_counts
+                && counts_per_page(spec)
+                && spec.extras.is_empty() =>
+            {
                 self.select_with_grouped_counts(spec);
                 return;
             }
             None => {
+                self.plan_relevance_joins(spec);
                 self.push("SELECT ");
                 self.select_list(spec, !spec.counts.is_empty());
-                self.plan_relevance_joins(spec);
                 self.push(" FROM ");
                 self.ident(m.table);
                 self.write_relevance_joins(spec);
                 self.where_clause(spec);
+                // An order by a relevance the row also reads names the read value (computed once;
+                // an expression in both lists, with binds of its own, would be computed twice).
+                for t in spec.order {
+                    if let Some(i) = spec.extras.iter().position(|x| same_relevance(x, &t.key)) {
+                        let mut sql = String::new();
+                        self.rules.quote(&mut sql, &format!("orm_x{i}"));
+                        self.relevance_sql.insert(0, (addr(&t.key), sql));
+                    }
+                }
             }
             Some(groups) => {
                 // Number the rows of each group in the requested order, then keep the wanted ones:
@@ -1029,8 +1053,23 @@ impl Writer {
                     self.push(", ");
                     self.ident(&format!("orm_j{i}"));
                 }
+                for i in 0..spec.extras.len() {
+                    self.push(", ");
+                    self.ident(&format!("orm_x{i}"));
+                }
                 self.push(" FROM (SELECT ");
                 self.select_list(spec, true);
+                // The outer order reads relevance from the numbered rows (the outer query is not
+                // over the table: no index copies on MySQL, no rowid on SQLite).
+                let ranked: Vec<usize> = (0..spec.order.len())
+                    .filter(|&i| matches!(spec.order[i].key, OrderKey::Relevance(_)))
+                    .collect();
+                for &i in &ranked {
+                    self.push(", ");
+                    self.order_key(&spec.order[i].key, None);
+                    self.push(" AS ");
+                    self.ident(&format!("orm_o{i}"));
+                }
                 self.push(", ROW_NUMBER() OVER (PARTITION BY ");
                 self.comma_columns(m, groups);
                 if !spec.order.is_empty() {
@@ -1044,6 +1083,12 @@ impl Writer {
                 self.where_clause(spec);
                 self.push(") ");
                 self.ident(m.table);
+                for &i in &ranked {
+                    let mut sql = String::new();
+                    self.rules.quote(&mut sql, &format!("orm_o{i}"));
+                    self.relevance_sql
+                        .insert(0, (addr(&spec.order[i].key), sql));
+                }
                 self.push(" WHERE ");
                 self.ident("orm_rn");
                 match spec.partition.filter(|_| spec.distinct.is_empty()) {
@@ -1084,17 +1129,15 @@ impl Writer {
         if !self.rules.relevance_by_join() {
             return;
         }
-        for (i, t) in spec.order.iter().enumerate() {
-            if !matches!(&t.key, OrderKey::Relevance(s) if !s.query.is_empty()) {
-                continue;
-            }
+        for (n, (_, keys)) in relevance_searches(spec).into_iter().enumerate() {
             let mut sql = String::from("COALESCE(");
-            self.rules.quote(&mut sql, &format!("orm_rel{i}"));
+            self.rules.quote(&mut sql, &format!("orm_rel{n}"));
             sql.push('.');
             self.rules.quote(&mut sql, "orm_rank");
             sql.push_str(", 0.0)");
-            self.relevance_sql
-                .push((&t.key as *const OrderKey as usize, sql));
+            for key in keys {
+                self.relevance_sql.push((key, sql.clone()));
+            }
         }
     }
 
@@ -1103,15 +1146,9 @@ impl Writer {
         if !self.rules.relevance_by_join() {
             return;
         }
-        for (i, t) in spec.order.iter().enumerate() {
-            let OrderKey::Relevance(search) = &t.key else {
-                continue;
-            };
-            if search.query.is_empty() {
-                continue;
-            }
+        for (n, (search, _)) in relevance_searches(spec).into_iter().enumerate() {
             let rules = self.rules;
-            rules.relevance_join(self, search, spec.model.table, &format!("orm_rel{i}"));
+            rules.relevance_join(self, search, spec.model.table, &format!("orm_rel{n}"));
         }
     }
 
@@ -1142,18 +1179,44 @@ impl Writer {
             self.push(" AS ");
             self.ident(&format!("orm_o{i}"));
         }
+        // The relevance the rows read: the order's column when they are ordered by it.
+        let extras: Vec<String> = spec
+            .extras
+            .iter()
+            .enumerate()
+            .map(|(k, x)| {
+                let name = match ranked
+                    .iter()
+                    .find(|&&i| same_relevance(x, &spec.order[i].key))
+                {
+                    Some(i) => format!("orm_o{i}"),
+                    None => {
+                        self.push(", ");
+                        self.order_key(x, None);
+                        self.push(" AS ");
+                        self.ident(&format!("orm_x{k}"));
+                        format!("orm_x{k}")
+                    }
+                };
+                let mut sql = String::new();
+                self.rules.quote(&mut sql, &name);
+                sql
+            })
+            .collect();
         self.push(" FROM ");
         self.ident(m.table);
         self.write_relevance_joins(spec);
         self.where_clause(spec);
-        // Both orders read the page's relevance column (computed once per row).
+        // Both orders and the outer select list read the page's relevance columns (computed once
+        // per row).
         self.relevance_sql = ranked
             .iter()
             .map(|&i| {
                 let mut sql = String::new();
                 self.rules.quote(&mut sql, &format!("orm_o{i}"));
-                (&spec.order[i].key as *const OrderKey as usize, sql)
+                (addr(&spec.order[i].key), sql)
             })
+            .chain(spec.extras.iter().map(addr).zip(extras))
             .collect();
         self.push(" ORDER BY ");
         self.order_by(spec.order, None);
@@ -1692,6 +1755,35 @@ fn counts_per_page(spec: &SelectSpec<'_>) -> bool {
             .order
             .iter()
             .any(|t| matches!(t.key, OrderKey::Count { .. } | OrderKey::Relevance(_)))
+}
+
+/// The address of an order key, which names it in [`Writer::relevance_sql`].
+fn addr(key: &OrderKey) -> usize {
+    key as *const OrderKey as usize
+}
+
+/// Whether two keys are the relevance of one search.
+fn same_relevance(a: &OrderKey, b: &OrderKey) -> bool {
+    matches!((a, b), (OrderKey::Relevance(a), OrderKey::Relevance(b)) if a.same(b))
+}
+
+/// The distinct searches (with something to find) whose relevance a `SELECT` computes — its
+/// order's, then the values it reads — each with the keys that read it.
+fn relevance_searches<'s>(spec: &'s SelectSpec<'_>) -> Vec<(&'s TextSearch, Vec<usize>)> {
+    let mut out: Vec<(&TextSearch, Vec<usize>)> = Vec::new();
+    for key in spec.order.iter().map(|t| &t.key).chain(spec.extras) {
+        let OrderKey::Relevance(s) = key else {
+            continue;
+        };
+        if s.query.is_empty() {
+            continue;
+        }
+        match out.iter_mut().find(|(o, _)| o.same(s)) {
+            Some((_, keys)) => keys.push(addr(key)),
+            None => out.push((s, vec![addr(key)])),
+        }
+    }
+    out
 }
 
 /// Whether a `SELECT` reads its page before its counts and includes

@@ -752,6 +752,42 @@ fn full_text_search() {
                     .order_by(Note::TITLE_BODY_FTS.relevance("*").desc())
                     .statement(d)
             })
+            .case("a select reading the relevance it is ordered by", |d| {
+                let mut q = Note::find_many()
+                    .filter(Note::TITLE_BODY_FTS.matches("rust"))
+                    .order_by(Note::TITLE_BODY_FTS.relevance("rust").desc())
+                    .order_by(Note::ID.asc())
+                    .take(10);
+                q.relevance = vec![Note::TITLE_BODY_FTS.def()];
+                q.statement(d)
+            })
+            .case(
+                "a select reading the relevance it is ordered by, with an include",
+                |d| {
+                    let mut q = Note::find_many()
+                        .filter(Note::TITLE_BODY_FTS.matches("rust"))
+                        .include(Note::AUTHOR)
+                        .order_by(Note::TITLE_BODY_FTS.relevance("rust").desc())
+                        .order_by(Note::ID.asc())
+                        .take(10)
+                        .strategy(crate::Strategy::Join);
+                    q.relevance = vec![Note::TITLE_BODY_FTS.def()];
+                    q.statement(d)
+                }
+            )
+            .case(
+                "a select reading the filter's relevance, with an include",
+                |d| {
+                    let mut q = Note::find_many()
+                        .filter(Note::TITLE_BODY_FTS.matches("rust"))
+                        .include(Note::AUTHOR)
+                        .order_by(Note::ID.asc())
+                        .take(10)
+                        .strategy(crate::Strategy::Join);
+                    q.relevance = vec![Note::TITLE_BODY_FTS.def()];
+                    q.statement(d)
+                }
+            )
             .case("hostile input: only its words are sent", |d| {
                 Note::find_many()
                     .filter(

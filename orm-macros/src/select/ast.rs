@@ -44,6 +44,8 @@ pub enum Read<'a> {
         select: &'a syn::Type,
         order_by: Option<syn::Expr>,
     },
+    /// The relevance of the query's search through the model's full-text index (its handle).
+    Relevance(Ident),
     /// Computed by `with` from `needs` (columns by reference, counts as `i64`).
     Computed {
         with: syn::Path,
@@ -96,6 +98,7 @@ impl<'a> Select<'a> {
                     attr::Field::Column(c) => Read::Column(c),
                     attr::Field::Count { name, filter } => Read::Count { name, filter },
                     attr::Field::Computed { with, needs } => Read::Computed { with, needs },
+                    attr::Field::Relevance(index) => Read::Relevance(index),
                     attr::Field::Relation {
                         name,
                         through,

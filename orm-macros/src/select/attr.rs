@@ -59,6 +59,9 @@ pub enum Field {
     },
     /// `#[orm(computed(with = path, needs = [column, count(relation, filter = ..), ..]))]`.
     Computed { with: syn::Path, needs: Vec<Need> },
+    /// `#[orm(relevance = INDEX)]`: the relevance of the query's search through the model's
+    /// full-text index `INDEX` (its handle, `TITLE_CONTENT_FTS`).
+    Relevance(Ident),
 }
 
 /// What a computed field's function takes, in order.
@@ -165,6 +168,8 @@ impl Field {
                     let (name, filter) = parse_count_args(&content)?;
                     Field::Count { name, filter }
                 }
+            } else if meta.path == RELEVANCE {
+                Field::Relevance(meta.value()?.parse()?)
             } else if meta.path == COMPUTED {
                 let mut with: Option<syn::Path> = None;
                 let mut needs = Vec::new();
@@ -196,7 +201,7 @@ impl Field {
                     cx,
                     &meta,
                     format_args!(
-                        "unknown orm attribute `{}` on a select field; expected `field = ..`, `relation`, `relation = ..`, `relation(name = .., through = ..)`, `count = ..` or `computed(with = .., needs = [..])`",
+                        "unknown orm attribute `{}` on a select field; expected `field = ..`, `relation`, `relation = ..`, `relation(name = .., through = ..)`, `count = ..`, `computed(with = .., needs = [..])` or `relevance = <FULL-TEXT INDEX>`",
                         path_str(&meta.path)
                     ),
                 );
@@ -204,7 +209,7 @@ impl Field {
             if kind.replace(parsed).is_some() {
                 cx.error_spanned_by(
                     &meta.path,
-                    "a select field is one of: a column (`field`), a `relation`, a `count` or `computed`",
+                    "a select field is one of: a column (`field`), a `relation`, a `count`, `computed` or `relevance`",
                 );
             }
             Ok(())

@@ -65,6 +65,7 @@ pub fn expand(s: &Select<'_>) -> TokenStream {
     let mut inits = Vec::new();
     let mut pre = Vec::new();
     let mut computed = Vec::new();
+    let mut relevance = Vec::new();
 
     for f in &s.fields {
         let fident = f.ident;
@@ -123,6 +124,18 @@ pub fn expand(s: &Select<'_>) -> TokenStream {
                 computed.push(quote_spanned! {with.span()=> let #tmp: #ty = #with(#(#args),*); });
                 inits.push(quote! { #fident: #tmp });
             }
+            Read::Relevance(index) => {
+                let i = relevance.len();
+                relevance.push(
+                    quote_spanned! {index.span()=> #g::relevance::<#model>(<#model>::#index) },
+                );
+                let tmp = format_ident!("__orm_relevance_{}", fident);
+                pre.push(
+                    quote! { let #tmp: f64 = #g::relevance_value(__orm_relevance, #i, #fname)?; },
+                );
+                // Spanned at the field's type: a field that is not `f64` is reported there.
+                inits.push(quote_spanned! {ty.span()=> #fident: #tmp });
+            }
             Read::Through {
                 name,
                 through,
@@ -160,6 +173,18 @@ pub fn expand(s: &Select<'_>) -> TokenStream {
             }
         }
     }
+    let ranked = if relevance.is_empty() {
+        quote!(#p::NoRelevance)
+    } else {
+        quote!(#p::ReadsRelevance)
+    };
+    let relevance_fn = (!relevance.is_empty()).then(|| {
+        quote! {
+            fn __relevance() -> ::std::vec::Vec<&'static #p::IndexDef> {
+                ::std::vec![#(#relevance),*]
+            }
+        }
+    });
     quote! {
         const _: () = {
             #[allow(dead_code)]
@@ -170,13 +195,15 @@ pub fn expand(s: &Select<'_>) -> TokenStream {
             #[automatically_derived]
             impl #p::Select for #ident {
                 type Model = #model;
+                type __Relevance = #ranked;
                 fn __includes() -> ::std::vec::Vec<#p::Include<#model>> {
                     ::std::vec![#(#includes),*]
                 }
                 fn __counts() -> ::std::vec::Vec<#p::CountInclude<#model>> {
                     ::std::vec![#(#counts),*]
                 }
-                fn __from_model(m: #model) -> ::core::result::Result<Self, #p::Error> {
+                #relevance_fn
+                fn __from_model(m: #model, __orm_relevance: &[f64]) -> ::core::result::Result<Self, #p::Error> {
                     #(#pre)*
                     #(#computed)*
                     ::core::result::Result::Ok(#ident { #(#inits,)* })
@@ -197,13 +224,14 @@ pub fn fallback(s: &Select<'_>) -> TokenStream {
             #[automatically_derived]
             impl #p::Select for #ident {
                 type Model = #model;
+                type __Relevance = #p::NoRelevance;
                 fn __includes() -> ::std::vec::Vec<#p::Include<#model>> {
                     ::core::unreachable!()
                 }
                 fn __counts() -> ::std::vec::Vec<#p::CountInclude<#model>> {
                     ::core::unreachable!()
                 }
-                fn __from_model(_: #model) -> ::core::result::Result<Self, #p::Error> {
+                fn __from_model(_: #model, _: &[f64]) -> ::core::result::Result<Self, #p::Error> {
                     ::core::unreachable!()
                 }
             }

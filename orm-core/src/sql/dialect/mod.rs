@@ -184,6 +184,17 @@ impl Dialect {
         }
     }
 
+    /// What begins a transaction that will write, when not the driver's `BEGIN`: SQLite's
+    /// `BEGIN IMMEDIATE` takes the write lock at once (see [`Client::begin_write`]).
+    ///
+    /// [`Client::begin_write`]: crate::Client
+    pub(crate) fn begin_write(self) -> Option<String> {
+        match self.backend {
+            Backend::Sqlite => Some("BEGIN IMMEDIATE".into()),
+            Backend::Postgres | Backend::MySql => None,
+        }
+    }
+
     /// Why `v` cannot be bound on this backend (no column of it holds the value exactly), or
     /// `None` when it can.
     pub(crate) fn refuse(self, v: &Value) -> Option<String> {
@@ -557,6 +568,12 @@ pub(crate) trait Rules: Sync {
     fn text_match(&self, w: &mut Writer, s: &TextSearch, table: &str);
     /// The relevance of `table`'s row to the search: higher is better, 0 when it does not match.
     fn text_relevance(&self, w: &mut Writer, s: &TextSearch, table: &str);
+    /// The relevance of every row to a query with nothing to find: a zero of the type
+    /// [`text_relevance`](Rules::text_relevance) computes, and not a bare constant (PostgreSQL
+    /// refuses one in `ORDER BY`, and an integer names a select-list position).
+    fn no_relevance(&self) -> &'static str {
+        "ABS(0.0)"
+    }
     /// A join of the main query that computes the relevance of every matching row at once,
     /// as column `orm_rank` of `alias`, where that is cheaper than [`text_relevance`] per row
     /// (see [`relevance_by_join`](Rules::relevance_by_join)).

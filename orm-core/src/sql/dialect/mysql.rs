@@ -63,6 +63,10 @@ impl Rules for MySql {
     fn text_match(&self, w: &mut Writer, s: &TextSearch, table: &str) {
         match_against(self, w, s, table);
     }
+    /// The `MATCH` score's type.
+    fn no_relevance(&self) -> &'static str {
+        "CAST(0 AS DOUBLE)"
+    }
     /// The `MATCH` score (InnoDB's, unweighted: MySQL has no column weights).
     fn text_relevance(&self, w: &mut Writer, s: &TextSearch, table: &str) {
         match_against(self, w, s, table);

@@ -186,6 +186,10 @@ impl Rules for Postgres {
         w.push(") @@ ");
         self.search_query(w, s);
     }
+    /// `ts_rank_cd`'s type.
+    fn no_relevance(&self) -> &'static str {
+        "CAST(0 AS REAL)"
+    }
     fn text_relevance(&self, w: &mut Writer, s: &TextSearch, table: &str) {
         w.push("ts_rank_cd(");
         self.search_vector(w, s, table);
