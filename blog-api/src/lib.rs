@@ -7,7 +7,8 @@
 //! | `GET` | `/users/{id}` | a user with their counts (the seed's `getUserWithStats`) |
 //! | `GET` | `/posts?cursor=&limit=&author=&category=&drafts=&search=` | a page of post cards, newest first |
 //! | `POST` | `/posts` | create a post with its tags, in one transaction |
-//! | `GET` | `/search?q=&limit=` | posts whose title or content contains the text |
+//! | `GET` | `/search?q=&limit=` | published posts matching the search (web-search syntax), best first, as cards |
+//! | `GET` | `/search/hits?q=&limit=` | the same, as results: score, title and content around the matches (HTML) |
 //! | `GET` | `/tags/popular?limit=` | tags by published posts |
 //! | `POST` | `/notifications` | create notifications in one statement |
 //! | `GET` | `/posts/{id}/comments?limit=` | a post's comments with their replies |
@@ -121,6 +122,7 @@ impl App {
             .route("/users/{id}", get(user))
             .route("/posts", get(posts).post(create_post))
             .route("/search", get(search))
+            .route("/search/hits", get(search_hits))
             .route("/tags/popular", get(popular_tags))
             .route("/notifications", post(create_notifications))
             .route("/posts/{id}/comments", get(comments))
@@ -432,6 +434,20 @@ async fn search(
     }
     let limit = check_limit(q.limit, 10)?;
     Ok(Json(app.service.search_posts(&q.q, limit).await?))
+}
+
+/// `GET /search/hits`: the same posts as `/search`, as results with their score and their title
+/// and content around the matches (HTML).
+async fn search_hits(
+    State(app): State<App>,
+    query: Result<Query<SearchQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Vec<blog_models::service::SearchHit>> {
+    let Query(q) = query.map_err(|e| unreadable("query", e.body_text()))?;
+    if q.q.trim().is_empty() {
+        return Err(ApiError::bad_request("q", "the search text is empty"));
+    }
+    let limit = check_limit(q.limit, 10)?;
+    Ok(Json(app.service.search_hits(&q.q, limit).await?))
 }
 
 /// `GET /tags/popular` parameters.

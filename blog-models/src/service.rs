@@ -38,7 +38,7 @@ use chrono::{DateTime, Utc};
 use orm_runtime::client::Executor;
 use orm_runtime::hooks::{Hook, OperationReport};
 use orm_runtime::prelude::*;
-use orm_runtime::query::{FindMany, FindManySelect, Scope};
+use orm_runtime::query::{FindMany, FindManySelect, Scope, Snippet};
 use serde::Serialize;
 
 use crate::models::{
@@ -389,6 +389,44 @@ impl PostCounts {
 // relations serialize as `null`, so a model read with includes and counts cannot be returned as
 // JSON as is; these view structs carry the shape instead (and `UserSettings` still shows
 // `"user": null`).
+/// A search result: what a results list shows of a post, how well it matched, and its title and
+/// content around the matches (HTML: the text escaped, each match in `<mark>`; `null` on
+/// MySQL/MariaDB, which have no snippets). Read by [`DatabaseService::search_hits`].
+#[derive(Debug, Clone, PartialEq, Serialize, Select)]
+#[orm(model = Post)]
+pub struct SearchHit {
+    /// The post's id.
+    pub id: String,
+    /// The title.
+    pub title: String,
+    /// Its URL slug.
+    pub slug: String,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// The author.
+    #[orm(relation)]
+    pub author: AuthorCard,
+    /// How well it matches the search (higher is better).
+    #[orm(relevance = TITLE_CONTENT_FTS)]
+    pub score: f64,
+    /// The title, matches marked.
+    #[orm(snippet = title)]
+    #[serde(serialize_with = "snippet_html")]
+    pub title_html: Option<Snippet>,
+    /// The content around the matches, matches marked.
+    #[orm(snippet = content)]
+    #[serde(serialize_with = "snippet_html")]
+    pub excerpt_html: Option<Snippet>,
+}
+
+/// A snippet as HTML (escaped, matches in `<mark>`), `null` when there is none.
+fn snippet_html<S: serde::Serializer>(s: &Option<Snippet>, out: S) -> Result<S::Ok, S::Error> {
+    match s {
+        Some(s) => out.serialize_str(&s.to_html()),
+        None => out.serialize_none(),
+    }
+}
+
 /// A post with what every list shows of it: every column, the computed `is_recent`, the author's
 /// card, the category, the tags (by name) and the comment and like counts: a typed select of
 /// [`Post`], read by [`DatabaseService::cards`].
@@ -907,6 +945,24 @@ impl<D: Database> DatabaseService<D> {
         )
         .exec(self.db.executor())
         .await
+    }
+
+    /// [`search_posts`](Self::search_posts) as search results: the same posts in the same
+    /// order, each with its score and its title and content around the matches, the author
+    /// loaded with the service's strategy. One statement with `Strategy::Join`.
+    pub async fn search_hits(&self, query: &str, limit: u32) -> Result<Vec<SearchHit>, Error> {
+        let query = orm_runtime::query::TextQuery::parse(query);
+        let mut hits = Post::find_many()
+            .filter(Post::PUBLISHED.eq(true) & Post::TITLE_CONTENT_FTS.matches(&query))
+            .order_by(Post::TITLE_CONTENT_FTS.relevance(&query).desc())
+            .order_by(Post::CREATED_AT.desc())
+            .order_by(Post::ID.asc())
+            .take(u64::from(limit))
+            .select::<SearchHit>();
+        if let Some(st) = self.strategy {
+            hits = hits.strategy(st);
+        }
+        hits.exec(self.db.executor()).await
     }
 }
 

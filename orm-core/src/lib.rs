@@ -153,6 +153,11 @@ pub use orm_macros::FromRow;
 ///   `Error::InvalidQuery`. Only the query's own rows can read relevance (a relation cannot be
 ///   selected as such a struct), and such a select does not stream. See
 ///   [`FullText`](query::FullText).
+/// - `#[orm(snippet = content)] excerpt: Option<Snippet>`: the column's text around the matches of
+///   the query's search through a full-text index holding it (found as for `relevance`), the
+///   matched words marked ([`Snippet`](query::Snippet): `to_html()` escapes the text). PostgreSQL
+///   `ts_headline`, SQLite FTS5 `snippet()` (16 tokens); `None` for a `NULL` column, and always on
+///   MySQL/MariaDB, which have no snippets. A page (`take`) computes them for its rows only.
 ///
 /// ```
 /// use orm_runtime::prelude::*;
@@ -242,12 +247,12 @@ pub mod __private {
         Column, ColumnDef, CreateInput, DefaultDef, FullTextDef, IndexDef, Model, ModelDef, Plain,
         SoftDelete, Unique, UniqueDef, UniqueKey, UpdateInput,
     };
-    pub use crate::query::{Change, FindMany, FullText, Patch};
+    pub use crate::query::{Change, FindMany, FullText, Patch, Snippet};
     pub use crate::raw::{FromRow, RawBind, RawSql};
     pub use crate::relation::__select_glue as select;
     pub use crate::relation::{
-        Action, BelongsToOf, CountInclude, Include, NoRelevance, ReadsRelevance, Relation,
-        RelationDef, RelationField, RelationKind, Select, ToOneTarget,
+        Action, BelongsToOf, CountInclude, Include, NoSearch, ReadsSearch, Relation, RelationDef,
+        RelationField, RelationKind, SearchReads, SearchValues, Select, ToOneTarget,
     };
     pub use crate::types::{
         DbEnum, DecodeError, EnumDef, FieldType, IntoValue, RowRef, Scalar, ScalarKind,

@@ -209,6 +209,27 @@ backend_test!(
         call(&app, "GET", "/search?q=", None)
             .await
             .problem(StatusCode::BAD_REQUEST);
+        // Search results with their score and the content around the matches.
+        let r = call(&app, "GET", "/search/hits?q=%22sample%20post%201%22", None).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let hits = r.json();
+        let hits = hits.as_array().expect("hits");
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert!(hits[0]["score"].as_f64().expect("a score") > 0.0);
+        if db.backend() == orm_runtime::sql::Backend::MySql {
+            assert!(hits[0]["title_html"].is_null(), "no snippets on MySQL");
+        } else {
+            // PostgreSQL marks each word of the phrase, SQLite the phrase.
+            let html = hits[0]["title_html"].as_str().expect("a snippet");
+            assert!(html.starts_with("<mark>Sample"), "{html}");
+            assert_eq!(
+                html.replace("<mark>", "").replace("</mark>", ""),
+                "Sample Post 1"
+            );
+        }
+        call(&app, "GET", "/search/hits?q=%20", None)
+            .await
+            .problem(StatusCode::BAD_REQUEST);
         let r = call(&app, "GET", "/tags/popular?limit=3", None).await;
         assert_eq!(r.status, StatusCode::OK);
         let tags = r.json();

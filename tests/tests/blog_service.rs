@@ -795,6 +795,36 @@ backend_test!(
                 ["in-title", "old"]
             );
         }
+        // As search results: the same posts in the same order, scored, the matches marked.
+        for st in STRATEGIES {
+            let service = DatabaseService::new(db.clone()).with_strategy(st);
+            let cards = service.search_posts("ownership", 10).await?;
+            let hits = service.search_hits("ownership", 10).await?;
+            assert_eq!(
+                hits.iter().map(|h| h.slug.as_str()).collect::<Vec<_>>(),
+                cards.iter().map(|c| c.slug.as_str()).collect::<Vec<_>>(),
+                "{st:?}"
+            );
+            assert!(
+                hits.windows(2).all(|w| w[0].score >= w[1].score),
+                "{hits:?}"
+            );
+            assert!(hits.iter().all(|h| h.author.full_name == "User 1"));
+            let in_content = hits.iter().find(|h| h.slug == "in-content").unwrap();
+            if db.backend() == orm_runtime::sql::Backend::MySql {
+                assert_eq!(in_content.excerpt_html, None, "no snippets on MySQL");
+            } else {
+                assert_eq!(
+                    in_content
+                        .excerpt_html
+                        .as_ref()
+                        .map(|s| s.to_html())
+                        .as_deref(),
+                    Some("All about <mark>OWNERSHIP</mark> rules."),
+                    "{st:?}"
+                );
+            }
+        }
         let service = DatabaseService::new(db.clone());
         // Seeded content, with counts: post 1 ("Sample Post 1", "the content for post 1. ..").
         let hits = service.search_posts("\"sample post 1\"", 10).await?;

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use orm_runtime::Value;
 use orm_runtime::prelude::*;
-use orm_runtime::query::TextQuery;
+use orm_runtime::query::{Snippet, TextQuery};
 use orm_runtime::sql::Backend;
 use orm_tests::{backend_test, backend_test_with_url};
 use proptest::prelude::{Strategy as _, prop, prop_oneof};
@@ -529,6 +529,116 @@ backend_test!(
         let err = futures_util::StreamExt::next(&mut stream)
             .await
             .unwrap()
+            .unwrap_err();
+        assert!(matches!(err, Error::InvalidQuery(_)), "{err:?}");
+        Ok(())
+    }
+);
+
+/// A hit with its title and body around the matches.
+#[derive(Select, Debug, Clone, PartialEq)]
+#[orm(model = Article)]
+pub struct Excerpt {
+    /// Key.
+    pub id: i64,
+    /// The title, matches marked.
+    #[orm(snippet = title)]
+    pub title: Option<Snippet>,
+    /// The body, matches marked.
+    #[orm(snippet = body)]
+    pub body: Option<Snippet>,
+    /// Relevance.
+    #[orm(relevance = TITLE_BODY_FTS)]
+    pub score: f64,
+}
+
+backend_test!(
+    a_select_reads_snippets_of_the_matches,
+    schema(),
+    |db: Client| async move {
+        seed(&db).await?;
+        Article::create(NewArticle {
+            id: Some(9),
+            writer_id: 1,
+            title: "Rust notes".into(),
+            body: None,
+            published: true,
+        })
+        .exec(&db)
+        .await?;
+        let mysql = db.backend() == Backend::MySql;
+        let ranked = |q: &'static str| {
+            Article::find_many()
+                .filter(Article::TITLE_BODY_FTS.matches(q))
+                .order_by(Article::TITLE_BODY_FTS.relevance(q).desc())
+                .order_by(Article::ID.asc())
+        };
+        // A page (computed for its rows only) and every row read the same snippets.
+        let all = ranked("rust").select::<Excerpt>().exec(&db).await?;
+        let page = ranked("rust").take(3).select::<Excerpt>().exec(&db).await?;
+        assert_eq!(page[..], all[..3]);
+        assert_eq!(all.len(), 6, "{all:?}");
+        let hit = |id: i64| all.iter().find(|e| e.id == id).unwrap().clone();
+        if mysql {
+            // MySQL/MariaDB have no snippets.
+            assert!(
+                all.iter().all(|e| e.title.is_none() && e.body.is_none()),
+                "{all:?}"
+            );
+        } else {
+            let html = |s: &Option<Snippet>| s.as_ref().map(Snippet::to_html);
+            assert_eq!(
+                html(&hit(1).title).as_deref(),
+                Some("<mark>Rust</mark> ownership explained")
+            );
+            assert_eq!(
+                html(&hit(2).body).as_deref(),
+                Some("A <mark>rust</mark> coloured sauce with tomatoes")
+            );
+            // No match in the column: its text, nothing marked.
+            let title = hit(2).title.unwrap();
+            assert_eq!(title.to_string(), "Cooking pasta");
+            assert!(title.parts().all(|(_, hit)| !hit), "{title:?}");
+            // Stemmed matches are marked too.
+            let runs = ranked("running").select::<Excerpt>().exec(&db).await?;
+            let seven = runs.iter().find(|e| e.id == 7).expect("article 7");
+            let marked: Vec<&str> = seven
+                .body
+                .as_ref()
+                .unwrap()
+                .parts()
+                .filter(|p| p.1)
+                .map(|p| p.0)
+                .collect();
+            assert_eq!(marked, ["runs"], "{seven:?}");
+        }
+        // A NULL column has no snippet.
+        let notes = all.iter().find(|e| e.id == 9).expect("the new article");
+        assert_eq!(notes.body, None);
+        // Read from the filter's search when the query is not ordered by one.
+        let mut unordered = Article::find_many()
+            .filter(Article::TITLE_BODY_FTS.matches("rust"))
+            .order_by(Article::ID.desc())
+            .take(10)
+            .select::<Excerpt>()
+            .exec(&db)
+            .await?;
+        unordered.sort_by_key(|e| e.id);
+        let mut by_id = all.clone();
+        by_id.sort_by_key(|e| e.id);
+        assert_eq!(unordered, by_id);
+        // Hostile input reads snippets as safely as it searches.
+        let hostile = ranked("\"rust\"* -(java")
+            .take(5)
+            .select::<Excerpt>()
+            .exec(&db)
+            .await?;
+        assert!(!hostile.is_empty());
+        // A snippet of a column no searched index holds is refused before anything is sent.
+        let err = Article::find_many()
+            .select::<Excerpt>()
+            .exec(&db)
+            .await
             .unwrap_err();
         assert!(matches!(err, Error::InvalidQuery(_)), "{err:?}");
         Ok(())

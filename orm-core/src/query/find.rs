@@ -10,10 +10,10 @@ use crate::ast::{Lock, LockStrength, LockWait, TextSearch};
 use crate::client::{DbRef, Executor};
 use crate::error::{Error, Result};
 use crate::hooks::OperationKind;
-use crate::model::def::IndexDef;
 use crate::model::{Model, SoftDelete};
 use crate::relation::{IntoCountInclude, IntoInclude, Select, Shape, Strategy};
-use crate::sql::{Deleted, OrderTerm, SelectSpec, Statement, Writer};
+use crate::relation::{SearchReads, SearchValues};
+use crate::sql::{Deleted, Extra, OrderTerm, SelectSpec, Statement, Writer};
 use crate::types::{FieldType, RowRef};
 
 /// `include`, `with_count` and `strategy` for the single-row builders, forwarding to the inner
@@ -93,8 +93,8 @@ pub struct FindMany<M> {
     pub(crate) lock_wait: LockWait,
     pub(crate) deleted: Deleted,
     pub(crate) scope: super::ScopeUse,
-    /// The full-text indexes whose relevance a typed select reads, in its order.
-    pub(crate) relevance: Vec<&'static IndexDef>,
+    /// What a typed select reads of the query's searches (relevance, snippets).
+    pub(crate) reads: SearchReads,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -119,7 +119,7 @@ impl<M: Model> FindMany<M> {
             lock_wait: LockWait::Wait,
             deleted: Deleted::Hidden,
             scope: super::ScopeUse::Full,
-            relevance: Vec::new(),
+            reads: SearchReads::default(),
             _model: PhantomData,
         }
     }
@@ -159,7 +159,7 @@ impl<M: Model> FindMany<M> {
         if self.scope == super::ScopeUse::Full {
             self.scope = super::ScopeUse::Filter;
         }
-        self.relevance = S::__relevance();
+        self.reads = S::__search_reads();
         FindManySelect {
             inner: self.with_select::<S>(),
         }
@@ -412,46 +412,69 @@ impl<M: Model> FindMany<M> {
         self.statement(dialect)
     }
 
-    /// The relevance a typed select reads from each index: of the search the query is ordered
-    /// by, else of the one its filter matches.
-    fn relevance_keys(&self) -> Result<Vec<OrderKey>> {
-        self.relevance
-            .iter()
-            .map(|&index| {
-                let through = |s: &TextSearch| std::ptr::eq(s.index, index);
-                if let Some(t) = self
-                    .order
-                    .iter()
-                    .find(|t| matches!(&t.key, OrderKey::Relevance(s) if through(s)))
-                {
-                    return Ok(t.key.clone());
-                }
-                let mut found: Vec<&TextSearch> = Vec::new();
-                self.filter.searches(&mut |s| {
-                    if through(s) && !found.iter().any(|f| f.same(s)) {
-                        found.push(s);
-                    }
-                });
-                match found[..] {
-                    [s] => Ok(OrderKey::Relevance(s.clone())),
-                    [] => Err(Error::InvalidQuery(format!(
-                        "the select reads the relevance of {}'s full-text index {}, but the query neither orders by its `relevance(..)` nor filters by its `matches(..)`",
-                        M::DEF.name, index.name
-                    ))),
-                    _ => Err(Error::InvalidQuery(format!(
-                        "the select reads the relevance of {}'s full-text index {}, and the query's filter searches it for {} different queries: order by the `relevance(..)` to read",
-                        M::DEF.name,
-                        index.name,
-                        found.len()
-                    ))),
-                }
-            })
-            .collect()
+    /// The search through `index` whose values a typed select reads (`what`, for the error): the
+    /// search the query is ordered by, else the one its filter matches.
+    fn read_search(
+        &self,
+        covers: impl Fn(&TextSearch) -> bool,
+        what: &dyn Fn() -> String,
+    ) -> Result<TextSearch> {
+        if let Some(s) = self.order.iter().find_map(|t| match &t.key {
+            OrderKey::Relevance(s) if covers(s) => Some(s),
+            _ => None,
+        }) {
+            return Ok(s.clone());
+        }
+        let mut found: Vec<&TextSearch> = Vec::new();
+        self.filter.searches(&mut |s| {
+            if covers(s) && !found.iter().any(|f| f.same(s)) {
+                found.push(s);
+            }
+        });
+        match found[..] {
+            [s] => Ok(s.clone()),
+            [] => Err(Error::InvalidQuery(format!(
+                "the select reads {}, but the query neither orders by such a `relevance(..)` nor filters by such a `matches(..)`",
+                what()
+            ))),
+            _ => Err(Error::InvalidQuery(format!(
+                "the select reads {}, and the query's filter has {} different such searches: order by the `relevance(..)` to read",
+                what(),
+                found.len()
+            ))),
+        }
+    }
+
+    /// What a typed select reads of the query's searches, after each row: relevance, then
+    /// snippets, in the select's order.
+    fn search_extras(&self) -> Result<Vec<Extra>> {
+        let mut out = Vec::new();
+        for &index in &self.reads.relevance {
+            let search = self.read_search(|s| std::ptr::eq(s.index, index), &|| {
+                format!(
+                    "the relevance of {}'s full-text index {}",
+                    M::DEF.name,
+                    index.name
+                )
+            })?;
+            out.push(Extra::Relevance(OrderKey::Relevance(search)));
+        }
+        for &column in &self.reads.snippets {
+            let search = self.read_search(|s| s.index.columns.contains(&column.index), &|| {
+                format!(
+                    "a snippet of {}.{}, a search of a full-text index holding it",
+                    M::DEF.name,
+                    column.field
+                )
+            })?;
+            out.push(Extra::Snippet { search, column });
+        }
+        Ok(out)
     }
 
     pub(crate) fn write_select(&self, w: &mut Writer) -> Result<()> {
         let lock = self.lock(w.dialect)?;
-        let extras = self.relevance_keys()?;
+        let extras = self.search_extras()?;
         let order = self.effective_order();
         w.select(&SelectSpec {
             model: M::DEF,
@@ -512,12 +535,12 @@ impl<M: Model> FindMany<M> {
         Ok(rows)
     }
 
-    /// Runs the query of a typed select reading relevance: each row with the values
+    /// Runs the query of a typed select reading its searches: each row with the values
     /// (`orm_x<i>`, after the columns, counts and joins).
     pub(crate) async fn exec_ranked<E: Executor + ?Sized>(
         self,
         db: &E,
-    ) -> Result<Vec<(M, Vec<f64>)>> {
+    ) -> Result<Vec<(M, SearchValues)>> {
         let this = db.__db().client().scopes.apply(self);
         if this.lock.is_some() && matches!(db.__db(), DbRef::Client(_)) {
             return Err(Error::InvalidQuery(format!(
@@ -530,15 +553,23 @@ impl<M: Model> FindMany<M> {
             return Ok(Vec::new());
         }
         let shape = &this.shape;
-        let n = this.relevance.len();
+        let (ranks, snippets) = (this.reads.relevance.len(), this.reads.snippets.len());
         let joined = this.joined(db.__dialect());
         let base = M::DEF.columns.len()
             + shape.count_setters.len()
             + if joined { shape.includes.len() } else { 0 };
         let ranks = |row: RowRef<'_>| {
-            (base..base + n)
-                .map(|i| relevance_value(row, i))
-                .collect::<Result<Vec<f64>>>()
+            Ok::<_, Error>(SearchValues {
+                relevance: (base..base + ranks)
+                    .map(|i| relevance_value(row, i))
+                    .collect::<Result<_>>()?,
+                snippets: (base + ranks..base + ranks + snippets)
+                    .map(|i| {
+                        <Option<String> as FieldType>::decode(row, i)
+                            .map_err(|e| Error::decode(Some(M::DEF.name), "snippet", e))
+                    })
+                    .collect::<Result<_>>()?,
+            })
         };
         if joined {
             return db
@@ -547,7 +578,7 @@ impl<M: Model> FindMany<M> {
                 })
                 .await;
         }
-        let (mut rows, ranks): (Vec<M>, Vec<Vec<f64>>) = db
+        let (mut rows, ranks): (Vec<M>, Vec<SearchValues>) = db
             .__fetch(statement, |row| Ok((shape.decode(row)?, ranks(row)?)))
             .await?
             .into_iter()
@@ -758,20 +789,21 @@ impl<S: Select> FindManySelect<S> {
     }
 
     async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<Vec<S>> {
-        if !self.inner.relevance.is_empty() {
+        if !self.inner.reads.is_empty() {
             return self
                 .inner
                 .exec_ranked(db)
                 .await?
                 .into_iter()
-                .map(|(m, ranks)| S::__from_model(m, &ranks))
+                .map(|(m, values)| S::__from_model(m, &values))
                 .collect();
         }
+        let none = SearchValues::default();
         self.inner
             .exec_inner(db)
             .await?
             .into_iter()
-            .map(|m| S::__from_model(m, &[]))
+            .map(|m| S::__from_model(m, &none))
             .collect()
     }
 }

@@ -24,7 +24,7 @@ pub(crate) use order::OrderKey;
 pub use order::{IntoOrderBy, Nulls, Order, OrderBy};
 pub use scope::Scope;
 pub(crate) use scope::ScopeUse;
-pub use search::{FullText, IntoTextQuery, Relevance, TextQuery, TextSearch};
+pub use search::{FullText, IntoTextQuery, Relevance, Snippet, TextQuery, TextSearch};
 pub use stream::{RowStream, SelectStream};
 pub use write::{
     Create, CreateMany, CreateManyAndReturn, Delete, DeleteMany, Restore, RestoreMany, Update,

@@ -161,3 +161,101 @@ impl<M> Relevance<M> {
         OrderBy::with_key(OrderKey::Relevance(self.search), Order::Asc)
     }
 }
+
+/// Where a [`Snippet`]'s text marks a match: the databases write these around each matched
+/// word.
+const START: char = '\u{2}';
+const STOP: char = '\u{3}';
+
+/// A column's text around a search's matches, the matched words marked: what a typed select's
+/// `#[orm(snippet = column)]` field reads (PostgreSQL `ts_headline`, SQLite FTS5 `snippet()`;
+/// MySQL/MariaDB have none, the field is `None` there).
+///
+/// The text is the column's, as stored: render it with [`to_html`](Snippet::to_html), which
+/// escapes it, rather than by pasting [`marked`](Snippet::marked) into a page.
+///
+/// ```
+/// # use orm_runtime::query::Snippet;
+/// let s = Snippet::from_marked("a \u{2}rust\u{3} <coloured> sauce".into());
+/// assert_eq!(s.to_string(), "a rust <coloured> sauce");
+/// assert_eq!(s.to_html(), "a <mark>rust</mark> &lt;coloured&gt; sauce");
+/// assert_eq!(s.marked("[", "]"), "a [rust] <coloured> sauce");
+/// assert_eq!(s.parts().filter(|p| p.1).map(|p| p.0).collect::<Vec<_>>(), ["rust"]);
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Snippet(String);
+
+impl Snippet {
+    /// A snippet from text whose matches are between U+0002 and U+0003 (as the databases return
+    /// it).
+    pub fn from_marked(text: String) -> Snippet {
+        Snippet(text)
+    }
+
+    /// The text in order, each part with whether it is a match.
+    pub fn parts(&self) -> impl Iterator<Item = (&str, bool)> {
+        let mut highlighted = false;
+        self.0
+            .split([START, STOP])
+            .enumerate()
+            .map(move |(i, part)| {
+                if i > 0 {
+                    highlighted = !highlighted;
+                }
+                (part, highlighted)
+            })
+            .filter(|(part, _)| !part.is_empty())
+    }
+
+    /// The text with each match between `start` and `stop` (not escaped).
+    pub fn marked(&self, start: &str, stop: &str) -> String {
+        let mut out = String::with_capacity(self.0.len());
+        for (part, hit) in self.parts() {
+            if hit {
+                out.push_str(start);
+                out.push_str(part);
+                out.push_str(stop);
+            } else {
+                out.push_str(part);
+            }
+        }
+        out
+    }
+
+    /// The text as HTML: escaped, each match in `<mark>`.
+    pub fn to_html(&self) -> String {
+        let mut out = String::with_capacity(self.0.len() + 16);
+        for (part, hit) in self.parts() {
+            if hit {
+                out.push_str("<mark>");
+            }
+            for c in part.chars() {
+                match c {
+                    '&' => out.push_str("&amp;"),
+                    '<' => out.push_str("&lt;"),
+                    '>' => out.push_str("&gt;"),
+                    '"' => out.push_str("&quot;"),
+                    '\'' => out.push_str("&#39;"),
+                    c => out.push(c),
+                }
+            }
+            if hit {
+                out.push_str("</mark>");
+            }
+        }
+        out
+    }
+}
+
+/// The plain text, without marks.
+impl std::fmt::Display for Snippet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.parts().try_for_each(|(part, _)| f.write_str(part))
+    }
+}
+
+impl std::fmt::Debug for Snippet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Snippet({:?})", self.marked("[", "]"))
+    }
+}

@@ -13,7 +13,7 @@ use crate::driver::{each, stream_pooled};
 use crate::error::{Error, Result};
 use crate::hooks::{self, Operation, OperationKind};
 use crate::model::Model;
-use crate::relation::Select;
+use crate::relation::{SearchValues, Select};
 
 /// How many rows are read ahead of the consumer, and how many parents one batch of included
 /// relations loads for.
@@ -242,13 +242,13 @@ impl<M: Model> FindMany<M> {
 
 impl<S: Select> FindManySelect<S> {
     /// Runs the query and returns its rows shaped as `S`, as a [`Stream`] (see
-    /// [`FindMany::stream`]). A select reading relevance (`#[orm(relevance = ..)]`) does not
-    /// stream: its one item is [`Error::InvalidQuery`].
+    /// [`FindMany::stream`]). A select reading relevance or snippets (`#[orm(relevance = ..)]`,
+    /// `#[orm(snippet = ..)]`) does not stream: its one item is [`Error::InvalidQuery`].
     pub fn stream(self, db: &Client) -> SelectStream<S> {
-        if !self.inner.relevance.is_empty() {
+        if !self.inner.reads.is_empty() {
             return SelectStream {
                 inner: RowStream::failed(Error::InvalidQuery(
-                    "a select reading relevance cannot be streamed: page it with `take` and `cursor`"
+                    "a select reading relevance or snippets cannot be streamed: page it with `take` and `cursor`"
                         .into(),
                 )),
             };
@@ -271,7 +271,7 @@ impl<S: Select> Stream for SelectStream<S> {
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         Pin::new(&mut self.inner)
             .poll_next(cx)
-            .map(|r| r.map(|r| r.and_then(|m| S::__from_model(m, &[]))))
+            .map(|r| r.map(|r| r.and_then(|m| S::__from_model(m, &SearchValues::default()))))
     }
 }
 

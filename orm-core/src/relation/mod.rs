@@ -22,7 +22,9 @@ pub use include::{CountInclude, Include, IntoCountInclude, IntoInclude, Strategy
 pub use nested::NestedWrite;
 #[doc(hidden)]
 pub use select::glue as __select_glue;
-pub use select::{NoRelevance, ReadsRelevance, Select, SelectMany, SelectOne, SelectOptional};
+pub use select::{
+    NoSearch, ReadsSearch, SearchReads, SearchValues, Select, SelectMany, SelectOne, SelectOptional,
+};
 
 /// Implemented by `#[derive(Model)]` on a model with exactly one `belongs_to` relation to `P`: the
 /// relation a `has_one`/`has_many` on `P` mirrors when it does not name one with `inverse = ..`.

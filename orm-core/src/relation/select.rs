@@ -5,7 +5,7 @@ use super::handle::{Relation, RelationQuery};
 use super::include::{CountInclude, Include};
 use crate::error::{Error, Result};
 use crate::model::Model;
-use crate::model::def::IndexDef;
+use crate::model::def::{ColumnDef, IndexDef};
 
 /// A struct shaped after a model: some of its columns, some relations (as nested selects) and
 /// some relation counts. Implemented by `#[derive(Select)]`; run with `.select::<T>()` on
@@ -17,31 +17,55 @@ use crate::model::def::IndexDef;
 pub trait Select: Sized + Send + 'static {
     /// The model the select reads.
     type Model: Model + Clone;
-    /// [`NoRelevance`], or [`ReadsRelevance`] for a select with `#[orm(relevance = ..)]` fields
-    /// (which only the query's own rows can be: a search ranks them, not their related rows).
+    /// [`NoSearch`], or [`ReadsSearch`] for a select with `#[orm(relevance = ..)]` or
+    /// `#[orm(snippet = ..)]` fields (which only the query's own rows can be: a search ranks them,
+    /// not their related rows).
     #[doc(hidden)]
-    type __Relevance;
+    type __Search;
     #[doc(hidden)]
     fn __includes() -> Vec<Include<Self::Model>>;
     #[doc(hidden)]
     fn __counts() -> Vec<CountInclude<Self::Model>>;
-    /// The full-text indexes whose relevance the select reads, in the order `__from_model` takes
-    /// the values.
+    /// What the select reads of the query's searches, in the order `__from_model` takes the
+    /// values.
     #[doc(hidden)]
-    fn __relevance() -> Vec<&'static IndexDef> {
-        Vec::new()
+    fn __search_reads() -> SearchReads {
+        SearchReads::default()
     }
     #[doc(hidden)]
-    fn __from_model(m: Self::Model, relevance: &[f64]) -> Result<Self>;
+    fn __from_model(m: Self::Model, search: &SearchValues) -> Result<Self>;
 }
 
-/// A select that reads no relevance (the only kind a relation can be selected as).
+/// A select that reads nothing of a search (the only kind a relation can be selected as).
 #[doc(hidden)]
-pub enum NoRelevance {}
+pub enum NoSearch {}
 
-/// A select that reads the relevance of the query's search.
+/// A select that reads the relevance or snippets of the query's search.
 #[doc(hidden)]
-pub enum ReadsRelevance {}
+pub enum ReadsSearch {}
+
+/// What a select reads of the query's searches: the relevance through these full-text indexes,
+/// snippets of these columns.
+#[doc(hidden)]
+#[derive(Default, Clone, Debug)]
+pub struct SearchReads {
+    pub relevance: Vec<&'static IndexDef>,
+    pub snippets: Vec<&'static ColumnDef>,
+}
+
+impl SearchReads {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.relevance.is_empty() && self.snippets.is_empty()
+    }
+}
+
+/// The values of [`SearchReads`] for one row.
+#[doc(hidden)]
+#[derive(Default, Debug)]
+pub struct SearchValues {
+    pub(crate) relevance: Vec<f64>,
+    pub(crate) snippets: Vec<Option<String>>,
+}
 
 impl<M: Model, W: RelationField> RelationQuery<M, W>
 where
@@ -118,7 +142,7 @@ pub mod glue {
         M: Model,
         W: SelectOne,
         W::Target: Clone,
-        S: Select<Model = W::Target, __Relevance = NoRelevance>,
+        S: Select<Model = W::Target, __Search = NoSearch>,
     {
         rel.query().__with_select::<S>().into()
     }
@@ -128,7 +152,7 @@ pub mod glue {
         M: Model,
         W: SelectOptional,
         W::Target: Clone,
-        S: Select<Model = W::Target, __Relevance = NoRelevance>,
+        S: Select<Model = W::Target, __Search = NoSearch>,
     {
         rel.query().__with_select::<S>().into()
     }
@@ -141,7 +165,7 @@ pub mod glue {
         M: Model,
         W: SelectMany,
         W::Target: Clone,
-        S: Select<Model = W::Target, __Relevance = NoRelevance>,
+        S: Select<Model = W::Target, __Search = NoSearch>,
     {
         shape(rel.query()).__with_select::<S>().into()
     }
@@ -159,7 +183,7 @@ pub mod glue {
         W::Target: Clone,
         J: SelectOne,
         J::Target: Clone,
-        S: Select<Model = J::Target, __Relevance = NoRelevance>,
+        S: Select<Model = J::Target, __Search = NoSearch>,
     {
         shape(rel.query())
             .include(through.query().__with_select::<S>())
@@ -183,19 +207,24 @@ pub mod glue {
         model: &'static str,
         field: &'static str,
     ) -> Result<S> {
-        S::__from_model(w.__take().ok_or_else(|| missing(model, field))?, &[])
+        S::__from_model(
+            w.__take().ok_or_else(|| missing(model, field))?,
+            &SearchValues::default(),
+        )
     }
 
     pub fn take_optional<W: SelectOptional, S: Select<Model = W::Target>>(
         w: W,
     ) -> Result<Option<S>> {
-        w.__take().map(|m| S::__from_model(m, &[])).transpose()
+        w.__take()
+            .map(|m| S::__from_model(m, &SearchValues::default()))
+            .transpose()
     }
 
     pub fn take_many<W: SelectMany, S: Select<Model = W::Target>>(w: W) -> Result<Vec<S>> {
         w.__take()
             .into_iter()
-            .map(|m| S::__from_model(m, &[]))
+            .map(|m| S::__from_model(m, &SearchValues::default()))
             .collect()
     }
 
@@ -226,11 +255,35 @@ pub mod glue {
     }
 
     /// A relevance field's value, the `i`th the select reads.
-    pub fn relevance_value(relevance: &[f64], i: usize, field: &'static str) -> Result<f64> {
-        relevance
+    pub fn relevance_value(search: &SearchValues, i: usize, field: &'static str) -> Result<f64> {
+        search
+            .relevance
             .get(i)
             .copied()
             .ok_or_else(|| Error::decode(None, field, "the query read no relevance for it".into()))
+    }
+
+    /// The column of a snippet field, checked to be a text column of the select's model.
+    pub fn snippet<M: Model, T: crate::__private::TextField + crate::types::FieldType, K>(
+        column: crate::model::Column<M, T, K>,
+    ) -> &'static ColumnDef {
+        crate::query::AnyColumn::column_def(&column)
+    }
+
+    /// A snippet field's value, the `i`th the select reads.
+    pub fn snippet_value(
+        search: &SearchValues,
+        i: usize,
+        field: &'static str,
+    ) -> Result<Option<crate::query::Snippet>> {
+        match search.snippets.get(i) {
+            Some(s) => Ok(s.clone().map(crate::query::Snippet::from_marked)),
+            None => Err(Error::decode(
+                None,
+                field,
+                "the query read no snippet for it".into(),
+            )),
+        }
     }
 
     /// Checks that a select field has the type of the model's column.

@@ -62,6 +62,9 @@ pub(crate) struct Writer {
     /// (`Rules::relevance_join`) or as a column of a page of rows: the term's address and the SQL
     /// that reads the value.
     relevance_sql: Vec<(usize, String)>,
+    /// Where a snippet finds its row in the full-text index, when not by the table's own row
+    /// (`Rules::snippet_row`): the page's column holding it.
+    snippet_row: Option<String>,
     /// The first value a column of this backend cannot hold: `(field, value, reason)`. The
     /// statement is refused by [`Writer::finish`] and never sent.
     invalid: Option<(&'static str, String, String)>,
@@ -196,9 +199,31 @@ pub(crate) struct SelectSpec<'a> {
     pub joins: &'a [JoinSpec<'a>],
     /// A row lock on the model's rows (never with `distinct` or a partition: the builder refuses).
     pub lock: Option<Lock>,
-    /// Values read after the row's columns, counts and joins, named `orm_x<i>`: the relevance of
-    /// searches a typed select reads (`OrderKey::Relevance`).
-    pub extras: &'a [OrderKey],
+    /// Values read after the row's columns, counts and joins, named `orm_x<i>`: what a typed
+    /// select reads of the query's searches.
+    pub extras: &'a [Extra],
+}
+
+/// A value a typed select reads of a search, after the row.
+#[derive(Debug)]
+pub(crate) enum Extra {
+    /// The search's relevance (an `OrderKey::Relevance`: an order by the same search shares it).
+    Relevance(OrderKey),
+    /// The column's text around the search's matches, the matches marked.
+    Snippet {
+        search: TextSearch,
+        column: &'static ColumnDef,
+    },
+}
+
+impl Extra {
+    /// The relevance key, for a relevance.
+    fn key(&self) -> Option<&OrderKey> {
+        match self {
+            Extra::Relevance(k) => Some(k),
+            Extra::Snippet { .. } => None,
+        }
+    }
 }
 
 /// A `SELECT` of aggregates, over all matching rows or per group of `keys`.
@@ -242,6 +267,7 @@ impl Writer {
             binds: Vec::new(),
             depth: 0,
             relevance_sql: Vec::new(),
+            snippet_row: None,
             invalid: None,
         }
     }
@@ -921,9 +947,21 @@ impl Writer {
         }
         for (i, x) in spec.extras.iter().enumerate() {
             self.push(", ");
-            self.order_key(x, None);
+            self.extra(x);
             self.push(" AS ");
             self.ident(&format!("orm_x{i}"));
+        }
+    }
+
+    /// A value a typed select reads of a search, for the row of the main table.
+    fn extra(&mut self, x: &Extra) {
+        match x {
+            Extra::Relevance(key) => self.order_key(key, None),
+            Extra::Snippet { search, column } => {
+                let rules = self.rules;
+                let row = self.snippet_row.clone();
+                rules.text_snippet(self, search, column, search.model.table, row.as_deref());
+            }
         }
     }
 
@@ -1033,7 +1071,11 @@ impl Writer {
                 // An order by a relevance the row also reads names the read value (computed once;
                 // an expression in both lists, with binds of its own, would be computed twice).
                 for t in spec.order {
-                    if let Some(i) = spec.extras.iter().position(|x| same_relevance(x, &t.key)) {
+                    if let Some(i) = spec
+                        .extras
+                        .iter()
+                        .position(|x| x.key().is_some_and(|k| same_relevance(k, &t.key)))
+                    {
                         let mut sql = String::new();
                         self.rules.quote(&mut sql, &format!("orm_x{i}"));
                         self.relevance_sql.insert(0, (addr(&t.key), sql));
@@ -1179,30 +1221,44 @@ impl Writer {
             self.push(" AS ");
             self.ident(&format!("orm_o{i}"));
         }
-        // The relevance the rows read: the order's column when they are ordered by it.
-        let extras: Vec<String> = spec
-            .extras
-            .iter()
-            .enumerate()
-            .map(|(k, x)| {
-                let name = match ranked
-                    .iter()
-                    .find(|&&i| same_relevance(x, &spec.order[i].key))
-                {
-                    Some(i) => format!("orm_o{i}"),
-                    None => {
-                        self.push(", ");
-                        self.order_key(x, None);
-                        self.push(" AS ");
-                        self.ident(&format!("orm_x{k}"));
-                        format!("orm_x{k}")
-                    }
-                };
-                let mut sql = String::new();
-                self.rules.quote(&mut sql, &name);
-                sql
-            })
-            .collect();
+        // The relevance the rows read: the order's column when they are ordered by it. Snippets
+        // are computed for the page's rows only, by the outer query; where they find the row in
+        // the index by the table's own row (SQLite's rowid), the page carries it.
+        let mut extras: Vec<(usize, String)> = Vec::new();
+        for (k, x) in spec.extras.iter().enumerate() {
+            let Some(key) = x.key() else {
+                continue;
+            };
+            let name = match ranked
+                .iter()
+                .find(|&&i| same_relevance(key, &spec.order[i].key))
+            {
+                Some(i) => format!("orm_o{i}"),
+                None => {
+                    self.push(", ");
+                    self.order_key(key, None);
+                    self.push(" AS ");
+                    self.ident(&format!("orm_x{k}"));
+                    format!("orm_x{k}")
+                }
+            };
+            let mut sql = String::new();
+            self.rules.quote(&mut sql, &name);
+            extras.push((addr(key), sql));
+        }
+        let snippet_row = self.rules.snippet_row().filter(|_| {
+            spec.extras
+                .iter()
+                .any(|x| matches!(x, Extra::Snippet { .. }))
+        });
+        if let Some(row) = snippet_row {
+            self.push(", ");
+            self.ident(m.table);
+            self.push(".");
+            self.push(row);
+            self.push(" AS ");
+            self.ident("orm_row");
+        }
         self.push(" FROM ");
         self.ident(m.table);
         self.write_relevance_joins(spec);
@@ -1216,13 +1272,17 @@ impl Writer {
                 self.rules.quote(&mut sql, &format!("orm_o{i}"));
                 (addr(&spec.order[i].key), sql)
             })
-            .chain(spec.extras.iter().map(addr).zip(extras))
+            .chain(extras)
             .collect();
         self.push(" ORDER BY ");
         self.order_by(spec.order, None);
         self.limit_offset(spec.skip, spec.take);
         self.push(") SELECT ");
+        if snippet_row.is_some() {
+            self.snippet_row = Some("orm_row".into());
+        }
         self.select_list(spec, !spec.counts.is_empty());
+        self.snippet_row = None;
         self.push(" FROM ");
         self.ident(page);
         self.push(" AS ");
@@ -1771,7 +1831,12 @@ fn same_relevance(a: &OrderKey, b: &OrderKey) -> bool {
 /// order's, then the values it reads — each with the keys that read it.
 fn relevance_searches<'s>(spec: &'s SelectSpec<'_>) -> Vec<(&'s TextSearch, Vec<usize>)> {
     let mut out: Vec<(&TextSearch, Vec<usize>)> = Vec::new();
-    for key in spec.order.iter().map(|t| &t.key).chain(spec.extras) {
+    for key in spec
+        .order
+        .iter()
+        .map(|t| &t.key)
+        .chain(spec.extras.iter().filter_map(Extra::key))
+    {
         let OrderKey::Relevance(s) = key else {
             continue;
         };
@@ -1788,15 +1853,19 @@ fn relevance_searches<'s>(spec: &'s SelectSpec<'_>) -> Vec<(&'s TextSearch, Vec<
 
 /// Whether a `SELECT` reads its page before its counts and includes
 /// ([`Writer::select_relevance_page`]): a page (`take`) ordered by relevance, with counts or
-/// JSON includes, locking nothing.
+/// JSON includes, or reading snippets (computed for the page's rows only), locking nothing.
 fn relevance_page(spec: &SelectSpec<'_>) -> bool {
+    let ranked = spec
+        .order
+        .iter()
+        .any(|t| matches!(&t.key, OrderKey::Relevance(s) if !s.query.is_empty()));
+    let snippets = spec
+        .extras
+        .iter()
+        .any(|x| matches!(x, Extra::Snippet { .. }));
     spec.take.is_some()
-        && (!spec.counts.is_empty() || !spec.joins.is_empty())
         && spec.lock.is_none()
-        && spec
-            .order
-            .iter()
-            .any(|t| matches!(&t.key, OrderKey::Relevance(s) if !s.query.is_empty()))
+        && ((ranked && (!spec.counts.is_empty() || !spec.joins.is_empty())) || snippets)
 }
 
 fn is_zero(v: &Value) -> bool {

@@ -758,7 +758,7 @@ fn full_text_search() {
                     .order_by(Note::TITLE_BODY_FTS.relevance("rust").desc())
                     .order_by(Note::ID.asc())
                     .take(10);
-                q.relevance = vec![Note::TITLE_BODY_FTS.def()];
+                q.reads.relevance = vec![Note::TITLE_BODY_FTS.def()];
                 q.statement(d)
             })
             .case(
@@ -771,7 +771,7 @@ fn full_text_search() {
                         .order_by(Note::ID.asc())
                         .take(10)
                         .strategy(crate::Strategy::Join);
-                    q.relevance = vec![Note::TITLE_BODY_FTS.def()];
+                    q.reads.relevance = vec![Note::TITLE_BODY_FTS.def()];
                     q.statement(d)
                 }
             )
@@ -784,7 +784,19 @@ fn full_text_search() {
                         .order_by(Note::ID.asc())
                         .take(10)
                         .strategy(crate::Strategy::Join);
-                    q.relevance = vec![Note::TITLE_BODY_FTS.def()];
+                    q.reads.relevance = vec![Note::TITLE_BODY_FTS.def()];
+                    q.statement(d)
+                }
+            )
+            .case(
+                "a select reading snippets: computed for the page's rows",
+                |d| {
+                    let mut q = Note::find_many()
+                        .filter(Note::TITLE_BODY_FTS.matches("rust"))
+                        .order_by(Note::TITLE_BODY_FTS.relevance("rust").desc())
+                        .order_by(Note::ID.asc())
+                        .take(10);
+                    q.reads.snippets = vec![crate::query::AnyColumn::column_def(&Note::BODY)];
                     q.statement(d)
                 }
             )

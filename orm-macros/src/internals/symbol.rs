@@ -62,6 +62,7 @@ pub const RELATION: Symbol = Symbol("relation");
 pub const THROUGH: Symbol = Symbol("through");
 pub const COUNT: Symbol = Symbol("count");
 pub const RELEVANCE: Symbol = Symbol("relevance");
+pub const SNIPPET: Symbol = Symbol("snippet");
 pub const FILTER: Symbol = Symbol("filter");
 pub const COMPUTED: Symbol = Symbol("computed");
 pub const WITH: Symbol = Symbol("with");

@@ -46,6 +46,8 @@ pub enum Read<'a> {
     },
     /// The relevance of the query's search through the model's full-text index (its handle).
     Relevance(Ident),
+    /// The column's text around the matches of the query's search.
+    Snippet(Ident),
     /// Computed by `with` from `needs` (columns by reference, counts as `i64`).
     Computed {
         with: syn::Path,
@@ -99,6 +101,7 @@ impl<'a> Select<'a> {
                     attr::Field::Count { name, filter } => Read::Count { name, filter },
                     attr::Field::Computed { with, needs } => Read::Computed { with, needs },
                     attr::Field::Relevance(index) => Read::Relevance(index),
+                    attr::Field::Snippet(column) => Read::Snippet(column),
                     attr::Field::Relation {
                         name,
                         through,

@@ -62,6 +62,9 @@ pub enum Field {
     /// `#[orm(relevance = INDEX)]`: the relevance of the query's search through the model's
     /// full-text index `INDEX` (its handle, `TITLE_CONTENT_FTS`).
     Relevance(Ident),
+    /// `#[orm(snippet = column)]`: the column's text around the matches of the query's search
+    /// through a full-text index holding it.
+    Snippet(Ident),
 }
 
 /// What a computed field's function takes, in order.
@@ -170,6 +173,8 @@ impl Field {
                 }
             } else if meta.path == RELEVANCE {
                 Field::Relevance(meta.value()?.parse()?)
+            } else if meta.path == SNIPPET {
+                Field::Snippet(meta.value()?.parse()?)
             } else if meta.path == COMPUTED {
                 let mut with: Option<syn::Path> = None;
                 let mut needs = Vec::new();
@@ -201,7 +206,7 @@ impl Field {
                     cx,
                     &meta,
                     format_args!(
-                        "unknown orm attribute `{}` on a select field; expected `field = ..`, `relation`, `relation = ..`, `relation(name = .., through = ..)`, `count = ..`, `computed(with = .., needs = [..])` or `relevance = <FULL-TEXT INDEX>`",
+                        "unknown orm attribute `{}` on a select field; expected `field = ..`, `relation`, `relation = ..`, `relation(name = .., through = ..)`, `count = ..`, `computed(with = .., needs = [..])` `relevance = <FULL-TEXT INDEX>` or `snippet = <column>`",
                         path_str(&meta.path)
                     ),
                 );
@@ -209,7 +214,7 @@ impl Field {
             if kind.replace(parsed).is_some() {
                 cx.error_spanned_by(
                     &meta.path,
-                    "a select field is one of: a column (`field`), a `relation`, a `count`, `computed` or `relevance`",
+                    "a select field is one of: a column (`field`), a `relation`, a `count`, `computed`, `relevance` or `snippet`",
                 );
             }
             Ok(())

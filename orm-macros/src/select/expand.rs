@@ -66,6 +66,7 @@ pub fn expand(s: &Select<'_>) -> TokenStream {
     let mut pre = Vec::new();
     let mut computed = Vec::new();
     let mut relevance = Vec::new();
+    let mut snippets = Vec::new();
 
     for f in &s.fields {
         let fident = f.ident;
@@ -131,9 +132,24 @@ pub fn expand(s: &Select<'_>) -> TokenStream {
                 );
                 let tmp = format_ident!("__orm_relevance_{}", fident);
                 pre.push(
-                    quote! { let #tmp: f64 = #g::relevance_value(__orm_relevance, #i, #fname)?; },
+                    quote! { let #tmp: f64 = #g::relevance_value(__orm_search, #i, #fname)?; },
                 );
                 // Spanned at the field's type: a field that is not `f64` is reported there.
+                inits.push(quote_spanned! {ty.span()=> #fident: #tmp });
+            }
+            Read::Snippet(column) => {
+                let i = snippets.len();
+                let c = handle(column);
+                snippets.push(
+                    quote_spanned! {column.span()=> #g::snippet::<#model, _, _>(<#model>::#c) },
+                );
+                let tmp = format_ident!("__orm_snippet_{}", fident);
+                pre.push(quote! {
+                    let #tmp: ::core::option::Option<#p::Snippet> =
+                        #g::snippet_value(__orm_search, #i, #fname)?;
+                });
+                // Spanned at the field's type: a field that is not `Option<Snippet>` is reported
+                // there.
                 inits.push(quote_spanned! {ty.span()=> #fident: #tmp });
             }
             Read::Through {
@@ -173,15 +189,19 @@ pub fn expand(s: &Select<'_>) -> TokenStream {
             }
         }
     }
-    let ranked = if relevance.is_empty() {
-        quote!(#p::NoRelevance)
+    let reads = !relevance.is_empty() || !snippets.is_empty();
+    let ranked = if reads {
+        quote!(#p::ReadsSearch)
     } else {
-        quote!(#p::ReadsRelevance)
+        quote!(#p::NoSearch)
     };
-    let relevance_fn = (!relevance.is_empty()).then(|| {
+    let reads_fn = reads.then(|| {
         quote! {
-            fn __relevance() -> ::std::vec::Vec<&'static #p::IndexDef> {
-                ::std::vec![#(#relevance),*]
+            fn __search_reads() -> #p::SearchReads {
+                #p::SearchReads {
+                    relevance: ::std::vec![#(#relevance),*],
+                    snippets: ::std::vec![#(#snippets),*],
+                }
             }
         }
     });
@@ -195,15 +215,15 @@ pub fn expand(s: &Select<'_>) -> TokenStream {
             #[automatically_derived]
             impl #p::Select for #ident {
                 type Model = #model;
-                type __Relevance = #ranked;
+                type __Search = #ranked;
                 fn __includes() -> ::std::vec::Vec<#p::Include<#model>> {
                     ::std::vec![#(#includes),*]
                 }
                 fn __counts() -> ::std::vec::Vec<#p::CountInclude<#model>> {
                     ::std::vec![#(#counts),*]
                 }
-                #relevance_fn
-                fn __from_model(m: #model, __orm_relevance: &[f64]) -> ::core::result::Result<Self, #p::Error> {
+                #reads_fn
+                fn __from_model(m: #model, __orm_search: &#p::SearchValues) -> ::core::result::Result<Self, #p::Error> {
                     #(#pre)*
                     #(#computed)*
                     ::core::result::Result::Ok(#ident { #(#inits,)* })
@@ -224,14 +244,14 @@ pub fn fallback(s: &Select<'_>) -> TokenStream {
             #[automatically_derived]
             impl #p::Select for #ident {
                 type Model = #model;
-                type __Relevance = #p::NoRelevance;
+                type __Search = #p::NoSearch;
                 fn __includes() -> ::std::vec::Vec<#p::Include<#model>> {
                     ::core::unreachable!()
                 }
                 fn __counts() -> ::std::vec::Vec<#p::CountInclude<#model>> {
                     ::core::unreachable!()
                 }
-                fn __from_model(_: #model, _: &[f64]) -> ::core::result::Result<Self, #p::Error> {
+                fn __from_model(_: #model, _: &#p::SearchValues) -> ::core::result::Result<Self, #p::Error> {
                     ::core::unreachable!()
                 }
             }

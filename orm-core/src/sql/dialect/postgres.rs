@@ -186,6 +186,26 @@ impl Rules for Postgres {
         w.push(") @@ ");
         self.search_query(w, s);
     }
+    /// `ts_headline` with the index's language and the query's `tsquery`, the matches between
+    /// `chr(2)` and `chr(3)`.
+    fn text_snippet(
+        &self,
+        w: &mut Writer,
+        s: &TextSearch,
+        column: &'static ColumnDef,
+        table: &str,
+        _row: Option<&str>,
+    ) {
+        w.push("ts_headline(");
+        w.push(&self.literal(s.options().language));
+        w.push(", ");
+        w.push(&self.ident(table));
+        w.push(".");
+        w.push(&self.ident(column.name));
+        w.push(", ");
+        self.search_query(w, s);
+        w.push(", 'StartSel=' || chr(2) || ', StopSel=' || chr(3))");
+    }
     /// `ts_rank_cd`'s type.
     fn no_relevance(&self) -> &'static str {
         "CAST(0 AS REAL)"

@@ -265,6 +265,44 @@ impl Rules for Sqlite {
         w.push(&self.ident(table));
         w.push(".rowid), 0.0)");
     }
+    /// FTS5 `snippet()` of the row's match (up to 16 tokens, `…` where text is cut), in a
+    /// subquery: the auxiliary function needs the `MATCH` in its own query.
+    fn text_snippet(
+        &self,
+        w: &mut Writer,
+        s: &TextSearch,
+        column: &'static ColumnDef,
+        table: &str,
+        row: Option<&str>,
+    ) {
+        let fts = self.ident(&s.index.db_name());
+        let at = s
+            .index
+            .columns
+            .iter()
+            .position(|&c| c == column.index)
+            .expect("a snippet's column is in its index");
+        let table = self.ident(table);
+        w.push("CASE WHEN ");
+        w.push(&table);
+        w.push(".");
+        w.push(&self.ident(column.name));
+        w.push(" IS NULL THEN NULL ELSE (SELECT snippet(");
+        w.push(&fts);
+        w.push(&format!(", {at}, char(2), char(3), '…', 16)"));
+        fts_matches(w, &fts, s);
+        w.push(" AND rowid = ");
+        w.push(&table);
+        w.push(".");
+        match row {
+            Some(r) => w.push(&self.ident(r)),
+            None => w.push("rowid"),
+        }
+        w.push(") END");
+    }
+    fn snippet_row(&self) -> Option<&'static str> {
+        Some("rowid")
+    }
     fn foreign_key_switch(&self) -> Option<(&'static str, &'static str)> {
         Some(("PRAGMA foreign_keys = OFF", "PRAGMA foreign_keys = ON"))
     }
