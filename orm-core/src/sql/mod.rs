@@ -62,6 +62,9 @@ pub(crate) struct Writer {
     /// (`Rules::relevance_join`) or as a column of a page of rows: the term's address and the SQL
     /// that reads the value.
     relevance_sql: Vec<(usize, String)>,
+    /// The searches the main query joins the matches of (`Rules::relevance_join`), with the
+    /// join's name: a filter by one of them reads the join instead of searching again.
+    search_joins: Vec<(TextSearch, String)>,
     /// Where a snippet finds its row in the full-text index, when not by the table's own row
     /// (`Rules::snippet_row`): the page's column holding it.
     snippet_row: Option<String>,
@@ -268,6 +271,7 @@ impl Writer {
             depth: 0,
             relevance_sql: Vec::new(),
             snippet_row: None,
+            search_joins: Vec::new(),
             invalid: None,
         }
     }
@@ -453,6 +457,16 @@ impl Writer {
             Expr::Search(search) => {
                 if search.query.is_empty() {
                     return self.push("1=0");
+                }
+                // The main row matches when the join of the search's matches found it.
+                if alias.is_none()
+                    && let Some((_, join)) = self.search_joins.iter().find(|(s, _)| s.same(search))
+                {
+                    let join = join.clone();
+                    self.ident(&join);
+                    self.push(".");
+                    self.ident("orm_id");
+                    return self.push(" IS NOT NULL");
                 }
                 let rules = self.rules;
                 rules.text_match(self, search, alias.unwrap_or(search.model.table));
@@ -1171,7 +1185,9 @@ impl Writer {
         if !self.rules.relevance_by_join() {
             return;
         }
-        for (n, (_, keys)) in relevance_searches(spec).into_iter().enumerate() {
+        for (n, (search, keys)) in relevance_searches(spec).into_iter().enumerate() {
+            self.search_joins
+                .push((search.clone(), format!("orm_rel{n}")));
             let mut sql = String::from("COALESCE(");
             self.rules.quote(&mut sql, &format!("orm_rel{n}"));
             sql.push('.');
@@ -1190,7 +1206,14 @@ impl Writer {
         }
         for (n, (search, _)) in relevance_searches(spec).into_iter().enumerate() {
             let rules = self.rules;
-            rules.relevance_join(self, search, spec.model.table, &format!("orm_rel{n}"));
+            let inner = spec.filter.is_some_and(|f| requires(f, search));
+            rules.relevance_join(
+                self,
+                search,
+                spec.model.table,
+                &format!("orm_rel{n}"),
+                inner,
+            );
         }
     }
 
@@ -1820,6 +1843,16 @@ fn counts_per_page(spec: &SelectSpec<'_>) -> bool {
 /// The address of an order key, which names it in [`Writer::relevance_sql`].
 fn addr(key: &OrderKey) -> usize {
     key as *const OrderKey as usize
+}
+
+/// Whether every row `filter` keeps matches `search` (the search is the filter or one of its
+/// conjuncts).
+fn requires(filter: &Expr, search: &TextSearch) -> bool {
+    match filter {
+        Expr::Search(s) => s.same(search),
+        Expr::And(list) => list.iter().any(|e| requires(e, search)),
+        _ => false,
+    }
 }
 
 /// Whether two keys are the relevance of one search.

@@ -598,7 +598,18 @@ pub(crate) trait Rules: Sync {
     /// (see [`relevance_by_join`](Rules::relevance_by_join)).
     ///
     /// [`text_relevance`]: Rules::text_relevance
-    fn relevance_join(&self, _w: &mut Writer, _s: &TextSearch, _table: &str, _alias: &str) {}
+    ///
+    /// `inner` when the main query's filter requires the match (a `JOIN`: the planner may start
+    /// from the matches), else a `LEFT JOIN` (rows that do not match score 0).
+    fn relevance_join(
+        &self,
+        _w: &mut Writer,
+        _s: &TextSearch,
+        _table: &str,
+        _alias: &str,
+        _inner: bool,
+    ) {
+    }
     /// Whether the main query computes relevance by [`relevance_join`](Rules::relevance_join).
     fn relevance_by_join(&self) -> bool {
         false

@@ -233,9 +233,17 @@ impl Rules for Sqlite {
     fn relevance_by_join(&self) -> bool {
         true
     }
-    fn relevance_join(&self, w: &mut Writer, s: &TextSearch, table: &str, alias: &str) {
+    fn relevance_join(
+        &self,
+        w: &mut Writer,
+        s: &TextSearch,
+        table: &str,
+        alias: &str,
+        inner: bool,
+    ) {
         let fts = self.ident(&s.index.db_name());
-        w.push(" LEFT JOIN (SELECT rowid AS ");
+        w.push(if inner { " JOIN" } else { " LEFT JOIN" });
+        w.push(" (SELECT rowid AS ");
         w.ident("orm_id");
         w.push(", ");
         bm25(w, &fts, s);
