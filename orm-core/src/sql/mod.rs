@@ -65,9 +65,6 @@ pub(crate) struct Writer {
     /// The searches the main query joins the matches of (`Rules::relevance_join`), with the
     /// join's name: a filter by one of them reads the join instead of searching again.
     search_joins: Vec<(TextSearch, String)>,
-    /// Where a snippet finds its row in the full-text index, when not by the table's own row
-    /// (`Rules::snippet_row`): the page's column holding it.
-    snippet_row: Option<String>,
     /// The first value a column of this backend cannot hold: `(field, value, reason)`. The
     /// statement is refused by [`Writer::finish`] and never sent.
     invalid: Option<(&'static str, String, String)>,
@@ -270,7 +267,6 @@ impl Writer {
             binds: Vec::new(),
             depth: 0,
             relevance_sql: Vec::new(),
-            snippet_row: None,
             search_joins: Vec::new(),
             invalid: None,
         }
@@ -973,8 +969,7 @@ impl Writer {
             Extra::Relevance(key) => self.order_key(key, None),
             Extra::Snippet { search, column } => {
                 let rules = self.rules;
-                let row = self.snippet_row.clone();
-                rules.text_snippet(self, search, column, search.model.table, row.as_deref());
+                rules.text_snippet(self, search, column, search.model.table);
             }
         }
     }
@@ -1217,16 +1212,19 @@ impl Writer {
         }
     }
 
-    /// A page of rows ordered by relevance, with relation counts or JSON includes: the page first,
-    /// its relevance a column, then the counts and includes of its rows only —
+    /// A page of rows ordered by relevance, with relation counts, JSON includes or snippets: the
+    /// page's keys first, with its relevance as columns, then the rows of those keys with their
+    /// counts, includes and snippets —
     ///
     /// ```sql
-    /// WITH orm_page AS (SELECT cols, <relevance> AS orm_o0 FROM t WHERE .. ORDER BY .. LIMIT ..)
-    /// SELECT cols, <counts>, <includes> FROM orm_page AS t ORDER BY orm_o0 DESC, ..
+    /// WITH orm_page AS (SELECT t.key AS orm_k0, <relevance> AS orm_o0 FROM t WHERE ..
+    ///                   ORDER BY .. LIMIT ..)
+    /// SELECT cols, <counts>, <includes> FROM orm_page JOIN t ON t.key = orm_page.orm_k0
+    /// ORDER BY orm_o0 DESC, ..
     /// ```
     ///
     /// (MySQL/MariaDB and SQLite compute a select list for every row they sort, and a search may
-    /// match every row.)
+    /// match every row: the sort carries keys and scores only.)
     fn select_relevance_page(&mut self, spec: &SelectSpec<'_>) {
         let m = spec.model;
         let page = "orm_page";
@@ -1234,7 +1232,14 @@ impl Writer {
         self.push("WITH ");
         self.ident(page);
         self.push(" AS (SELECT ");
-        self.column_list(m, None);
+        for (n, &k) in m.primary_key.iter().enumerate() {
+            if n > 0 {
+                self.push(", ");
+            }
+            self.column(Some(m.table), &m.columns[k]);
+            self.push(" AS ");
+            self.ident(&format!("orm_k{n}"));
+        }
         let ranked: Vec<usize> = (0..spec.order.len())
             .filter(|&i| matches!(&spec.order[i].key, OrderKey::Relevance(_)))
             .collect();
@@ -1245,8 +1250,7 @@ impl Writer {
             self.ident(&format!("orm_o{i}"));
         }
         // The relevance the rows read: the order's column when they are ordered by it. Snippets
-        // are computed for the page's rows only, by the outer query; where they find the row in
-        // the index by the table's own row (SQLite's rowid), the page carries it.
+        // are computed by the outer query, for the page's rows only.
         let mut extras: Vec<(usize, String)> = Vec::new();
         for (k, x) in spec.extras.iter().enumerate() {
             let Some(key) = x.key() else {
@@ -1269,25 +1273,12 @@ impl Writer {
             self.rules.quote(&mut sql, &name);
             extras.push((addr(key), sql));
         }
-        let snippet_row = self.rules.snippet_row().filter(|_| {
-            spec.extras
-                .iter()
-                .any(|x| matches!(x, Extra::Snippet { .. }))
-        });
-        if let Some(row) = snippet_row {
-            self.push(", ");
-            self.ident(m.table);
-            self.push(".");
-            self.push(row);
-            self.push(" AS ");
-            self.ident("orm_row");
-        }
         self.push(" FROM ");
         self.ident(m.table);
         self.write_relevance_joins(spec);
         self.where_clause(spec);
         // Both orders and the outer select list read the page's relevance columns (computed once
-        // per row).
+        // per row; the names are the page's alone).
         self.relevance_sql = ranked
             .iter()
             .map(|&i| {
@@ -1301,15 +1292,22 @@ impl Writer {
         self.order_by(spec.order, None);
         self.limit_offset(spec.skip, spec.take);
         self.push(") SELECT ");
-        if snippet_row.is_some() {
-            self.snippet_row = Some("orm_row".into());
-        }
         self.select_list(spec, !spec.counts.is_empty());
-        self.snippet_row = None;
         self.push(" FROM ");
         self.ident(page);
-        self.push(" AS ");
+        self.push(" JOIN ");
         self.ident(m.table);
+        self.push(" ON ");
+        for (n, &k) in m.primary_key.iter().enumerate() {
+            if n > 0 {
+                self.push(" AND ");
+            }
+            self.column(Some(m.table), &m.columns[k]);
+            self.push(" = ");
+            self.ident(page);
+            self.push(".");
+            self.ident(&format!("orm_k{n}"));
+        }
         self.push(" ORDER BY ");
         if spec.counts.is_empty() {
             self.order_by(spec.order, None);

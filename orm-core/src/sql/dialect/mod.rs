@@ -569,23 +569,16 @@ pub(crate) trait Rules: Sync {
     /// The relevance of `table`'s row to the search: higher is better, 0 when it does not match.
     fn text_relevance(&self, w: &mut Writer, s: &TextSearch, table: &str);
     /// `column`'s text around the search's matches in `table`'s row, each matched word between
-    /// U+0002 and U+0003 ([`Snippet`](crate::query::Snippet)), `NULL` when the column is; the
-    /// row found in the index by `row` when given (a column of a page), else by the table's own.
-    /// `NULL` where the backend has no snippets (MySQL/MariaDB).
+    /// U+0002 and U+0003 ([`Snippet`](crate::query::Snippet)), `NULL` when the column is; `NULL`
+    /// where the backend has no snippets (MySQL/MariaDB).
     fn text_snippet(
         &self,
         w: &mut Writer,
         _s: &TextSearch,
         _column: &'static ColumnDef,
         _table: &str,
-        _row: Option<&str>,
     ) {
         w.push("CAST(NULL AS CHAR)");
-    }
-    /// What a snippet finds its row of the full-text index by, when that is the table's own row
-    /// rather than its columns (SQLite: `rowid`): a page of rows carries it.
-    fn snippet_row(&self) -> Option<&'static str> {
-        None
     }
     /// The relevance of every row to a query with nothing to find: a zero of the type
     /// [`text_relevance`](Rules::text_relevance) computes, and not a bare constant (PostgreSQL

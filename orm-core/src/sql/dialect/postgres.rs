@@ -194,7 +194,6 @@ impl Rules for Postgres {
         s: &TextSearch,
         column: &'static ColumnDef,
         table: &str,
-        _row: Option<&str>,
     ) {
         w.push("ts_headline(");
         w.push(&self.literal(s.options().language));

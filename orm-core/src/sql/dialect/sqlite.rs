@@ -281,7 +281,6 @@ impl Rules for Sqlite {
         s: &TextSearch,
         column: &'static ColumnDef,
         table: &str,
-        row: Option<&str>,
     ) {
         let fts = self.ident(&s.index.db_name());
         let at = s
@@ -301,15 +300,7 @@ impl Rules for Sqlite {
         fts_matches(w, &fts, s);
         w.push(" AND rowid = ");
         w.push(&table);
-        w.push(".");
-        match row {
-            Some(r) => w.push(&self.ident(r)),
-            None => w.push("rowid"),
-        }
-        w.push(") END");
-    }
-    fn snippet_row(&self) -> Option<&'static str> {
-        Some("rowid")
+        w.push(".rowid) END");
     }
     fn foreign_key_switch(&self) -> Option<(&'static str, &'static str)> {
         Some(("PRAGMA foreign_keys = OFF", "PRAGMA foreign_keys = ON"))
