@@ -424,16 +424,23 @@ struct SearchQuery {
     limit: Option<u32>,
 }
 
-async fn search(
-    State(app): State<App>,
+/// The search text and the page size of a search request: a text with something in it.
+fn search_request(
     query: Result<Query<SearchQuery>, axum::extract::rejection::QueryRejection>,
-) -> ApiResult<Vec<blog_models::service::PostCard>> {
+) -> Result<(String, u32), ApiError> {
     let Query(q) = query.map_err(|e| unreadable("query", e.body_text()))?;
     if q.q.trim().is_empty() {
         return Err(ApiError::bad_request("q", "the search text is empty"));
     }
-    let limit = check_limit(q.limit, 10)?;
-    Ok(Json(app.service.search_posts(&q.q, limit).await?))
+    Ok((q.q, check_limit(q.limit, 10)?))
+}
+
+async fn search(
+    State(app): State<App>,
+    query: Result<Query<SearchQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Vec<blog_models::service::PostCard>> {
+    let (q, limit) = search_request(query)?;
+    Ok(Json(app.service.search_posts(&q, limit).await?))
 }
 
 /// `GET /search/hits`: the same posts as `/search`, as results with their score and their title
@@ -442,12 +449,8 @@ async fn search_hits(
     State(app): State<App>,
     query: Result<Query<SearchQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Vec<blog_models::service::SearchHit>> {
-    let Query(q) = query.map_err(|e| unreadable("query", e.body_text()))?;
-    if q.q.trim().is_empty() {
-        return Err(ApiError::bad_request("q", "the search text is empty"));
-    }
-    let limit = check_limit(q.limit, 10)?;
-    Ok(Json(app.service.search_hits(&q.q, limit).await?))
+    let (q, limit) = search_request(query)?;
+    Ok(Json(app.service.search_hits(&q, limit).await?))
 }
 
 /// `GET /tags/popular` parameters.

@@ -513,7 +513,9 @@ impl<M: Model> FindMany<M> {
         this.run(db).await
     }
 
-    async fn run<E: Executor + ?Sized>(self, db: &E) -> Result<Vec<M>> {
+    /// The statement the read sends, `None` when it reads nothing (`take(0)`); a locking read
+    /// outside a transaction is refused.
+    fn read_statement<E: Executor + ?Sized>(&self, db: &E) -> Result<Option<Statement>> {
         if self.lock.is_some() && matches!(db.__db(), DbRef::Client(_)) {
             return Err(Error::InvalidQuery(format!(
                 "a locking read of {} outside a transaction would release its locks at once: run it in `transaction(..)`",
@@ -521,9 +523,13 @@ impl<M: Model> FindMany<M> {
             )));
         }
         let statement = self.statement(db.__dialect())?;
-        if self.take == Some(0) {
+        Ok((self.take != Some(0)).then_some(statement))
+    }
+
+    async fn run<E: Executor + ?Sized>(self, db: &E) -> Result<Vec<M>> {
+        let Some(statement) = self.read_statement(db)? else {
             return Ok(Vec::new());
-        }
+        };
         let shape = &self.shape;
         if self.joined(db.__dialect()) {
             return db.__fetch(statement, |row| shape.decode_joined(row)).await;
@@ -542,16 +548,9 @@ impl<M: Model> FindMany<M> {
         db: &E,
     ) -> Result<Vec<(M, SearchValues)>> {
         let this = db.__db().client().scopes.apply(self);
-        if this.lock.is_some() && matches!(db.__db(), DbRef::Client(_)) {
-            return Err(Error::InvalidQuery(format!(
-                "a locking read of {} outside a transaction would release its locks at once: run it in `transaction(..)`",
-                M::DEF.name
-            )));
-        }
-        let statement = this.statement(db.__dialect())?;
-        if this.take == Some(0) {
+        let Some(statement) = this.read_statement(db)? else {
             return Ok(Vec::new());
-        }
+        };
         let shape = &this.shape;
         let (ranks, snippets) = (this.reads.relevance.len(), this.reads.snippets.len());
         let joined = this.joined(db.__dialect());

@@ -120,7 +120,9 @@ impl<M: Model> FullText<M> {
     /// How well a row matches `query`, to order by (`.desc()`: best first): PostgreSQL
     /// `ts_rank_cd` (weighted), MySQL/MariaDB the `MATCH` score (unweighted), SQLite `bm25`
     /// (weighted, negated so that higher is better). A row that does not match scores 0. Add the
-    /// primary key after it: equal scores are common, and a cursor needs a total order.
+    /// primary key after it: equal scores are common, and a cursor needs a total order. A typed
+    /// select reads the score as a value with `#[orm(relevance = <INDEX>)]`, and the matched text
+    /// with `#[orm(snippet = <column>)]` ([`Snippet`]).
     pub fn relevance(&self, query: impl IntoTextQuery) -> Relevance<M> {
         Relevance {
             search: self.search(query),

@@ -1232,14 +1232,7 @@ impl Writer {
         self.push("WITH ");
         self.ident(page);
         self.push(" AS (SELECT ");
-        for (n, &k) in m.primary_key.iter().enumerate() {
-            if n > 0 {
-                self.push(", ");
-            }
-            self.column(Some(m.table), &m.columns[k]);
-            self.push(" AS ");
-            self.ident(&format!("orm_k{n}"));
-        }
+        self.page_keys(m, ", ", " AS ", false);
         let ranked: Vec<usize> = (0..spec.order.len())
             .filter(|&i| matches!(&spec.order[i].key, OrderKey::Relevance(_)))
             .collect();
@@ -1298,21 +1291,29 @@ impl Writer {
         self.push(" JOIN ");
         self.ident(m.table);
         self.push(" ON ");
-        for (n, &k) in m.primary_key.iter().enumerate() {
-            if n > 0 {
-                self.push(" AND ");
-            }
-            self.column(Some(m.table), &m.columns[k]);
-            self.push(" = ");
-            self.ident(page);
-            self.push(".");
-            self.ident(&format!("orm_k{n}"));
-        }
+        self.page_keys(m, " AND ", " = ", true);
         self.push(" ORDER BY ");
         if spec.counts.is_empty() {
             self.order_by(spec.order, None);
         } else {
             self.order_by_selected(spec.order, spec.counts);
+        }
+    }
+
+    /// The table's key columns against a page's (`orm_k<i>`), joined by `sep`: `t.k AS orm_k0`,
+    /// or `t.k = orm_page.orm_k0`.
+    fn page_keys(&mut self, m: &ModelDef, sep: &str, op: &str, qualified: bool) {
+        for (n, &k) in m.primary_key.iter().enumerate() {
+            if n > 0 {
+                self.push(sep);
+            }
+            self.column(Some(m.table), &m.columns[k]);
+            self.push(op);
+            if qualified {
+                self.ident("orm_page");
+                self.push(".");
+            }
+            self.ident(&format!("orm_k{n}"));
         }
     }
 
