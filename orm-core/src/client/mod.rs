@@ -1,6 +1,7 @@
 //! Connecting: [`Client`] (a connection pool for one database), [`ClientOptions`], and the
 //! [`Executor`] trait every query builder runs on.
 
+mod recording;
 mod run;
 mod transaction;
 
@@ -8,6 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use crate::driver::{ClientOptions, ExecResult};
+pub use recording::{RecordedStatement, Recording};
 pub use run::{DbRef, Executor};
 pub use transaction::{IsolationLevel, Transaction};
 
@@ -32,6 +34,8 @@ pub struct Client {
     pub(crate) inner: Arc<ClientInner>,
     /// The model scopes of this handle.
     pub(crate) scopes: crate::driver::Scopes,
+    /// Where this handle records the statements it sends ([`Client::recording`]).
+    pub(crate) recording: Option<Recording>,
 }
 
 impl std::fmt::Debug for Client {
@@ -66,6 +70,7 @@ impl ClientOptions {
                 url: self.url,
             }),
             scopes: self.scopes,
+            recording: None,
         })
     }
 }

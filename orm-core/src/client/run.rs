@@ -130,6 +130,7 @@ impl Executor for Client {
         F: FnMut(RowRef<'_>) -> Result<T> + Send,
     {
         let inner = &*self.inner;
+        self.record(&stmt, false);
         let mut out = Vec::new();
         let mut sink = |row: RowRef<'_>| {
             out.push(decode(row)?);
@@ -141,6 +142,7 @@ impl Executor for Client {
 
     async fn __execute(&self, stmt: Statement) -> Result<ExecResult> {
         let inner = &*self.inner;
+        self.record(&stmt, false);
         each!(&inner.pool, Pool, p => execute_pooled(inner, p, stmt).await)
     }
 

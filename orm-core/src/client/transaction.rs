@@ -284,7 +284,9 @@ impl Client {
         if setup.is_some() {
             self.inner.statements.fetch_add(1, Ordering::Relaxed);
         }
+        let control = begin.clone().unwrap_or_else(|| "BEGIN".into());
         let conn = Some(self.inner.pool.begin(setup, begin).await?);
+        self.record_control(&control);
         let shared = Arc::new(Shared {
             client: self.clone(),
             conn: Mutex::new(conn),
@@ -337,6 +339,7 @@ impl Client {
 /// Ends a transaction with `ROLLBACK`.
 async fn rollback_conn(client: &Client, conn: Conn) -> Result<()> {
     client.inner.statements.fetch_add(1, Ordering::Relaxed);
+    client.record_control("ROLLBACK");
     conn.ok_or(Error::TransactionClosed)?.rollback().await
 }
 
@@ -451,7 +454,9 @@ impl Transaction {
             .inner
             .statements
             .fetch_add(1, Ordering::Relaxed);
-        conn.ok_or(Error::TransactionClosed)?.commit().await
+        let conn = conn.ok_or(Error::TransactionClosed)?;
+        self.shared.client.record_control("COMMIT");
+        conn.commit().await
     }
 
     /// Rolls back (or back to the savepoint).
@@ -538,6 +543,7 @@ impl Transaction {
             .fetch_add(1, Ordering::Relaxed);
         let inner = &*self.shared.client.inner;
         let flight = InFlight::start(&self.shared);
+        self.shared.client.record_control(&sql);
         let r = match conn {
             Some(c) => each!(c, TxConn, t => raw_on(inner, t, sql).await),
             None => Err(Error::TransactionClosed),
@@ -560,6 +566,7 @@ impl Drop for Transaction {
             return;
         }
         // Dropping sqlx's transaction queues its ROLLBACK; the connection then returns to the pool.
+        self.shared.client.record_control("ROLLBACK");
         match self.shared.conn.try_lock() {
             Ok(mut guard) => *guard = None,
             Err(_) => self.shared.abandoned_outer.store(true, Ordering::SeqCst),
@@ -582,6 +589,7 @@ impl Executor for Transaction {
         self.settle(&mut guard).await?;
         self.shared.check_poisoned()?;
         let flight = InFlight::start(&self.shared);
+        self.shared.client.record(&stmt, true);
         let mut out = Vec::new();
         let mut sink = |row: RowRef<'_>| {
             out.push(decode(row)?);
@@ -601,6 +609,7 @@ impl Executor for Transaction {
         self.settle(&mut guard).await?;
         self.shared.check_poisoned()?;
         let flight = InFlight::start(&self.shared);
+        self.shared.client.record(&stmt, true);
         let r = match &mut *guard {
             Some(c) => each!(c, TxConn, t => execute_on(inner, t, stmt).await),
             None => Err(Error::TransactionClosed),

@@ -121,6 +121,7 @@ impl crate::Client {
         crate::Client {
             inner: self.inner.clone(),
             scopes: self.scopes.with(scope),
+            recording: self.recording.clone(),
         }
     }
 }

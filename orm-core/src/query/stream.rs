@@ -161,6 +161,7 @@ impl<M: Model> FindMany<M> {
             Ok(s) => s,
             Err(e) => return fail(e),
         };
+        db.record(&statement, false);
         let shape = std::sync::Arc::new(self.shape);
         // The tasks keep the statement timeout in force here.
         let scope = crate::driver::current_scope();

@@ -1,0 +1,116 @@
+//! A recording client (`Client::recording`) on every backend: what a service call sent — its
+//! statements with their binds, in order, its transaction's boundaries — asserted against a real
+//! database, the seed's "called with these arguments" tests without a mock.
+
+use blog_models::models::{Post, User};
+use blog_models::seed::{self, SeedSize};
+use blog_models::service::{DatabaseService, PostInput};
+use futures_util::StreamExt;
+use orm_runtime::Value;
+use orm_runtime::prelude::*;
+use orm_tests::backend_test;
+
+backend_test!(
+    a_recording_client_records_what_each_call_sent,
+    blog_models::schema(),
+    |db: Client| async move {
+        seed::seed(&db, SeedSize::small()).await?;
+        let (rec_db, recording) = db.recording();
+        assert!(recording.is_empty());
+
+        // One read: its SQL, its binds, its model, outside a transaction.
+        let id = seed::user_id(2);
+        let user = User::find_unique(User::ID.eq(&id)).exec(&rec_db).await?;
+        assert!(user.is_some());
+        let sent = recording.take();
+        assert_eq!(sent.len(), 1, "{sent:?}");
+        assert_eq!(sent[0].binds, vec![Value::String(id.clone())]);
+        assert_eq!(sent[0].model, Some("User"));
+        assert!(!sent[0].in_transaction);
+        assert!(sent[0].sql.starts_with("SELECT "), "{}", sent[0].sql);
+        assert!(recording.is_empty(), "take() starts over");
+
+        // The original handle records nothing.
+        User::find_many().take(3).exec(&db).await?;
+        assert!(recording.is_empty());
+
+        // A service call in a transaction: BEGIN, the post's INSERT with the title, slug and
+        // author it was called with, the tags' INSERT, the read back, COMMIT.
+        let service = DatabaseService::new(rec_db.clone());
+        let author = seed::user_id(3);
+        let card = service
+            .create_post_with_tags(
+                PostInput {
+                    title: "Recorded Post".into(),
+                    content: "Body".into(),
+                    excerpt: None,
+                    author_id: author.clone(),
+                    category_id: None,
+                },
+                &[seed::tag_id("docker")],
+            )
+            .await?;
+        let sent = recording.take();
+        let sql: Vec<&str> = sent.iter().map(|s| s.sql.as_str()).collect();
+        assert_eq!(sql.first(), Some(&"BEGIN"), "{sql:#?}");
+        assert_eq!(sql.last(), Some(&"COMMIT"), "{sql:#?}");
+        let inner = &sent[1..sent.len() - 1];
+        assert!(inner.iter().all(|s| s.in_transaction), "{sent:#?}");
+        let insert = inner
+            .iter()
+            .find(|s| s.sql.starts_with("INSERT") && s.model == Some("Post"))
+            .expect("the post's INSERT");
+        for v in ["Recorded Post", "recorded-post", author.as_str()] {
+            assert!(
+                insert.binds.contains(&Value::String(v.into())),
+                "{v} in {:?}",
+                insert.binds
+            );
+        }
+        assert!(
+            inner
+                .iter()
+                .any(|s| s.sql.starts_with("INSERT") && s.model == Some("PostTag")),
+            "{sql:#?}"
+        );
+        assert_eq!(card.slug, "recorded-post");
+
+        // A failed call rolls back, and the recording says so.
+        let err = service
+            .create_post_with_tags(
+                PostInput {
+                    title: "Recorded Post".into(),
+                    content: "Again".into(),
+                    excerpt: None,
+                    author_id: author.clone(),
+                    category_id: None,
+                },
+                &[],
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::UniqueViolation { .. }), "{err:?}");
+        let sql = recording.sql();
+        assert_eq!(sql.first().map(String::as_str), Some("BEGIN"), "{sql:#?}");
+        assert_eq!(sql.last().map(String::as_str), Some("ROLLBACK"), "{sql:#?}");
+        recording.take();
+
+        // Raw SQL and streams are recorded too.
+        let n: Vec<(i64,)> = orm_runtime::sql!("SELECT COUNT(*) FROM users")
+            .fetch_all(&rec_db)
+            .await?;
+        assert!(n[0].0 > 0);
+        let mut posts = Post::find_many().order_by(Post::ID.asc()).stream(&rec_db);
+        let mut streamed = 0;
+        while let Some(p) = posts.next().await {
+            p?;
+            streamed += 1;
+        }
+        assert!(streamed > 0);
+        let sent = recording.take();
+        assert_eq!(sent.len(), 2, "{sent:#?}");
+        assert_eq!(sent[0].model, None);
+        assert_eq!(sent[1].model, Some("Post"));
+        Ok(())
+    }
+);
