@@ -114,3 +114,109 @@ backend_test!(
         Ok(())
     }
 );
+
+/// Runs `exec` through a recording handle and checks that it sent, first, the statement
+/// `to_sql` says it would (`updated_at`'s value aside: it is the time of the call).
+async fn sends_what_to_sql_says<F, Fut, T>(
+    db: &Client,
+    what: &str,
+    expected: orm_runtime::Result<orm_runtime::sql::Statement>,
+    exec: F,
+) -> orm_runtime::Result<()>
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: std::future::Future<Output = orm_runtime::Result<T>>,
+{
+    let expected = expected?;
+    let (rec_db, recording) = db.recording();
+    exec(rec_db).await?;
+    let sent = recording.take();
+    let first = sent
+        .first()
+        .unwrap_or_else(|| panic!("{what}: nothing sent"));
+    assert_eq!(first.sql, expected.sql, "{what}");
+    let untimed = |binds: &[Value]| -> Vec<Value> {
+        binds
+            .iter()
+            .map(|v| match v {
+                Value::DateTime(_) => Value::String("<now>".into()),
+                v => v.clone(),
+            })
+            .collect()
+    };
+    assert_eq!(untimed(&first.binds), untimed(&expected.binds), "{what}");
+    Ok(())
+}
+
+backend_test!(
+    every_builder_sends_what_to_sql_says,
+    blog_models::schema(),
+    |db: Client| async move {
+        use blog_models::service::PostCard;
+        seed::seed(&db, SeedSize::small()).await?;
+        let d = db.dialect();
+        let id = seed::user_id(1);
+        let published = || Post::PUBLISHED.eq(true);
+        let many = || Post::find_many().filter(published()).take(5);
+        sends_what_to_sql_says(&db, "find_many", many().to_sql(d), |c| async move {
+            many().exec(&c).await
+        })
+        .await?;
+        let first = || {
+            Post::find_first()
+                .filter(published())
+                .order_by(Post::ID.desc())
+        };
+        sends_what_to_sql_says(&db, "find_first", first().to_sql(d), |c| async move {
+            first().exec(&c).await
+        })
+        .await?;
+        let unique = || User::find_unique(User::ID.eq(&id));
+        sends_what_to_sql_says(&db, "find_unique", unique().to_sql(d), |c| async move {
+            unique().exec(&c).await
+        })
+        .await?;
+        let cards = || many().select::<PostCard>().strategy(Strategy::Join);
+        sends_what_to_sql_says(&db, "select", cards().to_sql(d), |c| async move {
+            cards().exec(&c).await
+        })
+        .await?;
+        let count = || Post::count().filter(published());
+        sends_what_to_sql_says(&db, "count", count().to_sql(d), |c| async move {
+            count().exec(&c).await
+        })
+        .await?;
+        let agg =
+            || Post::aggregate((Agg::count_rows(), Post::VIEW_COUNT.max())).filter(published());
+        sends_what_to_sql_says(&db, "aggregate", agg().to_sql(d), |c| async move {
+            agg().exec(&c).await
+        })
+        .await?;
+        let groups = || {
+            Post::group_by((Post::AUTHOR_ID,))
+                .select((Agg::count_rows(),))
+                .order_by(Agg::count_rows().desc())
+                .take(3)
+        };
+        sends_what_to_sql_says(&db, "group_by", groups().to_sql(d), |c| async move {
+            groups().exec(&c).await
+        })
+        .await?;
+        let bump = || {
+            Post::update_many()
+                .filter(Post::AUTHOR_ID.eq(&id))
+                .increment(Post::VIEW_COUNT, 1)
+        };
+        let expected = bump().to_sql(d)?.expect("something to set");
+        sends_what_to_sql_says(&db, "update_many", Ok(expected), |c| async move {
+            bump().exec(&c).await
+        })
+        .await?;
+        let purge = || Post::delete_many().filter(Post::SLUG.eq("no-such-post"));
+        sends_what_to_sql_says(&db, "delete_many", purge().to_sql(d), |c| async move {
+            purge().exec(&c).await
+        })
+        .await?;
+        Ok(())
+    }
+);

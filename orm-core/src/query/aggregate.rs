@@ -537,6 +537,12 @@ impl<M: Model, A: AggList<M>> Aggregate<M, A> {
         self
     }
 
+    /// The statement this sends on `dialect`, without a database (as
+    /// [`FindMany::to_sql`](super::FindMany::to_sql)).
+    pub fn to_sql(&self, dialect: Dialect) -> Result<Statement> {
+        self.statement(dialect)
+    }
+
     pub(crate) fn statement(&self, dialect: Dialect) -> Result<Statement> {
         let aggs = self.aggs.exprs();
         check(M::DEF, dialect, &aggs)?;
@@ -674,6 +680,12 @@ impl<M: Model, K: GroupKeys<M>, A: AggList<M>> GroupBy<M, K, A> {
     pub fn take(mut self, n: u64) -> Self {
         self.take = Some(n);
         self
+    }
+
+    /// The statement this sends on `dialect`, without a database (as
+    /// [`FindMany::to_sql`](super::FindMany::to_sql)).
+    pub fn to_sql(&self, dialect: Dialect) -> Result<Statement> {
+        self.statement(dialect)
     }
 
     pub(crate) fn statement(&self, dialect: Dialect) -> Result<Statement> {

@@ -712,8 +712,12 @@ pub struct FindFirst<M> {
 impl<M: Model> FindFirst<M> {
     pub(crate) fn new() -> Self {
         FindFirst {
-            inner: FindMany::new(),
+            inner: FindMany::new().take(1),
         }
+    }
+    /// The statement this sends on `dialect`, without a database (see [`FindMany::to_sql`]).
+    pub fn to_sql(&self, dialect: crate::sql::Dialect) -> Result<Statement> {
+        self.inner.to_sql(dialect)
     }
     /// Keeps rows matching `filter`.
     pub fn filter(mut self, filter: impl Into<Filter<M>>) -> Self {
@@ -740,7 +744,7 @@ impl<M: Model> FindFirst<M> {
     /// Returns the row shaped as the `#[derive(Select)]` struct `S`.
     pub fn select<S: Select<Model = M>>(self) -> FindOneSelect<S> {
         FindOneSelect {
-            inner: self.inner.take(1).select::<S>().inner,
+            inner: self.inner.select::<S>().inner,
             kind: OperationKind::FindFirst,
         }
     }
@@ -755,7 +759,7 @@ impl<M: Model> FindFirst<M> {
     }
 
     async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<Option<M>> {
-        Ok(self.inner.take(1).exec(db).await?.into_iter().next())
+        Ok(self.inner.exec(db).await?.into_iter().next())
     }
     /// Runs the query, failing with [`Error::NotFound`] when no row matches.
     pub async fn exec_or_throw<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
@@ -772,6 +776,10 @@ pub struct FindManySelect<S: Select> {
 }
 
 impl<S: Select> FindManySelect<S> {
+    /// The statement this sends on `dialect`, without a database (see [`FindMany::to_sql`]).
+    pub fn to_sql(&self, dialect: crate::sql::Dialect) -> Result<Statement> {
+        self.inner.to_sql(dialect)
+    }
     /// Chooses how the select's relations load (see [`Strategy`]).
     pub fn strategy(mut self, strategy: Strategy) -> Self {
         self.inner.strategy = Some(strategy);
@@ -815,6 +823,10 @@ pub struct FindOneSelect<S: Select> {
 }
 
 impl<S: Select> FindOneSelect<S> {
+    /// The statement this sends on `dialect`, without a database (see [`FindMany::to_sql`]).
+    pub fn to_sql(&self, dialect: crate::sql::Dialect) -> Result<Statement> {
+        self.inner.to_sql(dialect)
+    }
     /// Chooses how the select's relations load (see [`Strategy`]).
     pub fn strategy(mut self, strategy: Strategy) -> Self {
         self.inner.strategy = Some(strategy);
@@ -841,6 +853,10 @@ impl<M: Model> FindUnique<M> {
         FindUnique {
             inner: FindMany::new().filter(filter.filter),
         }
+    }
+    /// The statement this sends on `dialect`, without a database (see [`FindMany::to_sql`]).
+    pub fn to_sql(&self, dialect: crate::sql::Dialect) -> Result<Statement> {
+        self.inner.to_sql(dialect)
     }
     relation_loading!();
     locking!();
@@ -877,6 +893,10 @@ impl<M: Model> FindUniqueOrThrow<M> {
         FindUniqueOrThrow {
             inner: FindMany::new().filter(filter.filter),
         }
+    }
+    /// The statement this sends on `dialect`, without a database (see [`FindMany::to_sql`]).
+    pub fn to_sql(&self, dialect: crate::sql::Dialect) -> Result<Statement> {
+        self.inner.to_sql(dialect)
     }
     relation_loading!();
     locking!();
@@ -921,6 +941,10 @@ impl<M: Model> Count<M> {
     pub fn distinct(mut self, column: impl AnyColumn<M>) -> Self {
         self.inner = self.inner.distinct(column);
         self
+    }
+    /// The statement this sends on `dialect`, without a database (see [`FindMany::to_sql`]).
+    pub fn to_sql(&self, dialect: crate::sql::Dialect) -> Result<Statement> {
+        self.inner.count_statement(dialect)
     }
     /// Runs the query.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<i64> {

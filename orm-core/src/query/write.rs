@@ -992,6 +992,12 @@ impl<M: Model> UpdateMany<M> {
         }
     }
 
+    /// The `UPDATE` this sends on `dialect` (`None`: nothing to set, nothing is sent), without a
+    /// database.
+    pub fn to_sql(self, dialect: Dialect) -> Result<Option<Statement>> {
+        self.statement(dialect)
+    }
+
     /// The `UPDATE` this sends (`None`: nothing to set, nothing is sent).
     pub(crate) fn statement(self, dialect: Dialect) -> Result<Option<Statement>> {
         let changes = with_updated_at(M::DEF, self.changes.0);
@@ -1189,6 +1195,12 @@ impl<M: Model> DeleteMany<M> {
             .__execute(self.statement(db.__dialect())?)
             .await?
             .rows_affected)
+    }
+
+    /// The `DELETE` this sends on `dialect` (an `UPDATE` for a soft-deleting model), without a
+    /// database.
+    pub fn to_sql(self, dialect: Dialect) -> Result<Statement> {
+        self.statement(dialect)
     }
 
     /// The `DELETE` this sends (an `UPDATE` for a soft-deleting model, see [`delete_rows`]).
