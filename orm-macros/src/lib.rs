@@ -13,6 +13,7 @@ mod internals;
 mod model;
 mod select;
 mod sql;
+mod test_attr;
 #[cfg(test)]
 mod tests;
 
@@ -20,6 +21,12 @@ use proc_macro::TokenStream;
 
 /// See `orm_runtime::Model`. `#[orm(crate = "path")]` on the struct names the runtime crate in the
 /// generated code (default: `::orm_runtime`), for a crate that uses it under another name.
+/// `#[orm_runtime::test]`: see the runtime's `testing` module.
+#[proc_macro_attribute]
+pub fn test(attr: TokenStream, item: TokenStream) -> TokenStream {
+    test_attr::expand(attr.into(), item.into()).into()
+}
+
 #[proc_macro_derive(Model, attributes(orm))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);

@@ -47,6 +47,17 @@ pub use orm_migrate::{migrate, schema};
 #[doc(inline)]
 pub use orm_migrate::schema::Schema;
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
+/// Runs an `async fn(db: Client) -> orm_runtime::Result<()>` as a test on a fresh, isolated
+/// database (feature `testing`; see [`testing`]): `#[orm_runtime::test]` (an empty database),
+/// `#[orm_runtime::test(schema = my_schema())]` (the models pushed) or
+/// `#[orm_runtime::test(migrations = my_migrator())]` (the migrations applied). The server comes
+/// from `ORM_TEST_DATABASE_URL` (SQLite when unset); a failure panics with the backend.
+#[cfg(feature = "testing")]
+pub use orm_macros::test;
+
 /// The names most programs need: `use orm_runtime::prelude::*;`.
 pub mod prelude {
     #[doc(inline)]

@@ -1,43 +1,20 @@
-//! Per-test database isolation.
+//! Per-test database isolation: the test kit's [`TestDatabase`]
+//! (`orm_runtime::testing`) on each backend this build configures.
 //!
-//! Every test gets its own uniquely named database object so tests can run in
-//! parallel against one server without seeing each other's tables or rows:
-//!
-//! * PostgreSQL: a fresh schema `orm_t_<hex>` in the database named by
-//!   `ORM_TEST_POSTGRES_URL`; the returned URL selects it through
-//!   `options=-c search_path=<schema>`.
-//! * MySQL/MariaDB: a fresh database `orm_t_<hex>` on the server named by
-//!   `ORM_TEST_MYSQL_URL`; the returned URL has it as its database path.
-//! * SQLite: a fresh file `<temp dir>/orm-tests/<hex>.db`.
+//! * PostgreSQL: a fresh schema in the database named by `ORM_TEST_POSTGRES_URL`;
+//! * MySQL/MariaDB: a fresh database on the server named by `ORM_TEST_MYSQL_URL`;
+//! * SQLite: a fresh file in the temporary directory.
 //!
 //! Unreachable servers and unset URLs make [`IsolatedDb::create`] panic with a
 //! message naming the backend, the URL (or environment variable) and the
 //! error. Nothing is ever skipped.
 
-use std::path::{Path, PathBuf};
-
-use sqlx::mysql::MySqlConnection;
-use sqlx::postgres::PgConnection;
-use sqlx::sqlite::SqliteConnection;
-use sqlx::{AssertSqlSafe, Connection};
+pub use orm_runtime::testing::{TestBackend, TestDatabase};
 
 /// Environment variable holding the base PostgreSQL URL used by the tests.
 const POSTGRES_URL_VAR: &str = "ORM_TEST_POSTGRES_URL";
 /// Environment variable holding the base MySQL/MariaDB URL used by the tests.
 const MYSQL_URL_VAR: &str = "ORM_TEST_MYSQL_URL";
-/// Prefix of every schema, database and file name created by this module.
-const NAME_PREFIX: &str = "orm_t_";
-
-/// A database backend that tests can run against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TestBackend {
-    /// SQLite, using a temporary file. Always available.
-    Sqlite,
-    /// PostgreSQL, configured through `ORM_TEST_POSTGRES_URL`.
-    Postgres,
-    /// MySQL or MariaDB, configured through `ORM_TEST_MYSQL_URL`.
-    MySql,
-}
 
 /// Returns the backends whose tests are compiled into this build.
 ///
@@ -55,185 +32,56 @@ pub fn configured_backends() -> Vec<TestBackend> {
 }
 
 /// A freshly created, uniquely named database (or schema, or file) owned by
-/// one test.
-///
-/// Connect to [`url`](Self::url) to use it and call
-/// [`cleanup`](Self::cleanup) at the end of a passing test. A failing test
-/// leaves it behind for inspection; every name starts with `orm_t_` so
-/// leftovers are easy to find and drop.
+/// one test: connect to [`url`](Self::url), and call
+/// [`cleanup`](Self::cleanup) at the end of a passing test.
 #[derive(Debug)]
 pub struct IsolatedDb {
     /// The backend this database lives on.
     pub backend: TestBackend,
     /// A connection URL that connects to the isolated database.
     pub url: String,
-    cleanup: Cleanup,
-}
-
-/// What [`IsolatedDb::cleanup`] has to remove.
-#[derive(Debug)]
-enum Cleanup {
-    Sqlite { path: PathBuf },
-    Postgres { base_url: String, schema: String },
-    MySql { base_url: String, database: String },
+    db: TestDatabase,
 }
 
 impl IsolatedDb {
-    /// Creates a fresh, uniquely named database/schema for one test and
-    /// returns a URL that connects to it.
-    ///
-    /// The returned URL is verified by connecting to it before this returns.
+    /// The server `backend`'s tests run on (`None`: SQLite files), from its variable.
     ///
     /// # Panics
     ///
-    /// Panics with a message naming the backend, the URL and the error when
-    /// the server cannot be reached or the database cannot be created, and
-    /// with a message naming the environment variable when the backend's URL
-    /// is not set.
-    pub async fn create(backend: TestBackend) -> IsolatedDb {
+    /// Naming the variable when it is not set.
+    pub fn base_url(backend: TestBackend) -> Option<String> {
         match backend {
-            TestBackend::Sqlite => create_sqlite().await,
-            TestBackend::Postgres => create_postgres().await,
-            TestBackend::MySql => create_mysql().await,
+            TestBackend::Sqlite => None,
+            TestBackend::Postgres => Some(required_env(POSTGRES_URL_VAR, "postgres")),
+            TestBackend::MySql => Some(required_env(MYSQL_URL_VAR, "mysql")),
         }
     }
 
-    /// Drops what [`create`](Self::create) made. Call at the end of a passing
-    /// test.
+    /// Creates a fresh database of `backend` (its server from the backend's variable).
     ///
     /// # Panics
     ///
-    /// Panics with a message naming the backend, the URL and the error when
-    /// the database, schema or file cannot be removed.
-    pub async fn cleanup(self) {
-        match self.cleanup {
-            Cleanup::Sqlite { path } => remove_sqlite_files(&path),
-            Cleanup::Postgres { base_url, schema } => {
-                let mut conn = connect::<PgConnection>("postgres", &base_url).await;
-                execute(
-                    &mut conn,
-                    "postgres",
-                    &base_url,
-                    format!("DROP SCHEMA \"{schema}\" CASCADE"),
-                )
-                .await;
-                close(conn, "postgres", &base_url).await;
-            }
-            Cleanup::MySql { base_url, database } => {
-                let mut conn = connect::<MySqlConnection>("mysql", &base_url).await;
-                execute(
-                    &mut conn,
-                    "mysql",
-                    &base_url,
-                    format!("DROP DATABASE `{database}`"),
-                )
-                .await;
-                close(conn, "mysql", &base_url).await;
-            }
+    /// With the backend, the URL and the error when the server cannot be
+    /// reached or the database cannot be created, and naming the environment
+    /// variable when the backend's URL is not set.
+    pub async fn create(backend: TestBackend) -> IsolatedDb {
+        let db = TestDatabase::create_on(IsolatedDb::base_url(backend).as_deref()).await;
+        IsolatedDb {
+            backend,
+            url: db.url().to_owned(),
+            db,
         }
     }
-}
 
-async fn create_sqlite() -> IsolatedDb {
-    let dir = std::env::temp_dir().join("orm-tests");
-    std::fs::create_dir_all(&dir).unwrap_or_else(|error| {
-        panic!(
-            "sqlite: cannot create test directory {}: {error}",
-            dir.display()
-        )
-    });
-    let path = dir.join(format!("{}.db", random_name()));
-    let url = sqlite_url(&path);
-
-    // Connecting with `mode=rwc` creates the file and proves the URL works.
-    let mut conn = connect::<SqliteConnection>("sqlite", &url).await;
-    let one: i64 = fetch_scalar(&mut conn, "sqlite", &url, "SELECT 1".to_owned()).await;
-    assert_eq!(one, 1, "sqlite: `SELECT 1` on {url} returned {one}");
-    close(conn, "sqlite", &url).await;
-
-    IsolatedDb {
-        backend: TestBackend::Sqlite,
-        url,
-        cleanup: Cleanup::Sqlite { path },
+    /// The schema, database or file.
+    pub fn name(&self) -> String {
+        self.db.name()
     }
-}
 
-async fn create_postgres() -> IsolatedDb {
-    let base_url = required_env(POSTGRES_URL_VAR, "postgres");
-    let schema = format!("{NAME_PREFIX}{}", random_name());
-
-    let mut conn = connect::<PgConnection>("postgres", &base_url).await;
-    execute(
-        &mut conn,
-        "postgres",
-        &base_url,
-        format!("CREATE SCHEMA \"{schema}\""),
-    )
-    .await;
-    close(conn, "postgres", &base_url).await;
-
-    let url = append_query_param(&base_url, "options", &format!("-c search_path={schema}"));
-
-    let mut conn = connect::<PgConnection>("postgres", &url).await;
-    let current: Option<String> = fetch_scalar(
-        &mut conn,
-        "postgres",
-        &url,
-        "SELECT current_schema()".to_owned(),
-    )
-    .await;
-    assert_eq!(
-        current.as_deref(),
-        Some(schema.as_str()),
-        "postgres: connecting to {url} did not select schema {schema}"
-    );
-    close(conn, "postgres", &url).await;
-
-    IsolatedDb {
-        backend: TestBackend::Postgres,
-        url,
-        cleanup: Cleanup::Postgres { base_url, schema },
+    /// Drops what [`create`](Self::create) made.
+    pub async fn cleanup(self) {
+        self.db.cleanup().await
     }
-}
-
-async fn create_mysql() -> IsolatedDb {
-    let base_url = required_env(MYSQL_URL_VAR, "mysql");
-    let database = format!("{NAME_PREFIX}{}", random_name());
-
-    let mut conn = connect::<MySqlConnection>("mysql", &base_url).await;
-    execute(
-        &mut conn,
-        "mysql",
-        &base_url,
-        format!("CREATE DATABASE `{database}`"),
-    )
-    .await;
-    close(conn, "mysql", &base_url).await;
-
-    let url = replace_url_path(&base_url, &database);
-
-    let mut conn = connect::<MySqlConnection>("mysql", &url).await;
-    let current: Option<String> =
-        fetch_scalar(&mut conn, "mysql", &url, "SELECT DATABASE()".to_owned()).await;
-    assert_eq!(
-        current.as_deref(),
-        Some(database.as_str()),
-        "mysql: connecting to {url} did not select database {database}"
-    );
-    close(conn, "mysql", &url).await;
-
-    IsolatedDb {
-        backend: TestBackend::MySql,
-        url,
-        cleanup: Cleanup::MySql { base_url, database },
-    }
-}
-
-/// Twelve random lowercase hex characters.
-fn random_name() -> String {
-    let mut name = uuid::Uuid::new_v4().simple().to_string();
-    name.truncate(12);
-    name
 }
 
 /// Reads a backend URL from the environment, panicking if it is unset or empty.
@@ -247,208 +95,19 @@ fn required_env(var: &str, backend: &str) -> String {
     }
 }
 
-async fn connect<C: Connection>(backend: &str, url: &str) -> C {
-    C::connect(url)
-        .await
-        .unwrap_or_else(|error| panic!("{backend}: failed to connect to {url}: {error}"))
-}
-
-async fn close<C: Connection>(conn: C, backend: &str, url: &str) {
-    conn.close().await.unwrap_or_else(|error| {
-        panic!("{backend}: failed to close the connection to {url}: {error}")
-    });
-}
-
-async fn execute<C>(conn: &mut C, backend: &str, url: &str, sql: String)
-where
-    C: Connection,
-    for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
-{
-    sqlx::raw_sql(AssertSqlSafe(sql.clone()))
-        .execute(&mut *conn)
-        .await
-        .unwrap_or_else(|error| panic!("{backend}: `{sql}` failed on {url}: {error}"));
-}
-
-async fn fetch_scalar<C, T>(conn: &mut C, backend: &str, url: &str, sql: String) -> T
-where
-    C: Connection,
-    for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
-    T: Send + Unpin,
-    (T,): Send + Unpin + for<'r> sqlx::FromRow<'r, <C::Database as sqlx::Database>::Row>,
-    <C::Database as sqlx::Database>::Arguments: sqlx::IntoArguments<C::Database>,
-{
-    sqlx::query_scalar::<C::Database, T>(AssertSqlSafe(sql.clone()))
-        .fetch_one(&mut *conn)
-        .await
-        .unwrap_or_else(|error| panic!("{backend}: `{sql}` failed on {url}: {error}"))
-}
-
-/// Removes a SQLite database file and its `-wal`, `-shm` and `-journal`
-/// siblings. Missing files are fine.
-fn remove_sqlite_files(path: &Path) {
-    let mut paths = vec![path.to_path_buf()];
-    for suffix in ["-wal", "-shm", "-journal"] {
-        let mut sibling = path.as_os_str().to_owned();
-        sibling.push(suffix);
-        paths.push(PathBuf::from(sibling));
-    }
-    for path in paths {
-        match std::fs::remove_file(&path) {
-            Ok(()) => {}
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-            Err(error) => panic!("sqlite: cannot remove {}: {error}", path.display()),
-        }
-    }
-}
-
-/// `sqlite://<path>?mode=rwc`, with the path percent-encoded (sqlx decodes it).
-fn sqlite_url(path: &Path) -> String {
-    let path = percent_encode_except(&path.to_string_lossy(), b"/");
-    format!("sqlite://{path}?mode=rwc")
-}
-
-/// Percent-encodes everything except RFC 3986 unreserved characters.
-fn percent_encode(value: &str) -> String {
-    percent_encode_except(value, b"")
-}
-
-/// Percent-encodes everything except RFC 3986 unreserved characters and the
-/// bytes in `keep`.
-fn percent_encode_except(value: &str, keep: &[u8]) -> String {
-    let mut encoded = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric()
-            || matches!(byte, b'-' | b'.' | b'_' | b'~')
-            || keep.contains(&byte)
-        {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    encoded
-}
-
-/// Appends `key=value` (both percent-encoded) to the query of `url`, keeping
-/// any existing query parameters and fragment.
-fn append_query_param(url: &str, key: &str, value: &str) -> String {
-    let (without_fragment, fragment) = match url.find('#') {
-        Some(index) => url.split_at(index),
-        None => (url, ""),
-    };
-    let separator = match without_fragment.find('?') {
-        None => "?",
-        Some(_) if without_fragment.ends_with(['?', '&']) => "",
-        Some(_) => "&",
-    };
-    format!(
-        "{without_fragment}{separator}{}={}{fragment}",
-        percent_encode(key),
-        percent_encode(value)
-    )
-}
-
-/// Replaces the path of `scheme://user:pass@host:port/db?params` with
-/// `/<database>`, keeping everything else.
-///
-/// # Panics
-///
-/// Panics if `url` has no `scheme://` prefix.
-fn replace_url_path(url: &str, database: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        panic!("not a URL of the form scheme://host/database: {url}");
-    };
-    let authority_start = scheme_end + 3;
-    let authority_end = url[authority_start..]
-        .find(['/', '?', '#'])
-        .map_or(url.len(), |offset| authority_start + offset);
-    let rest = &url[authority_end..];
-    let path_end = rest.find(['?', '#']).unwrap_or(rest.len());
-    format!(
-        "{}/{}{}",
-        &url[..authority_end],
-        percent_encode(database),
-        &rest[path_end..]
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sqlx::Connection;
+    #[cfg(orm_mysql)]
+    use sqlx::mysql::MySqlConnection;
+    #[cfg(orm_postgres)]
+    use sqlx::postgres::PgConnection;
+    use sqlx::sqlite::SqliteConnection;
 
-    #[test]
-    fn random_names_are_twelve_hex_chars() {
-        let name = random_name();
-        assert_eq!(name.len(), 12);
-        assert!(name.bytes().all(|b| b.is_ascii_hexdigit()));
-        assert_ne!(name, random_name());
-    }
-
-    #[test]
-    fn append_query_param_handles_existing_queries() {
-        let options = "-c search_path=orm_t_abc";
-        let encoded = "options=-c%20search_path%3Dorm_t_abc";
-        assert_eq!(
-            append_query_param("postgres://u@h:5432/db", "options", options),
-            format!("postgres://u@h:5432/db?{encoded}")
-        );
-        assert_eq!(
-            append_query_param("postgres://u@h/db?sslmode=disable", "options", options),
-            format!("postgres://u@h/db?sslmode=disable&{encoded}")
-        );
-        assert_eq!(
-            append_query_param("postgres://u@h/db?", "options", options),
-            format!("postgres://u@h/db?{encoded}")
-        );
-        assert_eq!(
-            append_query_param("postgres://u@h/db?a=1&", "options", options),
-            format!("postgres://u@h/db?a=1&{encoded}")
-        );
-        assert_eq!(
-            append_query_param("postgres://u@h/db#frag", "options", options),
-            format!("postgres://u@h/db?{encoded}#frag")
-        );
-    }
-
-    #[test]
-    fn replace_url_path_swaps_only_the_database() {
-        let cases = [
-            (
-                "mysql://root@127.0.0.1:3306/test",
-                "mysql://root@127.0.0.1:3306/x",
-            ),
-            (
-                "mysql://root@127.0.0.1:3306",
-                "mysql://root@127.0.0.1:3306/x",
-            ),
-            (
-                "mysql://root@127.0.0.1:3306/",
-                "mysql://root@127.0.0.1:3306/x",
-            ),
-            (
-                "mysql://u:p%2Fw@h:1/db?ssl-mode=disabled",
-                "mysql://u:p%2Fw@h:1/x?ssl-mode=disabled",
-            ),
-            ("mysql://h?charset=utf8mb4", "mysql://h/x?charset=utf8mb4"),
-            ("mysql://h/db#f", "mysql://h/x#f"),
-        ];
-        for (input, expected) in cases {
-            assert_eq!(replace_url_path(input, "x"), expected, "input: {input}");
-        }
-    }
-
-    #[test]
-    fn sqlite_url_encodes_the_path() {
-        assert_eq!(
-            sqlite_url(Path::new("/tmp/orm-tests/abc.db")),
-            "sqlite:///tmp/orm-tests/abc.db?mode=rwc"
-        );
-        assert_eq!(
-            sqlite_url(Path::new("/tmp/a b?/c#.db")),
-            "sqlite:///tmp/a%20b%3F/c%23.db?mode=rwc"
-        );
-    }
+    /// Prefix of every schema and database the kit creates.
+    #[cfg(any(orm_postgres, orm_mysql))]
+    const NAME_PREFIX: &str = "orm_t_";
 
     #[test]
     fn configured_backends_always_include_sqlite() {
@@ -465,10 +124,7 @@ mod tests {
     async fn sqlite_create_verify_cleanup() {
         let db = IsolatedDb::create(TestBackend::Sqlite).await;
         assert_eq!(db.backend, TestBackend::Sqlite);
-        let Cleanup::Sqlite { path } = &db.cleanup else {
-            panic!("wrong cleanup kind: {db:?}");
-        };
-        let path = path.clone();
+        let path = std::path::PathBuf::from(db.name());
         assert!(path.exists(), "{} was not created", path.display());
 
         let mut conn = SqliteConnection::connect(&db.url).await.unwrap();
@@ -492,10 +148,7 @@ mod tests {
     async fn postgres_create_verify_cleanup() {
         let db = IsolatedDb::create(TestBackend::Postgres).await;
         assert_eq!(db.backend, TestBackend::Postgres);
-        let Cleanup::Postgres { base_url, schema } = &db.cleanup else {
-            panic!("wrong cleanup kind: {db:?}");
-        };
-        let (base_url, schema) = (base_url.clone(), schema.clone());
+        let (base_url, schema) = (required_env(POSTGRES_URL_VAR, "postgres"), db.name());
         assert!(schema.starts_with(NAME_PREFIX) && schema.len() == NAME_PREFIX.len() + 12);
 
         let mut conn = PgConnection::connect(&db.url).await.unwrap();
@@ -539,10 +192,7 @@ mod tests {
     async fn mysql_create_verify_cleanup() {
         let db = IsolatedDb::create(TestBackend::MySql).await;
         assert_eq!(db.backend, TestBackend::MySql);
-        let Cleanup::MySql { base_url, database } = &db.cleanup else {
-            panic!("wrong cleanup kind: {db:?}");
-        };
-        let (base_url, database) = (base_url.clone(), database.clone());
+        let (base_url, database) = (required_env(MYSQL_URL_VAR, "mysql"), db.name());
         assert!(database.starts_with(NAME_PREFIX) && database.len() == NAME_PREFIX.len() + 12);
 
         let mut conn = MySqlConnection::connect(&db.url).await.unwrap();
@@ -591,6 +241,6 @@ mod tests {
     #[tokio::test]
     #[should_panic(expected = "postgres: failed to connect to postgres://postgres@127.0.0.1:1/")]
     async fn unreachable_server_panics_with_backend_and_url() {
-        let _: PgConnection = connect("postgres", "postgres://postgres@127.0.0.1:1/test").await;
+        TestDatabase::create_on(Some("postgres://postgres@127.0.0.1:1/test")).await;
     }
 }

@@ -25,25 +25,15 @@ where
     run_with_url(backend, schema, |_url, client| body(client)).await
 }
 
-/// [`run_on`], with the database's URL for tests that open more clients on it.
+/// [`run_on`], with the database's URL for tests that open more clients on it: the test kit's
+/// `run_on` on the backend's server.
 pub async fn run_with_url<F, Fut>(backend: TestBackend, schema: Schema, body: F)
 where
     F: FnOnce(String, Client) -> Fut,
     Fut: Future<Output = orm_runtime::Result<()>>,
 {
-    let db = IsolatedDb::create(backend).await;
-    let client = Client::connect(&db.url)
-        .await
-        .unwrap_or_else(|e| panic!("{backend:?}: cannot connect to {}: {e}", db.url));
-    schema
-        .push(&client)
-        .await
-        .unwrap_or_else(|e| panic!("{backend:?}: cannot create the schema: {e}"));
-    if let Err(e) = body(db.url.clone(), client.clone()).await {
-        panic!("{backend:?}: {e} ({e:?})");
-    }
-    client.close().await;
-    db.cleanup().await;
+    let base = IsolatedDb::base_url(backend);
+    orm_runtime::testing::run_on(base.as_deref(), schema, body).await
 }
 
 /// Runs `f` and returns its result with the number of statements it sent on `db`: how tests assert
