@@ -12,21 +12,38 @@ enum Setup {
     Migrations(syn::Expr),
 }
 
-fn parse_setup(attr: TokenStream) -> syn::Result<Setup> {
-    if attr.is_empty() {
-        return Ok(Setup::Empty);
+/// `schema = ..` or `migrations = ..`, then optionally `fixtures = <async fn(&Client)>`.
+fn parse_args(attr: TokenStream) -> syn::Result<(Setup, Option<syn::Expr>)> {
+    let args = syn::parse::Parser::parse2(
+        syn::punctuated::Punctuated::<syn::MetaNameValue, syn::Token![,]>::parse_terminated,
+        attr,
+    )?;
+    let mut setup = Setup::Empty;
+    let mut fixtures = None;
+    for meta in args {
+        let twice = |what: &str| syn::Error::new(meta.path.span(), format!("{what} given twice"));
+        if meta.path.is_ident("schema") || meta.path.is_ident("migrations") {
+            if !matches!(setup, Setup::Empty) {
+                return Err(twice("the database's setup (`schema` or `migrations`)"));
+            }
+            setup = if meta.path.is_ident("schema") {
+                Setup::Schema(meta.value)
+            } else {
+                Setup::Migrations(meta.value)
+            };
+        } else if meta.path.is_ident("fixtures") {
+            if fixtures.is_some() {
+                return Err(twice("`fixtures`"));
+            }
+            fixtures = Some(meta.value);
+        } else {
+            return Err(syn::Error::new(
+                meta.path.span(),
+                "expected `schema = <Schema>`, `migrations = <Migrator>` or `fixtures = <async fn(&Client) -> Result<()>>`",
+            ));
+        }
     }
-    let meta: syn::MetaNameValue = syn::parse2(attr)?;
-    if meta.path.is_ident("schema") {
-        Ok(Setup::Schema(meta.value))
-    } else if meta.path.is_ident("migrations") {
-        Ok(Setup::Migrations(meta.value))
-    } else {
-        Err(syn::Error::new(
-            meta.path.span(),
-            "expected `schema = <Schema>` or `migrations = <Migrator>`",
-        ))
-    }
+    Ok((setup, fixtures))
 }
 
 pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
@@ -37,7 +54,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 fn try_expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
-    let setup = parse_setup(attr)?;
+    let (setup, fixtures) = parse_args(attr)?;
     let f: syn::ItemFn = syn::parse2(item)?;
     if f.sig.asyncness.is_none() {
         return Err(syn::Error::new(
@@ -64,12 +81,21 @@ fn try_expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     let mut inner = f.clone();
     inner.attrs.clear();
     inner.vis = syn::Visibility::Inherited;
+    let body = match fixtures {
+        None => quote!(#name),
+        Some(f) => quote_spanned! {f.span()=>
+            |db: ::orm_runtime::Client| async move {
+                #f(&db).await?;
+                #name(db).await
+            }
+        },
+    };
     Ok(quote! {
         #[::core::prelude::v1::test]
         #(#attrs)*
         #vis fn #name() {
             #inner
-            ::orm_runtime::testing::block_on(::orm_runtime::testing::run(#setup, #name))
+            ::orm_runtime::testing::block_on(::orm_runtime::testing::run(#setup, #body))
         }
     })
 }

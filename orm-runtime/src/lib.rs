@@ -53,8 +53,10 @@ pub mod testing;
 /// Runs an `async fn(db: Client) -> orm_runtime::Result<()>` as a test on a fresh, isolated
 /// database (feature `testing`; see [`testing`]): `#[orm_runtime::test]` (an empty database),
 /// `#[orm_runtime::test(schema = my_schema())]` (the models pushed) or
-/// `#[orm_runtime::test(migrations = my_migrator())]` (the migrations applied). The server comes
-/// from `ORM_TEST_DATABASE_URL` (SQLite when unset); a failure panics with the backend.
+/// `#[orm_runtime::test(migrations = my_migrator)]` (the migrations applied: a `Migrator`, or a
+/// function from the dialect to one), and `fixtures = my_fixtures` (an
+/// `async fn(&Client) -> orm_runtime::Result<()>` run first). The server comes from
+/// `ORM_TEST_DATABASE_URL` (SQLite when unset); a failure panics with the backend.
 #[cfg(feature = "testing")]
 pub use orm_macros::test;
 

@@ -41,6 +41,19 @@ async fn a_kit_test_runs_on_the_applied_migrations(db: Client) -> orm_runtime::R
     Ok(())
 }
 
+async fn two_users(db: &Client) -> orm_runtime::Result<()> {
+    User::create_many([user("one@example.com"), user("two@example.com")])
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+#[orm_runtime::test(schema = blog_models::schema(), fixtures = two_users)]
+async fn a_kit_test_starts_from_its_fixtures(db: Client) -> orm_runtime::Result<()> {
+    assert_eq!(User::count().exec(&db).await?, 2);
+    Ok(())
+}
+
 #[orm_runtime::test]
 async fn a_kit_test_without_setup_gets_an_empty_database(db: Client) -> orm_runtime::Result<()> {
     let err = User::count().exec(&db).await.unwrap_err();

@@ -303,6 +303,13 @@ impl<M: Model> Create<M> {
         Ok(row)
     }
 
+    /// The `INSERT` this create sends on `dialect`, without a database (nested creates and
+    /// connects aside; on MySQL/MariaDB, which have no `RETURNING`, the row is then read back by
+    /// its key). Generated defaults (`cuid`, `uuid`, `now`) are generated for this statement.
+    pub fn to_sql(self, dialect: Dialect) -> Result<Statement> {
+        Ok(self.statement(dialect)?.statement)
+    }
+
     /// The `INSERT` this create sends for its row (nested writes aside).
     pub(crate) fn statement(self, dialect: Dialect) -> Result<InsertOne> {
         InsertOne::new(dialect, M::DEF, self.data.into_values())
@@ -455,6 +462,12 @@ impl<M: Model> CreateMany<M> {
         let ignore = self.skip_duplicates;
         let statements = self.statements(db.__dialect(), db.__statement_budget())?;
         run_inserts(db, statements, ignore).await
+    }
+
+    /// The `INSERT`s this sends on `dialect`, without a database: as few as the bind limit
+    /// allows (a server's `max_allowed_packet` may split them further).
+    pub fn to_sql(self, dialect: Dialect) -> Result<Vec<Statement>> {
+        self.statements(dialect, 32 << 20)
     }
 
     /// The `INSERT`s this sends: as few as the bind limit and `budget` (bytes of values per
@@ -909,6 +922,13 @@ impl<M: Model> Update<M> {
         self.statement(db.__dialect())?.run(db).await
     }
 
+    /// The statements this sends on `dialect`, in order, without a database: the write with
+    /// `RETURNING`, or without it (MySQL/MariaDB) the write and the row's read (nested writes
+    /// aside).
+    pub fn to_sql(self, dialect: Dialect) -> Result<Vec<Statement>> {
+        self.statement(dialect).map(Vec::from)
+    }
+
     /// What this update sends for its row (nested writes aside).
     pub(crate) fn statement(self, dialect: Dialect) -> Result<WriteOne> {
         let changes = with_updated_at(M::DEF, self.changes.0);
@@ -1051,6 +1071,14 @@ impl<M: Model> Upsert<M> {
         self.statement(db.__dialect())?.run(db).await
     }
 
+    /// The statements this sends on `dialect`, in order, without a database: the upsert with
+    /// `RETURNING`; on MySQL/MariaDB the guarded `ON DUPLICATE KEY UPDATE`, the row's read, and
+    /// the plain `INSERT` sent only when the read finds no row (the new row conflicted on another
+    /// unique key: it fails with that key's violation).
+    pub fn to_sql(self, dialect: Dialect) -> Result<Vec<Statement>> {
+        self.statement(dialect).map(Vec::from)
+    }
+
     /// What this upsert sends.
     pub(crate) fn statement(self, dialect: Dialect) -> Result<WriteOne> {
         if self.filter.narrowed {
@@ -1129,6 +1157,13 @@ impl<M: Model> Delete<M> {
 
     async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
         self.statement(db.__dialect())?.run(db).await
+    }
+
+    /// The statements this sends on `dialect`, in order, without a database: the write with
+    /// `RETURNING`, or without it (MySQL/MariaDB) the write and the row's read (nested writes
+    /// aside).
+    pub fn to_sql(self, dialect: Dialect) -> Result<Vec<Statement>> {
+        self.statement(dialect).map(Vec::from)
     }
 
     /// What this delete sends: for a soft-deleting model (not forced), an update that marks the
