@@ -248,19 +248,40 @@ backend_test!(
                 .await,
             Err(Error::NotFound { .. })
         ));
-        // Restore one, then the rest.
-        let back = Book::restore(Book::ID.eq(1)).exec(&db).await?;
+        // Restore one, then the rest; each sends what its `to_sql` says.
+        let (rec_db, recording) = db.recording();
+        let expected = Book::restore(Book::ID.eq(1)).to_sql(db.dialect())?;
+        let back = Book::restore(Book::ID.eq(1)).exec(&rec_db).await?;
+        let sent: Vec<String> = recording
+            .take()
+            .into_iter()
+            .filter(|s| s.model.is_some())
+            .map(|s| s.sql)
+            .collect();
+        assert_eq!(
+            sent,
+            expected.into_iter().map(|s| s.sql).collect::<Vec<_>>()
+        );
         assert_eq!((back.id, back.deleted_at, back.pages), (1, None, 100));
         assert!(matches!(
             Book::restore(Book::ID.eq(1)).exec(&db).await,
             Err(Error::NotFound { .. })
         ));
+        let expected = Book::restore_many()
+            .filter(Book::AUTHOR_ID.eq(1))
+            .to_sql(db.dialect())?;
         assert_eq!(
             Book::restore_many()
                 .filter(Book::AUTHOR_ID.eq(1))
-                .exec(&db)
+                .exec(&rec_db)
                 .await?,
             2
+        );
+        let sent = recording.take();
+        assert_eq!(sent.len(), 1, "{sent:?}");
+        assert_eq!(
+            (&sent[0].sql, &sent[0].binds),
+            (&expected.sql, &expected.binds)
         );
         assert_eq!(Book::count().exec(&db).await?, 4);
         // Force: gone for good, a soft-deleted row too.

@@ -1297,6 +1297,12 @@ impl<M: SoftDelete> Restore<M> {
         Restore { update }
     }
 
+    /// The statements this sends on `dialect`, in order, without a database (see
+    /// [`Update::to_sql`]).
+    pub fn to_sql(self, dialect: Dialect) -> Result<Vec<Statement>> {
+        self.update.to_sql(dialect)
+    }
+
     /// Runs it; returns the restored row.
     pub async fn exec<E: Executor + ?Sized>(self, db: &E) -> Result<M> {
         self.update.exec(db).await
@@ -1327,6 +1333,14 @@ impl<M: SoftDelete> RestoreMany<M> {
     pub fn filter(mut self, filter: impl Into<Filter<M>>) -> Self {
         self.update = self.update.filter(filter);
         self
+    }
+
+    /// The `UPDATE` this sends on `dialect`, without a database.
+    pub fn to_sql(self, dialect: Dialect) -> Result<Statement> {
+        Ok(self
+            .update
+            .to_sql(dialect)?
+            .expect("a restore sets the soft-delete column"))
     }
 
     /// Runs it; returns how many rows were restored.
