@@ -729,6 +729,20 @@ fn hostile() -> BoxedStrategy<String> {
         .boxed()
 }
 
+/// A note as a search hit: its relevance and its text around the matches.
+#[derive(Select, Debug, Clone, PartialEq)]
+#[orm(model = Note)]
+pub struct NoteHit {
+    /// Key.
+    pub id: String,
+    /// Relevance.
+    #[orm(relevance = TEXT_FTS)]
+    pub score: f64,
+    /// The text, matches marked.
+    #[orm(snippet = text)]
+    pub text: Option<Snippet>,
+}
+
 backend_test!(
     hostile_queries_never_fail_and_match_exactly_what_they_say,
     schema(),
@@ -779,6 +793,32 @@ backend_test!(
             let mut sorted = got.clone();
             sorted.sort();
             assert_eq!(sorted, expected, "query {:?} ({parsed})", abbreviate(q));
+            // Read as hits (relevance and snippets, a page read first): the same rows in the
+            // same order, each snippet the note's text unaltered (none on MySQL/MariaDB).
+            let hits = Note::find_many()
+                .filter(Note::TEXT_FTS.matches(q))
+                .order_by(Note::TEXT_FTS.relevance(q).desc())
+                .order_by(Note::ID.asc())
+                .take(50)
+                .select::<NoteHit>()
+                .exec(&db)
+                .await
+                .unwrap_or_else(|e| panic!("hits of {:?}: {e}", abbreviate(q)));
+            assert_eq!(
+                hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>(),
+                got,
+                "hits of {:?}",
+                abbreviate(q)
+            );
+            for h in &hits {
+                let i: usize = h.id[1..].parse().expect("a note id");
+                let text = h.text.as_ref().map(Snippet::to_string);
+                if db.backend() == Backend::MySql {
+                    assert_eq!(text, None);
+                } else {
+                    assert_eq!(text.as_deref(), Some(corpus[i].as_str()), "{h:?}");
+                }
+            }
             let n = Note::find_many()
                 .filter(Note::TEXT_FTS.matches(q))
                 .count(&db)
