@@ -33,9 +33,8 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 
 use orm_core::Client;
-use orm_core::RawSql;
 use orm_core::client::Executor;
-use orm_core::sql::{Dialect, Statement};
+use orm_core::sql::{Backend, Dialect, Statement};
 
 use crate::migrate::Migrator;
 use crate::schema::Schema;
@@ -45,31 +44,6 @@ pub const DATABASE_URL_VAR: &str = "ORM_TEST_DATABASE_URL";
 
 /// Prefix of every schema, database and file name the kit creates.
 const NAME_PREFIX: &str = "orm_t_";
-
-/// A database backend tests can run on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TestBackend {
-    /// SQLite: a file in the temporary directory.
-    Sqlite,
-    /// PostgreSQL: a schema of the server's database.
-    Postgres,
-    /// MySQL or MariaDB: a database of the server.
-    MySql,
-}
-
-impl TestBackend {
-    /// The backend of a server URL (`postgres://`, `postgresql://`, `mysql://`, `mariadb://`,
-    /// `sqlite:`).
-    pub fn of_url(url: &str) -> Option<TestBackend> {
-        let scheme = url.split(':').next().unwrap_or_default();
-        match scheme {
-            "postgres" | "postgresql" => Some(TestBackend::Postgres),
-            "mysql" | "mariadb" => Some(TestBackend::MySql),
-            "sqlite" => Some(TestBackend::Sqlite),
-            _ => None,
-        }
-    }
-}
 
 /// What a test's database holds before its body runs.
 pub enum Setup {
@@ -124,7 +98,7 @@ impl From<Migrator> for Setup {
 /// A freshly created, uniquely named database (or schema, or file) owned by one test.
 #[derive(Debug)]
 pub struct TestDatabase {
-    backend: TestBackend,
+    backend: Backend,
     url: String,
     cleanup: Cleanup,
 }
@@ -132,9 +106,15 @@ pub struct TestDatabase {
 /// What [`TestDatabase::cleanup`] removes.
 #[derive(Debug)]
 enum Cleanup {
-    Sqlite { path: PathBuf },
-    Postgres { base_url: String, schema: String },
-    MySql { base_url: String, database: String },
+    /// A SQLite file.
+    File(PathBuf),
+    /// A schema or database on a server: the dialect's scratch namespace (`Ddl::scratch`, as
+    /// the migration engine's shadow databases), dropped through the server's `base_url`.
+    Server {
+        base_url: String,
+        name: String,
+        drop: Option<String>,
+    },
 }
 
 impl TestDatabase {
@@ -159,20 +139,14 @@ impl TestDatabase {
     /// With the backend, the URL and the cause when the server cannot be reached or the
     /// database cannot be created, or when `base_url` is not a URL of a supported backend.
     pub async fn create_on(base_url: Option<&str>) -> TestDatabase {
-        let backend = match base_url {
-            None => TestBackend::Sqlite,
-            Some(url) => TestBackend::of_url(url)
-                .unwrap_or_else(|| panic!("not a PostgreSQL, MySQL/MariaDB or SQLite URL: {url}")),
-        };
-        match (backend, base_url) {
-            (TestBackend::Postgres, Some(url)) => create_postgres(url).await,
-            (TestBackend::MySql, Some(url)) => create_mysql(url).await,
-            _ => create_sqlite().await,
+        match base_url {
+            Some(url) => create_on_server(url).await,
+            None => create_file().await,
         }
     }
 
     /// The backend.
-    pub fn backend(&self) -> TestBackend {
+    pub fn backend(&self) -> Backend {
         self.backend
     }
 
@@ -184,9 +158,8 @@ impl TestDatabase {
     /// The schema (PostgreSQL), database (MySQL/MariaDB) or file (SQLite) it is.
     pub fn name(&self) -> String {
         match &self.cleanup {
-            Cleanup::Sqlite { path } => path.display().to_string(),
-            Cleanup::Postgres { schema, .. } => schema.clone(),
-            Cleanup::MySql { database, .. } => database.clone(),
+            Cleanup::File(path) => path.display().to_string(),
+            Cleanup::Server { name, .. } => name.clone(),
         }
     }
 
@@ -197,21 +170,13 @@ impl TestDatabase {
     /// With the backend, the URL and the cause when it cannot be removed.
     pub async fn cleanup(self) {
         match self.cleanup {
-            Cleanup::Sqlite { path } => remove_sqlite_files(&path),
-            Cleanup::Postgres { base_url, schema } => {
-                let admin = connect("postgres", &base_url).await;
-                execute(
-                    &admin,
-                    &base_url,
-                    format!("DROP SCHEMA \"{schema}\" CASCADE"),
-                )
-                .await;
-                admin.close().await;
-            }
-            Cleanup::MySql { base_url, database } => {
-                let admin = connect("mysql", &base_url).await;
-                execute(&admin, &base_url, format!("DROP DATABASE `{database}`")).await;
-                admin.close().await;
+            Cleanup::File(path) => remove_sqlite_files(&path),
+            Cleanup::Server { base_url, drop, .. } => {
+                if let Some(drop) = drop {
+                    let admin = connect(&base_url).await;
+                    execute(&admin, &base_url, drop).await;
+                    admin.close().await;
+                }
             }
         }
     }
@@ -282,7 +247,8 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
         .block_on(future)
 }
 
-async fn create_sqlite() -> TestDatabase {
+/// A SQLite file in the temporary directory.
+async fn create_file() -> TestDatabase {
     let dir = std::env::temp_dir().join("orm-tests");
     std::fs::create_dir_all(&dir).unwrap_or_else(|error| {
         panic!(
@@ -293,63 +259,55 @@ async fn create_sqlite() -> TestDatabase {
     let path = dir.join(format!("{}.db", random_name()));
     let url = sqlite_url(&path);
     // Connecting with `mode=rwc` creates the file and proves the URL works.
-    let db = connect("sqlite", &url).await;
-    let (one,): (i64,) = scalar(&db, &url, &["SELECT 1"]).await;
-    assert_eq!(one, 1, "sqlite: `SELECT 1` on {url} returned {one}");
-    db.close().await;
+    check(&url).await;
     TestDatabase {
-        backend: TestBackend::Sqlite,
+        backend: Backend::Sqlite,
         url,
-        cleanup: Cleanup::Sqlite { path },
+        cleanup: Cleanup::File(path),
     }
 }
 
-async fn create_postgres(base_url: &str) -> TestDatabase {
-    let schema = format!("{NAME_PREFIX}{}", random_name());
-    let admin = connect("postgres", base_url).await;
-    execute(&admin, base_url, format!("CREATE SCHEMA \"{schema}\"")).await;
+/// A schema or database on the server at `base_url`: the dialect's scratch namespace
+/// ([`Ddl::scratch`](orm_core::sql::Ddl::scratch)); a SQLite URL is a file like any other.
+async fn create_on_server(base_url: &str) -> TestDatabase {
+    let admin = connect(base_url).await;
+    let backend = admin.backend();
+    if backend == Backend::Sqlite {
+        admin.close().await;
+        return create_file().await;
+    }
+    let name = format!("{NAME_PREFIX}{}", random_name());
+    let scratch = admin
+        .dialect()
+        .ddl()
+        .scratch(base_url, &name)
+        .unwrap_or_else(|e| panic!("{}: {e}", scheme(base_url)));
+    if let Some(create) = scratch.create {
+        execute(&admin, base_url, create).await;
+    }
     admin.close().await;
-    let url = append_query_param(base_url, "options", &format!("-c search_path={schema}"));
-    let db = connect("postgres", &url).await;
-    let (current,): (Option<String>,) = scalar(&db, &url, &["SELECT current_schema()"]).await;
-    assert_eq!(
-        current.as_deref(),
-        Some(schema.as_str()),
-        "postgres: connecting to {url} did not select schema {schema}"
-    );
-    db.close().await;
+    check(&scratch.url).await;
     TestDatabase {
-        backend: TestBackend::Postgres,
-        url,
-        cleanup: Cleanup::Postgres {
+        backend,
+        url: scratch.url,
+        cleanup: Cleanup::Server {
             base_url: base_url.to_owned(),
-            schema,
+            name,
+            drop: scratch.drop,
         },
     }
 }
 
-async fn create_mysql(base_url: &str) -> TestDatabase {
-    let database = format!("{NAME_PREFIX}{}", random_name());
-    let admin = connect("mysql", base_url).await;
-    execute(&admin, base_url, format!("CREATE DATABASE `{database}`")).await;
-    admin.close().await;
-    let url = replace_url_path(base_url, &database);
-    let db = connect("mysql", &url).await;
-    let (current,): (Option<String>,) = scalar(&db, &url, &["SELECT DATABASE()"]).await;
-    assert_eq!(
-        current.as_deref(),
-        Some(database.as_str()),
-        "mysql: connecting to {url} did not select database {database}"
-    );
+/// Connects to `url` and runs `SELECT 1` there.
+async fn check(url: &str) {
+    let db = connect(url).await;
+    execute(&db, url, "SELECT 1".into()).await;
     db.close().await;
-    TestDatabase {
-        backend: TestBackend::MySql,
-        url,
-        cleanup: Cleanup::MySql {
-            base_url: base_url.to_owned(),
-            database,
-        },
-    }
+}
+
+/// The URL's scheme, naming the backend in messages (`postgres`, `mysql`, `sqlite`).
+fn scheme(url: &str) -> &str {
+    url.split(':').next().unwrap_or(url)
 }
 
 /// Twelve random lowercase hex characters.
@@ -359,23 +317,16 @@ fn random_name() -> String {
     name
 }
 
-async fn connect(backend: &str, url: &str) -> Client {
+async fn connect(url: &str) -> Client {
     Client::connect(url)
         .await
-        .unwrap_or_else(|error| panic!("{backend}: failed to connect to {url}: {error}"))
+        .unwrap_or_else(|error| panic!("{}: failed to connect to {url}: {error}", scheme(url)))
 }
 
 async fn execute(db: &Client, url: &str, sql: String) {
     db.__execute(Statement::text(sql.clone()))
         .await
-        .unwrap_or_else(|error| panic!("{:?}: `{sql}` failed on {url}: {error}", db.backend()));
-}
-
-async fn scalar<T: orm_core::FromRow>(db: &Client, url: &str, sql: &'static [&'static str]) -> T {
-    RawSql::__new(sql, Vec::new())
-        .fetch_one(db)
-        .await
-        .unwrap_or_else(|error| panic!("{:?}: `{sql:?}` failed on {url}: {error}", db.backend()))
+        .unwrap_or_else(|error| panic!("{}: `{sql}` failed on {url}: {error}", scheme(url)));
 }
 
 /// Removes a SQLite database file and its `-wal`, `-shm` and `-journal` siblings. Missing files
@@ -402,11 +353,6 @@ fn sqlite_url(path: &Path) -> String {
     format!("sqlite://{path}?mode=rwc")
 }
 
-/// Percent-encodes everything except RFC 3986 unreserved characters.
-fn percent_encode(value: &str) -> String {
-    percent_encode_except(value, b"")
-}
-
 /// Percent-encodes everything except RFC 3986 unreserved characters and the
 /// bytes in `keep`.
 fn percent_encode_except(value: &str, keep: &[u8]) -> String {
@@ -424,49 +370,6 @@ fn percent_encode_except(value: &str, keep: &[u8]) -> String {
     encoded
 }
 
-/// Appends `key=value` (both percent-encoded) to the query of `url`, keeping
-/// any existing query parameters and fragment.
-fn append_query_param(url: &str, key: &str, value: &str) -> String {
-    let (without_fragment, fragment) = match url.find('#') {
-        Some(index) => url.split_at(index),
-        None => (url, ""),
-    };
-    let separator = match without_fragment.find('?') {
-        None => "?",
-        Some(_) if without_fragment.ends_with(['?', '&']) => "",
-        Some(_) => "&",
-    };
-    format!(
-        "{without_fragment}{separator}{}={}{fragment}",
-        percent_encode(key),
-        percent_encode(value)
-    )
-}
-
-/// Replaces the path of `scheme://user:pass@host:port/db?params` with
-/// `/<database>`, keeping everything else.
-///
-/// # Panics
-///
-/// Panics if `url` has no `scheme://` prefix.
-fn replace_url_path(url: &str, database: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        panic!("not a URL of the form scheme://host/database: {url}");
-    };
-    let authority_start = scheme_end + 3;
-    let authority_end = url[authority_start..]
-        .find(['/', '?', '#'])
-        .map_or(url.len(), |offset| authority_start + offset);
-    let rest = &url[authority_end..];
-    let path_end = rest.find(['?', '#']).unwrap_or(rest.len());
-    format!(
-        "{}/{}{}",
-        &url[..authority_end],
-        percent_encode(database),
-        &rest[path_end..]
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -480,58 +383,6 @@ mod tests {
     }
 
     #[test]
-    fn append_query_param_handles_existing_queries() {
-        let options = "-c search_path=orm_t_abc";
-        let encoded = "options=-c%20search_path%3Dorm_t_abc";
-        assert_eq!(
-            append_query_param("postgres://u@h:5432/db", "options", options),
-            format!("postgres://u@h:5432/db?{encoded}")
-        );
-        assert_eq!(
-            append_query_param("postgres://u@h/db?sslmode=disable", "options", options),
-            format!("postgres://u@h/db?sslmode=disable&{encoded}")
-        );
-        assert_eq!(
-            append_query_param("postgres://u@h/db?", "options", options),
-            format!("postgres://u@h/db?{encoded}")
-        );
-        assert_eq!(
-            append_query_param("postgres://u@h/db?a=1&", "options", options),
-            format!("postgres://u@h/db?a=1&{encoded}")
-        );
-        assert_eq!(
-            append_query_param("postgres://u@h/db#frag", "options", options),
-            format!("postgres://u@h/db?{encoded}#frag")
-        );
-    }
-
-    #[test]
-    fn replace_url_path_swaps_only_the_database() {
-        let cases = [
-            (
-                "mysql://root@127.0.0.1:3306/test",
-                "mysql://root@127.0.0.1:3306/x",
-            ),
-            (
-                "mysql://root@127.0.0.1:3306",
-                "mysql://root@127.0.0.1:3306/x",
-            ),
-            (
-                "mysql://root@127.0.0.1:3306/",
-                "mysql://root@127.0.0.1:3306/x",
-            ),
-            (
-                "mysql://u:p%2Fw@h:1/db?ssl-mode=disabled",
-                "mysql://u:p%2Fw@h:1/x?ssl-mode=disabled",
-            ),
-            ("mysql://h?charset=utf8mb4", "mysql://h/x?charset=utf8mb4"),
-            ("mysql://h/db#f", "mysql://h/x#f"),
-        ];
-        for (input, expected) in cases {
-            assert_eq!(replace_url_path(input, "x"), expected, "input: {input}");
-        }
-    }
-    #[test]
     fn sqlite_url_encodes_the_path() {
         assert_eq!(
             sqlite_url(Path::new("/tmp/orm-tests/abc.db")),
@@ -541,22 +392,5 @@ mod tests {
             sqlite_url(Path::new("/tmp/a b?/c#.db")),
             "sqlite:///tmp/a%20b%3F/c%23.db?mode=rwc"
         );
-    }
-
-    #[test]
-    fn backends_of_urls() {
-        assert_eq!(
-            TestBackend::of_url("postgresql://u@h/db"),
-            Some(TestBackend::Postgres)
-        );
-        assert_eq!(
-            TestBackend::of_url("mariadb://u@h/db"),
-            Some(TestBackend::MySql)
-        );
-        assert_eq!(
-            TestBackend::of_url("sqlite::memory:"),
-            Some(TestBackend::Sqlite)
-        );
-        assert_eq!(TestBackend::of_url("mssql://h"), None);
     }
 }

@@ -9,7 +9,9 @@
 //! message naming the backend, the URL (or environment variable) and the
 //! error. Nothing is ever skipped.
 
-pub use orm_runtime::testing::{TestBackend, TestDatabase};
+/// The backends tests run on (the ORM's own [`Backend`](orm_runtime::sql::Backend)).
+pub use orm_runtime::sql::Backend as TestBackend;
+pub use orm_runtime::testing::TestDatabase;
 
 /// Environment variable holding the base PostgreSQL URL used by the tests.
 const POSTGRES_URL_VAR: &str = "ORM_TEST_POSTGRES_URL";

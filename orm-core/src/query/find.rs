@@ -560,7 +560,10 @@ impl<M: Model> FindMany<M> {
         let ranks = |row: RowRef<'_>| {
             Ok::<_, Error>(SearchValues {
                 relevance: (base..base + ranks)
-                    .map(|i| relevance_value(row, i))
+                    .map(|i| {
+                        row.score(i)
+                            .map_err(|e| Error::decode(Some(M::DEF.name), "relevance", e))
+                    })
                     .collect::<Result<_>>()?,
                 snippets: (base + ranks..base + ranks + snippets)
                     .map(|i| {
@@ -959,15 +962,4 @@ impl<M: Model> Count<M> {
     async fn exec_inner<E: Executor + ?Sized>(self, db: &E) -> Result<i64> {
         self.inner.count(db).await
     }
-}
-
-/// A relevance read after a row: `ts_rank_cd` is single precision (`real`), the other backends'
-/// scores double.
-fn relevance_value(row: RowRef<'_>, index: usize) -> Result<f64> {
-    let decoded = match row {
-        #[cfg(feature = "postgres")]
-        RowRef::Postgres(_) => <f32 as FieldType>::decode(row, index).map(f64::from),
-        _ => <f64 as FieldType>::decode(row, index),
-    };
-    decoded.map_err(|e| Error::decode(Some("relevance"), "relevance", e))
 }

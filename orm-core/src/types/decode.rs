@@ -128,6 +128,19 @@ impl<'r> RowRef<'r> {
         })
     }
 
+    /// A floating-point score, single or double precision (PostgreSQL's `ts_rank_cd` is
+    /// `real`, the other backends' scores double), widened exactly to `f64`.
+    pub(crate) fn score(&self, index: usize) -> Result<f64, DecodeError> {
+        match self {
+            #[cfg(feature = "postgres")]
+            RowRef::Postgres(r) => Ok(r
+                .try_get::<f32, _>(index)
+                .map(f64::from)
+                .or_else(|_| r.try_get::<f64, _>(index))?),
+            other => other.native::<f64>(index),
+        }
+    }
+
     /// An unsigned integer column (MySQL reports `SHOW WARNINGS` codes so).
     pub(crate) fn unsigned(&self, index: usize) -> Result<u64, DecodeError> {
         match self {
