@@ -115,6 +115,17 @@ backend_test!(
     }
 );
 
+/// `binds` with date-times masked: `updated_at` is the time of the call.
+fn untimed(binds: &[Value]) -> Vec<Value> {
+    binds
+        .iter()
+        .map(|v| match v {
+            Value::DateTime(_) => Value::String("<now>".into()),
+            v => v.clone(),
+        })
+        .collect()
+}
+
 /// Runs `exec` through a recording handle and checks that it sent, first, the statement
 /// `to_sql` says it would (`updated_at`'s value aside: it is the time of the call).
 async fn sends_what_to_sql_says<F, Fut, T>(
@@ -135,15 +146,6 @@ where
         .first()
         .unwrap_or_else(|| panic!("{what}: nothing sent"));
     assert_eq!(first.sql, expected.sql, "{what}");
-    let untimed = |binds: &[Value]| -> Vec<Value> {
-        binds
-            .iter()
-            .map(|v| match v {
-                Value::DateTime(_) => Value::String("<now>".into()),
-                v => v.clone(),
-            })
-            .collect()
-    };
     assert_eq!(untimed(&first.binds), untimed(&expected.binds), "{what}");
     Ok(())
 }
@@ -160,15 +162,6 @@ where
     F: FnOnce(Client) -> Fut,
     Fut: std::future::Future<Output = orm_runtime::Result<T>>,
 {
-    let untimed = |binds: &[Value]| -> Vec<Value> {
-        binds
-            .iter()
-            .map(|v| match v {
-                Value::DateTime(_) => Value::String("<now>".into()),
-                v => v.clone(),
-            })
-            .collect()
-    };
     let expected: Vec<(String, Vec<Value>)> = expected?
         .into_iter()
         .map(|s| (s.sql, untimed(&s.binds)))

@@ -530,15 +530,39 @@ impl<M: Model> FindMany<M> {
         let Some(statement) = self.read_statement(db)? else {
             return Ok(Vec::new());
         };
+        Ok(self.fetch_rows(db, statement, |_, _| Ok(())).await?.0)
+    }
+
+    /// Sends `statement` and decodes its rows — each with `extra(row, base)`, the values a typed
+    /// select reads after the row's columns, counts and joins (`base`: where they start) — then
+    /// loads the included relations the statement did not carry.
+    async fn fetch_rows<E: Executor + ?Sized, X: Send>(
+        &self,
+        db: &E,
+        statement: Statement,
+        extra: impl Fn(RowRef<'_>, usize) -> Result<X> + Send + Sync,
+    ) -> Result<(Vec<M>, Vec<X>)> {
         let shape = &self.shape;
-        if self.joined(db.__dialect()) {
-            return db.__fetch(statement, |row| shape.decode_joined(row)).await;
-        }
-        let mut rows = db.__fetch(statement, |row| shape.decode(row)).await?;
-        if !shape.includes.is_empty() {
+        let joined = self.joined(db.__dialect());
+        let base = M::DEF.columns.len()
+            + shape.count_setters.len()
+            + if joined { shape.includes.len() } else { 0 };
+        let mut extras = Vec::new();
+        let mut rows = db
+            .__fetch(statement, |row| {
+                let m = if joined {
+                    shape.decode_joined(row)?
+                } else {
+                    shape.decode(row)?
+                };
+                extras.push(extra(row, base)?);
+                Ok(m)
+            })
+            .await?;
+        if !joined && !shape.includes.is_empty() {
             shape.load(db.__db(), &mut rows).await?;
         }
-        Ok(rows)
+        Ok((rows, extras))
     }
 
     /// Runs the query of a typed select reading its searches: each row with the values
@@ -551,14 +575,9 @@ impl<M: Model> FindMany<M> {
         let Some(statement) = this.read_statement(db)? else {
             return Ok(Vec::new());
         };
-        let shape = &this.shape;
         let (ranks, snippets) = (this.reads.relevance.len(), this.reads.snippets.len());
-        let joined = this.joined(db.__dialect());
-        let base = M::DEF.columns.len()
-            + shape.count_setters.len()
-            + if joined { shape.includes.len() } else { 0 };
-        let ranks = |row: RowRef<'_>| {
-            Ok::<_, Error>(SearchValues {
+        let values = |row: RowRef<'_>, base: usize| {
+            Ok(SearchValues {
                 relevance: (base..base + ranks)
                     .map(|i| {
                         row.score(i)
@@ -573,22 +592,8 @@ impl<M: Model> FindMany<M> {
                     .collect::<Result<_>>()?,
             })
         };
-        if joined {
-            return db
-                .__fetch(statement, |row| {
-                    Ok((shape.decode_joined(row)?, ranks(row)?))
-                })
-                .await;
-        }
-        let (mut rows, ranks): (Vec<M>, Vec<SearchValues>) = db
-            .__fetch(statement, |row| Ok((shape.decode(row)?, ranks(row)?)))
-            .await?
-            .into_iter()
-            .unzip();
-        if !shape.includes.is_empty() {
-            shape.load(db.__db(), &mut rows).await?;
-        }
-        Ok(rows.into_iter().zip(ranks).collect())
+        let (rows, values) = this.fetch_rows(db, statement, values).await?;
+        Ok(rows.into_iter().zip(values).collect())
     }
 
     /// Counts the rows this query would return (honouring `skip`, `take`, `cursor` and `distinct`).
